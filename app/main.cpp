@@ -1,25 +1,51 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "headless.h"
 #include "mainwindow.h"
+#include "options.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <memory>
+
+namespace {
+void describeApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("migration-monitor"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MM_VERSION));
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("migration-monitor"));
+    // Before anything copies argv: blank secrets so process listings cannot show them.
+    const QStringList argvSecrets = mm::takeSecretsFromArgv(argc, argv);
+    std::unique_ptr<QCoreApplication> app;
+    if (mm::wantsNoGui(argc, argv))
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        app = std::make_unique<QApplication>(argc, argv);
+    describeApplication();
+
+    QString error;
+    const auto options = mm::parseOptions(*app, argvSecrets, &error);
+    if (!options) {
+        std::fprintf(stderr, "migration-monitor: %s\n", qPrintable(error));
+        return 2;
+    }
+    switch (options->mode) {
+    case mm::AppOptions::Mode::Headless:
+        return mm::runHeadless(*options);
+    case mm::AppOptions::Mode::Export:
+        return mm::runExport(*options);
+    case mm::AppOptions::Mode::Gui:
+        break;
+    }
+
     QApplication::setApplicationDisplayName(QStringLiteral("Migration Monitor"));
-    QApplication::setApplicationVersion(QStringLiteral(MM_VERSION));
-    QApplication::setOrganizationName(QStringLiteral("migration-monitor"));
-
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Watch Anon data migrations live through their Svix-signed webhooks."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.process(app);
-
     mm::MainWindow window;
     window.setListenUrl(QStringLiteral("http://127.0.0.1:8787/webhooks"));
     window.show();
-    return app.exec();
+    return QApplication::exec();
 }

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "options.h"
+
+#include "store/database.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QRegularExpression>
+#include <QSslCertificate>
+#include <QSslKey>
+
+#include <cstring>
+
+namespace mm {
+
+namespace {
+const char *const SecretsEnv = "MIGRATION_MONITOR_SECRETS";
+
+bool parseListen(const QString &text, QHostAddress *address, quint16 *port, QString *error)
+{
+    QString host;
+    QString portText;
+    if (text.startsWith(u'[')) { // [::1]:8787
+        const qsizetype close = text.indexOf(u']');
+        if (close < 0 || close + 1 >= text.size() || text[close + 1] != u':') {
+            *error = QStringLiteral("--listen: expected [IPv6]:PORT, got '%1'").arg(text);
+            return false;
+        }
+        host = text.mid(1, close - 1);
+        portText = text.mid(close + 2);
+    } else if (text.contains(u':')) {
+        const qsizetype colon = text.lastIndexOf(u':');
+        host = text.left(colon);
+        portText = text.mid(colon + 1);
+    } else {
+        portText = text;
+    }
+    bool ok = false;
+    const uint p = portText.toUInt(&ok);
+    if (!ok || p > 65535) {
+        *error = QStringLiteral("--listen: '%1' is not a port number (0-65535)").arg(portText);
+        return false;
+    }
+    *port = quint16(p);
+    if (host.isEmpty() || host == QLatin1String("localhost")) {
+        *address = QHostAddress(QHostAddress::LocalHost);
+    } else if (!address->setAddress(host)) {
+        *error = QStringLiteral("--listen: '%1' is not an IP address").arg(host);
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+QStringList takeSecretsFromArgv(int argc, char **argv)
+{
+    QStringList secrets;
+    for (int i = 1; i < argc; ++i) {
+        char *arg = argv[i];
+        char *value = nullptr;
+        if (std::strcmp(arg, "--secret") == 0 && i + 1 < argc) {
+            value = argv[++i];
+        } else if (std::strncmp(arg, "--secret=", 9) == 0) {
+            value = arg + 9;
+        }
+        if (value) {
+            secrets.append(QString::fromLocal8Bit(value));
+            std::memset(value, 'x', std::strlen(value));
+        }
+    }
+    return secrets;
+}
+
+bool wantsNoGui(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const char *a = argv[i];
+        if (!std::strcmp(a, "--headless") || !std::strcmp(a, "--export") || !std::strncmp(a, "--export=", 9)
+            || !std::strcmp(a, "--help") || !std::strcmp(a, "-h") || !std::strcmp(a, "--version")
+            || !std::strcmp(a, "-v"))
+            return true;
+    }
+    return false;
+}
+
+std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStringList &secretsFromArgv,
+                                       QString *error)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Migration Monitor receives Anon's Svix-signed migration webhooks, stores them durably and shows "
+        "migrations live.\n\nSecrets: pass them in the %1 environment variable (whitespace-separated) "
+        "rather than with --secret, which process listings can see.")
+                                         .arg(QLatin1String(SecretsEnv)));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      QStringLiteral("Run the receiver and store without a window."));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Start with a built-in simulated sender and a throw-away store."));
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."),
+                                    QStringLiteral("HOST:PORT"));
+    const QCommandLineOption path(QStringLiteral("path"), QStringLiteral("Webhook path (default /webhooks)."),
+                                  QStringLiteral("PATH"));
+    const QCommandLineOption secret(QStringLiteral("secret"),
+                                    QStringLiteral("Endpoint signing secret (whsec_...); repeat for rotation."),
+                                    QStringLiteral("S"));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("Folder of the store (default %1).").arg(Database::defaultDataDir()),
+                                     QStringLiteral("DIR"));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("Serve HTTPS with this PEM certificate."),
+                                     QStringLiteral("FILE"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption tolerance(QStringLiteral("tolerance"),
+                                       QStringLiteral("Accepted timestamp skew in seconds (default 300)."),
+                                       QStringLiteral("SECONDS"));
+    const QCommandLineOption maxBody(QStringLiteral("max-body"),
+                                     QStringLiteral("Largest accepted body in bytes (default 2097152)."),
+                                     QStringLiteral("BYTES"));
+    const QCommandLineOption exportTo(QStringLiteral("export"),
+                                      QStringLiteral("Write the stored deliveries as JSON Lines to FILE (- for stdout) "
+                                                     "and exit."),
+                                      QStringLiteral("FILE"));
+    parser.addOptions({headless, demo, listen, path, secret, dataDir, tlsCert, tlsKey, tolerance, maxBody, exportTo});
+    parser.process(app);
+
+    AppOptions o;
+    if (!parser.positionalArguments().isEmpty()) {
+        *error = QStringLiteral("Unexpected argument '%1' (see --help).").arg(parser.positionalArguments().first());
+        return std::nullopt;
+    }
+    o.demo = parser.isSet(demo);
+    if (parser.isSet(exportTo)) {
+        o.mode = AppOptions::Mode::Export;
+        o.exportTarget = parser.value(exportTo);
+    } else if (parser.isSet(headless)) {
+        o.mode = AppOptions::Mode::Headless;
+    }
+    if (o.demo && o.mode != AppOptions::Mode::Gui) {
+        *error = QStringLiteral("--demo is for the window; it cannot be combined with --headless or --export.");
+        return std::nullopt;
+    }
+    if (parser.isSet(listen)) {
+        QHostAddress address;
+        quint16 port = 0;
+        if (!parseListen(parser.value(listen), &address, &port, error))
+            return std::nullopt;
+        o.address = address;
+        o.port = port;
+    }
+    if (parser.isSet(path)) {
+        QString p = parser.value(path);
+        if (!p.startsWith(u'/'))
+            p.prepend(u'/');
+        if (p.contains(u' ') || p.contains(u'?') || p.contains(u'#')) {
+            *error = QStringLiteral("--path: '%1' is not a plain URL path.").arg(parser.value(path));
+            return std::nullopt;
+        }
+        o.path = p;
+    }
+    o.secretTexts = secretsFromArgv;
+    const QString env = qEnvironmentVariable(SecretsEnv);
+    o.secretTexts += env.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    if (parser.isSet(dataDir))
+        o.dataDir = parser.value(dataDir);
+    o.tlsCert = parser.value(tlsCert);
+    o.tlsKey = parser.value(tlsKey);
+    if (o.tlsCert.isEmpty() != o.tlsKey.isEmpty()) {
+        *error = QStringLiteral("--tls-cert and --tls-key go together.");
+        return std::nullopt;
+    }
+    if (parser.isSet(tolerance)) {
+        bool ok = false;
+        const int t = parser.value(tolerance).toInt(&ok);
+        if (!ok || t < 1 || t > 86400) {
+            *error = QStringLiteral("--tolerance: expected seconds between 1 and 86400.");
+            return std::nullopt;
+        }
+        o.toleranceSeconds = t;
+    }
+    if (parser.isSet(maxBody)) {
+        bool ok = false;
+        const qint64 b = parser.value(maxBody).toLongLong(&ok);
+        if (!ok || b < 1 || b > 512LL * 1024 * 1024) {
+            *error = QStringLiteral("--max-body: expected a byte count between 1 and 536870912.");
+            return std::nullopt;
+        }
+        o.maxBody = b;
+    }
+    return o;
+}
+
+std::optional<ReceiverConfig> receiverConfig(const AppOptions &o, QString *error)
+{
+    ReceiverConfig c;
+    if (o.address)
+        c.address = *o.address;
+    if (o.port)
+        c.port = *o.port;
+    if (o.path)
+        c.path = *o.path;
+    if (o.toleranceSeconds)
+        c.tolerance = std::chrono::seconds(*o.toleranceSeconds);
+    if (o.maxBody)
+        c.limits.framer.maxBodyBytes = *o.maxBody;
+    const auto secrets = parseSecretList(o.secretTexts, error);
+    if (!secrets)
+        return std::nullopt;
+    c.secrets = *secrets;
+    if (!o.tlsCert.isEmpty()) {
+        QFile certFile(o.tlsCert);
+        QFile keyFile(o.tlsKey);
+        if (!certFile.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("Cannot read the TLS certificate %1: %2").arg(o.tlsCert, certFile.errorString());
+            return std::nullopt;
+        }
+        if (!keyFile.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("Cannot read the TLS key %1: %2").arg(o.tlsKey, keyFile.errorString());
+            return std::nullopt;
+        }
+        const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+        const QByteArray keyPem = keyFile.readAll();
+        QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+        if (key.isNull())
+            key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+        if (chain.isEmpty() || chain.first().isNull()) {
+            *error = QStringLiteral("%1 holds no PEM certificate.").arg(o.tlsCert);
+            return std::nullopt;
+        }
+        if (key.isNull()) {
+            *error = QStringLiteral("%1 holds no unencrypted PEM RSA or EC private key.").arg(o.tlsKey);
+            return std::nullopt;
+        }
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificateChain(chain);
+        tls.setPrivateKey(key);
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        c.tls = tls;
+    }
+    return c;
+}
+
+} // namespace mm

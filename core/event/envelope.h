@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Tolerant reading of an Anon event envelope. It survives the vendor's quirks (an
+// unquoted "created" timestamp, no time zone, microseconds) and never throws input away.
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace mm {
+
+struct Envelope
+{
+    bool parsed = false;          // the body was a JSON object (possibly after repair)
+    bool repaired = false;        // the unquoted "created" had to be quoted first
+    QString eventId;              // "id"
+    QString type;                 // "type"
+    QString migrationId;          // data.migration_id (or data.object.id for migrations)
+    std::optional<qint64> createdUs; // "created", microseconds since the epoch, UTC
+    QString status;               // data.object.status
+    QString errorMessage;         // data.error_message
+    QString taskId;               // data.object.id of a migration_task object
+    QJsonObject json;             // the whole envelope, when parsed
+
+    bool isPing() const { return type == QLatin1String("svix.ping"); }
+};
+
+Envelope parseEnvelope(QByteArrayView body);
+
+// Quotes a bare ISO 8601 timestamp after "created": (as the vendor's example shows it).
+// Returns an empty array when there was nothing to repair.
+QByteArray repairUnquotedTimestamps(QByteArrayView body);
+
+// "2025-06-18T00:50:40.301173" (no zone means UTC), "…Z" or "…+02:00" to microseconds.
+std::optional<qint64> parseTimestampUs(QStringView text);
+
+// Microseconds since the epoch to "2025-06-18T00:50:40.301173Z".
+QString formatTimestampUs(qint64 us);
+
+} // namespace mm

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "receiver.h"
+
+#include "event/envelope.h"
+#include "store/storewriter.h"
+#include "virtualsocket.h"
+
+#include <QDateTime>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QPointer>
+#include <QThread>
+
+namespace mm {
+
+namespace {
+constexpr qsizetype RejectedBodyHead = 4096;
+
+qint64 nowUs()
+{
+    return QDateTime::currentMSecsSinceEpoch() * 1000;
+}
+
+bool isSignatureHeader(QByteArrayView name)
+{
+    return name.compare("svix-signature", Qt::CaseInsensitive) == 0
+        || name.compare("webhook-signature", Qt::CaseInsensitive) == 0;
+}
+
+bool isCredentialHeader(QByteArrayView name)
+{
+    return name.compare("authorization", Qt::CaseInsensitive) == 0
+        || name.compare("cookie", Qt::CaseInsensitive) == 0
+        || name.compare("proxy-authorization", Qt::CaseInsensitive) == 0;
+}
+
+// Keeps the shape of a signature header ("v1,… v1a,…") without any signature value.
+QByteArray maskSignatures(QByteArrayView value)
+{
+    QByteArray out;
+    for (QByteArrayView token : value.toByteArray().split(' ')) {
+        if (token.isEmpty())
+            continue;
+        const qsizetype comma = token.indexOf(',');
+        if (!out.isEmpty())
+            out += ' ';
+        out += comma >= 0 ? token.first(comma + 1).toByteArray() + "[masked]" : QByteArray("[masked]");
+    }
+    return out;
+}
+
+QByteArray oneLine(const QString &sentence)
+{
+    return sentence.toUtf8() + '\n';
+}
+} // namespace
+
+struct Receiver::Pending
+{
+    QHttpServerResponder responder;
+    QPointer<VirtualSocket> socket;
+    DeliveryLogEntry entry;
+};
+
+Receiver::Receiver(ReceiverConfig config, StoreWriter *store, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_verifier(m_config.secrets, m_config.tolerance, m_config.clock)
+    , m_store(store)
+{
+    qRegisterMetaType<mm::DeliveryLogEntry>();
+    qRegisterMetaType<QList<mm::DeliveryLogEntry>>();
+    m_heartbeat.setInterval(10000);
+    connect(&m_heartbeat, &QTimer::timeout, this, [this] { m_store->listeningAlive(); });
+}
+
+Receiver::~Receiver()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_boundPort) {
+        m_store->setCompletionSink({});
+        m_store->listeningStopped();
+    }
+    // Answers still pending are dropped with their responders before the server goes.
+    m_pending.clear();
+    m_http.reset();
+}
+
+QUrl Receiver::url() const
+{
+    QUrl url;
+    url.setScheme(m_config.tls ? QStringLiteral("https") : QStringLiteral("http"));
+    url.setHost(m_config.address.toString());
+    url.setPort(m_boundPort ? m_boundPort : m_config.port);
+    url.setPath(m_config.path);
+    return url;
+}
+
+void Receiver::setSecrets(const QList<SigningSecret> &secrets)
+{
+    m_config.secrets = secrets;
+    m_verifier = Verifier(secrets, m_config.tolerance, m_config.clock);
+}
+
+bool Receiver::listen(QString *error)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_http = std::make_unique<QHttpServer>();
+    m_http->route(m_config.path, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        handle(request, std::move(responder));
+    });
+
+    m_guard = new GuardServer(m_config.limits, m_config.tls);
+    connect(m_guard, &GuardServer::guardRejected, this,
+            [this](int status, const QHostAddress &peer, const QByteArray &reason) {
+                Q_EMIT guardRejected(status, peer.toString(), reason);
+            });
+    connect(m_guard, &GuardServer::idle, this, &Receiver::checkDrained);
+    if (!m_guard->listen(m_config.address, m_config.port)) {
+        const QString why = m_guard->errorString();
+        *error = m_guard->serverError() == QAbstractSocket::AddressInUseError
+            ? QStringLiteral("Cannot listen on %1:%2: the port is already in use.")
+                  .arg(m_config.address.toString())
+                  .arg(m_config.port)
+            : QStringLiteral("Cannot listen on %1:%2: %3").arg(m_config.address.toString()).arg(m_config.port).arg(why);
+        delete m_guard;
+        m_guard = nullptr;
+        m_http.reset();
+        return false;
+    }
+    m_boundPort = m_guard->serverPort();
+    m_http->bind(m_guard); // QHttpServer takes ownership
+
+    QPointer<Receiver> self(this);
+    m_store->setCompletionSink([self](QList<WriteOutcome> outcomes) {
+        // Runs on the store thread; the answers are written on ours.
+        QMetaObject::invokeMethod(
+            self.data(), [self, outcomes = std::move(outcomes)] {
+                if (self)
+                    self->onStored(outcomes);
+            },
+            Qt::QueuedConnection);
+    });
+    m_store->listeningStarted(url().toString());
+    m_heartbeat.start();
+    return true;
+}
+
+void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    DeliveryLogEntry entry;
+    entry.atUs = nowUs();
+    entry.remote = request.remoteAddress().toString();
+
+    if (request.method() != QHttpServerRequest::Method::Post) {
+        responder.write(QByteArrayLiteral("Only POST is accepted here.\n"),
+                        {{"Content-Type", "text/plain; charset=utf-8"}, {"Allow", "POST"}},
+                        QHttpServerResponder::StatusCode::MethodNotAllowed);
+        entry.status = 405;
+        entry.verdict = QStringLiteral("method_not_allowed");
+        log(std::move(entry));
+        return;
+    }
+
+    const QByteArray body = request.body();
+    const WebhookHeaders headers =
+        WebhookHeaders::fromLookup([&request](QByteArrayView name) { return request.value(name.toByteArray()); });
+    const Verdict verdict = m_verifier.verify(headers, body);
+    entry.msgId = headers.id.left(256);
+    if (!verdict.accepted()) {
+        reject(request, responder, verdict, headers);
+        entry.status = 401;
+        entry.verdict = outcomeCode(verdict.outcome);
+        log(std::move(entry));
+        return;
+    }
+
+    const Envelope envelope = parseEnvelope(body);
+    DeliveryRecord record;
+    record.msgId = headers.id;
+    record.eventId = envelope.eventId;
+    record.type = envelope.type;
+    record.migrationId = envelope.migrationId;
+    record.createdUs = envelope.createdUs;
+    record.parsed = envelope.parsed;
+    record.body = body;
+    record.receivedUs = entry.atUs;
+    record.timestampHeader = verdict.timestamp;
+    record.remote = entry.remote;
+    record.userAgent = QString::fromLatin1(request.value(QByteArrayLiteral("user-agent")).left(512));
+    record.secretIndex = verdict.secretIndex;
+    entry.type = envelope.type;
+
+    auto *socket = qobject_cast<VirtualSocket *>(responder.socket());
+    Q_ASSERT(socket); // every connection comes through the guard
+    socket->pin();
+    const quint64 ticket = m_nextTicket++;
+    m_pending.emplace(ticket, std::make_unique<Pending>(Pending {std::move(responder), socket, std::move(entry)}));
+    m_store->submit(ticket, std::move(record));
+}
+
+void Receiver::reject(const QHttpServerRequest &request, QHttpServerResponder &responder, const Verdict &verdict,
+                      const WebhookHeaders &headers)
+{
+    const QString sentence = Verifier::describe(verdict, m_config.tolerance);
+    responder.write(oneLine(sentence), {{"Content-Type", "text/plain; charset=utf-8"}},
+                    QHttpServerResponder::StatusCode::Unauthorized);
+
+    RejectionRecord r;
+    r.receivedUs = nowUs();
+    r.remote = request.remoteAddress().toString();
+    r.status = 401;
+    r.reasonCode = outcomeCode(verdict.outcome);
+    r.reason = sentence;
+    r.msgId = headers.id.left(256);
+    r.timestampHeader = verdict.timestamp;
+    const QByteArray body = request.body();
+    r.bodyHead = body.left(RejectedBodyHead);
+    r.bodySize = body.size();
+    for (const auto &[name, value] : request.headers()) {
+        if (isSignatureHeader(name))
+            r.headers.append({name, maskSignatures(value)});
+        else if (isCredentialHeader(name))
+            r.headers.append({name, QByteArrayLiteral("[masked]")});
+        else
+            r.headers.append({name, value.left(1024)});
+    }
+    m_store->submitRejection(std::move(r));
+}
+
+void Receiver::onStored(const QList<WriteOutcome> &outcomes)
+{
+    for (const WriteOutcome &o : outcomes) {
+        auto it = m_pending.find(o.ticket);
+        if (it == m_pending.end())
+            continue;
+        std::unique_ptr<Pending> p = std::move(it->second);
+        m_pending.erase(it);
+        DeliveryLogEntry entry = std::move(p->entry);
+        switch (o.result) {
+        case WriteResult::Stored:
+            p->responder.write(QByteArrayLiteral("stored\n"), "text/plain", QHttpServerResponder::StatusCode::Ok);
+            entry.status = 200;
+            entry.verdict = QStringLiteral("accepted");
+            break;
+        case WriteResult::Duplicate:
+            p->responder.write(QByteArrayLiteral("duplicate\n"), "text/plain", QHttpServerResponder::StatusCode::Ok);
+            entry.status = 200;
+            entry.verdict = QStringLiteral("duplicate");
+            break;
+        case WriteResult::Failed:
+            // Nothing was stored; a 5xx makes the sender retry later.
+            p->responder.write(oneLine(QStringLiteral("The store cannot write right now; retry later.")),
+                               {{"Content-Type", "text/plain; charset=utf-8"}, {"Retry-After", "5"}},
+                               QHttpServerResponder::StatusCode::ServiceUnavailable);
+            entry.status = 503;
+            entry.verdict = QStringLiteral("store_failed");
+            break;
+        }
+        QPointer<VirtualSocket> socket = p->socket;
+        p.reset(); // the responder is done with the socket before it is released
+        if (socket)
+            socket->unpin();
+        log(std::move(entry));
+    }
+    checkDrained();
+}
+
+void Receiver::log(DeliveryLogEntry entry)
+{
+    if (m_logBatch.isEmpty())
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT handled(std::exchange(m_logBatch, {})); }, Qt::QueuedConnection);
+    m_logBatch.append(std::move(entry));
+}
+
+void Receiver::drain()
+{
+    m_draining = true;
+    m_heartbeat.stop();
+    if (m_guard)
+        m_guard->drain();
+    checkDrained();
+}
+
+void Receiver::checkDrained()
+{
+    if (m_draining && m_pending.empty() && (!m_guard || m_guard->connectionCount() == 0))
+        Q_EMIT drained();
+}
+
+} // namespace mm

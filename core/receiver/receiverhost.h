@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Owns the named receiver thread ("mm-receiver") and the Receiver created inside it.
+// Used from the main thread: start() returns once the port is bound or has failed.
+#pragma once
+
+#include "receiver.h"
+
+#include <QObject>
+#include <QUrl>
+
+class QThread;
+
+namespace mm {
+
+class ReceiverHost final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ReceiverHost)
+
+public:
+    explicit ReceiverHost(QObject *parent = nullptr);
+    ~ReceiverHost() override;
+
+    bool start(const ReceiverConfig &config, StoreWriter *store, QString *error);
+    // Answers what is in flight (waiting at most the given time), then ends the thread.
+    void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
+
+    bool isRunning() const { return m_receiver != nullptr; }
+    QUrl url() const { return m_url; }
+    void setSecrets(const QList<SigningSecret> &secrets);
+
+Q_SIGNALS:
+    void handled(const QList<mm::DeliveryLogEntry> &entries);
+    void guardRejected(int status, const QString &remote, const QByteArray &reason);
+
+private:
+    QThread *m_thread = nullptr;
+    QObject *m_threadContext = nullptr;
+    Receiver *m_receiver = nullptr;
+    QUrl m_url;
+};
+
+} // namespace mm

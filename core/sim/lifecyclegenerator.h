@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Generates realistic Anon migration lifecycles (created → started → task failures → terminal)
+// and svix.ping events as the exact bytes the vendor would post. Deterministic for a seed and clock.
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QRandomGenerator>
+
+#include <functional>
+
+namespace mm::sim {
+
+struct GeneratedEvent
+{
+    QByteArray msgId;       // svix-id of the delivery that carries this event
+    QByteArray eventId;     // evt_…
+    QByteArray type;        // "migration.created", …, "svix.ping"
+    QByteArray migrationId; // empty for pings
+    QByteArray status;      // the resource's status ("NOT_STARTED", …; "FAILED" for tasks); empty for pings
+    qint64 createdUs = 0;   // the envelope's "created", microseconds since the Unix epoch (UTC)
+    bool quirk = false;     // "created" written unquoted, as in the vendor's example; not JSON
+    QByteArray body;
+};
+
+struct LifecycleOptions
+{
+    quint64 seed = 0;
+    double seedQuirk = 0.0;        // share of events whose top-level "created" is unquoted
+    double failureRatio = 0.12;    // share of migrations that end in migration.failed
+    double taskFailureRatio = 0.3; // share of migrations with at least one migration_task.failed
+    int maxTaskFailures = 3;
+    int companies = 3;
+    int usersPerCompany = 4;
+    // Wall clock in microseconds since the epoch. Injectable so tests get identical bytes.
+    std::function<qint64()> clockUs;
+};
+
+class LifecycleGenerator final
+{
+public:
+    explicit LifecycleGenerator(LifecycleOptions options = {});
+
+    // One migration's events in the order they happened.
+    QList<GeneratedEvent> nextMigration();
+    GeneratedEvent ping();
+
+    qint64 migrationsGenerated() const { return m_migrations; }
+
+    // "2025-06-18T00:50:40.301173": no zone, six fractional digits, as the vendor writes it.
+    static QByteArray formatTimestamp(qint64 usSinceEpoch);
+
+private:
+    struct Migration
+    {
+        QByteArray id;
+        QByteArray companyId;
+        QByteArray userId;
+        QByteArray created;
+    };
+
+    GeneratedEvent makeEvent(QByteArrayView type, qint64 createdUs);
+    void appendEnvelopeHead(GeneratedEvent &event);
+    void appendMigrationObject(QByteArray &out, const Migration &migration, QByteArrayView status);
+    GeneratedEvent migrationEvent(QByteArrayView type, const Migration &migration, QByteArrayView status,
+                                  qint64 createdUs, QByteArrayView errorMessage);
+    GeneratedEvent taskFailedEvent(const Migration &migration, qint64 createdUs);
+    QByteArrayView pick(const QList<QByteArrayView> &from);
+    qint64 stepUs(int minMs, int maxMs);
+
+    LifecycleOptions m_options;
+    QRandomGenerator m_rng;
+    QList<QByteArray> m_companies;
+    QList<QList<QByteArray>> m_users; // per company
+    qint64 m_migrations = 0;
+};
+
+} // namespace mm::sim

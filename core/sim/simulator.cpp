@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "simulator.h"
+
+#include "httpconnection.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+namespace mm::sim {
+
+namespace {
+constexpr int WrongSecretPool = 4;
+
+qint64 systemSeconds()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Changes one character of the event id: the body stays valid JSON, so a receiver that rejects
+// it does so because of the signature, not a parse error.
+QByteArray tampered(const QByteArray &body)
+{
+    QByteArray out = body;
+    qsizetype at = out.indexOf("\"evt_");
+    at = at >= 0 ? at + 8 : out.size() / 2;
+    if (at < out.size())
+        out[at] = out.at(at) == '0' ? '1' : '0';
+    return out;
+}
+} // namespace
+
+Simulator::Simulator(SimOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+    if (!m_options.signingClock)
+        m_options.signingClock = systemSeconds;
+    const quint32 seedWords[3] = {quint32(m_options.seed), quint32(m_options.seed >> 32), 0x51e7u};
+    m_rng = QRandomGenerator(seedWords, 3);
+
+    m_retryTimer.setSingleShot(true);
+    m_retryTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_retryTimer, &QTimer::timeout, this, &Simulator::onRetryTimer);
+    m_paceTimer.setSingleShot(true);
+    m_paceTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_paceTimer, &QTimer::timeout, this, &Simulator::pump);
+    connect(&m_watchdog, &QTimer::timeout, this, &Simulator::onWatchdog);
+}
+
+Simulator::~Simulator()
+{
+    for (HttpConnection *connection : m_connections)
+        connection->shutdown();
+}
+
+bool Simulator::start()
+{
+    if (m_started) {
+        m_error = QStringLiteral("The simulator was already started.");
+        return false;
+    }
+    m_error = m_options.validate();
+    if (!m_error.isEmpty())
+        return false;
+    if (!m_options.ackLog.isEmpty()) {
+        m_ackFile.setFileName(m_options.ackLog);
+        // Unbuffered: every acknowledged id reaches the kernel before the next request goes out,
+        // so a crash test can trust the file even if this process is killed.
+        if (!m_ackFile.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
+            m_error = QStringLiteral("Cannot open the ack log %1: %2").arg(m_options.ackLog, m_ackFile.errorString());
+            return false;
+        }
+    }
+
+    for (int i = 0; i < WrongSecretPool; ++i) {
+        QByteArray key(32, Qt::Uninitialized);
+        for (char &c : key)
+            c = char(m_rng.bounded(256));
+        const QString text = QStringLiteral("whsec_") + QString::fromLatin1(key.toBase64());
+        m_wrongSecrets.append(*SigningSecret::parse(text));
+    }
+
+    DeliverySource::Options source;
+    source.lifecycle.seed = m_options.seed;
+    source.lifecycle.seedQuirk = m_options.seedQuirk;
+    source.migrations = m_options.migrations;
+    source.events = m_options.events;
+    source.pings = m_options.pings;
+    source.continuous = m_options.continuous;
+    source.outOfOrder = m_options.outOfOrder;
+    source.window = m_options.reorderWindow;
+    source.lanes = qMax(16, 2 * m_options.concurrency);
+    source.seed = m_options.seed;
+    m_source = std::make_unique<DeliverySource>(std::move(source));
+
+    const QUrl &url = m_options.target;
+    HttpEndpoint endpoint;
+    endpoint.tls = url.scheme().compare(u"https", Qt::CaseInsensitive) == 0;
+    endpoint.host = url.host();
+    endpoint.port = quint16(url.port(endpoint.tls ? 443 : 80));
+    endpoint.insecure = m_options.insecure;
+
+    QByteArray path = url.path(QUrl::FullyEncoded).toLatin1();
+    if (path.isEmpty())
+        path = QByteArrayLiteral("/");
+    if (url.hasQuery())
+        path += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+    m_requestHead = QByteArrayLiteral("POST ") + path + QByteArrayLiteral(" HTTP/1.1\r\nhost: ")
+        + url.authority(QUrl::RemoveUserInfo | QUrl::FullyEncoded).toLatin1()
+        + QByteArrayLiteral("\r\ncontent-type: application/json\r\nuser-agent: ") + UserAgent.toByteArray()
+        + QByteArrayLiteral("\r\naccept: */*\r\n");
+
+    for (int i = 0; i < m_options.concurrency; ++i) {
+        auto *connection = new HttpConnection(endpoint, i, this);
+        connect(connection, &HttpConnection::finished, this,
+                [this](HttpConnection *c, int status, qint64 latencyNs, const QString &) {
+                    onConnectionFinished(c, status, latencyNs);
+                });
+        m_connections.push_back(connection);
+        m_connectionJob.push_back(-1);
+        m_idle.push_back(m_options.concurrency - 1 - i); // pop_back hands out connection 0 first
+    }
+
+    m_watchdog.start(qBound(10, m_options.requestTimeoutMs / 4, 250));
+    m_started = true;
+    m_running = true;
+    m_startNs = HttpConnection::nowNs();
+    m_rateStartNs = m_startNs;
+    // Queued so that a caller can connect finished() to quit() before any of it can fire.
+    QMetaObject::invokeMethod(this, &Simulator::pump, Qt::QueuedConnection);
+    return true;
+}
+
+void Simulator::stop()
+{
+    if (!m_running)
+        return;
+    // A continuous run has no end, so stopping it is not an interruption.
+    m_counts.interrupted = !m_options.continuous && !m_source->exhausted();
+    finish(m_liveJobs);
+}
+
+QByteArrayView Simulator::timestampText()
+{
+    const qint64 now = m_options.signingClock();
+    if (now != m_tsSeconds) {
+        m_tsSeconds = now;
+        m_tsText = QByteArray::number(now);
+    }
+    return m_tsText;
+}
+
+void Simulator::pump()
+{
+    // Sending can complete a request synchronously (a refused connect), which calls back here.
+    if (m_pumping) {
+        m_pumpAgain = true;
+        return;
+    }
+    m_pumping = true;
+    do {
+        m_pumpAgain = false;
+        while (m_running && !m_idle.empty()) {
+            if (m_options.rate > 0 && !rateAllows(HttpConnection::nowNs()))
+                break;
+            const int job = takeReadyJob();
+            if (job < 0)
+                break;
+            const int connection = m_idle.back();
+            m_idle.pop_back();
+            dispatch(job, connection);
+        }
+    } while (m_pumpAgain && m_running);
+    m_pumping = false;
+    maybeFinish();
+}
+
+bool Simulator::rateAllows(qint64 now)
+{
+    // Send k is due at start + k / rate. Catch-up after a stall is limited to 20 ms worth,
+    // so waiting on retries does not turn into a burst later.
+    const double intervalNs = 1e9 / m_options.rate;
+    const double dueNs = double(m_rateStartNs) + double(m_rateSent) * intervalNs;
+    const double maxLagNs = qMax(20e6, intervalNs);
+    if (double(now) - dueNs > maxLagNs)
+        m_rateStartNs = qint64(double(now) - maxLagNs - double(m_rateSent) * intervalNs);
+    else if (double(now) < dueNs) {
+        if (!m_paceTimer.isActive())
+            m_paceTimer.start(int(std::ceil((dueNs - double(now)) / 1e6)));
+        return false;
+    }
+    return true;
+}
+
+int Simulator::addJob(int message, int lane, bool duplicate)
+{
+    int job;
+    if (!m_freeJobs.empty()) {
+        job = m_freeJobs.back();
+        m_freeJobs.pop_back();
+    } else {
+        job = int(m_jobs.size());
+        m_jobs.emplace_back();
+    }
+    m_jobs[size_t(job)] = Job {message, 0, lane, duplicate};
+    ++m_liveJobs;
+    return job;
+}
+
+int Simulator::takeReadyJob()
+{
+    if (!m_due.empty()) {
+        const int job = m_due.front();
+        m_due.pop_front();
+        return job;
+    }
+    std::optional<SourcedDelivery> fresh = m_source->next();
+    if (!fresh)
+        return -1;
+
+    int message;
+    if (!m_freeMessages.empty()) {
+        message = m_freeMessages.back();
+        m_freeMessages.pop_back();
+    } else {
+        message = int(m_messages.size());
+        m_messages.emplace_back();
+    }
+    Message &m = m_messages[size_t(message)];
+    m.msgId = std::move(fresh->event.msgId);
+    m.body = std::move(fresh->event.body);
+    m.acked = false;
+    m.fault = Fault::None;
+    if (m_options.wrongSecret > 0 || m_options.tamper > 0) {
+        const double roll = m_rng.generateDouble();
+        if (roll < m_options.wrongSecret)
+            m.fault = Fault::WrongSecret;
+        else if (roll < m_options.wrongSecret + m_options.tamper)
+            m.fault = Fault::Tamper;
+        m.wrongKey = quint8(m_rng.bounded(WrongSecretPool));
+    }
+    m.duplicatePending = m_options.duplicates > 0 && m_rng.generateDouble() < m_options.duplicates;
+    m.liveJobs = m.duplicatePending ? 2 : 1;
+    return addJob(message, fresh->lane, false);
+}
+
+QByteArray Simulator::buildRequest(const Message &message)
+{
+    const QByteArrayView timestamp = timestampText();
+    const SigningSecret &secret = message.fault == Fault::WrongSecret ? m_wrongSecrets.at(message.wrongKey)
+                                                                      : m_options.secrets.first();
+    const QByteArray signature = secret.signature(message.msgId, timestamp, message.body);
+    const QByteArray body = message.fault == Fault::Tamper ? tampered(message.body) : message.body;
+
+    QByteArray request;
+    request.reserve(m_requestHead.size() + 200 + body.size());
+    request.append(m_requestHead);
+    request.append("svix-id: ").append(message.msgId);
+    request.append("\r\nsvix-timestamp: ").append(timestamp);
+    request.append("\r\nsvix-signature: ").append(signature);
+    request.append("\r\ncontent-length: ").append(QByteArray::number(body.size()));
+    request.append("\r\n\r\n").append(body);
+    return request;
+}
+
+void Simulator::dispatch(int job, int connection)
+{
+    Job &j = m_jobs[size_t(job)];
+    ++j.attempts;
+    ++m_counts.sent;
+    ++m_rateSent;
+    if (j.attempts > 1)
+        ++m_counts.retried;
+    m_connectionJob[size_t(connection)] = job;
+    m_connections[size_t(connection)]->send(buildRequest(m_messages[size_t(j.message)]));
+}
+
+void Simulator::onConnectionFinished(HttpConnection *connection, int status, qint64 latencyNs)
+{
+    if (!m_running)
+        return;
+    const int index = connection->index();
+    const int job = m_connectionJob[size_t(index)];
+    m_connectionJob[size_t(index)] = -1;
+    m_idle.push_back(index);
+    if (job >= 0)
+        handleOutcome(job, status, latencyNs);
+    pump();
+}
+
+void Simulator::handleOutcome(int job, int status, qint64 latencyNs)
+{
+    // Copies, not references: adding a duplicate below may grow m_jobs.
+    const Job j = m_jobs[size_t(job)];
+    const QByteArray msgId = m_messages[size_t(j.message)].msgId;
+
+    if (j.attempts == 1 && !j.duplicate) {
+        if (j.lane >= 0)
+            m_source->release(j.lane);
+        Message &m = m_messages[size_t(j.message)];
+        if (m.duplicatePending) {
+            // At-least-once: Svix resends after the first try, with the same id and body.
+            m.duplicatePending = false;
+            m_due.push_back(addJob(j.message, -1, true));
+            ++m_counts.duplicatesSent;
+        }
+    }
+
+    Message &m = m_messages[size_t(j.message)];
+    if (status >= 200 && status < 300) {
+        if (m.fault != Fault::None) {
+            ++m_counts.unexpectedlyAccepted;
+        } else {
+            m_latency.add(latencyNs);
+            if (!m.acked) {
+                m.acked = true;
+                ++m_counts.acknowledged;
+                logAck(m.msgId);
+            }
+        }
+        finishJob(job);
+    } else if (j.attempts < m_options.maxAttempts) {
+        scheduleRetry(job, j.attempts + 1);
+    } else {
+        if (m.fault != Fault::None)
+            ++m_counts.rejectedAsIntended;
+        else
+            ++m_counts.failed;
+        finishJob(job);
+    }
+    Q_EMIT delivered(msgId, status);
+}
+
+void Simulator::scheduleRetry(int job, int nextAttempt)
+{
+    const double delayNs = double(svixRetryDelayMs(nextAttempt)) * 1e6 * m_options.retryScale;
+    if (delayNs < 1e6) {
+        m_due.push_back(job);
+        return;
+    }
+    m_retries.push(Retry {HttpConnection::nowNs() + qint64(delayNs), job});
+    armRetryTimer();
+}
+
+void Simulator::armRetryTimer()
+{
+    if (m_retries.empty()) {
+        m_retryTimer.stop();
+        return;
+    }
+    const qint64 waitNs = m_retries.top().dueNs - HttpConnection::nowNs();
+    const qint64 waitMs = qBound(qint64(0), (waitNs + 999'999) / 1'000'000, qint64(std::numeric_limits<int>::max()));
+    m_retryTimer.start(int(waitMs));
+}
+
+void Simulator::onRetryTimer()
+{
+    const qint64 now = HttpConnection::nowNs();
+    while (!m_retries.empty() && m_retries.top().dueNs <= now + 500'000) {
+        m_due.push_back(m_retries.top().job);
+        m_retries.pop();
+    }
+    armRetryTimer();
+    pump();
+}
+
+void Simulator::finishJob(int job)
+{
+    Job &j = m_jobs[size_t(job)];
+    Message &m = m_messages[size_t(j.message)];
+    if (--m.liveJobs == 0) {
+        m.msgId = QByteArray();
+        m.body = QByteArray();
+        m_freeMessages.push_back(j.message);
+    }
+    j.message = -1;
+    m_freeJobs.push_back(job);
+    --m_liveJobs;
+}
+
+void Simulator::onWatchdog()
+{
+    const qint64 now = HttpConnection::nowNs();
+    const qint64 limit = qint64(m_options.requestTimeoutMs) * 1'000'000;
+    for (HttpConnection *connection : m_connections) {
+        if (connection->isBusy() && now - connection->startedNs() > limit)
+            connection->abortRequest(QStringLiteral("no answer within %1 ms").arg(m_options.requestTimeoutMs));
+    }
+}
+
+void Simulator::maybeFinish()
+{
+    if (m_running && !m_options.continuous && m_liveJobs == 0 && m_source->exhausted())
+        finish(0);
+}
+
+void Simulator::finish(qint64 unfinished)
+{
+    m_running = false;
+    m_endNs = HttpConnection::nowNs();
+    m_counts.unfinished = unfinished;
+    m_retryTimer.stop();
+    m_paceTimer.stop();
+    m_watchdog.stop();
+    for (HttpConnection *connection : m_connections)
+        connection->shutdown();
+    if (m_ackFile.isOpen())
+        m_ackFile.close();
+    Q_EMIT finished();
+}
+
+void Simulator::logAck(const QByteArray &msgId)
+{
+    if (!m_ackFile.isOpen())
+        return;
+    m_ackLine.resize(0);
+    m_ackLine.append(msgId).append('\n');
+    m_ackFile.write(m_ackLine);
+}
+
+SimSummary Simulator::summary() const
+{
+    SimSummary s = m_counts;
+    if (m_started) {
+        const qint64 end = m_running ? HttpConnection::nowNs() : m_endNs;
+        s.elapsedSeconds = double(end - m_startNs) / 1e9;
+    }
+    s.rate = s.elapsedSeconds > 0 ? double(s.acknowledged) / s.elapsedSeconds : 0.0;
+    s.p50Ms = m_latency.percentileMs(50);
+    s.p99Ms = m_latency.percentileMs(99);
+    return s;
+}
+
+} // namespace mm::sim

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "database.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mm {
+
+namespace {
+constexpr QFileDevice::Permissions DirPerms = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+
+// Each entry upgrades the schema by one version; never edit a shipped entry.
+const char *const Migrations[] = {
+    // 1: deliveries, attempts, the rejection journal and listening intervals.
+    R"sql(
+    CREATE TABLE deliveries(
+        id INTEGER PRIMARY KEY,
+        msg_id TEXT NOT NULL UNIQUE,
+        event_id TEXT,
+        type TEXT,
+        migration_id TEXT,
+        created_us INTEGER,
+        received_us INTEGER NOT NULL,
+        parsed INTEGER NOT NULL,
+        body BLOB NOT NULL);
+    CREATE INDEX deliveries_by_migration ON deliveries(migration_id);
+    CREATE TABLE attempts(
+        id INTEGER PRIMARY KEY,
+        msg_id TEXT NOT NULL,
+        received_us INTEGER NOT NULL,
+        timestamp_header INTEGER,
+        remote TEXT,
+        user_agent TEXT,
+        secret_index INTEGER);
+    CREATE INDEX attempts_by_msg ON attempts(msg_id);
+    CREATE TABLE rejections(
+        id INTEGER PRIMARY KEY,
+        received_us INTEGER NOT NULL,
+        remote TEXT,
+        status INTEGER NOT NULL,
+        reason_code TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        msg_id TEXT,
+        timestamp_header INTEGER,
+        headers TEXT NOT NULL,
+        body_head BLOB,
+        body_size INTEGER NOT NULL);
+    CREATE TABLE listen_intervals(
+        id INTEGER PRIMARY KEY,
+        started_us INTEGER NOT NULL,
+        alive_us INTEGER NOT NULL,
+        stopped_us INTEGER,
+        url TEXT NOT NULL);
+    )sql",
+};
+static_assert(std::size(Migrations) == Database::SchemaVersion);
+
+bool ensurePrivateFile(const QString &path, QString *error)
+{
+    const QByteArray native = QFile::encodeName(path);
+    const int fd = ::open(native.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        *error = QStringLiteral("Cannot create %1: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    const bool ok = ::fchmod(fd, 0600) == 0;
+    ::close(fd);
+    if (!ok)
+        *error = QStringLiteral("Cannot make %1 private: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
+    return ok;
+}
+} // namespace
+
+QString Database::defaultDataDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+}
+
+QString Database::databasePath(const QString &dataDir)
+{
+    return QDir(dataDir).filePath(QStringLiteral("monitor.sqlite3"));
+}
+
+bool Database::exec(QSqlDatabase &db, const QString &sql, QString *error)
+{
+    QSqlQuery q(db);
+    if (q.exec(sql))
+        return true;
+    if (error)
+        *error = q.lastError().text();
+    return false;
+}
+
+std::optional<QSqlDatabase> Database::openExisting(const QString &dataDir, const QString &connectionName,
+                                                   QString *error)
+{
+    if (!QFile::exists(databasePath(dataDir))) {
+        if (error)
+            *error = QStringLiteral("No store at %1").arg(databasePath(dataDir));
+        return std::nullopt;
+    }
+    return open(dataDir, connectionName, error);
+}
+
+std::optional<QSqlDatabase> Database::open(const QString &dataDir, const QString &connectionName, QString *error,
+                                           Sync sync)
+{
+    QString scratch;
+    if (!error)
+        error = &scratch;
+    const QString path = databasePath(dataDir);
+    if (!QDir().mkpath(dataDir)) {
+        *error = QStringLiteral("Cannot create the data folder %1").arg(dataDir);
+        return std::nullopt;
+    }
+    if (!QFile::setPermissions(dataDir, DirPerms)) {
+        *error = QStringLiteral("Cannot make the data folder %1 private").arg(dataDir);
+        return std::nullopt;
+    }
+    // SQLite gives its -wal and -shm files the main file's mode, so 0600 here covers all three.
+    if (!ensurePrivateFile(path, error))
+        return std::nullopt;
+
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
+    db.setDatabaseName(path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=2000"));
+    if (!db.open()) {
+        *error = QStringLiteral("Cannot open the store %1: %2").arg(path, db.lastError().text());
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connectionName);
+        return std::nullopt;
+    }
+    auto fail = [&](const QString &what) -> std::optional<QSqlDatabase> {
+        *error = QStringLiteral("%1 (%2): %3").arg(what, path, *error);
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connectionName);
+        return std::nullopt;
+    };
+    if (!exec(db, QStringLiteral("PRAGMA journal_mode=WAL"), error))
+        return fail(QStringLiteral("Cannot switch the store to WAL mode"));
+    const QString syncSql = sync == Sync::Full ? QStringLiteral("PRAGMA synchronous=FULL")
+                                               : QStringLiteral("PRAGMA synchronous=NORMAL");
+    if (!exec(db, syncSql, error))
+        return fail(QStringLiteral("Cannot configure the store"));
+    if (!migrate(db, error))
+        return fail(QStringLiteral("Cannot upgrade the store's schema"));
+    return db;
+}
+
+void Database::close(const QString &connectionName)
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(connectionName, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(connectionName);
+}
+
+bool Database::migrate(QSqlDatabase &db, QString *error)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    int version = q.value(0).toInt();
+    q.finish();
+    if (version > SchemaVersion) {
+        *error = QStringLiteral("the store was written by a newer version (schema %1, this build knows %2)")
+                     .arg(version)
+                     .arg(SchemaVersion);
+        return false;
+    }
+    while (version < SchemaVersion) {
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        const QStringList statements = QString::fromUtf8(Migrations[version]).split(u';', Qt::SkipEmptyParts);
+        for (const QString &statement : statements) {
+            if (statement.trimmed().isEmpty())
+                continue;
+            if (!exec(db, statement, error)) {
+                db.rollback();
+                return false;
+            }
+        }
+        ++version;
+        if (!exec(db, QStringLiteral("PRAGMA user_version=%1").arg(version), error) || !db.commit()) {
+            db.rollback();
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace mm

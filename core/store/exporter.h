@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Writes the stored deliveries as JSON Lines, one unique accepted delivery per line,
+// oldest first. Secrets are never stored, so none can reach an export.
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QVariant>
+
+class QIODevice;
+
+namespace mm {
+
+
+class JsonlExporter final
+{
+public:
+    // Returns the number of lines written, or -1 with a sentence in error.
+    static qint64 exportStore(const QString &dataDir, QIODevice &out, QString *error);
+
+    // One line (without the newline) for a stored delivery.
+    static QByteArray line(const QString &msgId, const QString &eventId, const QString &type,
+                           const QString &migrationId, const QVariant &createdUs, qint64 receivedUs, qint64 attempts,
+                           bool parsed, const QByteArray &body);
+};
+
+} // namespace mm

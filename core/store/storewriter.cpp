@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "storewriter.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+
+namespace mm {
+
+namespace {
+const QString Connection = QStringLiteral("mm-store-writer");
+
+qint64 nowUs()
+{
+    return QDateTime::currentMSecsSinceEpoch() * 1000;
+}
+
+QVariant optionalInt(const std::optional<qint64> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
+}
+
+QByteArray headersJson(const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QJsonArray array;
+    for (const auto &[name, value] : headers)
+        array.append(QJsonArray {QString::fromLatin1(name), QString::fromLatin1(value)});
+    return QJsonDocument(array).toJson(QJsonDocument::Compact);
+}
+} // namespace
+
+struct StoreWriter::Queries
+{
+    explicit Queries(const QSqlDatabase &db)
+        : insertDelivery(db)
+        , insertAttempt(db)
+        , insertRejection(db)
+        , trimRejections(db)
+        , listen(db)
+    {
+        insertDelivery.prepare(QStringLiteral(
+            "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, parsed, body) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(msg_id) DO NOTHING"));
+        insertAttempt.prepare(QStringLiteral(
+            "INSERT INTO attempts(msg_id, received_us, timestamp_header, remote, user_agent, secret_index) "
+            "VALUES(?, ?, ?, ?, ?, ?)"));
+        insertRejection.prepare(QStringLiteral(
+            "INSERT INTO rejections(received_us, remote, status, reason_code, reason, msg_id, timestamp_header, "
+            "headers, body_head, body_size) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        trimRejections.prepare(QStringLiteral("DELETE FROM rejections WHERE id <= (SELECT max(id) FROM rejections) - ?"));
+    }
+    QSqlQuery insertDelivery;
+    QSqlQuery insertAttempt;
+    QSqlQuery insertRejection;
+    QSqlQuery trimRejections;
+    QSqlQuery listen;
+};
+
+StoreWriter::StoreWriter(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+}
+
+StoreWriter::~StoreWriter()
+{
+    stop();
+}
+
+void StoreWriter::setCompletionSink(CompletionSink sink)
+{
+    std::lock_guard lock(m_mutex);
+    m_sink = std::move(sink);
+}
+
+bool StoreWriter::start(QString *error)
+{
+    Q_ASSERT(!m_thread);
+    m_thread = QThread::create([this] { run(); });
+    m_thread->setObjectName(QStringLiteral("mm-store"));
+    m_thread->start();
+    std::unique_lock lock(m_mutex);
+    m_started.wait(lock, [this] { return m_startDone; });
+    if (!m_startOk) {
+        if (error)
+            *error = m_startError;
+        lock.unlock();
+        m_thread->wait();
+        delete m_thread;
+        m_thread = nullptr;
+    }
+    return m_startOk;
+}
+
+void StoreWriter::stop()
+{
+    if (!m_thread)
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+}
+
+void StoreWriter::enqueue(Job job)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(job));
+    }
+    m_wake.notify_one();
+}
+
+void StoreWriter::submit(quint64 ticket, DeliveryRecord record)
+{
+    enqueue(DeliveryJob {ticket, std::move(record)});
+}
+
+void StoreWriter::submitRejection(RejectionRecord record)
+{
+    enqueue(std::move(record));
+}
+
+void StoreWriter::listeningStarted(const QString &url)
+{
+    enqueue(ListenEvent {ListenEvent::Started, url, nowUs()});
+}
+
+void StoreWriter::listeningAlive()
+{
+    enqueue(ListenEvent {ListenEvent::Alive, {}, nowUs()});
+}
+
+void StoreWriter::listeningStopped()
+{
+    enqueue(ListenEvent {ListenEvent::Stopped, {}, nowUs()});
+}
+
+void StoreWriter::run()
+{
+    QString error;
+    {
+        auto db = Database::open(m_options.dataDir, Connection, &error, m_options.sync);
+        // Checkpoints run between batches rather than inside a COMMIT (see below).
+        if (db && !Database::exec(*db, QStringLiteral("PRAGMA wal_autocheckpoint=0"), &error))
+            db.reset();
+        {
+            std::lock_guard lock(m_mutex);
+            m_startDone = true;
+            m_startOk = db.has_value();
+            m_startError = error;
+        }
+        m_started.notify_all();
+        if (!db)
+            return;
+
+        Queries queries(*db);
+        QElapsedTimer sinceCheckpoint;
+        sinceCheckpoint.start();
+        for (;;) {
+            std::deque<Job> batch;
+            CompletionSink sink;
+            bool stopping = false;
+            {
+                std::unique_lock lock(m_mutex);
+                // Idle for a second: a good moment for a checkpoint, off the answering path.
+                const bool woke = m_wake.wait_for(lock, std::chrono::seconds(1),
+                                                  [this] { return !m_queue.empty() || m_stopping; });
+                batch.swap(m_queue);
+                sink = m_sink;
+                stopping = m_stopping;
+                if (!woke && !stopping) {
+                    lock.unlock();
+                    Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"), nullptr);
+                    sinceCheckpoint.restart();
+                    continue;
+                }
+            }
+            if (!batch.empty()) {
+                QList<WriteOutcome> outcomes;
+                int stored = 0;
+                QString batchError;
+                if (!writeBatch(queries, batch, outcomes, stored, &batchError)) {
+                    for (WriteOutcome &o : outcomes) {
+                        o.result = WriteResult::Failed;
+                        o.error = batchError;
+                    }
+                }
+                if (sink && !outcomes.isEmpty())
+                    sink(std::move(outcomes));
+                if (stored > 0)
+                    Q_EMIT deliveriesCommitted(stored);
+            }
+            // Under sustained load the idle checkpoint never comes; bound the WAL anyway.
+            if (sinceCheckpoint.elapsed() > 5000) {
+                Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"), nullptr);
+                sinceCheckpoint.restart();
+            }
+            if (stopping) {
+                std::lock_guard lock(m_mutex);
+                if (m_queue.empty())
+                    break;
+            }
+        }
+        Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), nullptr);
+    }
+    Database::close(Connection);
+}
+
+bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
+                             QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::database(Connection, false);
+    for (const Job &job : batch) {
+        if (const auto *d = std::get_if<DeliveryJob>(&job))
+            outcomes.append(WriteOutcome {d->ticket, WriteResult::Failed, {}});
+    }
+    auto failWith = [&](const QSqlError &e) {
+        *error = e.text();
+        db.rollback();
+        stored = 0;
+        return false;
+    };
+    if (!db.transaction())
+        return failWith(db.lastError());
+
+    int outcomeIndex = 0;
+    bool rejected = false;
+    for (Job &job : batch) {
+        if (auto *d = std::get_if<DeliveryJob>(&job)) {
+            const DeliveryRecord &r = d->record;
+            QSqlQuery &ins = q.insertDelivery;
+            ins.bindValue(0, QString::fromLatin1(r.msgId));
+            ins.bindValue(1, r.eventId);
+            ins.bindValue(2, r.type);
+            ins.bindValue(3, r.migrationId);
+            ins.bindValue(4, optionalInt(r.createdUs));
+            ins.bindValue(5, r.receivedUs);
+            ins.bindValue(6, r.parsed ? 1 : 0);
+            ins.bindValue(7, r.body);
+            if (!ins.exec())
+                return failWith(ins.lastError());
+            const bool isNew = ins.numRowsAffected() > 0;
+            QSqlQuery &att = q.insertAttempt;
+            att.bindValue(0, QString::fromLatin1(r.msgId));
+            att.bindValue(1, r.receivedUs);
+            att.bindValue(2, r.timestampHeader);
+            att.bindValue(3, r.remote);
+            att.bindValue(4, r.userAgent);
+            att.bindValue(5, r.secretIndex);
+            if (!att.exec())
+                return failWith(att.lastError());
+            outcomes[outcomeIndex++].result = isNew ? WriteResult::Stored : WriteResult::Duplicate;
+            stored += isNew ? 1 : 0;
+        } else if (auto *r = std::get_if<RejectionRecord>(&job)) {
+            QSqlQuery &ins = q.insertRejection;
+            ins.bindValue(0, r->receivedUs);
+            ins.bindValue(1, r->remote);
+            ins.bindValue(2, r->status);
+            ins.bindValue(3, r->reasonCode);
+            ins.bindValue(4, r->reason);
+            ins.bindValue(5, r->msgId.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(QString::fromLatin1(r->msgId)));
+            ins.bindValue(6, r->timestampHeader);
+            ins.bindValue(7, QString::fromUtf8(headersJson(r->headers)));
+            ins.bindValue(8, r->bodyHead);
+            ins.bindValue(9, r->bodySize);
+            if (!ins.exec())
+                return failWith(ins.lastError());
+            rejected = true;
+        } else if (auto *l = std::get_if<ListenEvent>(&job)) {
+            QSqlQuery &sql = q.listen;
+            if (l->kind == ListenEvent::Started) {
+                sql.prepare(QStringLiteral("INSERT INTO listen_intervals(started_us, alive_us, url) VALUES(?, ?, ?)"));
+                sql.addBindValue(l->atUs);
+                sql.addBindValue(l->atUs);
+                sql.addBindValue(l->url);
+            } else if (m_listenRowId >= 0) {
+                if (l->kind == ListenEvent::Alive) {
+                    sql.prepare(QStringLiteral("UPDATE listen_intervals SET alive_us = ? WHERE id = ?"));
+                } else {
+                    sql.prepare(QStringLiteral("UPDATE listen_intervals SET alive_us = ?, stopped_us = ? WHERE id = ?"));
+                    sql.addBindValue(l->atUs);
+                }
+                sql.addBindValue(l->atUs);
+                sql.addBindValue(m_listenRowId);
+            } else {
+                continue;
+            }
+            if (!sql.exec())
+                return failWith(sql.lastError());
+            if (l->kind == ListenEvent::Started)
+                m_listenRowId = sql.lastInsertId().toLongLong();
+        }
+    }
+    if (rejected) {
+        q.trimRejections.bindValue(0, m_options.rejectionJournalLimit);
+        if (!q.trimRejections.exec())
+            return failWith(q.trimRejections.lastError());
+    }
+    if (!db.commit())
+        return failWith(db.lastError());
+    return true;
+}
+
+} // namespace mm

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The store's single writer, on its own thread. Deliveries queued while one
+// transaction commits go into the next one together (group commit), and each is
+// answered only after its COMMIT returned: store before acknowledge.
+#pragma once
+
+#include "database.h"
+#include "records.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <variant>
+
+class QThread;
+
+namespace mm {
+
+class StoreWriter final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StoreWriter)
+
+public:
+    struct Options
+    {
+        QString dataDir;
+        Database::Sync sync = Database::Sync::Normal;
+        int rejectionJournalLimit = 10000;
+    };
+    // Runs on the writer thread after each COMMIT (or failed batch).
+    using CompletionSink = std::function<void(QList<WriteOutcome>)>;
+
+    explicit StoreWriter(Options options, QObject *parent = nullptr);
+    ~StoreWriter() override;
+
+    // Opens the store on the writer thread; returns once it is open or has failed.
+    bool start(QString *error);
+    // Writes what is queued, closes the store and joins the thread.
+    void stop();
+
+    void setCompletionSink(CompletionSink sink);
+
+    // Thread-safe.
+    void submit(quint64 ticket, DeliveryRecord record);
+    void submitRejection(RejectionRecord record);
+    void listeningStarted(const QString &url);
+    void listeningAlive();
+    void listeningStopped();
+
+    const Options &options() const { return m_options; }
+
+Q_SIGNALS:
+    // Emitted from the writer thread after each successful commit that stored new deliveries.
+    void deliveriesCommitted(int count);
+
+private:
+    struct ListenEvent
+    {
+        enum Kind { Started, Alive, Stopped } kind;
+        QString url;
+        qint64 atUs;
+    };
+    struct DeliveryJob
+    {
+        quint64 ticket;
+        DeliveryRecord record;
+    };
+    using Job = std::variant<DeliveryJob, RejectionRecord, ListenEvent>;
+
+    void enqueue(Job job);
+    void run(); // the writer thread's body
+    struct Queries;
+    bool writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
+                    QString *error);
+
+    Options m_options;
+    QThread *m_thread = nullptr;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Job> m_queue;
+    bool m_stopping = false;
+    CompletionSink m_sink;
+
+    // Start-up handshake with the writer thread.
+    std::condition_variable m_started;
+    bool m_startDone = false;
+    bool m_startOk = false;
+    QString m_startError;
+    qint64 m_listenRowId = -1;
+};
+
+} // namespace mm
