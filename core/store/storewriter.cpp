@@ -245,7 +245,8 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
             ins.bindValue(4, optionalInt(r.createdUs));
             ins.bindValue(5, r.receivedUs);
             ins.bindValue(6, r.parsed ? 1 : 0);
-            ins.bindValue(7, r.body);
+            // A null QByteArray binds as SQL NULL; an empty body is still a body.
+            ins.bindValue(7, r.body.isNull() ? QByteArray("") : r.body);
             if (!ins.exec())
                 return failWith(ins.lastError());
             const bool isNew = ins.numRowsAffected() > 0;
