@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The real migration-monitor binary in --headless and --export modes, driven with
+// QProcess over loopback: start-up, shutdown, restart, secrets and logs.
+#include "testhttp.h"
+
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <sys/stat.h>
+
+using namespace mm;
+using namespace mm::test;
+
+namespace {
+const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+
+} // namespace
+
+class Headless
+{
+public:
+    explicit Headless(const QString &dataDir, QStringList extraArgs = {}, bool secretInEnv = true)
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        if (secretInEnv)
+            env.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), SecretText);
+        else
+            env.remove(QStringLiteral("MIGRATION_MONITOR_SECRETS"));
+        process.setProcessEnvironment(env);
+        QStringList args {QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir};
+        if (!extraArgs.contains(QStringLiteral("--listen")))
+            args << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:0");
+        process.start(QStringLiteral(MM_APP_PATH), args + extraArgs);
+    }
+    ~Headless()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+    // Waits for "listening on URL"; returns the port, or 0.
+    quint16 waitListening()
+    {
+        static const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/webhooks"));
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 10000) {
+            stdoutText += QString::fromUtf8(process.readAllStandardOutput());
+            const auto m = re.match(stdoutText);
+            if (m.hasMatch())
+                return quint16(m.captured(1).toUInt());
+            if (process.state() == QProcess::NotRunning)
+                return 0;
+            process.waitForReadyRead(200);
+        }
+        return 0;
+    }
+    int terminate()
+    {
+        ::kill(pid_t(process.processId()), SIGTERM);
+        if (!process.waitForFinished(15000))
+            return -1;
+        return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    }
+    QString stderrText()
+    {
+        err += QString::fromUtf8(process.readAllStandardError());
+        return err;
+    }
+
+    QProcess process;
+    QString stdoutText;
+    QString err;
+};
+
+class TestHeadless : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void printsUrlAndStopsCleanlyOnSigterm();
+    void restartLosesNothing();
+    void portTakenExitsWithClearMessage();
+    void missingSecretExitsWithClearMessage();
+    void invalidOptionsAreClearErrors_data();
+    void invalidOptionsAreClearErrors();
+    void secretsStayOutOfProcessListingsAndLogs();
+    void storeIsOwnerOnly();
+    void exportWritesAFileAndFailsClearly();
+
+private:
+    QList<QJsonObject> exportStore(const QString &dir, int *exitCode = nullptr);
+    std::unique_ptr<QTemporaryDir> m_dir;
+    SigningSecret secret() const { return *SigningSecret::parse(SecretText); }
+    QString dataDir() const { return m_dir->filePath(QStringLiteral("data")); }
+};
+
+void TestHeadless::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+QList<QJsonObject> TestHeadless::exportStore(const QString &dir, int *exitCode)
+{
+    QProcess p;
+    p.start(QStringLiteral(MM_APP_PATH), {QStringLiteral("--data-dir"), dir, QStringLiteral("--export"), QStringLiteral("-")});
+    p.waitForFinished(30000);
+    if (exitCode)
+        *exitCode = p.exitCode();
+    QList<QJsonObject> rows;
+    for (const QByteArray &line : p.readAllStandardOutput().split('\n')) {
+        if (!line.isEmpty())
+            rows.append(QJsonDocument::fromJson(line).object());
+    }
+    return rows;
+}
+
+void TestHeadless::printsUrlAndStopsCleanlyOnSigterm()
+{
+    Headless app(dataDir());
+    const quint16 port = app.waitListening();
+    QVERIFY2(port > 0, qPrintable(app.stderrText()));
+    RawClient client(port);
+    QCOMPARE(client.roundTrip(signedRequest(secret(), "msg_a", envelope("evt_a", "migration.created", "mig_a"))).status, 200);
+    QCOMPARE(app.terminate(), 0);
+    const QString log = app.stderrText();
+    QVERIFY2(log.contains(QLatin1String(" 200 accepted msg_a migration.created")), qPrintable(log));
+}
+
+void TestHeadless::restartLosesNothing()
+{
+    const QByteArray body = envelope("evt_r", "migration.started", "mig_r");
+    quint16 port = 0;
+    {
+        Headless app(dataDir());
+        port = app.waitListening();
+        QVERIFY(port);
+        RawClient client(port);
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(client.roundTrip(signedRequest(secret(), "msg_" + QByteArray::number(i), body)).status, 200);
+        QCOMPARE(app.terminate(), 0);
+    }
+    {
+        Headless app(dataDir());
+        port = app.waitListening();
+        QVERIFY(port);
+        RawClient client(port);
+        // A retry of an old message after the restart is recognised as a duplicate.
+        const HttpResponse dup = client.roundTrip(signedRequest(secret(), "msg_3", body));
+        QCOMPARE(dup.status, 200);
+        QCOMPARE(dup.body, QByteArray("duplicate\n"));
+        QCOMPARE(client.roundTrip(signedRequest(secret(), "msg_new", body)).status, 200);
+        QCOMPARE(app.terminate(), 0);
+    }
+    const QList<QJsonObject> rows = exportStore(dataDir());
+    QCOMPARE(rows.size(), 21);
+    QCOMPARE(rows[3].value(QLatin1String("msg_id")).toString(), QStringLiteral("msg_3"));
+    QCOMPARE(rows[3].value(QLatin1String("attempts")).toInt(), 2);
+    QCOMPARE(rows.last().value(QLatin1String("msg_id")).toString(), QStringLiteral("msg_new"));
+}
+
+void TestHeadless::portTakenExitsWithClearMessage()
+{
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+    Headless app(dataDir(), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(squatter.serverPort())});
+    QVERIFY(app.process.waitForFinished(10000));
+    QVERIFY(app.process.exitCode() != 0);
+    QVERIFY2(app.stderrText().contains(QLatin1String("already in use")), qPrintable(app.stderrText()));
+}
+
+void TestHeadless::missingSecretExitsWithClearMessage()
+{
+    Headless app(dataDir(), {}, false);
+    QVERIFY(app.process.waitForFinished(10000));
+    QCOMPARE(app.process.exitCode(), 2);
+    QVERIFY2(app.stderrText().contains(QLatin1String("MIGRATION_MONITOR_SECRETS")), qPrintable(app.stderrText()));
+}
+
+void TestHeadless::invalidOptionsAreClearErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("bad port") << QStringList {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:99999")}
+                              << QStringLiteral("not a port number");
+    QTest::addRow("bad host") << QStringList {QStringLiteral("--listen"), QStringLiteral("nohost:80")}
+                              << QStringLiteral("not an IP address");
+    QTest::addRow("bad secret") << QStringList {QStringLiteral("--secret"), QStringLiteral("whsec_***")}
+                                << QStringLiteral("not valid base64");
+    QTest::addRow("cert without key") << QStringList {QStringLiteral("--tls-cert"), QStringLiteral("/nonexistent")}
+                                      << QStringLiteral("go together");
+    QTest::addRow("missing cert") << QStringList {QStringLiteral("--tls-cert"), QStringLiteral("/nonexistent"),
+                                                  QStringLiteral("--tls-key"), QStringLiteral("/nonexistent")}
+                                  << QStringLiteral("Cannot read the TLS certificate");
+    QTest::addRow("bad tolerance") << QStringList {QStringLiteral("--tolerance"), QStringLiteral("-5")}
+                                   << QStringLiteral("--tolerance");
+}
+
+void TestHeadless::invalidOptionsAreClearErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    Headless app(dataDir(), args);
+    QVERIFY(app.process.waitForFinished(10000));
+    QVERIFY(app.process.exitCode() != 0);
+    QVERIFY2(app.stderrText().contains(message), qPrintable(app.stderrText()));
+}
+
+void TestHeadless::secretsStayOutOfProcessListingsAndLogs()
+{
+    Headless app(dataDir(), {QStringLiteral("--secret"), SecretText}, false);
+    const quint16 port = app.waitListening();
+    QVERIFY2(port, qPrintable(app.stderrText()));
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(app.process.processId()));
+    QVERIFY(cmdline.open(QIODevice::ReadOnly));
+    const QByteArray listing = cmdline.readAll();
+    QVERIFY(listing.contains("--headless"));
+    QVERIFY2(!listing.contains("MfKQ9r8G"), listing.constData());
+
+    RawClient client(port);
+    const QByteArray body = envelope("evt_s", "migration.created", "mig_s");
+    const QByteArray request = signedRequest(secret(), "msg_s", body);
+    QCOMPARE(client.roundTrip(request).status, 200);
+    QByteArray tampered = request;
+    tampered.replace("mig_s", "mig_t");
+    QCOMPARE(client.roundTrip(tampered).status, 401);
+    QCOMPARE(app.terminate(), 0);
+    const QString log = app.stderrText() + app.stdoutText;
+    QVERIFY(log.contains(QLatin1String("401 no_matching_signature msg_s")));
+    QVERIFY(!log.contains(QLatin1String("MfKQ9r8G")));
+    const qsizetype sigAt = request.indexOf("svix-signature: v1,") + 19;
+    QVERIFY(!log.contains(QString::fromLatin1(request.mid(sigAt, 16))));
+}
+
+void TestHeadless::storeIsOwnerOnly()
+{
+    Headless app(dataDir());
+    QVERIFY(app.waitListening());
+    QCOMPARE(app.terminate(), 0);
+    struct stat st {};
+    QCOMPARE(::stat(QFile::encodeName(dataDir()).constData(), &st), 0);
+    QCOMPARE(st.st_mode & 0777, 0700u);
+    QCOMPARE(::stat(QFile::encodeName(dataDir() + QStringLiteral("/monitor.sqlite3")).constData(), &st), 0);
+    QCOMPARE(st.st_mode & 0777, 0600u);
+}
+
+void TestHeadless::exportWritesAFileAndFailsClearly()
+{
+    {
+        Headless app(dataDir());
+        const quint16 port = app.waitListening();
+        QVERIFY(port);
+        RawClient client(port);
+        QCOMPARE(client.roundTrip(signedRequest(secret(), "msg_x", QByteArray("\xff\0bin", 5))).status, 200);
+        QCOMPARE(app.terminate(), 0);
+    }
+    const QString file = m_dir->filePath(QStringLiteral("out.jsonl"));
+    QProcess p;
+    p.start(QStringLiteral(MM_APP_PATH), {QStringLiteral("--data-dir"), dataDir(), QStringLiteral("--export"), file});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 0);
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::ReadOnly));
+    const QJsonObject row = QJsonDocument::fromJson(out.readLine()).object();
+    QCOMPARE(row.value(QLatin1String("msg_id")).toString(), QStringLiteral("msg_x"));
+    QCOMPARE(QByteArray::fromBase64(row.value(QLatin1String("body_base64")).toString().toLatin1()), QByteArray("\xff\0bin", 5));
+
+    int code = 0;
+    QVERIFY(exportStore(m_dir->filePath(QStringLiteral("nothing-here")), &code).isEmpty());
+    QVERIFY(code != 0);
+}
+
+QTEST_GUILESS_MAIN(TestHeadless)
+#include "tst_headless.moc"
