@@ -54,6 +54,8 @@ int runHeadless(const AppOptions &options)
                                   "Copy it from the endpoint's page in the Anon dashboard (whsec_...)."));
         return 2;
     }
+    // Installed first: a SIGTERM during start-up must still end in an orderly stop.
+    SignalWatcher signals;
     const QString dataDir = options.dataDir.value_or(Database::defaultDataDir());
     StoreWriter store(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000});
     if (!store.start(&error)) {
@@ -78,7 +80,6 @@ int runHeadless(const AppOptions &options)
     std::printf("store: %s\n", qPrintable(Database::databasePath(dataDir)));
     std::fflush(stdout);
 
-    SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &signals, [&](int n) {
         std::fprintf(stderr, "migration-monitor: signal %d, finishing deliveries in flight\n", n);
         receiver.stop();
