@@ -16,7 +16,8 @@ DeliverySource::DeliverySource(Options options)
     m_options.window = qMax(1, m_options.window);
     m_options.lanes = qMax(1, m_options.lanes);
     // Place each ping before a random migration of the expected run (about four events each).
-    const qint64 horizon = m_options.events > 0 ? qMax(1, m_options.events / 4) : qMax(1, m_options.migrations);
+    const qint64 horizon
+        = m_options.events > 0 ? qMax(1, m_options.events / 4) : qMax(1, m_options.migrations);
     m_pingAt.reserve(size_t(qMax(0, m_options.pings)));
     for (int i = 0; i < m_options.pings; ++i)
         m_pingAt.push_back(qint64(m_rng.bounded(double(horizon))));

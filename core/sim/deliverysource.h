@@ -7,7 +7,6 @@
 #include "lifecyclegenerator.h"
 
 #include <QRandomGenerator>
-
 #include <deque>
 #include <optional>
 #include <vector>
@@ -28,11 +27,11 @@ public:
         LifecycleOptions lifecycle;
         int migrations = 10;
         int events = 0; // > 0: generate migrations until this many lifecycle events
-        int pings = 0;  // extra svix.ping events, spread over the run
+        int pings = 0; // extra svix.ping events, spread over the run
         bool continuous = false;
         bool outOfOrder = false;
-        int window = 16;  // out-of-order: deliveries the next one is drawn from
-        int lanes = 16;   // in order: migrations in progress at once
+        int window = 16; // out-of-order: deliveries the next one is drawn from
+        int lanes = 16; // in order: migrations in progress at once
         quint64 seed = 0; // for the shuffle and ping placement
     };
 

@@ -3,7 +3,6 @@
 
 #include <QSslSocket>
 #include <QTcpSocket>
-
 #include <chrono>
 
 namespace mm::sim {

@@ -7,7 +7,6 @@
 
 #include <QObject>
 #include <QString>
-
 #include <array>
 #include <memory>
 
@@ -70,7 +69,7 @@ private:
     qint64 m_writtenNs = 0;
     bool m_busy = false;
     bool m_ready = false; // connected (and encrypted, for TLS)
-    std::array<char, 16 * 1024> m_readBuffer {};
+    std::array<char, 4096> m_readBuffer {}; // answers are small; a long one just takes more reads
 };
 
 } // namespace mm::sim

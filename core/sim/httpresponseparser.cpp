@@ -90,9 +90,15 @@ qsizetype HttpResponseParser::feed(const char *data, qsizetype size)
             if (!complete)
                 break;
             switch (m_state) {
-            case State::StatusLine: parseStatusLine(); break;
-            case State::Headers: parseHeaderLine(); break;
-            case State::ChunkSize: parseChunkSize(); break;
+            case State::StatusLine:
+                parseStatusLine();
+                break;
+            case State::Headers:
+                parseHeaderLine();
+                break;
+            case State::ChunkSize:
+                parseChunkSize();
+                break;
             case State::ChunkDataEnd:
                 if (!m_line.isEmpty())
                     fail("malformed chunk terminator");
@@ -103,7 +109,8 @@ qsizetype HttpResponseParser::feed(const char *data, qsizetype size)
                 if (m_line.isEmpty())
                     m_state = State::Done;
                 break;
-            default: break;
+            default:
+                break;
             }
             m_line.resize(0);
             break;
@@ -121,7 +128,8 @@ qsizetype HttpResponseParser::feed(const char *data, qsizetype size)
             pos = size;
             break;
         case State::Done:
-        case State::Error: break;
+        case State::Error:
+            break;
         }
     }
     return pos;

@@ -3,7 +3,7 @@
 
 #include "ids.h"
 
-#include <QDateTime>
+#include <chrono>
 
 namespace mm::sim {
 
@@ -29,10 +29,18 @@ void appendJsonString(QByteArray &out, QByteArrayView text)
     out.append('"');
     for (char c : text) {
         switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\t': out.append("\\t"); break;
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
         default:
             if (uchar(c) < 0x20) {
                 static constexpr char Hex[] = "0123456789abcdef";
@@ -78,7 +86,10 @@ LifecycleGenerator::LifecycleGenerator(LifecycleOptions options)
     const quint32 seedWords[2] = {quint32(m_options.seed), quint32(m_options.seed >> 32)};
     m_rng = QRandomGenerator(seedWords, 2);
     if (!m_options.clockUs)
-        m_options.clockUs = [] { return QDateTime::currentMSecsSinceEpoch() * 1000; };
+        m_options.clockUs = [] {
+            using namespace std::chrono;
+            return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+        };
     const int companies = qMax(1, m_options.companies);
     const int users = qMax(1, m_options.usersPerCompany);
     const qint64 now = m_options.clockUs() / 1000;
@@ -86,7 +97,8 @@ LifecycleGenerator::LifecycleGenerator(LifecycleOptions options)
         m_companies.append(uuid4(m_rng));
         QList<QByteArray> ids;
         for (int u = 0; u < users; ++u)
-            ids.append(QByteArrayLiteral("usr_") + ulid(now - 86'400'000LL * (1 + m_rng.bounded(400)), m_rng));
+            ids.append(QByteArrayLiteral("usr_")
+                       + ulid(now - 86'400'000LL * (1 + m_rng.bounded(400)), m_rng));
         m_users.append(ids);
     }
 }
@@ -142,7 +154,8 @@ GeneratedEvent LifecycleGenerator::makeEvent(QByteArrayView type, qint64 created
     GeneratedEvent event;
     event.msgId = svixMessageId(m_rng);
     event.eventId = QByteArrayLiteral("evt_") + ulid(createdUs / 1000, m_rng);
-    event.type = type.toByteArray();
+    // Types and statuses are string literals: share them instead of copying per event.
+    event.type = QByteArray::fromRawData(type.data(), type.size());
     event.createdUs = createdUs;
     event.quirk = m_options.seedQuirk > 0 && m_rng.generateDouble() < m_options.seedQuirk;
     return event;
@@ -165,7 +178,8 @@ void LifecycleGenerator::appendEnvelopeHead(GeneratedEvent &event)
     out.append(", \"data\": {");
 }
 
-void LifecycleGenerator::appendMigrationObject(QByteArray &out, const Migration &migration, QByteArrayView status)
+void LifecycleGenerator::appendMigrationObject(QByteArray &out, const Migration &migration,
+                                               QByteArrayView status)
 {
     out.append("\"object\": {");
     appendField(out, "company_id", migration.companyId, true);
@@ -183,7 +197,7 @@ GeneratedEvent LifecycleGenerator::migrationEvent(QByteArrayView type, const Mig
 {
     GeneratedEvent event = makeEvent(type, createdUs);
     event.migrationId = migration.id;
-    event.status = status.toByteArray();
+    event.status = QByteArray::fromRawData(status.data(), status.size());
     appendEnvelopeHead(event);
     appendField(event.body, "migration_id", migration.id, true);
     event.body.append(", ");
@@ -198,7 +212,7 @@ GeneratedEvent LifecycleGenerator::taskFailedEvent(const Migration &migration, q
 {
     GeneratedEvent event = makeEvent("migration_task.failed", createdUs);
     event.migrationId = migration.id;
-    event.status = QByteArrayLiteral("FAILED");
+    event.status = QByteArray::fromRawData("FAILED", 6);
     const QByteArrayView error = pick(TaskErrors);
     QByteArray &out = event.body;
     appendEnvelopeHead(event);

@@ -6,28 +6,27 @@
 #include <QByteArray>
 #include <QList>
 #include <QRandomGenerator>
-
 #include <functional>
 
 namespace mm::sim {
 
 struct GeneratedEvent
 {
-    QByteArray msgId;       // svix-id of the delivery that carries this event
-    QByteArray eventId;     // evt_…
-    QByteArray type;        // "migration.created", …, "svix.ping"
+    QByteArray msgId; // svix-id of the delivery that carries this event
+    QByteArray eventId; // evt_…
+    QByteArray type; // "migration.created", …, "svix.ping"
     QByteArray migrationId; // empty for pings
-    QByteArray status;      // the resource's status ("NOT_STARTED", …; "FAILED" for tasks); empty for pings
-    qint64 createdUs = 0;   // the envelope's "created", microseconds since the Unix epoch (UTC)
-    bool quirk = false;     // "created" written unquoted, as in the vendor's example; not JSON
+    QByteArray status; // the resource's status ("NOT_STARTED", …; "FAILED" for tasks); empty for pings
+    qint64 createdUs = 0; // the envelope's "created", microseconds since the Unix epoch (UTC)
+    bool quirk = false; // "created" written unquoted, as in the vendor's example; not JSON
     QByteArray body;
 };
 
 struct LifecycleOptions
 {
     quint64 seed = 0;
-    double seedQuirk = 0.0;        // share of events whose top-level "created" is unquoted
-    double failureRatio = 0.12;    // share of migrations that end in migration.failed
+    double seedQuirk = 0.0; // share of events whose top-level "created" is unquoted
+    double failureRatio = 0.12; // share of migrations that end in migration.failed
     double taskFailureRatio = 0.3; // share of migrations with at least one migration_task.failed
     int maxTaskFailures = 3;
     int companies = 3;
@@ -59,6 +58,7 @@ private:
         QByteArray created;
     };
 
+    // `type` and `status` arguments must be string literals; events refer to them without copying.
     GeneratedEvent makeEvent(QByteArrayView type, qint64 createdUs);
     void appendEnvelopeHead(GeneratedEvent &event);
     void appendMigrationObject(QByteArray &out, const Migration &migration, QByteArrayView status);

@@ -2,7 +2,6 @@
 #include "simoptions.h"
 
 #include <QSslSocket>
-
 #include <array>
 
 namespace mm::sim {
@@ -48,7 +47,8 @@ QString SimOptions::validate() const
     if (reorderWindow < 1)
         return QStringLiteral("The reorder window must be at least 1.");
     if (!isRatio(duplicates) || !isRatio(wrongSecret) || !isRatio(tamper) || !isRatio(seedQuirk))
-        return QStringLiteral("Ratios (duplicates, wrong secret, tamper, seed quirk) must be between 0 and 1.");
+        return QStringLiteral(
+            "Ratios (duplicates, wrong secret, tamper, seed quirk) must be between 0 and 1.");
     if (wrongSecret + tamper > 1.0)
         return QStringLiteral("The wrong-secret and tamper ratios together cannot exceed 1.");
     if (!(retryScale >= 0.0))

@@ -8,31 +8,30 @@
 #include <QList>
 #include <QString>
 #include <QUrl>
-
 #include <functional>
 
 namespace mm::sim {
 
 struct SimOptions
 {
-    QUrl target;                  // http:// or https:// endpoint the deliveries are POSTed to
+    QUrl target; // http:// or https:// endpoint the deliveries are POSTed to
     QList<SigningSecret> secrets; // deliveries are signed with the first
-    int migrations = 10;          // lifecycles to generate (ignored when events > 0 or continuous)
-    int events = 0;               // when > 0: generate migrations until this many deliveries
-    double rate = 0.0;            // attempts per second; 0 = as fast as the connections allow
-    int concurrency = 4;          // connections, one request in flight on each
-    bool outOfOrder = false;      // shuffle deliveries within a sliding window of reorderWindow
+    int migrations = 10; // lifecycles to generate (ignored when events > 0 or continuous)
+    int events = 0; // when > 0: generate migrations until this many deliveries
+    double rate = 0.0; // attempts per second; 0 = as fast as the connections allow
+    int concurrency = 4; // connections, one request in flight on each
+    bool outOfOrder = false; // shuffle deliveries within a sliding window of reorderWindow
     int reorderWindow = 16;
-    double duplicates = 0.0;  // share of messages sent a second time, same svix-id and body
+    double duplicates = 0.0; // share of messages sent a second time, same svix-id and body
     double wrongSecret = 0.0; // share signed with a secret the receiver does not know
-    double tamper = 0.0;      // share whose body is changed after signing
-    double seedQuirk = 0.0;   // share with the vendor's unquoted top-level "created"
-    double retryScale = 1.0;  // multiplies every retry delay (0.001 turns hours into seconds)
-    int maxAttempts = 8;      // Svix makes 8
+    double tamper = 0.0; // share whose body is changed after signing
+    double seedQuirk = 0.0; // share with the vendor's unquoted top-level "created"
+    double retryScale = 1.0; // multiplies every retry delay (0.001 turns hours into seconds)
+    int maxAttempts = 8; // Svix makes 8
     quint64 seed = 0;
-    QString ackLog;   // when set, each acknowledged svix-id is appended here and flushed at once
+    QString ackLog; // when set, each acknowledged svix-id is appended here and flushed at once
     bool insecure = false; // https: accept any certificate
-    int pings = 0;         // svix.ping deliveries mixed in, on top of the lifecycle events
+    int pings = 0; // svix.ping deliveries mixed in, on top of the lifecycle events
     bool continuous = false; // demo mode: new migrations forever, paced by rate
     int requestTimeoutMs = 15'000; // Svix waits about 15 s for an answer
     // Seconds since the epoch for svix-timestamp; injectable so tests can prove re-signing.

@@ -2,7 +2,6 @@
 #include "simsummary.h"
 
 #include <QStringList>
-
 #include <algorithm>
 #include <cmath>
 

@@ -10,24 +10,11 @@
 namespace mm::sim {
 
 namespace {
-constexpr int WrongSecretPool = 4;
-
 qint64 systemSeconds()
 {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-// Changes one character of the event id: the body stays valid JSON, so a receiver that rejects
-// it does so because of the signature, not a parse error.
-QByteArray tampered(const QByteArray &body)
-{
-    QByteArray out = body;
-    qsizetype at = out.indexOf("\"evt_");
-    at = at >= 0 ? at + 8 : out.size() / 2;
-    if (at < out.size())
-        out[at] = out.at(at) == '0' ? '1' : '0';
-    return out;
 }
 } // namespace
 
@@ -69,18 +56,14 @@ bool Simulator::start()
         // Unbuffered: every acknowledged id reaches the kernel before the next request goes out,
         // so a crash test can trust the file even if this process is killed.
         if (!m_ackFile.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
-            m_error = QStringLiteral("Cannot open the ack log %1: %2").arg(m_options.ackLog, m_ackFile.errorString());
+            m_error = QStringLiteral("Cannot open the ack log %1: %2")
+                          .arg(m_options.ackLog, m_ackFile.errorString());
             return false;
         }
     }
 
-    for (int i = 0; i < WrongSecretPool; ++i) {
-        QByteArray key(32, Qt::Uninitialized);
-        for (char &c : key)
-            c = char(m_rng.bounded(256));
-        const QString text = QStringLiteral("whsec_") + QString::fromLatin1(key.toBase64());
-        m_wrongSecrets.append(*SigningSecret::parse(text));
-    }
+    m_requests = std::make_unique<RequestBuilder>(m_options.target, m_options.secrets.first(),
+                                                  m_options.signingClock, m_rng);
 
     DeliverySource::Options source;
     source.lifecycle.seed = m_options.seed;
@@ -102,22 +85,9 @@ bool Simulator::start()
     endpoint.port = quint16(url.port(endpoint.tls ? 443 : 80));
     endpoint.insecure = m_options.insecure;
 
-    QByteArray path = url.path(QUrl::FullyEncoded).toLatin1();
-    if (path.isEmpty())
-        path = QByteArrayLiteral("/");
-    if (url.hasQuery())
-        path += '?' + url.query(QUrl::FullyEncoded).toLatin1();
-    m_requestHead = QByteArrayLiteral("POST ") + path + QByteArrayLiteral(" HTTP/1.1\r\nhost: ")
-        + url.authority(QUrl::RemoveUserInfo | QUrl::FullyEncoded).toLatin1()
-        + QByteArrayLiteral("\r\ncontent-type: application/json\r\nuser-agent: ") + UserAgent.toByteArray()
-        + QByteArrayLiteral("\r\naccept: */*\r\n");
-
     for (int i = 0; i < m_options.concurrency; ++i) {
         auto *connection = new HttpConnection(endpoint, i, this);
-        connect(connection, &HttpConnection::finished, this,
-                [this](HttpConnection *c, int status, qint64 latencyNs, const QString &) {
-                    onConnectionFinished(c, status, latencyNs);
-                });
+        connect(connection, &HttpConnection::finished, this, &Simulator::onConnectionFinished);
         m_connections.push_back(connection);
         m_connectionJob.push_back(-1);
         m_idle.push_back(m_options.concurrency - 1 - i); // pop_back hands out connection 0 first
@@ -137,19 +107,10 @@ void Simulator::stop()
 {
     if (!m_running)
         return;
-    // A continuous run has no end, so stopping it is not an interruption.
-    m_counts.interrupted = !m_options.continuous && !m_source->exhausted();
+    // A continuous run has no end, so stopping it is not an interruption; what it left in
+    // flight is still reported as unfinished.
+    m_counts.interrupted = !m_options.continuous && (m_liveJobs > 0 || !m_source->exhausted());
     finish(m_liveJobs);
-}
-
-QByteArrayView Simulator::timestampText()
-{
-    const qint64 now = m_options.signingClock();
-    if (now != m_tsSeconds) {
-        m_tsSeconds = now;
-        m_tsText = QByteArray::number(now);
-    }
-    return m_tsText;
 }
 
 void Simulator::pump()
@@ -239,30 +200,11 @@ int Simulator::takeReadyJob()
             m.fault = Fault::WrongSecret;
         else if (roll < m_options.wrongSecret + m_options.tamper)
             m.fault = Fault::Tamper;
-        m.wrongKey = quint8(m_rng.bounded(WrongSecretPool));
+        m.wrongKey = quint8(m_rng.bounded(RequestBuilder::WrongSecretCount));
     }
     m.duplicatePending = m_options.duplicates > 0 && m_rng.generateDouble() < m_options.duplicates;
     m.liveJobs = m.duplicatePending ? 2 : 1;
     return addJob(message, fresh->lane, false);
-}
-
-QByteArray Simulator::buildRequest(const Message &message)
-{
-    const QByteArrayView timestamp = timestampText();
-    const SigningSecret &secret = message.fault == Fault::WrongSecret ? m_wrongSecrets.at(message.wrongKey)
-                                                                      : m_options.secrets.first();
-    const QByteArray signature = secret.signature(message.msgId, timestamp, message.body);
-    const QByteArray body = message.fault == Fault::Tamper ? tampered(message.body) : message.body;
-
-    QByteArray request;
-    request.reserve(m_requestHead.size() + 200 + body.size());
-    request.append(m_requestHead);
-    request.append("svix-id: ").append(message.msgId);
-    request.append("\r\nsvix-timestamp: ").append(timestamp);
-    request.append("\r\nsvix-signature: ").append(signature);
-    request.append("\r\ncontent-length: ").append(QByteArray::number(body.size()));
-    request.append("\r\n\r\n").append(body);
-    return request;
 }
 
 void Simulator::dispatch(int job, int connection)
@@ -274,10 +216,12 @@ void Simulator::dispatch(int job, int connection)
     if (j.attempts > 1)
         ++m_counts.retried;
     m_connectionJob[size_t(connection)] = job;
-    m_connections[size_t(connection)]->send(buildRequest(m_messages[size_t(j.message)]));
+    const Message &m = m_messages[size_t(j.message)];
+    m_connections[size_t(connection)]->send(m_requests->build(m.msgId, m.body, m.fault, m.wrongKey));
 }
 
-void Simulator::onConnectionFinished(HttpConnection *connection, int status, qint64 latencyNs)
+void Simulator::onConnectionFinished(HttpConnection *connection, int status, qint64 latencyNs,
+                                     const QString &error)
 {
     if (!m_running)
         return;
@@ -286,11 +230,11 @@ void Simulator::onConnectionFinished(HttpConnection *connection, int status, qin
     m_connectionJob[size_t(index)] = -1;
     m_idle.push_back(index);
     if (job >= 0)
-        handleOutcome(job, status, latencyNs);
+        handleOutcome(job, status, latencyNs, error);
     pump();
 }
 
-void Simulator::handleOutcome(int job, int status, qint64 latencyNs)
+void Simulator::handleOutcome(int job, int status, qint64 latencyNs, const QString &error)
 {
     // Copies, not references: adding a duplicate below may grow m_jobs.
     const Job j = m_jobs[size_t(job)];
@@ -330,6 +274,8 @@ void Simulator::handleOutcome(int job, int status, qint64 latencyNs)
             ++m_counts.failed;
         finishJob(job);
     }
+    if (status == 0)
+        Q_EMIT transportError(msgId, error);
     Q_EMIT delivered(msgId, status);
 }
 
@@ -351,7 +297,8 @@ void Simulator::armRetryTimer()
         return;
     }
     const qint64 waitNs = m_retries.top().dueNs - HttpConnection::nowNs();
-    const qint64 waitMs = qBound(qint64(0), (waitNs + 999'999) / 1'000'000, qint64(std::numeric_limits<int>::max()));
+    const qint64 waitMs
+        = qBound(qint64(0), (waitNs + 999'999) / 1'000'000, qint64(std::numeric_limits<int>::max()));
     m_retryTimer.start(int(waitMs));
 }
 
@@ -386,7 +333,8 @@ void Simulator::onWatchdog()
     const qint64 limit = qint64(m_options.requestTimeoutMs) * 1'000'000;
     for (HttpConnection *connection : m_connections) {
         if (connection->isBusy() && now - connection->startedNs() > limit)
-            connection->abortRequest(QStringLiteral("no answer within %1 ms").arg(m_options.requestTimeoutMs));
+            connection->abortRequest(
+                QStringLiteral("no answer within %1 ms").arg(m_options.requestTimeoutMs));
     }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "deliverysource.h"
+#include "requestbuilder.h"
 #include "simoptions.h"
 #include "simsummary.h"
 
@@ -11,7 +12,6 @@
 #include <QObject>
 #include <QRandomGenerator>
 #include <QTimer>
-
 #include <deque>
 #include <memory>
 #include <queue>
@@ -27,8 +27,6 @@ class Simulator final : public QObject
     Q_DISABLE_COPY_MOVE(Simulator)
 
 public:
-    static constexpr QByteArrayView UserAgent = "Svix-Webhooks/1.66.0 (sender-mmsim; +https://www.svix.com/http-sender/)";
-
     explicit Simulator(SimOptions options, QObject *parent = nullptr);
     ~Simulator() override;
 
@@ -48,10 +46,10 @@ Q_SIGNALS:
     void finished();
     // After every attempt; status is 0 when no HTTP answer came (refused, reset, timeout).
     void delivered(const QByteArray &msgId, int status);
+    // An attempt got no HTTP answer; why, in words (for logs, not for every request).
+    void transportError(const QByteArray &msgId, const QString &error);
 
 private:
-    enum class Fault : quint8 { None, WrongSecret, Tamper };
-
     // One svix message. Its original delivery and a duplicate, if any, share it.
     struct Message
     {
@@ -83,9 +81,8 @@ private:
     int takeReadyJob();
     int addJob(int message, int lane, bool duplicate);
     void dispatch(int job, int connection);
-    QByteArray buildRequest(const Message &message);
-    void onConnectionFinished(HttpConnection *connection, int status, qint64 latencyNs);
-    void handleOutcome(int job, int status, qint64 latencyNs);
+    void onConnectionFinished(HttpConnection *connection, int status, qint64 latencyNs, const QString &error);
+    void handleOutcome(int job, int status, qint64 latencyNs, const QString &error);
     void scheduleRetry(int job, int nextAttempt);
     void finishJob(int job);
     void armRetryTimer();
@@ -94,15 +91,14 @@ private:
     void maybeFinish();
     void finish(qint64 unfinished);
     void logAck(const QByteArray &msgId);
-    QByteArrayView timestampText();
 
     SimOptions m_options;
     QString m_error;
     std::unique_ptr<DeliverySource> m_source;
     QRandomGenerator m_rng;
-    QList<SigningSecret> m_wrongSecrets;
+    std::unique_ptr<RequestBuilder> m_requests;
     std::vector<HttpConnection *> m_connections; // children of this
-    std::vector<int> m_connectionJob;            // job in flight per connection, or -1
+    std::vector<int> m_connectionJob; // job in flight per connection, or -1
     std::vector<int> m_idle;
 
     std::vector<Message> m_messages;
@@ -118,9 +114,6 @@ private:
     QTimer m_watchdog;
     QFile m_ackFile;
     QByteArray m_ackLine;
-    QByteArray m_requestHead; // request line and the headers that never change
-    qint64 m_tsSeconds = -1;
-    QByteArray m_tsText;
 
     qint64 m_rateStartNs = 0;
     qint64 m_rateSent = 0;

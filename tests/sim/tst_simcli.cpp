@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The migration-monitor-sim binary itself: argument validation, exit status, the summary,
+// the ack log, secrets from the environment and a clean stop on SIGTERM.
+#include "fakereceiver.h"
+#include "verify/verifier.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+
+namespace {
+const QString Secret = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+
+QString binary()
+{
+    return qEnvironmentVariable("MM_BINARY_DIR") + QStringLiteral("/app/sim/migration-monitor-sim");
+}
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+// Runs the binary while this process's event loop serves the fake receiver.
+Result run(const QStringList &arguments, const QString &envSecrets = {}, int timeoutMs = 30'000)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("MIGRATION_MONITOR_SECRETS"));
+    if (!envSecrets.isEmpty())
+        env.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), envSecrets);
+    process.setProcessEnvironment(env);
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.start(binary(), arguments);
+    Result r;
+    if (!finished.wait(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return r;
+    }
+    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    r.out = QString::fromUtf8(process.readAllStandardOutput());
+    r.err = QString::fromUtf8(process.readAllStandardError());
+    return r;
+}
+
+bool verifies(const ReceivedRequest &request)
+{
+    static const mm::Verifier verifier({*mm::SigningSecret::parse(Secret)});
+    return verifier
+        .verify([&request](QByteArrayView name) { return request.headers.value(name.toByteArray()); },
+                request.body)
+        .accepted();
+}
+} // namespace
+
+class TestSimCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void badArguments_data();
+    void badArguments();
+    void deliversAndWritesTheAckLog();
+    void failuresGiveExitStatusOne();
+    void sigtermStopsWithASummary();
+};
+
+void TestSimCli::initTestCase()
+{
+    QVERIFY2(QFile::exists(binary()), qPrintable(binary()));
+}
+
+void TestSimCli::badArguments_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("envSecrets");
+    QTest::addColumn<QString>("message");
+    const QString target = QStringLiteral("--target=http://127.0.0.1:9/hooks");
+    const QString secret = QStringLiteral("--secret=") + Secret;
+    QTest::addRow("no target") << QStringList {secret} << QString() << QStringLiteral("--target is required");
+    QTest::addRow("not a URL") << QStringList {QStringLiteral("--target=::nonsense"), secret} << QString()
+                               << QStringLiteral("not a usable URL");
+    QTest::addRow("wrong scheme") << QStringList {QStringLiteral("--target=ftp://127.0.0.1/"), secret}
+                                  << QString() << QStringLiteral("http://");
+    QTest::addRow("no secret") << QStringList {target} << QString() << QStringLiteral("No signing secret");
+    QTest::addRow("invalid secret") << QStringList {target, QStringLiteral("--secret=whsec_!!!")} << QString()
+                                    << QStringLiteral("not valid base64");
+    QTest::addRow("invalid env secret")
+        << QStringList {target} << QStringLiteral("whsec_") << QStringLiteral("Secret 1");
+    QTest::addRow("ratio above one") << QStringList {target, secret, QStringLiteral("--duplicates=2")}
+                                     << QString() << QStringLiteral("--duplicates expects");
+    QTest::addRow("not a number") << QStringList {target, secret, QStringLiteral("--concurrency=many")}
+                                  << QString() << QStringLiteral("--concurrency expects");
+    QTest::addRow("unknown option") << QStringList {target, secret, QStringLiteral("--frobnicate")}
+                                    << QString() << QStringLiteral("frobnicate");
+}
+
+void TestSimCli::badArguments()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, envSecrets);
+    QFETCH(QString, message);
+    const Result r = run(arguments, envSecrets);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestSimCli::deliversAndWritesTheAckLog()
+{
+    FakeReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.respond = [](const ReceivedRequest &r) { return verifies(r) ? 200 : 401; };
+    QTemporaryDir dir;
+    const QString ackLog = dir.filePath(QStringLiteral("acks"));
+    // The first of the environment's secrets signs; the second is only for the receiver.
+    const Result r = run(
+        {QStringLiteral("--target"), receiver.url().toString(), QStringLiteral("--migrations=12"),
+         QStringLiteral("--pings=2"), QStringLiteral("--concurrency=3"), QStringLiteral("--wrong-secret=0.2"),
+         QStringLiteral("--retry-scale=0.0001"), QStringLiteral("--max-attempts=2"),
+         QStringLiteral("--ack-log"), ackLog, QStringLiteral("--seed=99"), QStringLiteral("--quiet")},
+        Secret + QStringLiteral("  \n whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"));
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.err.isEmpty()); // --quiet
+
+    QSet<QByteArray> accepted;
+    for (const ReceivedRequest &request : receiver.requests) {
+        if (verifies(request))
+            accepted.insert(request.header("svix-id"));
+    }
+    QVERIFY(accepted.size() >= 30);
+    QVERIFY(accepted.size() < receiver.byId().size()); // some were signed wrong on purpose
+
+    QFile file(ackLog);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(QSet<QByteArray>(lines.cbegin(), lines.cend()), accepted);
+    QCOMPARE(lines.size(), accepted.size());
+
+    QVERIFY2(r.out.contains(QStringLiteral("acknowledged:          %1\n").arg(accepted.size())),
+             qPrintable(r.out));
+    QVERIFY(r.out.contains(
+        QStringLiteral("rejected as intended:  %1\n").arg(receiver.byId().size() - accepted.size())));
+    QVERIFY(r.out.contains(u"result:                OK"));
+    QVERIFY(r.out.contains(u"latency p99:"));
+
+    // The same seed gives the same traffic.
+    FakeReceiver again;
+    QVERIFY(again.listen());
+    QCOMPARE(run({QStringLiteral("--target"), again.url().toString(), QStringLiteral("--migrations=12"),
+                  QStringLiteral("--pings=2"), QStringLiteral("--seed=99"), QStringLiteral("--quiet"),
+                  QStringLiteral("--secret"), Secret})
+                 .exitCode,
+             0);
+    QSet<QByteArray> first, second;
+    for (const ReceivedRequest &request : receiver.requests)
+        first.insert(request.header("svix-id"));
+    for (const ReceivedRequest &request : again.requests)
+        second.insert(request.header("svix-id"));
+    QCOMPARE(second, first);
+}
+
+void TestSimCli::failuresGiveExitStatusOne()
+{
+    FakeReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.respond = [](const ReceivedRequest &) { return 500; };
+    const Result r
+        = run({QStringLiteral("--target"), receiver.url().toString(), QStringLiteral("--migrations=2"),
+               QStringLiteral("--max-attempts=1"), QStringLiteral("--secret"), Secret});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.contains(u"result:                FAILED"));
+    QVERIFY(r.out.contains(QStringLiteral("failed:                %1\n").arg(receiver.requests.size())));
+    QVERIFY(r.err.contains(u"Sending 2 migrations")); // progress goes to stderr
+}
+
+void TestSimCli::sigtermStopsWithASummary()
+{
+    FakeReceiver receiver;
+    QVERIFY(receiver.listen());
+    QProcess process;
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.start(binary(),
+                  {QStringLiteral("--target"), receiver.url().toString(), QStringLiteral("--continuous"),
+                   QStringLiteral("--rate=500"), QStringLiteral("--quiet"), QStringLiteral("--secret"),
+                   Secret});
+    QVERIFY(process.waitForStarted());
+    // Serve until some traffic has arrived, then ask it to stop.
+    QTRY_VERIFY_WITH_TIMEOUT(receiver.requests.size() >= 20, 20'000);
+    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(finished.wait(10'000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    const QString out = QString::fromUtf8(process.readAllStandardOutput());
+    QVERIFY2(out.contains(u"acknowledged:"), qPrintable(out));
+    QVERIFY(out.contains(u"sent:"));
+}
+
+QTEST_GUILESS_MAIN(TestSimCli)
+#include "tst_simcli.moc"
