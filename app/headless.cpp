@@ -84,11 +84,20 @@ int runHeadless(const AppOptions &options)
         std::fprintf(stderr, "migration-monitor: signal %d, finishing deliveries in flight\n", n);
         receiver.stop();
         store.stop();
+        // Log lines the receiver sent while finishing are still queued for this thread.
+        QCoreApplication::sendPostedEvents();
         QCoreApplication::exit(0);
     });
     const int rc = QCoreApplication::exec();
     receiver.stop();
     store.stop();
+    const StoreWriter::Stats stats = store.stats();
+    if (stats.transactions > 0) {
+        std::fprintf(stderr, "store: %lld deliveries in %lld transactions (%.1f per transaction, %.0f us each)\n",
+                     static_cast<long long>(stats.deliveries), static_cast<long long>(stats.transactions),
+                     double(stats.deliveries) / double(stats.transactions),
+                     double(stats.writeNs) / 1000.0 / double(stats.transactions));
+    }
     return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QStringDecoder>
 #include <QTimeZone>
 
 namespace mm {
@@ -20,7 +21,12 @@ QByteArray repairUnquotedTimestamps(QByteArrayView body)
 {
     static const QRegularExpression bare(QStringLiteral(
         R"re(("created"\s*:\s*)(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)(?=\s*[,}]))re"));
-    const QString text = QString::fromUtf8(body);
+    // Only valid UTF-8 is repaired: decoding would otherwise swap bad bytes for U+FFFD and
+    // make an invalid body look parseable.
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
+    const QString text = decoder.decode(body);
+    if (decoder.hasError())
+        return {};
     QString repaired = text;
     repaired.replace(bare, QStringLiteral("\\1\"\\2\""));
     if (repaired == text)

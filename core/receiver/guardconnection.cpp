@@ -60,14 +60,11 @@ GuardConnection::GuardConnection(QTcpSocket *socket, GuardServer *server)
     // then slows the client down instead of memory growing.
     m_socket->setReadBufferSize(server->limits().framer.maxBodyBytes + server->limits().framer.maxHeaderBytes
                                 + ReadBufferSlack);
-    QPointer<QTcpSocket> network(m_socket);
+    // QHttpServer writes an answer in several pieces; they are gathered and sent with one
+    // write and an immediate flush once the answer is complete.
     m_virtual = new VirtualSocket(
         m_socket->peerAddress(), m_socket->peerPort(), m_socket->localAddress(), m_socket->localPort(),
-        [network](const char *data, qint64 size) {
-            if (network && network->state() == QAbstractSocket::ConnectedState)
-                network->write(data, size);
-        },
-        this);
+        [this](const char *data, qint64 size) { m_answer.append(data, size); }, this);
     connect(m_virtual, &VirtualSocket::unpinned, this, &GuardConnection::onUnpinned);
     // QHttpServer deletes the virtual socket once it is disconnected; the connection goes with it.
     connect(m_virtual, &QObject::destroyed, this, [this] {
@@ -146,8 +143,20 @@ void GuardConnection::onUnpinned()
     }
 }
 
+void GuardConnection::flushAnswer()
+{
+    if (m_answer.isEmpty())
+        return;
+    if (m_socket->state() == QAbstractSocket::ConnectedState) {
+        m_socket->write(m_answer);
+        m_socket->flush();
+    }
+    m_answer.clear();
+}
+
 void GuardConnection::responseComplete()
 {
+    flushAnswer();
     m_deadlineMs = nowMs() + m_server->limits().idleTimeout.count();
     if (m_networkGone) {
         finishIfIdle();

@@ -43,10 +43,12 @@ private:
     void closeGracefully();
     void onNetworkDisconnected();
     void finishIfIdle();
+    void flushAnswer();
 
     GuardServer *m_server;
     QTcpSocket *m_socket;
     QPointer<VirtualSocket> m_virtual;
+    QByteArray m_answer; // what QHttpServer wrote for the current request, sent in one go
     HttpFramer m_framer;
     qint64 m_deadlineMs = 0;
     bool m_keepAlive = true;

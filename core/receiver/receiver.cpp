@@ -71,6 +71,9 @@ Receiver::Receiver(ReceiverConfig config, StoreWriter *store, QObject *parent)
 {
     qRegisterMetaType<mm::DeliveryLogEntry>();
     qRegisterMetaType<QList<mm::DeliveryLogEntry>>();
+    m_logTimer.setSingleShot(true);
+    m_logTimer.setInterval(50);
+    connect(&m_logTimer, &QTimer::timeout, this, &Receiver::flushLog);
     m_heartbeat.setInterval(10000);
     connect(&m_heartbeat, &QTimer::timeout, this, [this] { m_store->listeningAlive(); });
 }
@@ -78,6 +81,7 @@ Receiver::Receiver(ReceiverConfig config, StoreWriter *store, QObject *parent)
 Receiver::~Receiver()
 {
     Q_ASSERT(QThread::currentThread() == thread());
+    flushLog();
     if (m_boundPort) {
         m_store->setCompletionSink({});
         m_store->listeningStopped();
@@ -197,7 +201,9 @@ void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&
     socket->pin();
     const quint64 ticket = m_nextTicket++;
     m_pending.emplace(ticket, std::make_unique<Pending>(Pending {std::move(responder), socket, std::move(entry)}));
-    m_store->submit(ticket, std::move(record));
+    if (m_submissions.empty())
+        QMetaObject::invokeMethod(this, &Receiver::flushSubmissions, Qt::QueuedConnection);
+    m_submissions.emplace_back(ticket, std::move(record));
 }
 
 void Receiver::reject(const QHttpServerRequest &request, QHttpServerResponder &responder, const Verdict &verdict,
@@ -267,12 +273,24 @@ void Receiver::onStored(const QList<WriteOutcome> &outcomes)
     checkDrained();
 }
 
+void Receiver::flushSubmissions()
+{
+    m_store->submit(std::exchange(m_submissions, {}));
+}
+
 void Receiver::log(DeliveryLogEntry entry)
 {
-    if (m_logBatch.isEmpty())
-        QMetaObject::invokeMethod(
-            this, [this] { Q_EMIT handled(std::exchange(m_logBatch, {})); }, Qt::QueuedConnection);
+    // Log entries travel to the main thread in batches, at most every 50 ms, so logging
+    // costs the receiving path no wake-ups of its own.
+    if (!m_logTimer.isActive())
+        m_logTimer.start();
     m_logBatch.append(std::move(entry));
+}
+
+void Receiver::flushLog()
+{
+    if (!m_logBatch.isEmpty())
+        Q_EMIT handled(std::exchange(m_logBatch, {}));
 }
 
 void Receiver::drain()
@@ -286,8 +304,10 @@ void Receiver::drain()
 
 void Receiver::checkDrained()
 {
-    if (m_draining && m_pending.empty() && (!m_guard || m_guard->connectionCount() == 0))
+    if (m_draining && m_pending.empty() && (!m_guard || m_guard->connectionCount() == 0)) {
+        flushLog();
         Q_EMIT drained();
+    }
 }
 
 } // namespace mm

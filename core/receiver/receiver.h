@@ -81,6 +81,8 @@ private:
                 const WebhookHeaders &headers);
     void onStored(const QList<WriteOutcome> &outcomes);
     void log(DeliveryLogEntry entry);
+    void flushSubmissions();
+    void flushLog();
     void checkDrained();
 
     ReceiverConfig m_config;
@@ -91,6 +93,9 @@ private:
     std::unordered_map<quint64, std::unique_ptr<Pending>> m_pending;
     quint64 m_nextTicket = 1;
     QList<DeliveryLogEntry> m_logBatch;
+    QTimer m_logTimer;
+    // Deliveries verified in this pass of the event loop, handed to the store together.
+    std::vector<std::pair<quint64, DeliveryRecord>> m_submissions;
     QTimer m_heartbeat;
     bool m_draining = false;
     quint16 m_boundPort = 0;

@@ -13,7 +13,7 @@ VirtualSocket::VirtualSocket(const QHostAddress &peer, quint16 peerPort, const Q
     setLocalAddress(local);
     setLocalPort(localPort);
     setSocketState(QAbstractSocket::ConnectedState);
-    QIODevice::open(QIODevice::ReadWrite | QIODevice::Unbuffered);
+    QIODevice::open(QIODevice::ReadWrite);
 }
 
 void VirtualSocket::deliver(QByteArray request)

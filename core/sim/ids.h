@@ -18,7 +18,9 @@ QByteArray base62(int count, QRandomGenerator &rng);
 // A random (version 4) UUID in lower-case 8-4-4-4-12 form.
 QByteArray uuid4(QRandomGenerator &rng);
 
-// "msg_" + 27 base62 characters, the shape of a Svix message id.
-QByteArray svixMessageId(QRandomGenerator &rng);
+// "msg_" + a KSUID (27 base62 characters), the shape of a Svix message id.
+// A KSUID: 27 base62 characters that sort by creation time.
+QByteArray ksuid(qint64 secsSinceEpoch, QRandomGenerator &rng);
+QByteArray svixMessageId(QRandomGenerator &rng, qint64 secsSinceEpoch);
 
 } // namespace mm::sim

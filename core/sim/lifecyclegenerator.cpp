@@ -152,7 +152,7 @@ QByteArrayView LifecycleGenerator::pick(const QList<QByteArrayView> &from)
 GeneratedEvent LifecycleGenerator::makeEvent(QByteArrayView type, qint64 createdUs)
 {
     GeneratedEvent event;
-    event.msgId = svixMessageId(m_rng);
+    event.msgId = svixMessageId(m_rng, createdUs / 1000000);
     event.eventId = QByteArrayLiteral("evt_") + ulid(createdUs / 1000, m_rng);
     // Types and statuses are string literals: share them instead of copying per event.
     event.type = QByteArray::fromRawData(type.data(), type.size());

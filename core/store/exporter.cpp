@@ -24,7 +24,8 @@ QJsonValue stringOrNull(const QString &s)
 // Exact round trip: a body goes out as a JSON string only when it is valid UTF-8.
 std::optional<QString> strictUtf8(const QByteArray &bytes)
 {
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    // ConvertInitialBom keeps a leading byte order mark as U+FEFF instead of dropping it.
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
     QString text = decoder.decode(bytes);
     if (decoder.hasError())
         return std::nullopt;
@@ -64,7 +65,7 @@ qint64 JsonlExporter::exportStore(const QString &dataDir, QIODevice &out, QStrin
         q.setForwardOnly(true);
         const bool ok = q.exec(QStringLiteral(
             "SELECT d.msg_id, d.event_id, d.type, d.migration_id, d.created_us, d.received_us, "
-            "(SELECT count(*) FROM attempts a WHERE a.msg_id = d.msg_id), d.parsed, d.body "
+            "d.attempts, d.parsed, d.body "
             "FROM deliveries d ORDER BY d.id"));
         if (!ok) {
             if (error)

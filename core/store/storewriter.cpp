@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -13,6 +14,11 @@ namespace mm {
 
 namespace {
 const QString Connection = QStringLiteral("mm-store-writer");
+const QString CheckpointConnection = QStringLiteral("mm-store-checkpoint");
+constexpr auto CheckpointInterval = std::chrono::milliseconds(500);
+// Past this the writer itself resets the WAL (only under long sustained load, when the
+// background checkpoint never sees a quiet moment to finish).
+constexpr qint64 MaxWalBytes = 64 * 1024 * 1024;
 
 qint64 nowUs()
 {
@@ -43,11 +49,12 @@ struct StoreWriter::Queries
         , listen(db)
     {
         insertDelivery.prepare(QStringLiteral(
-            "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, parsed, body) "
-            "VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(msg_id) DO NOTHING"));
+            "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, parsed, body, "
+            "timestamp_header, remote, user_agent, secret_index) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(msg_id) DO UPDATE SET attempts = attempts + 1 RETURNING id, attempts"));
         insertAttempt.prepare(QStringLiteral(
-            "INSERT INTO attempts(msg_id, received_us, timestamp_header, remote, user_agent, secret_index) "
-            "VALUES(?, ?, ?, ?, ?, ?)"));
+            "INSERT INTO attempts(delivery_id, seq, received_us, timestamp_header, remote, user_agent, secret_index) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?)"));
         insertRejection.prepare(QStringLiteral(
             "INSERT INTO rejections(received_us, remote, status, reason_code, reason, msg_id, timestamp_header, "
             "headers, body_head, body_size) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -71,6 +78,12 @@ StoreWriter::~StoreWriter()
     stop();
 }
 
+StoreWriter::Stats StoreWriter::stats() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_stats;
+}
+
 void StoreWriter::setCompletionSink(CompletionSink sink)
 {
     std::lock_guard lock(m_mutex);
@@ -92,8 +105,13 @@ bool StoreWriter::start(QString *error)
         m_thread->wait();
         delete m_thread;
         m_thread = nullptr;
+        return false;
     }
-    return m_startOk;
+    lock.unlock();
+    m_checkpointThread = QThread::create([this] { runCheckpointer(); });
+    m_checkpointThread->setObjectName(QStringLiteral("mm-checkpoint"));
+    m_checkpointThread->start();
+    return true;
 }
 
 void StoreWriter::stop()
@@ -104,19 +122,72 @@ void StoreWriter::stop()
         std::lock_guard lock(m_mutex);
         m_stopping = true;
     }
-    m_wake.notify_one();
+    m_wake.notify_all();
+    m_checkpointWake.notify_all();
+    if (m_checkpointThread) {
+        m_checkpointThread->wait();
+        delete m_checkpointThread;
+        m_checkpointThread = nullptr;
+    }
     m_thread->wait();
     delete m_thread;
     m_thread = nullptr;
 }
 
+void StoreWriter::runCheckpointer()
+{
+    // Its own connection: a PASSIVE checkpoint copies committed pages into the database
+    // file without taking the write lock, so commits (and answers) never wait for it.
+    {
+        QString error;
+        auto db = Database::open(m_options.dataDir, CheckpointConnection, &error, m_options.sync);
+        if (!db) {
+            qWarning("store: checkpoints disabled: %s", qPrintable(error));
+            return;
+        }
+        std::unique_lock lock(m_mutex);
+        while (!m_stopping) {
+            m_checkpointWake.wait_for(lock, CheckpointInterval, [this] { return m_stopping; });
+            if (m_stopping)
+                break;
+            lock.unlock();
+            Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"), nullptr);
+            lock.lock();
+        }
+    }
+    Database::close(CheckpointConnection);
+}
+
+void StoreWriter::wakeWriterIf(bool wasEmpty)
+{
+    // The writer only sleeps on an empty queue; later jobs join the batch it takes next.
+    if (wasEmpty)
+        m_wake.notify_one();
+}
+
 void StoreWriter::enqueue(Job job)
 {
+    bool wasEmpty = false;
     {
         std::lock_guard lock(m_mutex);
+        wasEmpty = m_queue.empty();
         m_queue.push_back(std::move(job));
     }
-    m_wake.notify_one();
+    wakeWriterIf(wasEmpty);
+}
+
+void StoreWriter::submit(std::vector<std::pair<quint64, DeliveryRecord>> records)
+{
+    if (records.empty())
+        return;
+    bool wasEmpty = false;
+    {
+        std::lock_guard lock(m_mutex);
+        wasEmpty = m_queue.empty();
+        for (auto &[ticket, record] : records)
+            m_queue.push_back(DeliveryJob {ticket, std::move(record)});
+    }
+    wakeWriterIf(wasEmpty);
 }
 
 void StoreWriter::submit(quint64 ticket, DeliveryRecord record)
@@ -149,7 +220,7 @@ void StoreWriter::run()
     QString error;
     {
         auto db = Database::open(m_options.dataDir, Connection, &error, m_options.sync);
-        // Checkpoints run between batches rather than inside a COMMIT (see below).
+        // Checkpoints run on their own thread (runCheckpointer), never inside a COMMIT.
         if (db && !Database::exec(*db, QStringLiteral("PRAGMA wal_autocheckpoint=0"), &error))
             db.reset();
         {
@@ -163,46 +234,45 @@ void StoreWriter::run()
             return;
 
         Queries queries(*db);
-        QElapsedTimer sinceCheckpoint;
-        sinceCheckpoint.start();
+        const QString walPath = Database::databasePath(m_options.dataDir) + QStringLiteral("-wal");
         for (;;) {
             std::deque<Job> batch;
             CompletionSink sink;
             bool stopping = false;
             {
                 std::unique_lock lock(m_mutex);
-                // Idle for a second: a good moment for a checkpoint, off the answering path.
-                const bool woke = m_wake.wait_for(lock, std::chrono::seconds(1),
-                                                  [this] { return !m_queue.empty() || m_stopping; });
+                m_wake.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
                 batch.swap(m_queue);
                 sink = m_sink;
                 stopping = m_stopping;
-                if (!woke && !stopping) {
-                    lock.unlock();
-                    Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"), nullptr);
-                    sinceCheckpoint.restart();
-                    continue;
-                }
             }
             if (!batch.empty()) {
                 QList<WriteOutcome> outcomes;
                 int stored = 0;
                 QString batchError;
-                if (!writeBatch(queries, batch, outcomes, stored, &batchError)) {
+                QElapsedTimer writeTimer;
+                writeTimer.start();
+                const bool ok = writeBatch(queries, batch, outcomes, stored, &batchError);
+                if (!ok) {
                     for (WriteOutcome &o : outcomes) {
                         o.result = WriteResult::Failed;
                         o.error = batchError;
                     }
                 }
+                qint64 transactions = 0;
+                {
+                    std::lock_guard lock(m_mutex);
+                    transactions = ++m_stats.transactions;
+                    m_stats.failedTransactions += ok ? 0 : 1;
+                    m_stats.deliveries += outcomes.size();
+                    m_stats.writeNs += writeTimer.nsecsElapsed();
+                }
                 if (sink && !outcomes.isEmpty())
                     sink(std::move(outcomes));
                 if (stored > 0)
                     Q_EMIT deliveriesCommitted(stored);
-            }
-            // Under sustained load the idle checkpoint never comes; bound the WAL anyway.
-            if (sinceCheckpoint.elapsed() > 5000) {
-                Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"), nullptr);
-                sinceCheckpoint.restart();
+                if (transactions % 256 == 0 && QFileInfo(walPath).size() > MaxWalBytes)
+                    Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"), nullptr);
             }
             if (stopping) {
                 std::lock_guard lock(m_mutex);
@@ -247,18 +317,30 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
             ins.bindValue(6, r.parsed ? 1 : 0);
             // A null QByteArray binds as SQL NULL; an empty body is still a body.
             ins.bindValue(7, r.body.isNull() ? QByteArray("") : r.body);
-            if (!ins.exec())
+            ins.bindValue(8, r.timestampHeader);
+            ins.bindValue(9, r.remote);
+            ins.bindValue(10, r.userAgent);
+            ins.bindValue(11, r.secretIndex);
+            // One statement decides new or duplicate and counts the attempt; a new
+            // delivery's first attempt is recorded in its own row.
+            if (!ins.exec() || !ins.next())
                 return failWith(ins.lastError());
-            const bool isNew = ins.numRowsAffected() > 0;
-            QSqlQuery &att = q.insertAttempt;
-            att.bindValue(0, QString::fromLatin1(r.msgId));
-            att.bindValue(1, r.receivedUs);
-            att.bindValue(2, r.timestampHeader);
-            att.bindValue(3, r.remote);
-            att.bindValue(4, r.userAgent);
-            att.bindValue(5, r.secretIndex);
-            if (!att.exec())
-                return failWith(att.lastError());
+            const qint64 deliveryId = ins.value(0).toLongLong();
+            const qint64 seq = ins.value(1).toLongLong();
+            const bool isNew = seq == 1;
+            ins.finish();
+            if (!isNew) {
+                QSqlQuery &att = q.insertAttempt;
+                att.bindValue(0, deliveryId);
+                att.bindValue(1, seq);
+                att.bindValue(2, r.receivedUs);
+                att.bindValue(3, r.timestampHeader);
+                att.bindValue(4, r.remote);
+                att.bindValue(5, r.userAgent);
+                att.bindValue(6, r.secretIndex);
+                if (!att.exec())
+                    return failWith(att.lastError());
+            }
             outcomes[outcomeIndex++].result = isNew ? WriteResult::Stored : WriteResult::Duplicate;
             stored += isNew ? 1 : 0;
         } else if (auto *r = std::get_if<RejectionRecord>(&job)) {

@@ -49,12 +49,24 @@ public:
 
     // Thread-safe.
     void submit(quint64 ticket, DeliveryRecord record);
+    // Several at once: one lock and at most one wake-up for the lot.
+    void submit(std::vector<std::pair<quint64, DeliveryRecord>> records);
     void submitRejection(RejectionRecord record);
     void listeningStarted(const QString &url);
     void listeningAlive();
     void listeningStopped();
 
     const Options &options() const { return m_options; }
+
+    // Counters for logs and benchmarks; read after stop() or approximately while running.
+    struct Stats
+    {
+        qint64 transactions = 0;
+        qint64 deliveries = 0;
+        qint64 failedTransactions = 0;
+        qint64 writeNs = 0; // time spent between BEGIN and COMMIT returning
+    };
+    Stats stats() const;
 
 Q_SIGNALS:
     // Emitted from the writer thread after each successful commit that stored new deliveries.
@@ -75,15 +87,19 @@ private:
     using Job = std::variant<DeliveryJob, RejectionRecord, ListenEvent>;
 
     void enqueue(Job job);
-    void run(); // the writer thread's body
+    void wakeWriterIf(bool wasEmpty);
+    void run();              // the writer thread's body
+    void runCheckpointer();  // the checkpoint thread's body
     struct Queries;
     bool writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
                     QString *error);
 
     Options m_options;
     QThread *m_thread = nullptr;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
+    QThread *m_checkpointThread = nullptr;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;           // the writer: work arrived, or stop
+    std::condition_variable m_checkpointWake; // the checkpointer: stop
     std::deque<Job> m_queue;
     bool m_stopping = false;
     CompletionSink m_sink;
@@ -94,6 +110,7 @@ private:
     bool m_startOk = false;
     QString m_startError;
     qint64 m_listenRowId = -1;
+    Stats m_stats; // guarded by m_mutex
 };
 
 } // namespace mm
