@@ -57,7 +57,8 @@ int runHeadless(const AppOptions &options)
     // Installed first: a SIGTERM during start-up must still end in an orderly stop.
     SignalWatcher signals;
     const QString dataDir = options.dataDir.value_or(Database::defaultDataDir());
-    StoreWriter store(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000});
+    StoreWriter store(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000,
+                                            qEnvironmentVariableIntValue("MM_STORE_THREAD") == 0});
     if (!store.start(&error)) {
         printError(error);
         return 1;

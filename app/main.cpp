@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "guirunner.h"
 #include "headless.h"
-#include "mainwindow.h"
 #include "options.h"
 
 #include <QApplication>
@@ -44,8 +44,5 @@ int main(int argc, char *argv[])
     }
 
     QApplication::setApplicationDisplayName(QStringLiteral("Migration Monitor"));
-    mm::MainWindow window;
-    window.setListenUrl(QStringLiteral("http://127.0.0.1:8787/webhooks"));
-    window.show();
-    return QApplication::exec();
+    return mm::runGui(*options);
 }

@@ -75,7 +75,10 @@ Receiver::Receiver(ReceiverConfig config, StoreWriter *store, QObject *parent)
     m_logTimer.setInterval(50);
     connect(&m_logTimer, &QTimer::timeout, this, &Receiver::flushLog);
     m_heartbeat.setInterval(10000);
-    connect(&m_heartbeat, &QTimer::timeout, this, [this] { m_store->listeningAlive(); });
+    connect(&m_heartbeat, &QTimer::timeout, this, [this] {
+        m_store->listeningAlive();
+        scheduleFlush();
+    });
 }
 
 Receiver::~Receiver()
@@ -85,6 +88,8 @@ Receiver::~Receiver()
     if (m_boundPort) {
         m_store->setCompletionSink({});
         m_store->listeningStopped();
+        if (m_store->commitsOnCallerThread())
+            m_store->closeOnCallerThread();
     }
     // Answers still pending are dropped with their responders before the server goes.
     m_pending.clear();
@@ -138,6 +143,10 @@ bool Receiver::listen(QString *error)
 
     QPointer<Receiver> self(this);
     m_store->setCompletionSink([self](QList<WriteOutcome> outcomes) {
+        if (self && QThread::currentThread() == self->thread()) {
+            self->onStored(outcomes);
+            return;
+        }
         // Runs on the store thread; the answers are written on ours.
         QMetaObject::invokeMethod(
             self.data(), [self, outcomes = std::move(outcomes)] {
@@ -147,6 +156,7 @@ bool Receiver::listen(QString *error)
             Qt::QueuedConnection);
     });
     m_store->listeningStarted(url().toString());
+    scheduleFlush();
     m_heartbeat.start();
     return true;
 }
@@ -201,9 +211,8 @@ void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&
     socket->pin();
     const quint64 ticket = m_nextTicket++;
     m_pending.emplace(ticket, std::make_unique<Pending>(Pending {std::move(responder), socket, std::move(entry)}));
-    if (m_submissions.empty())
-        QMetaObject::invokeMethod(this, &Receiver::flushSubmissions, Qt::QueuedConnection);
     m_submissions.emplace_back(ticket, std::move(record));
+    scheduleFlush();
 }
 
 void Receiver::reject(const QHttpServerRequest &request, QHttpServerResponder &responder, const Verdict &verdict,
@@ -233,6 +242,7 @@ void Receiver::reject(const QHttpServerRequest &request, QHttpServerResponder &r
             r.headers.append({name, value.left(1024)});
     }
     m_store->submitRejection(std::move(r));
+    scheduleFlush();
 }
 
 void Receiver::onStored(const QList<WriteOutcome> &outcomes)
@@ -275,7 +285,19 @@ void Receiver::onStored(const QList<WriteOutcome> &outcomes)
 
 void Receiver::flushSubmissions()
 {
+    m_flushQueued = false;
     m_store->submit(std::exchange(m_submissions, {}));
+    if (m_store->commitsOnCallerThread())
+        m_store->commitQueued(); // answers are written from the completion sink, right here
+}
+
+void Receiver::scheduleFlush()
+{
+    // Once per pass of the event loop: everything verified meanwhile shares one COMMIT.
+    if (!m_flushQueued) {
+        m_flushQueued = true;
+        QMetaObject::invokeMethod(this, &Receiver::flushSubmissions, Qt::QueuedConnection);
+    }
 }
 
 void Receiver::log(DeliveryLogEntry entry)

@@ -82,6 +82,7 @@ private:
     void onStored(const QList<WriteOutcome> &outcomes);
     void log(DeliveryLogEntry entry);
     void flushSubmissions();
+    void scheduleFlush();
     void flushLog();
     void checkDrained();
 
@@ -98,6 +99,7 @@ private:
     std::vector<std::pair<quint64, DeliveryRecord>> m_submissions;
     QTimer m_heartbeat;
     bool m_draining = false;
+    bool m_flushQueued = false;
     quint16 m_boundPort = 0;
 };
 

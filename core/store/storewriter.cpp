@@ -10,6 +10,8 @@
 #include <QSqlQuery>
 #include <QThread>
 
+#include <optional>
+
 namespace mm {
 
 namespace {
@@ -93,6 +95,21 @@ void StoreWriter::setCompletionSink(CompletionSink sink)
 bool StoreWriter::start(QString *error)
 {
     Q_ASSERT(!m_thread);
+    if (m_options.commitOnCallerThread) {
+        // Check now that the store opens (folder, permissions, schema); the committing
+        // thread opens its own connection on first use.
+        {
+            const QString probe = QStringLiteral("mm-store-probe");
+            if (!Database::open(m_options.dataDir, probe, error, m_options.sync))
+                return false;
+            Database::close(probe);
+        }
+        m_checkpointThread = QThread::create([this] { runCheckpointer(); });
+        m_checkpointThread->setObjectName(QStringLiteral("mm-checkpoint"));
+        m_checkpointThread->start();
+        m_callerMode = true;
+        return true;
+    }
     m_thread = QThread::create([this] { run(); });
     m_thread->setObjectName(QStringLiteral("mm-store"));
     m_thread->start();
@@ -116,6 +133,20 @@ bool StoreWriter::start(QString *error)
 
 void StoreWriter::stop()
 {
+    if (m_callerMode) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_checkpointWake.notify_all();
+        if (m_checkpointThread) {
+            m_checkpointThread->wait();
+            delete m_checkpointThread;
+            m_checkpointThread = nullptr;
+        }
+        m_callerMode = false;
+        return;
+    }
     if (!m_thread)
         return;
     {
@@ -161,7 +192,7 @@ void StoreWriter::runCheckpointer()
 void StoreWriter::wakeWriterIf(bool wasEmpty)
 {
     // The writer only sleeps on an empty queue; later jobs join the batch it takes next.
-    if (wasEmpty)
+    if (wasEmpty && !m_callerMode)
         m_wake.notify_one();
 }
 
@@ -215,14 +246,99 @@ void StoreWriter::listeningStopped()
     enqueue(ListenEvent {ListenEvent::Stopped, {}, nowUs()});
 }
 
+std::optional<QSqlDatabase> StoreWriter::openWriterConnection(QString *error)
+{
+    auto db = Database::open(m_options.dataDir, Connection, error, m_options.sync);
+    // Checkpoints run on their own thread (runCheckpointer), never inside a COMMIT.
+    if (db && !Database::exec(*db, QStringLiteral("PRAGMA wal_autocheckpoint=0"), error)) {
+        db.reset();
+        Database::close(Connection);
+    }
+    return db;
+}
+
+void StoreWriter::commit(Queries &queries, std::deque<Job> &batch, const CompletionSink &sink)
+{
+    QList<WriteOutcome> outcomes;
+    int stored = 0;
+    QString batchError;
+    QElapsedTimer writeTimer;
+    writeTimer.start();
+    const bool ok = writeBatch(queries, batch, outcomes, stored, &batchError);
+    if (!ok) {
+        for (WriteOutcome &o : outcomes) {
+            o.result = WriteResult::Failed;
+            o.error = batchError;
+        }
+    }
+    qint64 transactions = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        transactions = ++m_stats.transactions;
+        m_stats.failedTransactions += ok ? 0 : 1;
+        m_stats.deliveries += outcomes.size();
+        m_stats.writeNs += writeTimer.nsecsElapsed();
+    }
+    if (sink && !outcomes.isEmpty())
+        sink(std::move(outcomes));
+    if (stored > 0)
+        Q_EMIT deliveriesCommitted(stored);
+    if (transactions % 256 == 0
+        && QFileInfo(Database::databasePath(m_options.dataDir) + QStringLiteral("-wal")).size() > MaxWalBytes) {
+        QSqlDatabase db = QSqlDatabase::database(Connection, false);
+        Database::exec(db, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"), nullptr);
+    }
+}
+
+void StoreWriter::commitQueued()
+{
+    Q_ASSERT(m_options.commitOnCallerThread);
+    std::deque<Job> batch;
+    CompletionSink sink;
+    {
+        std::lock_guard lock(m_mutex);
+        batch.swap(m_queue);
+        sink = m_sink;
+    }
+    if (batch.empty())
+        return;
+    if (!m_callerQueries) {
+        // Opened on first use, in the thread that commits: a Qt SQL connection belongs to one thread.
+        QString error;
+        if (openWriterConnection(&error))
+            m_callerQueries = std::make_unique<Queries>(QSqlDatabase::database(Connection, false));
+    }
+    if (!m_callerQueries) {
+        QList<WriteOutcome> failed;
+        for (const Job &job : batch) {
+            if (const auto *d = std::get_if<DeliveryJob>(&job))
+                failed.append(WriteOutcome {d->ticket, WriteResult::Failed, QStringLiteral("the store is not open")});
+        }
+        if (sink && !failed.isEmpty())
+            sink(std::move(failed));
+        return;
+    }
+    commit(*m_callerQueries, batch, sink);
+}
+
+void StoreWriter::closeOnCallerThread()
+{
+    if (!m_options.commitOnCallerThread || !m_callerQueries)
+        return;
+    commitQueued();
+    m_callerQueries.reset();
+    {
+        QSqlDatabase db = QSqlDatabase::database(Connection, false);
+        Database::exec(db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), nullptr);
+    }
+    Database::close(Connection);
+}
+
 void StoreWriter::run()
 {
     QString error;
     {
-        auto db = Database::open(m_options.dataDir, Connection, &error, m_options.sync);
-        // Checkpoints run on their own thread (runCheckpointer), never inside a COMMIT.
-        if (db && !Database::exec(*db, QStringLiteral("PRAGMA wal_autocheckpoint=0"), &error))
-            db.reset();
+        auto db = openWriterConnection(&error);
         {
             std::lock_guard lock(m_mutex);
             m_startDone = true;
@@ -234,7 +350,6 @@ void StoreWriter::run()
             return;
 
         Queries queries(*db);
-        const QString walPath = Database::databasePath(m_options.dataDir) + QStringLiteral("-wal");
         for (;;) {
             std::deque<Job> batch;
             CompletionSink sink;
@@ -246,34 +361,8 @@ void StoreWriter::run()
                 sink = m_sink;
                 stopping = m_stopping;
             }
-            if (!batch.empty()) {
-                QList<WriteOutcome> outcomes;
-                int stored = 0;
-                QString batchError;
-                QElapsedTimer writeTimer;
-                writeTimer.start();
-                const bool ok = writeBatch(queries, batch, outcomes, stored, &batchError);
-                if (!ok) {
-                    for (WriteOutcome &o : outcomes) {
-                        o.result = WriteResult::Failed;
-                        o.error = batchError;
-                    }
-                }
-                qint64 transactions = 0;
-                {
-                    std::lock_guard lock(m_mutex);
-                    transactions = ++m_stats.transactions;
-                    m_stats.failedTransactions += ok ? 0 : 1;
-                    m_stats.deliveries += outcomes.size();
-                    m_stats.writeNs += writeTimer.nsecsElapsed();
-                }
-                if (sink && !outcomes.isEmpty())
-                    sink(std::move(outcomes));
-                if (stored > 0)
-                    Q_EMIT deliveriesCommitted(stored);
-                if (transactions % 256 == 0 && QFileInfo(walPath).size() > MaxWalBytes)
-                    Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"), nullptr);
-            }
+            if (!batch.empty())
+                commit(queries, batch, sink);
             if (stopping) {
                 std::lock_guard lock(m_mutex);
                 if (m_queue.empty())

@@ -9,6 +9,7 @@
 
 #include <QList>
 #include <QObject>
+#include <QSqlDatabase>
 #include <QString>
 
 #include <condition_variable>
@@ -16,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <variant>
 
 class QThread;
@@ -33,6 +35,10 @@ public:
         QString dataDir;
         Database::Sync sync = Database::Sync::Normal;
         int rejectionJournalLimit = 10000;
+        // No writer thread: the thread that receives calls commitQueued() once per pass
+        // of its event loop. Saves two thread hand-offs per batch, which on a small
+        // machine cost more than the commit itself.
+        bool commitOnCallerThread = false;
     };
     // Runs on the writer thread after each COMMIT (or failed batch).
     using CompletionSink = std::function<void(QList<WriteOutcome>)>;
@@ -46,6 +52,13 @@ public:
     void stop();
 
     void setCompletionSink(CompletionSink sink);
+
+    bool commitsOnCallerThread() const { return m_options.commitOnCallerThread; }
+    // commitOnCallerThread mode: writes everything queued in one transaction, now, on
+    // the calling thread (always the same one), then calls the completion sink.
+    void commitQueued();
+    // commitOnCallerThread mode: commits what is left and closes that thread's connection.
+    void closeOnCallerThread();
 
     // Thread-safe.
     void submit(quint64 ticket, DeliveryRecord record);
@@ -89,8 +102,10 @@ private:
     void enqueue(Job job);
     void wakeWriterIf(bool wasEmpty);
     void run();              // the writer thread's body
-    void runCheckpointer();  // the checkpoint thread's body
+    std::optional<QSqlDatabase> openWriterConnection(QString *error);
     struct Queries;
+    void commit(Queries &queries, std::deque<Job> &batch, const CompletionSink &sink);
+    void runCheckpointer();  // the checkpoint thread's body
     bool writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
                     QString *error);
 
@@ -111,6 +126,8 @@ private:
     QString m_startError;
     qint64 m_listenRowId = -1;
     Stats m_stats; // guarded by m_mutex
+    bool m_callerMode = false;
+    std::unique_ptr<Queries> m_callerQueries; // commitOnCallerThread mode, owned by that thread
 };
 
 } // namespace mm

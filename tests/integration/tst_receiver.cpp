@@ -80,7 +80,11 @@ void TestReceiver::cleanup()
 
 void TestReceiver::startReceiver(ReceiverConfig config)
 {
-    m_store = std::make_unique<StoreWriter>(StoreWriter::Options {m_dir->path(), Database::Sync::Normal, 10000});
+    // Both ways of committing are tested: on the receiver thread (the default in the app)
+    // and on a writer thread of its own (MM_STORE_THREAD=1, the second ctest entry).
+    const bool storeThread = qEnvironmentVariableIntValue("MM_STORE_THREAD") != 0;
+    m_store = std::make_unique<StoreWriter>(
+        StoreWriter::Options {m_dir->path(), Database::Sync::Normal, 10000, !storeThread});
     QString error;
     QVERIFY2(m_store->start(&error), qPrintable(error));
     config.port = 0;
