@@ -104,6 +104,10 @@ Envelope parseEnvelope(QByteArrayView body)
     e.migrationId = stringAt(data, QLatin1String("migration_id"));
     e.errorMessage = stringAt(data, QLatin1String("error_message"));
     e.status = stringAt(object, QLatin1String("status"));
+    e.companyId = stringAt(object, QLatin1String("company_id"));
+    e.createdByUserId = stringAt(object, QLatin1String("created_by_user_id"));
+    if (const QString created = stringAt(object, QLatin1String("created")); !created.isEmpty())
+        e.objectCreatedUs = parseTimestampUs(created);
     const QString objectKind = stringAt(object, QLatin1String("object"));
     if (e.migrationId.isEmpty() && objectKind == QLatin1String("migration"))
         e.migrationId = stringAt(object, QLatin1String("id"));

@@ -22,6 +22,9 @@ struct Envelope
     QString status;               // data.object.status
     QString errorMessage;         // data.error_message
     QString taskId;               // data.object.id of a migration_task object
+    QString companyId;            // data.object.company_id
+    QString createdByUserId;      // data.object.created_by_user_id
+    std::optional<qint64> objectCreatedUs; // data.object.created
     QJsonObject json;             // the whole envelope, when parsed
 
     bool isPing() const { return type == QLatin1String("svix.ping"); }

@@ -197,6 +197,12 @@ void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&
     record.type = envelope.type;
     record.migrationId = envelope.migrationId;
     record.createdUs = envelope.createdUs;
+    record.status = envelope.status;
+    record.errorMessage = envelope.errorMessage;
+    record.taskId = envelope.taskId;
+    record.companyId = envelope.companyId;
+    record.createdByUserId = envelope.createdByUserId;
+    record.objectCreatedUs = envelope.objectCreatedUs;
     record.parsed = envelope.parsed;
     record.body = body;
     record.receivedUs = entry.atUs;

@@ -12,6 +12,29 @@
 
 namespace mm {
 
+// What one stored delivery says, without its body: enough for the migration model,
+// the views and their filters. Carried from the store to the model after each COMMIT
+// and loaded from the store at start-up.
+struct EventFacts
+{
+    qint64 rowId = 0; // deliveries.id
+    QByteArray msgId;
+    QString eventId;
+    QString type;
+    QString migrationId;
+    std::optional<qint64> createdUs;
+    QString status;        // data.object.status
+    QString errorMessage;  // data.error_message
+    QString taskId;        // a migration_task object's id
+    QString companyId;
+    QString createdByUserId;
+    std::optional<qint64> objectCreatedUs; // data.object.created
+    qint64 receivedUs = 0; // first receipt
+    int attempts = 1;
+    bool parsed = false;
+    bool replayed = false; // fed back in locally, not received
+};
+
 // One accepted delivery attempt. The delivery row is written once per message id;
 // every attempt is recorded.
 struct DeliveryRecord
@@ -21,6 +44,12 @@ struct DeliveryRecord
     QString type;
     QString migrationId;
     std::optional<qint64> createdUs;
+    QString status;
+    QString errorMessage;
+    QString taskId;
+    QString companyId;
+    QString createdByUserId;
+    std::optional<qint64> objectCreatedUs;
     bool parsed = false;
     QByteArray body;
     qint64 receivedUs = 0;
@@ -56,3 +85,5 @@ struct WriteOutcome
 };
 
 } // namespace mm
+
+Q_DECLARE_METATYPE(mm::EventFacts)

@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMetaMethod>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
@@ -32,6 +33,11 @@ QVariant optionalInt(const std::optional<qint64> &v)
     return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
 }
 
+QVariant nullIfEmpty(const QString &s)
+{
+    return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
+}
+
 QByteArray headersJson(const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     QJsonArray array;
@@ -52,7 +58,8 @@ struct StoreWriter::Queries
     {
         insertDelivery.prepare(QStringLiteral(
             "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, parsed, body, "
-            "timestamp_header, remote, user_agent, secret_index) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "timestamp_header, remote, user_agent, secret_index, status, error_message, task_id, company_id, "
+            "created_by, object_created_us) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(msg_id) DO UPDATE SET attempts = attempts + 1 RETURNING id, attempts"));
         insertAttempt.prepare(QStringLiteral(
             "INSERT INTO attempts(delivery_id, seq, received_us, timestamp_header, remote, user_agent, secret_index) "
@@ -73,6 +80,8 @@ StoreWriter::StoreWriter(Options options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
 {
+    qRegisterMetaType<mm::EventFacts>();
+    qRegisterMetaType<QList<mm::EventFacts>>();
 }
 
 StoreWriter::~StoreWriter()
@@ -264,7 +273,10 @@ void StoreWriter::commit(Queries &queries, std::deque<Job> &batch, const Complet
     QString batchError;
     QElapsedTimer writeTimer;
     writeTimer.start();
-    const bool ok = writeBatch(queries, batch, outcomes, stored, &batchError);
+    // Facts for the model are gathered only when someone listens (the window, not headless).
+    QList<EventFacts> facts;
+    const bool wantFacts = isSignalConnected(QMetaMethod::fromSignal(&StoreWriter::committed));
+    const bool ok = writeBatch(queries, batch, outcomes, stored, wantFacts ? &facts : nullptr, &batchError);
     if (!ok) {
         for (WriteOutcome &o : outcomes) {
             o.result = WriteResult::Failed;
@@ -283,6 +295,8 @@ void StoreWriter::commit(Queries &queries, std::deque<Job> &batch, const Complet
         sink(std::move(outcomes));
     if (stored > 0)
         Q_EMIT deliveriesCommitted(stored);
+    if (!facts.isEmpty())
+        Q_EMIT committed(facts);
     if (transactions % 256 == 0
         && QFileInfo(Database::databasePath(m_options.dataDir) + QStringLiteral("-wal")).size() > MaxWalBytes) {
         QSqlDatabase db = QSqlDatabase::database(Connection, false);
@@ -374,8 +388,29 @@ void StoreWriter::run()
     Database::close(Connection);
 }
 
+EventFacts StoreWriter::factsOf(const DeliveryRecord &r, qint64 rowId, int attempts)
+{
+    EventFacts f;
+    f.rowId = rowId;
+    f.msgId = r.msgId;
+    f.eventId = r.eventId;
+    f.type = r.type;
+    f.migrationId = r.migrationId;
+    f.createdUs = r.createdUs;
+    f.status = r.status;
+    f.errorMessage = r.errorMessage;
+    f.taskId = r.taskId;
+    f.companyId = r.companyId;
+    f.createdByUserId = r.createdByUserId;
+    f.objectCreatedUs = r.objectCreatedUs;
+    f.receivedUs = r.receivedUs;
+    f.attempts = attempts;
+    f.parsed = r.parsed;
+    return f;
+}
+
 bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
-                             QString *error)
+                             QList<EventFacts> *facts, QString *error)
 {
     QSqlDatabase db = QSqlDatabase::database(Connection, false);
     for (const Job &job : batch) {
@@ -386,6 +421,8 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
         *error = e.text();
         db.rollback();
         stored = 0;
+        if (facts)
+            facts->clear();
         return false;
     };
     if (!db.transaction())
@@ -410,6 +447,12 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
             ins.bindValue(9, r.remote);
             ins.bindValue(10, r.userAgent);
             ins.bindValue(11, r.secretIndex);
+            ins.bindValue(12, nullIfEmpty(r.status));
+            ins.bindValue(13, nullIfEmpty(r.errorMessage));
+            ins.bindValue(14, nullIfEmpty(r.taskId));
+            ins.bindValue(15, nullIfEmpty(r.companyId));
+            ins.bindValue(16, nullIfEmpty(r.createdByUserId));
+            ins.bindValue(17, optionalInt(r.objectCreatedUs));
             // One statement decides new or duplicate and counts the attempt; a new
             // delivery's first attempt is recorded in its own row.
             if (!ins.exec() || !ins.next())
@@ -431,6 +474,8 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
                     return failWith(att.lastError());
             }
             outcomes[outcomeIndex++].result = isNew ? WriteResult::Stored : WriteResult::Duplicate;
+            if (facts)
+                facts->append(factsOf(r, deliveryId, int(seq)));
             stored += isNew ? 1 : 0;
         } else if (auto *r = std::get_if<RejectionRecord>(&job)) {
             QSqlQuery &ins = q.insertRejection;

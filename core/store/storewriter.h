@@ -84,6 +84,10 @@ public:
 Q_SIGNALS:
     // Emitted from the writer thread after each successful commit that stored new deliveries.
     void deliveriesCommitted(int count);
+    // After each COMMIT, the facts of every delivery in it (new ones and new attempts of
+    // old ones, with their attempt count), for the migration model. Only built when
+    // connected.
+    void committed(const QList<mm::EventFacts> &facts);
 
 private:
     struct ListenEvent
@@ -107,7 +111,8 @@ private:
     void commit(Queries &queries, std::deque<Job> &batch, const CompletionSink &sink);
     void runCheckpointer();  // the checkpoint thread's body
     bool writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
-                    QString *error);
+                    QList<EventFacts> *facts, QString *error);
+    static EventFacts factsOf(const DeliveryRecord &r, qint64 rowId, int attempts);
 
     Options m_options;
     QThread *m_thread = nullptr;

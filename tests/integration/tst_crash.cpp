@@ -21,7 +21,6 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <csignal>
 #include <functional>
 #include <memory>
@@ -105,7 +104,8 @@ public:
         m_process->start(QStringLiteral(MM_APP_PATH),
                          {QStringLiteral("--headless"), QStringLiteral("--data-dir"), m_dataDir,
                           QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_port)});
-        const QByteArray expected = "listening on http://127.0.0.1:" + QByteArray::number(m_port) + "/webhooks";
+        const QByteArray expected
+            = "listening on http://127.0.0.1:" + QByteArray::number(m_port) + "/webhooks";
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < 15000) {
@@ -216,9 +216,11 @@ StoreExport exportStore(const QString &dataDir)
 {
     StoreExport out;
     QProcess p;
-    p.start(QStringLiteral(MM_APP_PATH), {QStringLiteral("--data-dir"), dataDir, QStringLiteral("--export"), QStringLiteral("-")});
+    p.start(QStringLiteral(MM_APP_PATH),
+            {QStringLiteral("--data-dir"), dataDir, QStringLiteral("--export"), QStringLiteral("-")});
     if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-        out.error = QStringLiteral("export of %1 failed: %2").arg(dataDir, QString::fromUtf8(p.readAllStandardError()));
+        out.error = QStringLiteral("export of %1 failed: %2")
+                        .arg(dataDir, QString::fromUtf8(p.readAllStandardError()));
         return out;
     }
     const QList<QByteArray> lines = p.readAllStandardOutput().split('\n');
@@ -326,7 +328,8 @@ void TestCrash::cleanup()
     m_acks.reset();
     if (QTest::currentTestFailed()) {
         m_dir->setAutoRemove(false);
-        qWarning("kept %s (data/, crash-N/, acks.log, receiver.log) for inspection", qPrintable(m_dir->path()));
+        qWarning("kept %s (data/, crash-N/, acks.log, receiver.log) for inspection",
+                 qPrintable(m_dir->path()));
     }
     m_dir.reset();
 }
@@ -352,11 +355,13 @@ void TestCrash::startSim(quint16 port, int events)
 // and restarts it on the same port.
 void TestCrash::killCheckAndRestart(Receiver &receiver, int kill)
 {
-    QVERIFY2(receiver.running(), qPrintable(QStringLiteral("the receiver died on its own before kill %1:\n%2")
-                                                .arg(kill)
-                                                .arg(receiver.log())));
-    QVERIFY2(m_sim->state() == QProcess::Running,
-             qPrintable(QStringLiteral("the burst ended before kill %1; the kill points are too late").arg(kill)));
+    QVERIFY2(receiver.running(),
+             qPrintable(QStringLiteral("the receiver died on its own before kill %1:\n%2")
+                            .arg(kill)
+                            .arg(receiver.log())));
+    QVERIFY2(
+        m_sim->state() == QProcess::Running,
+        qPrintable(QStringLiteral("the burst ended before kill %1; the kill points are too late").arg(kill)));
     QElapsedTimer down;
     down.start();
     QVERIFY2(receiver.sigkill(), "SIGKILL did not end the receiver");
@@ -364,16 +369,18 @@ void TestCrash::killCheckAndRestart(Receiver &receiver, int kill)
     const QList<QByteArray> acked = m_acks->ids();
     const QString image = m_dir->filePath(QStringLiteral("crash-%1").arg(kill));
     QVERIFY(copyCrashImage(dataDir(), image));
-    QVERIFY2(receiver.start(), qPrintable(QStringLiteral("restart %1 failed:\n%2").arg(kill).arg(receiver.log())));
+    QVERIFY2(receiver.start(),
+             qPrintable(QStringLiteral("restart %1 failed:\n%2").arg(kill).arg(receiver.log())));
     const qint64 downMs = down.elapsed();
 
     const StoreExport crashed = exportStore(image);
     QVERIFY2(crashed.ok, qPrintable(crashed.error));
     const QList<QByteArray> missing = missingFrom(crashed, acked);
-    QVERIFY2(missing.isEmpty(),
-             qPrintable(QStringLiteral("kill %1: acknowledged but not in the store the killed process left: %2")
-                            .arg(kill)
-                            .arg(describeIds(missing))));
+    QVERIFY2(
+        missing.isEmpty(),
+        qPrintable(QStringLiteral("kill %1: acknowledged but not in the store the killed process left: %2")
+                       .arg(kill)
+                       .arg(describeIds(missing))));
     QVERIFY2(crashed.duplicates.isEmpty(), qPrintable(describeIds(crashed.duplicates)));
     qInfo("kill %d: %lld acknowledged, %lld stored (%lld committed, answer not yet seen), down %lld ms", kill,
           static_cast<long long>(acked.size()), static_cast<long long>(crashed.rows),
@@ -384,9 +391,11 @@ void TestCrash::killCheckAndRestart(Receiver &receiver, int kill)
 void TestCrash::finishAndVerify(Receiver &receiver, int events)
 {
     QVERIFY2(m_sim->waitForFinished(120000), "the simulator did not finish within 120 s");
-    const QString simOutput = QString::fromUtf8(m_sim->readAllStandardOutput() + m_sim->readAllStandardError());
+    const QString simOutput
+        = QString::fromUtf8(m_sim->readAllStandardOutput() + m_sim->readAllStandardError());
     const int simExit = m_sim->exitStatus() == QProcess::NormalExit ? m_sim->exitCode() : -1;
-    QVERIFY2(receiver.running(), qPrintable(QStringLiteral("the receiver died on its own:\n") + receiver.log()));
+    QVERIFY2(receiver.running(),
+             qPrintable(QStringLiteral("the receiver died on its own:\n") + receiver.log()));
     QCOMPARE(receiver.terminate(), 0);
 
     const QList<QByteArray> acked = m_acks->ids();
@@ -416,7 +425,8 @@ void TestCrash::finishAndVerify(Receiver &receiver, int events)
                             .arg(sent.captured(1))));
 
     {
-        const QString connection = QStringLiteral("tst_crash-%1").arg(QString::fromLatin1(QTest::currentTestFunction()));
+        const QString connection
+            = QStringLiteral("tst_crash-%1").arg(QString::fromLatin1(QTest::currentTestFunction()));
         QString integrity;
         qint64 attemptMismatches = -1;
         {
@@ -469,11 +479,12 @@ void TestCrash::killDashNineDuringABurst()
     // burst since the last restart, so all three land while the burst is still going.
     for (int kill = 1; kill <= 3; ++kill) {
         const qsizetype target = m_acks->count() + m_rng.bounded(Events / 20, Events / 6);
-        QVERIFY2(pollUntil([&] { return m_acks->count() >= target || m_sim->state() == QProcess::NotRunning; },
-                           30000, 2),
-                 qPrintable(QStringLiteral("the acknowledgement log stalled at %1 before kill %2")
-                                .arg(m_acks->count())
-                                .arg(kill)));
+        QVERIFY2(
+            pollUntil([&] { return m_acks->count() >= target || m_sim->state() == QProcess::NotRunning; },
+                      30000, 2),
+            qPrintable(QStringLiteral("the acknowledgement log stalled at %1 before kill %2")
+                           .arg(m_acks->count())
+                           .arg(kill)));
         killCheckAndRestart(receiver, kill);
         if (QTest::currentTestFailed())
             return;
@@ -494,8 +505,9 @@ void TestCrash::sigkillWithAnswersInFlightLosesNothingAcknowledged()
 
     // The first acknowledgement: the other 63 connections have requests in the receiver's hands,
     // some queued for the store, some committed with the answer not yet written.
-    QVERIFY2(pollUntil([&] { return m_acks->count() > 0 || m_sim->state() == QProcess::NotRunning; }, 30000, 1),
-             "nothing was acknowledged within 30 s");
+    QVERIFY2(
+        pollUntil([&] { return m_acks->count() > 0 || m_sim->state() == QProcess::NotRunning; }, 30000, 1),
+        "nothing was acknowledged within 30 s");
     killCheckAndRestart(receiver, 1);
     if (QTest::currentTestFailed())
         return;
