@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "headless.h"
 
+#include "model/migrationbook.h"
 #include "receiver/receiverhost.h"
 #include "signalwatcher.h"
 #include "store/database.h"
+#include "event/envelope.h"
 #include "store/exporter.h"
+#include "store/storereader.h"
 #include "store/storewriter.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSaveFile>
 #include <QTimeZone>
 
@@ -102,37 +108,100 @@ int runHeadless(const AppOptions &options)
     return rc;
 }
 
-int runExport(const AppOptions &options)
+namespace {
+// Writes to a file through a temporary (so a failure leaves no half file), or to stdout.
+int writeOutput(const QString &target, const std::function<bool(QIODevice &, QString *)> &write)
 {
-    const QString dataDir = options.dataDir.value_or(Database::defaultDataDir());
     QString error;
-    qint64 count = -1;
-    if (options.exportTarget == QLatin1String("-")) {
+    bool ok = false;
+    if (target == QLatin1String("-")) {
         QFile out;
         if (!out.open(stdout, QIODevice::WriteOnly)) {
             printError(QStringLiteral("Cannot write to standard output."));
             return 1;
         }
-        count = JsonlExporter::exportStore(dataDir, out, &error);
+        ok = write(out, &error);
     } else {
-        // Written to a temporary file and renamed, so a failed export leaves no half file.
-        QSaveFile out(options.exportTarget);
+        QSaveFile out(target);
         if (!out.open(QIODevice::WriteOnly)) {
-            printError(QStringLiteral("Cannot write %1: %2").arg(options.exportTarget, out.errorString()));
+            printError(QStringLiteral("Cannot write %1: %2").arg(target, out.errorString()));
             return 1;
         }
-        count = JsonlExporter::exportStore(dataDir, out, &error);
-        if (count >= 0 && !out.commit()) {
+        ok = write(out, &error) && out.commit();
+        if (!ok && error.isEmpty())
             error = out.errorString();
-            count = -1;
-        }
     }
-    if (count < 0) {
+    if (!ok) {
         printError(error);
         return 1;
     }
-    std::fprintf(stderr, "exported %lld deliveries\n", static_cast<long long>(count));
     return 0;
+}
+
+QJsonValue timeOrNull(const std::optional<qint64> &us)
+{
+    return us ? QJsonValue(formatTimestampUs(*us)) : QJsonValue(QJsonValue::Null);
+}
+} // namespace
+
+int runReportMigrations(const AppOptions &options)
+{
+    const QString dataDir = options.dataDir.value_or(Database::defaultDataDir());
+    StoreReader reader(dataDir);
+    if (!reader.isOpen()) {
+        printError(reader.error());
+        return 1;
+    }
+    EventLog log;
+    MigrationBook book;
+    const qint64 read = reader.loadFacts([&log](QList<EventFacts> &&batch) {
+        for (const EventFacts &f : batch)
+            log.upsert(f);
+    });
+    if (read < 0) {
+        printError(reader.error());
+        return 1;
+    }
+    book.applyBulk(log, 0);
+    const qint64 nowUs = QDateTime::currentMSecsSinceEpoch() * 1000;
+    const StallThresholds thresholds;
+    return writeOutput(options.reportTarget, [&](QIODevice &out, QString *error) {
+        for (qsizetype i = 0; i < book.size(); ++i) {
+            const Migration &m = book.at(i);
+            QJsonArray anomalies;
+            for (Anomaly a : anomaliesIn(m.anomalies))
+                anomalies.append(anomalyCode(a));
+            QJsonObject o;
+            o.insert(QLatin1String("id"), m.id);
+            o.insert(QLatin1String("status"), statusToString(m.status));
+            o.insert(QLatin1String("created"), timeOrNull(m.createdUs));
+            o.insert(QLatin1String("started_at"), timeOrNull(m.startedUs));
+            o.insert(QLatin1String("finished_at"), timeOrNull(m.finishedUs));
+            o.insert(QLatin1String("event_count"), m.eventCount);
+            o.insert(QLatin1String("task_failures"), m.taskFailureCount);
+            o.insert(QLatin1String("anomalies"), anomalies);
+            o.insert(QLatin1String("stalled"), m.isStalled(nowUs, thresholds.workingUs, thresholds.notStartedUs));
+            const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+            if (out.write(line) != line.size()) {
+                *error = QStringLiteral("Cannot write the report: %1").arg(out.errorString());
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+int runExport(const AppOptions &options)
+{
+    const QString dataDir = options.dataDir.value_or(Database::defaultDataDir());
+    qint64 count = -1;
+    const int rc = writeOutput(options.exportTarget, [&](QIODevice &out, QString *error) {
+        count = JsonlExporter::exportStore(dataDir, out, error);
+        return count >= 0;
+    });
+    if (rc == 0)
+        std::fprintf(stderr, "exported %lld deliveries\n", static_cast<long long>(count));
+    return rc;
 }
 
 } // namespace mm

@@ -8,5 +8,6 @@ namespace mm {
 
 int runHeadless(const AppOptions &options);
 int runExport(const AppOptions &options);
+int runReportMigrations(const AppOptions &options);
 
 } // namespace mm

@@ -39,6 +39,8 @@ int main(int argc, char *argv[])
         return mm::runHeadless(*options);
     case mm::AppOptions::Mode::Export:
         return mm::runExport(*options);
+    case mm::AppOptions::Mode::ReportMigrations:
+        return mm::runReportMigrations(*options);
     case mm::AppOptions::Mode::Gui:
         break;
     }

@@ -77,6 +77,7 @@ bool wantsNoGui(int argc, char **argv)
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
         if (!std::strcmp(a, "--headless") || !std::strcmp(a, "--export") || !std::strncmp(a, "--export=", 9)
+            || !std::strcmp(a, "--report-migrations") || !std::strncmp(a, "--report-migrations=", 20)
             || !std::strcmp(a, "--help") || !std::strcmp(a, "-h") || !std::strcmp(a, "--version")
             || !std::strcmp(a, "-v"))
             return true;
@@ -124,7 +125,12 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
                                       QStringLiteral("Write the stored deliveries as JSON Lines to FILE (- for stdout) "
                                                      "and exit."),
                                       QStringLiteral("FILE"));
-    parser.addOptions({headless, demo, listen, path, secret, dataDir, tlsCert, tlsKey, tolerance, maxBody, exportTo});
+    const QCommandLineOption report(QStringLiteral("report-migrations"),
+                                    QStringLiteral("Write one JSON line per migration rebuilt from the store to FILE "
+                                                   "(- for stdout) and exit."),
+                                    QStringLiteral("FILE"));
+    parser.addOptions(
+        {headless, demo, listen, path, secret, dataDir, tlsCert, tlsKey, tolerance, maxBody, exportTo, report});
     parser.process(app);
 
     AppOptions o;
@@ -133,7 +139,14 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
         return std::nullopt;
     }
     o.demo = parser.isSet(demo);
-    if (parser.isSet(exportTo)) {
+    if (parser.isSet(exportTo) && parser.isSet(report)) {
+        *error = QStringLiteral("--export and --report-migrations are separate commands; run them one at a time.");
+        return std::nullopt;
+    }
+    if (parser.isSet(report)) {
+        o.mode = AppOptions::Mode::ReportMigrations;
+        o.reportTarget = parser.value(report);
+    } else if (parser.isSet(exportTo)) {
         o.mode = AppOptions::Mode::Export;
         o.exportTarget = parser.value(exportTo);
     } else if (parser.isSet(headless)) {

@@ -15,7 +15,7 @@ namespace mm {
 
 struct AppOptions
 {
-    enum class Mode { Gui, Headless, Export };
+    enum class Mode { Gui, Headless, Export, ReportMigrations };
     Mode mode = Mode::Gui;
     bool demo = false;
 
@@ -31,6 +31,7 @@ struct AppOptions
     std::optional<int> toleranceSeconds;
     std::optional<qint64> maxBody;
     QString exportTarget;
+    QString reportTarget;
 };
 
 // Takes --secret values out of argv and blanks them in place, so they do not stay

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QRandomGenerator>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 
 namespace mm::sim {
@@ -29,6 +30,17 @@ struct Reader
             return fallback;
         bool ok = false;
         const int value = parser.value(option).toInt(&ok);
+        if (!ok || value < min || value > max)
+            fail(option, QStringLiteral("a whole number from %1 to %2").arg(min).arg(max));
+        return ok ? value : fallback;
+    }
+
+    qint64 integer64(const QCommandLineOption &option, qint64 fallback, qint64 min, qint64 max)
+    {
+        if (!parser.isSet(option))
+            return fallback;
+        bool ok = false;
+        const qint64 value = parser.value(option).toLongLong(&ok);
         if (!ok || value < min || value > max)
             fail(option, QStringLiteral("a whole number from %1 to %2").arg(min).arg(max));
         return ok ? value : fallback;
@@ -108,6 +120,11 @@ SimCommandLine parseSimCommandLine(const QStringList &arguments, const QString &
         "timeout", QStringLiteral("Milliseconds to wait for an answer."), "ms", QStringLiteral("15000"));
     const QCommandLineOption seed = valueOption(
         "seed", QStringLiteral("Seed for reproducible traffic (default: random, printed)."), "n");
+    const QCommandLineOption epoch = valueOption(
+        "epoch",
+        QStringLiteral("Date the generated events from this Unix time in microseconds instead of now, so two runs "
+                       "with the same --seed send the same events."),
+        "us");
     const QCommandLineOption ackLog = valueOption(
         "ack-log", QStringLiteral("Append each acknowledged svix-id to this file, flushed at once."), "file");
     const QCommandLineOption pings
@@ -122,7 +139,7 @@ SimCommandLine parseSimCommandLine(const QStringList &arguments, const QString &
     parser.addOptions({target,     secret,      migrations, events,      rate,   concurrency,
                        outOfOrder, window,      duplicates, wrongSecret, tamper, seedQuirk,
                        retryScale, maxAttempts, timeout,    seed,        ackLog, pings,
-                       continuous, insecure,    quiet,      verbose});
+                       continuous, insecure,    quiet,      verbose,     epoch});
 
     if (!parser.parse(arguments)) {
         out.error = parser.errorText();
@@ -188,6 +205,8 @@ SimCommandLine parseSimCommandLine(const QStringList &arguments, const QString &
     o.continuous = parser.isSet(continuous);
     o.insecure = parser.isSet(insecure);
     o.ackLog = parser.value(ackLog);
+    if (parser.isSet(epoch))
+        o.epochUs = read.integer64(epoch, 0, 1, std::numeric_limits<qint64>::max() / 2);
     out.quiet = parser.isSet(quiet);
     out.verbose = parser.isSet(verbose);
     if (parser.isSet(seed)) {

@@ -36,6 +36,9 @@ struct SimOptions
     int requestTimeoutMs = 15'000; // Svix waits about 15 s for an answer
     // Seconds since the epoch for svix-timestamp; injectable so tests can prove re-signing.
     std::function<qint64()> signingClock;
+    // When set, events are dated from this fixed time (µs since the epoch) rather than the
+    // wall clock, so the same seed generates byte-identical events in every run.
+    qint64 epochUs = 0;
 
     // An empty string when the options can run; otherwise one sentence saying what is wrong.
     QString validate() const;

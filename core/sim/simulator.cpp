@@ -68,6 +68,10 @@ bool Simulator::start()
     DeliverySource::Options source;
     source.lifecycle.seed = m_options.seed;
     source.lifecycle.seedQuirk = m_options.seedQuirk;
+    if (m_options.epochUs > 0) {
+        // A clock that advances a millisecond per reading: deterministic, yet still increasing.
+        source.lifecycle.clockUs = [t = m_options.epochUs]() mutable { return t += 1000; };
+    }
     source.migrations = m_options.migrations;
     source.events = m_options.events;
     source.pings = m_options.pings;

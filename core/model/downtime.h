@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// When was nothing listening? From the receiver's recorded listening intervals, the
+// gaps, and for each the time to give the vendor's "recover failed messages since".
+#pragma once
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace mm {
+
+struct ListenInterval
+{
+    qint64 startedUs = 0;
+    qint64 aliveUs = 0;               // last heartbeat (every 10 s while listening)
+    std::optional<qint64> stoppedUs;  // none: the process ended without stopping (crash, kill)
+    QString url;
+};
+
+struct DowntimeGap
+{
+    qint64 fromUs = 0;
+    qint64 toUs = 0;
+    bool afterCrash = false;   // the interval before it ended without a clean stop
+    qint64 recoverSinceUs = 0; // what to enter in "Recover failed messages since"
+};
+
+// Gaps between intervals longer than minGapUs, oldest first. A crashed interval is
+// taken to end at its last heartbeat; recovery starts a minute before the gap to cover
+// the heartbeat's uncertainty and clock skew.
+QList<DowntimeGap> downtimeGaps(QList<ListenInterval> intervals, qint64 minGapUs = 1000000);
+
+} // namespace mm

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Every stored delivery as a compact row, in order of first receipt. Bodies stay in
+// SQLite; repeated strings are interned. Sized for a million rows.
+#pragma once
+
+#include "interner.h"
+#include "migrationstatus.h"
+#include "store/records.h"
+
+#include <QByteArray>
+#include <QHash>
+
+#include <limits>
+#include <vector>
+
+namespace mm {
+
+struct EventRow
+{
+    static constexpr qint64 NoTime = std::numeric_limits<qint64>::min();
+
+    qint64 rowId = 0;
+    qint64 createdUs = NoTime;
+    qint64 receivedUs = 0;
+    QByteArray msgId;
+    QByteArray eventId;
+    quint32 migration = 0; // EventLog::migrations() index; 0: none
+    quint32 type = 0;      // EventLog::types() index
+    quint32 error = 0;     // EventLog::texts() index; 0: none
+    quint32 task = 0;      // EventLog::texts() index; 0: none
+    quint32 company = 0;   // EventLog::texts() index; 0: none
+    quint32 creator = 0;   // EventLog::texts() index; 0: none
+    qint64 objectCreatedUs = NoTime; // data.object.created
+    quint16 attempts = 1;
+    MigrationStatus status = MigrationStatus::Unknown; // data.object.status
+    EventKind kind = EventKind::Other;
+    bool parsed = false;
+    bool replayed = false;
+
+    bool hasCreated() const { return createdUs != NoTime; }
+    // The time the event happened, or when it arrived when the sender did not say.
+    qint64 when() const { return hasCreated() ? createdUs : receivedUs; }
+};
+
+class EventLog final
+{
+public:
+    // Adds a delivery, or updates its attempt count when the row is known. Returns the
+    // row's index; isNew tells which.
+    quint32 upsert(const EventFacts &facts, bool *isNew = nullptr);
+    void reserve(qsizetype rows);
+
+    qsizetype size() const { return qsizetype(m_rows.size()); }
+    const EventRow &at(qsizetype index) const { return m_rows[size_t(index)]; }
+    qsizetype indexOfRowId(qint64 rowId) const { return m_byRowId.value(rowId, -1); }
+
+    const Interner &types() const { return m_types; }
+    const Interner &migrations() const { return m_migrations; }
+    const Interner &texts() const { return m_texts; }
+    QString type(const EventRow &r) const { return m_types.at(r.type); }
+    QString migrationId(const EventRow &r) const { return m_migrations.at(r.migration); }
+    QString error(const EventRow &r) const { return m_texts.at(r.error); }
+    QString taskId(const EventRow &r) const { return m_texts.at(r.task); }
+
+private:
+    std::vector<EventRow> m_rows;
+    QHash<qint64, quint32> m_byRowId;
+    Interner m_types;
+    Interner m_migrations;
+    Interner m_texts;
+};
+
+} // namespace mm
