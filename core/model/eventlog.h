@@ -22,12 +22,12 @@ struct EventRow
     qint64 rowId = 0;
     qint64 createdUs = NoTime;
     qint64 receivedUs = 0;
-    QByteArray msgId;
-    QByteArray eventId;
+    // The row's own strings in one allocation: message id, event id and task id,
+    // separated by \x1f. A million rows is a million fewer heap blocks than three fields.
+    QByteArray ids;
     quint32 migration = 0; // EventLog::migrations() index; 0: none
     quint32 type = 0;      // EventLog::types() index
     quint32 error = 0;     // EventLog::texts() index; 0: none
-    quint32 task = 0;      // EventLog::texts() index; 0: none
     quint32 company = 0;   // EventLog::texts() index; 0: none
     quint32 creator = 0;   // EventLog::texts() index; 0: none
     qint64 objectCreatedUs = NoTime; // data.object.created
@@ -38,8 +38,21 @@ struct EventRow
     bool replayed = false;
 
     bool hasCreated() const { return createdUs != NoTime; }
+    QByteArrayView msgId() const { return part(0); }
+    QByteArrayView eventId() const { return part(1); }
+    QByteArrayView taskId() const { return part(2); }
     // The time the event happened, or when it arrived when the sender did not say.
     qint64 when() const { return hasCreated() ? createdUs : receivedUs; }
+
+private:
+    QByteArrayView part(int n) const
+    {
+        qsizetype start = 0;
+        for (int i = 0; i < n; ++i)
+            start = ids.indexOf('\x1f', start) + 1;
+        const qsizetype end = ids.indexOf('\x1f', start);
+        return QByteArrayView(ids).sliced(start, (end < 0 ? ids.size() : end) - start);
+    }
 };
 
 class EventLog final
@@ -52,7 +65,7 @@ public:
 
     qsizetype size() const { return qsizetype(m_rows.size()); }
     const EventRow &at(qsizetype index) const { return m_rows[size_t(index)]; }
-    qsizetype indexOfRowId(qint64 rowId) const { return m_byRowId.value(rowId, -1); }
+    qsizetype indexOfRowId(qint64 rowId) const;
 
     const Interner &types() const { return m_types; }
     const Interner &migrations() const { return m_migrations; }
@@ -60,11 +73,11 @@ public:
     QString type(const EventRow &r) const { return m_types.at(r.type); }
     QString migrationId(const EventRow &r) const { return m_migrations.at(r.migration); }
     QString error(const EventRow &r) const { return m_texts.at(r.error); }
-    QString taskId(const EventRow &r) const { return m_texts.at(r.task); }
+    static QString taskId(const EventRow &r) { return QString::fromUtf8(r.taskId()); }
 
 private:
-    std::vector<EventRow> m_rows;
-    QHash<qint64, quint32> m_byRowId;
+    std::vector<EventRow> m_rows;     // in rowId order (the store's, and commits', order)
+    QHash<qint64, quint32> m_outOfOrder; // rows that arrived below the highest rowId (rare)
     Interner m_types;
     Interner m_migrations;
     Interner m_texts;

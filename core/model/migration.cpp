@@ -96,7 +96,7 @@ void Migration::add(const EventLog &log, quint32 logIndex)
     const EventRow &row = log.at(logIndex);
     Event e;
     e.when = row.when();
-    e.tieBreak = qHash(row.eventId, 0x4d4d); // MigrationBook::applyBulk computes it the same way
+    e.tieBreak = qHash(row.eventId(), 0x4d4d); // MigrationBook::applyBulk computes it the same way
     e.logIndex = logIndex;
     e.kind = row.kind;
     e.status = row.status;
@@ -132,17 +132,17 @@ void Migration::refresh(const EventLog &log)
     bool hasCreated = false;
     bool hasStarted = false;
     QSet<MigrationStatus> outcomes;
-    QSet<QByteArray> eventIds;
+    QSet<QByteArrayView> eventIds; // views into the log's rows, which outlive this call
     for (const Event &e : events) {
         const EventRow &row = log.at(e.logIndex);
         attemptCount += row.attempts;
         duplicateCount += row.attempts - 1;
-        if (!row.eventId.isEmpty()) {
+        if (!row.eventId().isEmpty()) {
             // The same event under a second message id (a resend) is a duplicate too.
-            if (eventIds.contains(row.eventId))
+            if (eventIds.contains(row.eventId()))
                 ++duplicateCount;
             else
-                eventIds.insert(row.eventId);
+                eventIds.insert(row.eventId());
         }
         lastReceivedUs = std::max(lastReceivedUs, row.receivedUs);
         // Who and when: from the earliest event that says so (events are sorted).
@@ -225,7 +225,7 @@ QList<TaskFailure> Migration::taskFailures(const EventLog &log) const
         if (e.kind != EventKind::TaskFailed)
             continue;
         const EventRow &row = log.at(e.logIndex);
-        out.append(TaskFailure {e.when, log.taskId(row), log.error(row)});
+        out.append(TaskFailure {e.when, EventLog::taskId(row), log.error(row)});
     }
     return out;
 }
@@ -265,7 +265,7 @@ bool Migration::sameAggregate(const Migration &o, const EventLog &log, const Eve
         || events.size() != o.events.size())
         return false;
     for (size_t i = 0; i < events.size(); ++i) {
-        if (log.at(events[i].logIndex).eventId != otherLog.at(o.events[i].logIndex).eventId)
+        if (log.at(events[i].logIndex).eventId() != otherLog.at(o.events[i].logIndex).eventId())
             return false;
     }
     return taskFailures(log).size() == o.taskFailures(otherLog).size();

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "eventfilterproxy.h"
+
+#include "eventlogmodel.h"
+
+#include <algorithm>
+
+namespace mm {
+
+EventFilterProxy::EventFilterProxy(QObject *parent)
+    : QAbstractProxyModel(parent)
+{
+}
+
+void EventFilterProxy::setSourceModel(QAbstractItemModel *source)
+{
+    auto *model = qobject_cast<EventLogModel *>(source);
+    Q_ASSERT(model || !source); // built for EventLogModel's append-only rows
+    beginResetModel();
+    if (m_source)
+        m_source->disconnect(this);
+    QAbstractProxyModel::setSourceModel(model);
+    m_source = model;
+    if (m_source) {
+        connect(m_source, &QAbstractItemModel::rowsInserted, this, &EventFilterProxy::onRowsInserted);
+        connect(m_source, &QAbstractItemModel::modelAboutToBeReset, this, [this] { beginResetModel(); });
+        connect(m_source, &QAbstractItemModel::modelReset, this, [this] {
+            m_compiled.reset();
+            refilter();
+            endResetModel();
+        });
+        connect(m_source, &QAbstractItemModel::dataChanged, this, &EventFilterProxy::onDataChanged);
+    }
+    m_compiled.reset();
+    refilter();
+    endResetModel();
+}
+
+void EventFilterProxy::setFilter(const EventFilter &filter)
+{
+    beginResetModel();
+    m_filter = filter;
+    m_compiled.reset();
+    refilter();
+    endResetModel();
+}
+
+void EventFilterProxy::refilter()
+{
+    m_rows.clear();
+    if (!m_source)
+        return;
+    if (!m_compiled)
+        m_compiled = std::make_unique<CompiledEventFilter>(m_filter, m_source->log());
+    m_rows = m_compiled->matching(0, m_source->rowCount());
+}
+
+void EventFilterProxy::onRowsInserted(const QModelIndex &parent, int first, int last)
+{
+    if (parent.isValid())
+        return;
+    // Strings new to the log (a new type or migration) are not in the compiled tables;
+    // CompiledEventFilter checks those directly, so no recompilation is needed here.
+    std::vector<quint32> added = m_compiled->matching(first, last + 1);
+    if (added.empty())
+        return;
+    const int at = int(m_rows.size());
+    beginInsertRows({}, at, at + int(added.size()) - 1);
+    m_rows.insert(m_rows.end(), added.begin(), added.end());
+    endInsertRows();
+}
+
+void EventFilterProxy::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles)
+{
+    // A changed attempt count can move a row in or out of an outcome filter: refilter
+    // then (rare); otherwise forward the change.
+    if (m_filter.outcome != EventFilter::Outcome::Any) {
+        setFilter(m_filter);
+        return;
+    }
+    for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
+        const QModelIndex proxy = mapFromSource(m_source->index(row, topLeft.column()));
+        if (proxy.isValid())
+            Q_EMIT dataChanged(proxy, index(proxy.row(), bottomRight.column()), roles);
+    }
+}
+
+QModelIndex EventFilterProxy::index(int row, int column, const QModelIndex &parent) const
+{
+    if (parent.isValid() || row < 0 || column < 0 || row >= rowCount() || column >= columnCount())
+        return {};
+    return createIndex(row, column);
+}
+
+QModelIndex EventFilterProxy::parent(const QModelIndex &) const
+{
+    return {};
+}
+
+int EventFilterProxy::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int EventFilterProxy::columnCount(const QModelIndex &parent) const
+{
+    return (parent.isValid() || !m_source) ? 0 : m_source->columnCount();
+}
+
+QModelIndex EventFilterProxy::mapToSource(const QModelIndex &proxyIndex) const
+{
+    if (!proxyIndex.isValid() || !m_source || size_t(proxyIndex.row()) >= m_rows.size())
+        return {};
+    return m_source->index(int(m_rows[size_t(proxyIndex.row())]), proxyIndex.column());
+}
+
+QModelIndex EventFilterProxy::mapFromSource(const QModelIndex &sourceIndex) const
+{
+    if (!sourceIndex.isValid())
+        return {};
+    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), quint32(sourceIndex.row()));
+    if (it == m_rows.end() || *it != quint32(sourceIndex.row()))
+        return {};
+    return createIndex(int(it - m_rows.begin()), sourceIndex.column());
+}
+
+} // namespace mm

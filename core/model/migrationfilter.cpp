@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "migrationfilter.h"
+
+namespace mm {
+
+bool MigrationFilter::matches(const Migration &m, bool stalled) const
+{
+    if (!statuses.isEmpty() && !statuses.contains(m.status))
+        return false;
+    if (onlyStalled && !stalled)
+        return false;
+    if (onlyAnomalies && m.anomalies == 0)
+        return false;
+    if (onlyWithTaskFailures && m.taskFailureCount == 0)
+        return false;
+    const QString needle = text.trimmed();
+    if (needle.isEmpty())
+        return true;
+    return m.id.contains(needle, Qt::CaseInsensitive) || m.companyId.contains(needle, Qt::CaseInsensitive)
+        || m.createdByUserId.contains(needle, Qt::CaseInsensitive)
+        || m.failureMessage.contains(needle, Qt::CaseInsensitive);
+}
+
+} // namespace mm

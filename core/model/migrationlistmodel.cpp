@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "migrationlistmodel.h"
+
+#include "modelroles.h"
+
+#include <QDateTime>
+
+namespace mm {
+
+namespace {
+QString formatDuration(qint64 us)
+{
+    const qint64 s = us / 1000000;
+    if (s < 60)
+        return QStringLiteral("%1 s").arg(s);
+    if (s < 3600)
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
+    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+}
+
+} // namespace
+
+MigrationListModel::MigrationListModel(const MigrationBook &book, const EventLog &log, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_book(book)
+    , m_log(log)
+    , m_published(book.size())
+    , m_nowUs(QDateTime::currentMSecsSinceEpoch() * 1000)
+{
+}
+
+int MigrationListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_published);
+}
+
+int MigrationListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant MigrationListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Status: return tr("Status");
+    case Id: return tr("Migration");
+    case Company: return tr("Company");
+    case Started: return tr("Started");
+    case Duration: return tr("Duration");
+    case TaskFailures: return tr("Task failures");
+    case Events: return tr("Events");
+    case Flags: return tr("Attention");
+    default: return {};
+    }
+}
+
+bool MigrationListModel::isStalled(const Migration &m) const
+{
+    return m.isStalled(m_nowUs, m_thresholds.workingUs, m_thresholds.notStartedUs);
+}
+
+QVariant MigrationListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Migration &m = m_book.at(index.row());
+    const bool stalled = isStalled(m);
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case Status: return statusDisplayName(m.status);
+        case Id: return m.id;
+        case Company: return m.companyId;
+        case Started:
+            return m.startedUs ? QDateTime::fromMSecsSinceEpoch(*m.startedUs / 1000).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                               : QString();
+        case Duration: {
+            const auto d = m.durationUs(m_nowUs);
+            return d ? formatDuration(*d) : QString();
+        }
+        case TaskFailures: return m.taskFailureCount;
+        case Events: return m.eventCount;
+        case Flags: {
+            QStringList flags;
+            if (stalled)
+                flags.append(tr("stalled"));
+            if (m.anomalies)
+                flags.append(tr("%n anomaly(s)", nullptr, int(anomaliesIn(m.anomalies).size())));
+            return flags.join(QStringLiteral(", "));
+        }
+        default: return {};
+        }
+    case Qt::ToolTipRole:
+        if (index.column() == Flags || index.column() == Status) {
+            QStringList lines = m.anomalySentences();
+            if (stalled)
+                lines.prepend(tr("No event for a long time while %1.").arg(statusDisplayName(m.status).toLower()));
+            if (!m.failureMessage.isEmpty())
+                lines.prepend(m.failureMessage);
+            return lines.join(QLatin1Char('\n'));
+        }
+        return {};
+    case SortRole:
+        switch (index.column()) {
+        case Status: return int(m.status);
+        case Started: return m.startedUs.value_or(0);
+        case Duration: return m.durationUs(m_nowUs).value_or(-1);
+        case TaskFailures: return m.taskFailureCount;
+        case Events: return m.eventCount;
+        case Flags: return (stalled ? 100 : 0) + int(anomaliesIn(m.anomalies).size());
+        default: return data(index, Qt::DisplayRole);
+        }
+    case MigrationIdRole: return m.id;
+    case StatusRole: return int(m.status);
+    case StalledRole: return stalled;
+    case AnomalyCountRole: return int(anomaliesIn(m.anomalies).size());
+    default: return {};
+    }
+}
+
+void MigrationListModel::setStallThresholds(const StallThresholds &t)
+{
+    m_thresholds = t;
+    if (m_published > 0)
+        Q_EMIT dataChanged(index(0, 0), index(int(m_published) - 1, ColumnCount - 1));
+}
+
+void MigrationListModel::setNow(qint64 nowUs)
+{
+    m_nowUs = nowUs;
+    if (m_published > 0)
+        Q_EMIT dataChanged(index(0, Duration), index(int(m_published) - 1, Flags));
+}
+
+void MigrationListModel::publish()
+{
+    const qsizetype size = m_book.size();
+    if (size <= m_published)
+        return;
+    beginInsertRows({}, int(m_published), int(size) - 1);
+    m_published = size;
+    endInsertRows();
+}
+
+void MigrationListModel::migrationChanged(qsizetype i)
+{
+    if (i >= 0 && i < m_published)
+        Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+}
+
+void MigrationListModel::beginReplace()
+{
+    beginResetModel();
+}
+
+void MigrationListModel::endReplace()
+{
+    m_published = m_book.size();
+    endResetModel();
+}
+
+MigrationFilterProxy::MigrationFilterProxy(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{
+    setSortRole(SortRole);
+    setDynamicSortFilter(true);
+}
+
+void MigrationFilterProxy::setFilter(const MigrationFilter &filter)
+{
+    m_filter = filter;
+    invalidateFilter();
+}
+
+bool MigrationFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (sourceParent.isValid())
+        return false;
+    const auto *model = qobject_cast<const MigrationListModel *>(sourceModel());
+    if (!model || m_filter.isEmpty())
+        return true;
+    const Migration &m = model->book().at(sourceRow);
+    return m_filter.matches(m, model->isStalled(m));
+}
+
+} // namespace mm

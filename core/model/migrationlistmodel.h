@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The migrations board: one row per migration, in order of first appearance.
+#pragma once
+
+#include "migrationbook.h"
+#include "migrationfilter.h"
+
+#include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+
+namespace mm {
+
+class MigrationListModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MigrationListModel)
+
+public:
+    enum Column { Status, Id, Company, Started, Duration, TaskFailures, Events, Flags, ColumnCount };
+
+    MigrationListModel(const MigrationBook &book, const EventLog &log, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    const MigrationBook &book() const { return m_book; }
+    bool isStalled(const Migration &m) const;
+    void setStallThresholds(const StallThresholds &t);
+    void setNow(qint64 nowUs); // the clock for durations and stalls (a test can fix it)
+
+    void publish();                        // migrations added to the book since the last call
+    void migrationChanged(qsizetype index); // a known migration changed
+    // The book is replaced wholesale (a load from the store): one model reset around it.
+    void beginReplace();
+    void endReplace();
+
+private:
+    const MigrationBook &m_book;
+    const EventLog &m_log;
+    qsizetype m_published = 0;
+    StallThresholds m_thresholds;
+    qint64 m_nowUs = 0;
+};
+
+class MigrationFilterProxy final : public QSortFilterProxyModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MigrationFilterProxy)
+
+public:
+    explicit MigrationFilterProxy(QObject *parent = nullptr);
+    void setFilter(const MigrationFilter &filter);
+    const MigrationFilter &filter() const { return m_filter; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    MigrationFilter m_filter;
+};
+
+} // namespace mm

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "monitormodel.h"
+
+#include "store/storereader.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QThread>
+
+namespace mm {
+
+namespace {
+constexpr int PublishIntervalMs = 100;
+constexpr int StallCheckIntervalMs = 60 * 1000;
+} // namespace
+
+MonitorModel::MonitorModel(QObject *parent)
+    : QObject(parent)
+    , m_events(m_log)
+    , m_migrations(m_book, m_log)
+    , m_timeline(m_book, m_log)
+{
+    qRegisterMetaType<QList<mm::EventFacts>>();
+    m_filteredEvents.setSourceModel(&m_events);
+    m_filteredMigrations.setSourceModel(&m_migrations);
+    m_publishTimer.setSingleShot(true);
+    m_publishTimer.setInterval(PublishIntervalMs);
+    connect(&m_publishTimer, &QTimer::timeout, this, &MonitorModel::publish);
+    m_stallTimer.setInterval(StallCheckIntervalMs);
+    connect(&m_stallTimer, &QTimer::timeout, this, &MonitorModel::checkStalls);
+    m_stallTimer.start();
+}
+
+MonitorModel::~MonitorModel()
+{
+    if (m_loader) {
+        m_loader->requestInterruption();
+        m_loader->wait();
+        delete m_loader;
+    }
+}
+
+void MonitorModel::ingest(const QList<EventFacts> &facts)
+{
+    if (m_loader) {
+        m_heldDuringLoad.append(facts);
+        return;
+    }
+    for (const EventFacts &f : facts) {
+        bool isNew = false;
+        const quint32 index = m_log.upsert(f, &isNew);
+        if (!isNew)
+            m_events.rowChanged(index);
+        const qsizetype migration = m_book.apply(m_log, index);
+        if (migration >= 0)
+            m_changedMigrations.insert(migration);
+    }
+    if (!m_publishTimer.isActive())
+        m_publishTimer.start();
+}
+
+void MonitorModel::publish()
+{
+    m_events.publish();
+    m_migrations.publish();
+    m_migrations.setNow(QDateTime::currentMSecsSinceEpoch() * 1000);
+    const QString current = m_timeline.migrationId();
+    for (qsizetype index : std::as_const(m_changedMigrations)) {
+        m_migrations.migrationChanged(index);
+        const QString &id = m_book.at(index).id;
+        if (id == current)
+            m_timeline.refresh();
+        Q_EMIT migrationUpdated(id);
+    }
+    m_changedMigrations.clear();
+}
+
+void MonitorModel::loadFromStore(const QString &dataDir)
+{
+    Q_ASSERT(!m_loader);
+    QPointer<MonitorModel> self(this);
+    m_loader = QThread::create([self, dataDir] {
+        QElapsedTimer timer;
+        timer.start();
+        auto log = std::make_unique<EventLog>();
+        auto book = std::make_unique<MigrationBook>();
+        StoreReader reader(dataDir);
+        if (!reader.isOpen()) {
+            const QString error = reader.error();
+            QMetaObject::invokeMethod(self.data(), [self, error] {
+                if (self) {
+                    self->applyLoaded(nullptr, nullptr, 0);
+                    Q_EMIT self->loadFailed(error);
+                }
+            });
+            return;
+        }
+        const qint64 total = reader.deliveryCount();
+        if (total > 0)
+            log->reserve(total);
+        reader.loadFacts([&log](QList<EventFacts> &&batch) {
+            for (const EventFacts &f : batch)
+                log->upsert(f);
+        });
+        book->applyBulk(*log, 0);
+        const qint64 ms = timer.elapsed();
+        QMetaObject::invokeMethod(self.data(), [self, l = log.release(), b = book.release(), ms] {
+            if (self)
+                self->applyLoaded(l, b, ms);
+            else {
+                delete l;
+                delete b;
+            }
+        });
+    });
+    m_loader->setObjectName(QStringLiteral("mm-load"));
+    m_loader->start();
+}
+
+void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
+{
+    std::unique_ptr<EventLog> loadedLog(log);
+    std::unique_ptr<MigrationBook> loadedBook(book);
+    if (m_loader) {
+        m_loader->wait();
+        delete m_loader;
+        m_loader = nullptr;
+    }
+    if (loadedLog && loadedBook) {
+        m_events.beginReplace();
+        m_migrations.beginReplace();
+        m_log = std::move(*loadedLog);
+        m_book = std::move(*loadedBook);
+        m_events.endReplace();
+        m_migrations.endReplace();
+        m_timeline.refresh();
+    }
+    const qint64 count = m_log.size();
+    const QList<EventFacts> held = std::exchange(m_heldDuringLoad, {});
+    if (!held.isEmpty())
+        ingest(held);
+    if (loadedLog)
+        Q_EMIT loaded(count, ms);
+    checkStalls();
+}
+
+void MonitorModel::setStallThresholds(const StallThresholds &thresholds)
+{
+    m_thresholds = thresholds;
+    m_migrations.setStallThresholds(thresholds);
+    checkStalls();
+}
+
+void MonitorModel::checkStalls()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1000;
+    m_migrations.setNow(now);
+    QSet<QString> stalled;
+    for (qsizetype i : m_book.stalled(now, m_thresholds))
+        stalled.insert(m_book.at(i).id);
+    QStringList fresh;
+    for (const QString &id : std::as_const(stalled)) {
+        if (!m_stalled.contains(id))
+            fresh.append(id);
+    }
+    m_stalled = std::move(stalled);
+    if (!fresh.isEmpty())
+        Q_EMIT newlyStalled(fresh);
+}
+
+} // namespace mm

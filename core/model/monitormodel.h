@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The migration model on the GUI thread: the event log and the migrations built from
+// it, the item models over them, live ingestion (published every 100 ms at most), the
+// load from the store (in the background) and stall checks on a timer.
+#pragma once
+
+#include "eventfilterproxy.h"
+#include "eventlogmodel.h"
+#include "migrationbook.h"
+#include "migrationlistmodel.h"
+#include "rejectionsmodel.h"
+#include "timelinemodel.h"
+
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+class QThread;
+
+namespace mm {
+
+class MonitorModel final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MonitorModel)
+
+public:
+    explicit MonitorModel(QObject *parent = nullptr);
+    ~MonitorModel() override;
+
+    const EventLog &log() const { return m_log; }
+    const MigrationBook &book() const { return m_book; }
+    EventLogModel *events() { return &m_events; }
+    EventFilterProxy *filteredEvents() { return &m_filteredEvents; }
+    MigrationListModel *migrations() { return &m_migrations; }
+    MigrationFilterProxy *filteredMigrations() { return &m_filteredMigrations; }
+    TimelineModel *timeline() { return &m_timeline; }
+    RejectionsModel *rejections() { return &m_rejections; }
+
+    // Reads every stored delivery on a background thread; the models fill in one reset
+    // when it is done. Deliveries ingested meanwhile are kept and applied after it.
+    void loadFromStore(const QString &dataDir);
+    bool isLoading() const { return m_loader != nullptr; }
+
+    void setStallThresholds(const StallThresholds &thresholds);
+    // Checks for stalls now (the timer does it every minute).
+    void checkStalls();
+
+public Q_SLOTS:
+    // Facts from StoreWriter::committed. Applied at once; made visible in batches.
+    void ingest(const QList<mm::EventFacts> &facts);
+
+Q_SIGNALS:
+    void loaded(qint64 deliveries, qint64 milliseconds);
+    void loadFailed(const QString &error);
+    void migrationUpdated(const QString &id);
+    // Migrations that became stalled since the last check.
+    void newlyStalled(const QStringList &ids);
+
+private:
+    void publish();
+    void applyLoaded(EventLog *log, MigrationBook *book, qint64 ms);
+
+    EventLog m_log;
+    MigrationBook m_book;
+    EventLogModel m_events;
+    EventFilterProxy m_filteredEvents;
+    MigrationListModel m_migrations;
+    MigrationFilterProxy m_filteredMigrations;
+    TimelineModel m_timeline;
+    RejectionsModel m_rejections;
+
+    QTimer m_publishTimer;
+    QTimer m_stallTimer;
+    QSet<qsizetype> m_changedMigrations;
+    QSet<QString> m_stalled;
+    StallThresholds m_thresholds;
+    QThread *m_loader = nullptr;
+    QList<EventFacts> m_heldDuringLoad;
+};
+
+} // namespace mm

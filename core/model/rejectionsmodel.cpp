@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "rejectionsmodel.h"
+
+#include "modelroles.h"
+
+#include <QDateTime>
+
+namespace mm {
+
+RejectionsModel::RejectionsModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+int RejectionsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int RejectionsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RejectionsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Time: return tr("Time");
+    case Reason: return tr("Why it was refused");
+    case MessageId: return tr("Message");
+    case From: return tr("From");
+    case BodySize: return tr("Body bytes");
+    default: return {};
+    }
+}
+
+QVariant RejectionsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const RejectionRecord &r = m_rows.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case Time:
+            return QDateTime::fromMSecsSinceEpoch(r.receivedUs / 1000).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        case Reason: return r.reason;
+        case MessageId: return QString::fromLatin1(r.msgId);
+        case From: return r.remote;
+        case BodySize: return r.bodySize;
+        default: return {};
+        }
+    case SortRole:
+        switch (index.column()) {
+        case Time: return r.receivedUs;
+        case BodySize: return r.bodySize;
+        default: return data(index, Qt::DisplayRole);
+        }
+    default: return {};
+    }
+}
+
+void RejectionsModel::setRejections(QList<RejectionRecord> rejections)
+{
+    beginResetModel();
+    m_rows = std::move(rejections);
+    endResetModel();
+}
+
+} // namespace mm

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "timelinemodel.h"
+
+#include "event/envelope.h"
+#include "modelroles.h"
+
+#include <QDateTime>
+
+namespace mm {
+
+TimelineModel::TimelineModel(const MigrationBook &book, const EventLog &log, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_book(book)
+    , m_log(log)
+{
+}
+
+int TimelineModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_events.size());
+}
+
+int TimelineModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Time: return tr("Time");
+    case Type: return tr("Event");
+    case Status: return tr("Status");
+    case Detail: return tr("Detail");
+    case Attempts: return tr("Attempts");
+    default: return {};
+    }
+}
+
+const Migration *TimelineModel::migration() const
+{
+    const qsizetype i = m_book.indexOf(m_id);
+    return i < 0 ? nullptr : &m_book.at(i);
+}
+
+QVariant TimelineModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Migration::Event &e = m_events[size_t(index.row())];
+    const EventRow &row = m_log.at(e.logIndex);
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case Time: return formatTimestampUs(e.when);
+        case Type: return m_log.type(row);
+        case Status: return row.status == MigrationStatus::Unknown ? QString() : statusToString(row.status);
+        case Detail: {
+            QString detail = m_log.error(row);
+            if (!row.taskId().isEmpty())
+                detail = tr("task %1: %2").arg(EventLog::taskId(row), detail);
+            return detail;
+        }
+        case Attempts: return int(row.attempts);
+        default: return {};
+        }
+    case SortRole: return index.column() == Time ? QVariant(e.when) : data(index, Qt::DisplayRole);
+    case RowIdRole: return row.rowId;
+    case LogIndexRole: return int(e.logIndex);
+    case MigrationIdRole: return m_id;
+    case StatusRole: return int(row.status);
+    default: return {};
+    }
+}
+
+void TimelineModel::setMigration(const QString &id)
+{
+    m_id = id;
+    refresh();
+}
+
+void TimelineModel::refresh()
+{
+    beginResetModel();
+    const Migration *m = migration();
+    m_events = m ? m->events : std::vector<Migration::Event>();
+    endResetModel();
+}
+
+} // namespace mm

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One migration's events in the order they happened, for the timeline and its list.
+#pragma once
+
+#include "migrationbook.h"
+
+#include <QAbstractTableModel>
+
+namespace mm {
+
+class TimelineModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TimelineModel)
+
+public:
+    enum Column { Time, Type, Status, Detail, Attempts, ColumnCount };
+
+    TimelineModel(const MigrationBook &book, const EventLog &log, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    void setMigration(const QString &id);
+    QString migrationId() const { return m_id; }
+    const Migration *migration() const;
+    // The book changed this migration: rebuild the rows.
+    void refresh();
+
+private:
+    const MigrationBook &m_book;
+    const EventLog &m_log;
+    QString m_id;
+    std::vector<Migration::Event> m_events;
+};
+
+} // namespace mm
