@@ -3,6 +3,8 @@
 
 #include "eventlog/livelogmodel.h"
 #include "mainwindow.h"
+#include "model/monitormodel.h"
+#include "store/storereader.h"
 #include "receiver/receiverhost.h"
 #include "sim/simulatorhost.h"
 #include "store/database.h"
@@ -12,6 +14,7 @@
 #include <QMessageBox>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
+#include <QTimer>
 
 namespace mm {
 
@@ -50,9 +53,34 @@ int runGui(const AppOptions &options)
         return 1;
     }
     LiveLogModel log;
-    MainWindow window(&log);
+    MonitorModel model;
+    MainWindow window(&model, &log);
+    // Data flows one way: the store's commits feed the model, the model feeds the views.
+    QObject::connect(&store, &StoreWriter::committed, &model, &MonitorModel::ingest);
+    QObject::connect(&model, &MonitorModel::loaded, &window, [&window](qint64 count, qint64 ms) {
+        window.setLoadStatus(QObject::tr("%L1 stored deliveries loaded in %2 ms").arg(count).arg(ms));
+    });
+    QObject::connect(&model, &MonitorModel::loadFailed, &window, [&window](const QString &why) {
+        window.setProblem(QObject::tr("Could not read the store: %1").arg(why));
+    });
+    window.setLoadStatus(QObject::tr("Loading stored deliveries…"));
+    model.loadFromStore(dataDir);
     ReceiverHost receiver;
     QObject::connect(&receiver, &ReceiverHost::handled, &log, &LiveLogModel::append);
+    // Rejections are read from the store's journal when new ones are logged (at most once a second).
+    QTimer rejectionsRefresh;
+    rejectionsRefresh.setSingleShot(true);
+    rejectionsRefresh.setInterval(1000);
+    QObject::connect(&rejectionsRefresh, &QTimer::timeout, &model, [&model, dataDir] { model.refreshRejections(dataDir); });
+    QObject::connect(&receiver, &ReceiverHost::handled, &rejectionsRefresh, [&rejectionsRefresh](const QList<DeliveryLogEntry> &entries) {
+        for (const DeliveryLogEntry &e : entries) {
+            if (e.status == 401 && !rejectionsRefresh.isActive()) {
+                rejectionsRefresh.start();
+                break;
+            }
+        }
+    });
+    model.refreshRejections(dataDir);
     if (!receiver.start(*config, &store, &error)) {
         window.setProblem(QObject::tr("The receiver is not running: %1").arg(error));
     } else {

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "board/statusdelegate.h"
 #include "eventlog/livelogmodel.h"
+#include "model/modelroles.h"
+#include "model/monitormodel.h"
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QScrollBar>
+#include <QShortcut>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -22,10 +29,39 @@ QLabel *banner(const QString &style, QWidget *parent)
     label->hide();
     return label;
 }
+
+QTableView *table(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setAlternatingRowColors(true);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->setWordWrap(false);
+    return view;
+}
+
+// Keeps a view at its newest row while the user has not scrolled away from it.
+void followNewRows(QTableView *view)
+{
+    auto follow = std::make_shared<bool>(true);
+    QObject::connect(view->model(), &QAbstractItemModel::rowsAboutToBeInserted, view, [view, follow] {
+        const QScrollBar *bar = view->verticalScrollBar();
+        *follow = bar->value() >= bar->maximum();
+    });
+    QObject::connect(view->model(), &QAbstractItemModel::rowsInserted, view, [view, follow] {
+        if (*follow)
+            view->scrollToBottom();
+    });
+}
 } // namespace
 
-MainWindow::MainWindow(LiveLogModel *log, QWidget *parent)
+MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
     : QMainWindow(parent)
+    , m_model(model)
     , m_log(log)
 {
     setWindowTitle(tr("Migration Monitor"));
@@ -39,42 +75,118 @@ MainWindow::MainWindow(LiveLogModel *log, QWidget *parent)
                              "app's real receiver. Nothing here is stored in your real data folder."));
     m_problemBanner = banner(QStringLiteral("background:#f8d7da; color:#842029;"), central);
 
-    m_view = new QTableView(central);
-    m_view->setModel(m_log);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(LiveLogModel::Time, 110);
-    m_view->setColumnWidth(LiveLogModel::Status, 50);
-    m_view->setColumnWidth(LiveLogModel::Verdict, 170);
-    m_view->setColumnWidth(LiveLogModel::MessageId, 280);
-    m_view->setColumnWidth(LiveLogModel::Type, 190);
+    m_filter = new QLineEdit(central);
+    m_filter->setPlaceholderText(tr("Filter migrations and events: id, company, type, error… (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
+    auto *find = new QShortcut(QKeySequence::Find, this);
+    connect(find, &QShortcut::activated, m_filter, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+
+    m_board = table(model->filteredMigrations(), central);
+    m_board->setSortingEnabled(true);
+    m_board->sortByColumn(MigrationListModel::Started, Qt::DescendingOrder);
+    m_board->setItemDelegateForColumn(MigrationListModel::Status, new StatusDelegate(m_board));
+    m_board->setColumnWidth(MigrationListModel::Status, 190);
+    m_board->setColumnWidth(MigrationListModel::Id, 280);
+    m_board->setColumnWidth(MigrationListModel::Company, 290);
+    m_board->setColumnWidth(MigrationListModel::Started, 150);
+    connect(m_board->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { showMigration(current); });
+
+    m_tabs = new QTabWidget(central);
+    m_events = table(model->filteredEvents(), m_tabs);
+    m_events->setColumnWidth(EventLogModel::Time, 180);
+    m_events->setColumnWidth(EventLogModel::Type, 190);
+    m_events->setColumnWidth(EventLogModel::Migration, 280);
+    m_events->setColumnWidth(EventLogModel::Verdict, 150);
+    followNewRows(m_events);
+
+    auto *timelinePage = new QWidget(m_tabs);
+    auto *timelineLayout = new QVBoxLayout(timelinePage);
+    timelineLayout->setContentsMargins(4, 4, 4, 4);
+    m_timelineTitle = new QLabel(tr("Select a migration above to see its events in order."), timelinePage);
+    m_timelineTitle->setWordWrap(true);
+    m_timeline = table(model->timeline(), timelinePage);
+    m_timeline->setColumnWidth(TimelineModel::Time, 230);
+    m_timeline->setColumnWidth(TimelineModel::Type, 190);
+    m_timeline->setColumnWidth(TimelineModel::Status, 200);
+    timelineLayout->addWidget(m_timelineTitle);
+    timelineLayout->addWidget(m_timeline);
+
+    m_live = table(log, m_tabs);
+    m_live->setColumnWidth(LiveLogModel::Time, 110);
+    m_live->setColumnWidth(LiveLogModel::Status, 50);
+    m_live->setColumnWidth(LiveLogModel::Verdict, 170);
+    m_live->setColumnWidth(LiveLogModel::MessageId, 280);
+    m_live->setColumnWidth(LiveLogModel::Type, 190);
+    followNewRows(m_live);
+
+    m_rejected = table(model->rejections(), m_tabs);
+    m_rejected->setColumnWidth(RejectionsModel::Time, 150);
+    m_rejected->setColumnWidth(RejectionsModel::Reason, 520);
+
+    m_tabs->addTab(m_events, tr("Event log"));
+    m_tabs->addTab(timelinePage, tr("Timeline"));
+    m_tabs->addTab(m_live, tr("Receiver"));
+    m_tabs->addTab(m_rejected, tr("Rejected"));
+
+    auto *splitter = new QSplitter(Qt::Vertical, central);
+    splitter->addWidget(m_board);
+    splitter->addWidget(m_tabs);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
 
     layout->addWidget(m_demoBanner);
     layout->addWidget(m_problemBanner);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(m_filter);
+    layout->addWidget(splitter, 1);
     setCentralWidget(central);
 
     m_urlLabel = new QLabel(this);
     m_urlLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_loadLabel = new QLabel(this);
     m_countsLabel = new QLabel(this);
     statusBar()->addWidget(m_urlLabel, 1);
+    statusBar()->addPermanentWidget(m_loadLabel);
     statusBar()->addPermanentWidget(m_countsLabel);
     updateCounts();
-
-    // Follow new rows while the view is at the bottom (as it is at first).
-    auto follow = std::make_shared<bool>(true);
-    connect(m_log, &QAbstractItemModel::rowsAboutToBeInserted, this, [this, follow] {
-        const QScrollBar *bar = m_view->verticalScrollBar();
-        *follow = bar->value() >= bar->maximum();
-    });
-    connect(m_log, &QAbstractItemModel::rowsInserted, this, [this, follow] {
-        if (*follow)
-            m_view->scrollToBottom();
-    });
     connect(m_log, &LiveLogModel::countsChanged, this, &MainWindow::updateCounts);
-    resize(1100, 640);
+    connect(model, &MonitorModel::migrationUpdated, this, [this](const QString &id) {
+        if (id == m_model->timeline()->migrationId())
+            showMigration(m_board->currentIndex());
+    });
+    resize(1280, 800);
+}
+
+void MainWindow::applyFilter()
+{
+    EventFilter events;
+    events.text = m_filter->text();
+    m_model->filteredEvents()->setFilter(events);
+    MigrationFilter migrations;
+    migrations.text = m_filter->text();
+    m_model->filteredMigrations()->setFilter(migrations);
+}
+
+void MainWindow::showMigration(const QModelIndex &proxyIndex)
+{
+    const QString id = proxyIndex.data(MigrationIdRole).toString();
+    if (id != m_model->timeline()->migrationId())
+        m_model->timeline()->setMigration(id);
+    const Migration *m = m_model->timeline()->migration();
+    if (!m) {
+        m_timelineTitle->setText(tr("Select a migration above to see its events in order."));
+        return;
+    }
+    QStringList lines {tr("<b>%1</b> — %2").arg(m->id.toHtmlEscaped(), statusDisplayName(m->status))};
+    if (!m->failureMessage.isEmpty())
+        lines.append(tr("Failure: %1").arg(m->failureMessage.toHtmlEscaped()));
+    for (const QString &sentence : m->anomalySentences())
+        lines.append(tr("⚠ %1").arg(sentence.toHtmlEscaped()));
+    m_timelineTitle->setText(lines.join(QStringLiteral("<br>")));
 }
 
 void MainWindow::setListenUrl(const QString &url)
@@ -92,6 +204,11 @@ void MainWindow::setProblem(const QString &text)
 {
     m_problemBanner->setText(text);
     m_problemBanner->setVisible(!text.isEmpty());
+}
+
+void MainWindow::setLoadStatus(const QString &text)
+{
+    m_loadLabel->setText(text);
 }
 
 void MainWindow::updateCounts()

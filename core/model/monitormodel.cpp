@@ -8,6 +8,10 @@
 #include <QPointer>
 #include <QThread>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace mm {
 
 namespace {
@@ -136,6 +140,10 @@ void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
         m_migrations.endReplace();
         m_timeline.refresh();
     }
+#ifdef __GLIBC__
+    // The loader's temporary batches were freed in its own malloc arena; give the pages back.
+    malloc_trim(0);
+#endif
     const qint64 count = m_log.size();
     const QList<EventFacts> held = std::exchange(m_heldDuringLoad, {});
     if (!held.isEmpty())
@@ -143,6 +151,13 @@ void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
     if (loadedLog)
         Q_EMIT loaded(count, ms);
     checkStalls();
+}
+
+void MonitorModel::refreshRejections(const QString &dataDir)
+{
+    StoreReader reader(dataDir);
+    if (reader.isOpen())
+        m_rejections.setRejections(reader.rejections());
 }
 
 void MonitorModel::setStallThresholds(const StallThresholds &thresholds)

@@ -42,6 +42,9 @@ public:
     void loadFromStore(const QString &dataDir);
     bool isLoading() const { return m_loader != nullptr; }
 
+    // Re-reads the rejection journal (small: at most the last 10,000).
+    void refreshRejections(const QString &dataDir);
+
     void setStallThresholds(const StallThresholds &thresholds);
     // Checks for stalls now (the timer does it every minute).
     void checkStalls();

@@ -50,6 +50,7 @@ public:
 
 private:
     QString m_connection;
+    QString m_path;
     bool m_open = false;
     QString m_error;
 };
