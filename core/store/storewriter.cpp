@@ -10,6 +10,9 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <QSqlDriver>
+
+#include <sqlite3.h>
 
 #include <optional>
 
@@ -28,16 +31,6 @@ qint64 nowUs()
     return QDateTime::currentMSecsSinceEpoch() * 1000;
 }
 
-QVariant optionalInt(const std::optional<qint64> &v)
-{
-    return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
-}
-
-QVariant nullIfEmpty(const QString &s)
-{
-    return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
-}
-
 QByteArray headersJson(const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     QJsonArray array;
@@ -47,30 +40,101 @@ QByteArray headersJson(const QList<QPair<QByteArray, QByteArray>> &headers)
 }
 } // namespace
 
+namespace {
+// A prepared statement on the writer's connection, reset after each use.
+class RawStatement final
+{
+public:
+    RawStatement(sqlite3 *db, const char *sql)
+    {
+        if (db)
+            sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
+    }
+    ~RawStatement() { sqlite3_finalize(m_stmt); }
+    RawStatement(const RawStatement &) = delete;
+    RawStatement &operator=(const RawStatement &) = delete;
+
+    bool isValid() const { return m_stmt != nullptr; }
+    sqlite3_stmt *get() const { return m_stmt; }
+    void text(int i, const QByteArray &utf8)
+    {
+        if (utf8.isEmpty())
+            sqlite3_bind_null(m_stmt, i);
+        else
+            sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    }
+    void text(int i, const QString &s) { text(i, s.toUtf8()); }
+    void blob(int i, const QByteArray &b) { sqlite3_bind_blob(m_stmt, i, b.constData(), int(b.size()), SQLITE_STATIC); }
+    void integer(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i, v); }
+    void optional(int i, const std::optional<qint64> &v)
+    {
+        if (v)
+            sqlite3_bind_int64(m_stmt, i, *v);
+        else
+            sqlite3_bind_null(m_stmt, i);
+    }
+    int step() { return sqlite3_step(m_stmt); }
+    void reset()
+    {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+    }
+
+private:
+    sqlite3_stmt *m_stmt = nullptr;
+};
+
+sqlite3 *nativeHandle(const QSqlDatabase &db)
+{
+    // The QSQLITE driver hands out its sqlite3* (Qt documents this use of handle()).
+    const QVariant v = db.driver()->handle();
+    if (v.isValid() && qstrcmp(v.typeName(), "sqlite3*") == 0)
+        return *static_cast<sqlite3 *const *>(v.constData());
+    return nullptr;
+}
+} // namespace
+
+// The hot path (one delivery, one attempt, the transaction) goes straight to SQLite:
+// Qt SQL's binding costs more per value than the insert itself. Rarer statements use
+// QSqlQuery on the same connection.
 struct StoreWriter::Queries
 {
     explicit Queries(const QSqlDatabase &db)
-        : insertDelivery(db)
-        , insertAttempt(db)
+        : handle(nativeHandle(db))
+        , begin(handle, "BEGIN IMMEDIATE")
+        , commit(handle, "COMMIT")
+        , rollback(handle, "ROLLBACK")
+        , insertDelivery(handle,
+                         "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, parsed, "
+                         "body, timestamp_header, remote, user_agent, secret_index, status, error_message, task_id, "
+                         "company_id, created_by, object_created_us) "
+                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
+                         "ON CONFLICT(msg_id) DO UPDATE SET attempts = attempts + 1 RETURNING id, attempts")
+        , insertAttempt(handle,
+                        "INSERT INTO attempts(delivery_id, seq, received_us, timestamp_header, remote, user_agent, "
+                        "secret_index) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
         , insertRejection(db)
         , trimRejections(db)
         , listen(db)
     {
-        insertDelivery.prepare(QStringLiteral(
-            "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, parsed, body, "
-            "timestamp_header, remote, user_agent, secret_index, status, error_message, task_id, company_id, "
-            "created_by, object_created_us) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(msg_id) DO UPDATE SET attempts = attempts + 1 RETURNING id, attempts"));
-        insertAttempt.prepare(QStringLiteral(
-            "INSERT INTO attempts(delivery_id, seq, received_us, timestamp_header, remote, user_agent, secret_index) "
-            "VALUES(?, ?, ?, ?, ?, ?, ?)"));
         insertRejection.prepare(QStringLiteral(
             "INSERT INTO rejections(received_us, remote, status, reason_code, reason, msg_id, timestamp_header, "
             "headers, body_head, body_size) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         trimRejections.prepare(QStringLiteral("DELETE FROM rejections WHERE id <= (SELECT max(id) FROM rejections) - ?"));
     }
-    QSqlQuery insertDelivery;
-    QSqlQuery insertAttempt;
+    bool isValid() const
+    {
+        return handle && begin.isValid() && commit.isValid() && rollback.isValid() && insertDelivery.isValid()
+            && insertAttempt.isValid();
+    }
+    QString lastError() const { return QString::fromUtf8(handle ? sqlite3_errmsg(handle) : "no SQLite handle"); }
+
+    sqlite3 *handle;
+    RawStatement begin;
+    RawStatement commit;
+    RawStatement rollback;
+    RawStatement insertDelivery;
+    RawStatement insertAttempt;
     QSqlQuery insertRejection;
     QSqlQuery trimRejections;
     QSqlQuery listen;
@@ -412,66 +476,77 @@ EventFacts StoreWriter::factsOf(const DeliveryRecord &r, qint64 rowId, int attem
 bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
                              QList<EventFacts> *facts, QString *error)
 {
-    QSqlDatabase db = QSqlDatabase::database(Connection, false);
     for (const Job &job : batch) {
         if (const auto *d = std::get_if<DeliveryJob>(&job))
             outcomes.append(WriteOutcome {d->ticket, WriteResult::Failed, {}});
     }
-    auto failWith = [&](const QSqlError &e) {
-        *error = e.text();
-        db.rollback();
+    auto failWith = [&](const QString &why) {
+        *error = why;
+        q.rollback.step();
+        q.rollback.reset();
         stored = 0;
         if (facts)
             facts->clear();
         return false;
     };
-    if (!db.transaction())
-        return failWith(db.lastError());
+    if (!q.isValid())
+        return failWith(q.lastError());
+    const int began = q.begin.step();
+    q.begin.reset();
+    if (began != SQLITE_DONE)
+        return failWith(q.lastError());
 
     int outcomeIndex = 0;
     bool rejected = false;
     for (Job &job : batch) {
         if (auto *d = std::get_if<DeliveryJob>(&job)) {
             const DeliveryRecord &r = d->record;
-            QSqlQuery &ins = q.insertDelivery;
-            ins.bindValue(0, QString::fromLatin1(r.msgId));
-            ins.bindValue(1, r.eventId);
-            ins.bindValue(2, r.type);
-            ins.bindValue(3, r.migrationId);
-            ins.bindValue(4, optionalInt(r.createdUs));
-            ins.bindValue(5, r.receivedUs);
-            ins.bindValue(6, r.parsed ? 1 : 0);
-            // A null QByteArray binds as SQL NULL; an empty body is still a body.
-            ins.bindValue(7, r.body.isNull() ? QByteArray("") : r.body);
-            ins.bindValue(8, r.timestampHeader);
-            ins.bindValue(9, r.remote);
-            ins.bindValue(10, r.userAgent);
-            ins.bindValue(11, r.secretIndex);
-            ins.bindValue(12, nullIfEmpty(r.status));
-            ins.bindValue(13, nullIfEmpty(r.errorMessage));
-            ins.bindValue(14, nullIfEmpty(r.taskId));
-            ins.bindValue(15, nullIfEmpty(r.companyId));
-            ins.bindValue(16, nullIfEmpty(r.createdByUserId));
-            ins.bindValue(17, optionalInt(r.objectCreatedUs));
+            RawStatement &ins = q.insertDelivery;
+            ins.text(1, r.msgId);
+            ins.text(2, r.eventId);
+            ins.text(3, r.type);
+            ins.text(4, r.migrationId);
+            ins.optional(5, r.createdUs);
+            ins.integer(6, r.receivedUs);
+            ins.integer(7, r.parsed ? 1 : 0);
+            ins.blob(8, r.body); // an empty body is bound as an empty blob, never NULL
+            ins.integer(9, r.timestampHeader);
+            ins.text(10, r.remote);
+            ins.text(11, r.userAgent);
+            ins.integer(12, r.secretIndex);
+            ins.text(13, r.status);
+            ins.text(14, r.errorMessage);
+            ins.text(15, r.taskId);
+            ins.text(16, r.companyId);
+            ins.text(17, r.createdByUserId);
+            ins.optional(18, r.objectCreatedUs);
             // One statement decides new or duplicate and counts the attempt; a new
             // delivery's first attempt is recorded in its own row.
-            if (!ins.exec() || !ins.next())
-                return failWith(ins.lastError());
-            const qint64 deliveryId = ins.value(0).toLongLong();
-            const qint64 seq = ins.value(1).toLongLong();
+            if (ins.step() != SQLITE_ROW) {
+                const QString why = q.lastError();
+                ins.reset();
+                return failWith(why);
+            }
+            const qint64 deliveryId = sqlite3_column_int64(ins.get(), 0);
+            const qint64 seq = sqlite3_column_int64(ins.get(), 1);
+            const int done = ins.step(); // finishes the statement (RETURNING gives one row)
+            ins.reset();
+            if (done != SQLITE_DONE)
+                return failWith(q.lastError());
             const bool isNew = seq == 1;
-            ins.finish();
             if (!isNew) {
-                QSqlQuery &att = q.insertAttempt;
-                att.bindValue(0, deliveryId);
-                att.bindValue(1, seq);
-                att.bindValue(2, r.receivedUs);
-                att.bindValue(3, r.timestampHeader);
-                att.bindValue(4, r.remote);
-                att.bindValue(5, r.userAgent);
-                att.bindValue(6, r.secretIndex);
-                if (!att.exec())
-                    return failWith(att.lastError());
+                RawStatement &att = q.insertAttempt;
+                att.integer(1, deliveryId);
+                att.integer(2, seq);
+                att.integer(3, r.receivedUs);
+                att.integer(4, r.timestampHeader);
+                att.text(5, r.remote);
+                att.text(6, r.userAgent);
+                att.integer(7, r.secretIndex);
+                const int rc = att.step();
+                att.reset();
+                if (rc != SQLITE_DONE)
+                    return failWith(q.lastError());
             }
             outcomes[outcomeIndex++].result = isNew ? WriteResult::Stored : WriteResult::Duplicate;
             if (facts)
@@ -490,7 +565,7 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
             ins.bindValue(8, r->bodyHead);
             ins.bindValue(9, r->bodySize);
             if (!ins.exec())
-                return failWith(ins.lastError());
+                return failWith(ins.lastError().text());
             rejected = true;
         } else if (auto *l = std::get_if<ListenEvent>(&job)) {
             QSqlQuery &sql = q.listen;
@@ -512,7 +587,7 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
                 continue;
             }
             if (!sql.exec())
-                return failWith(sql.lastError());
+                return failWith(sql.lastError().text());
             if (l->kind == ListenEvent::Started)
                 m_listenRowId = sql.lastInsertId().toLongLong();
         }
@@ -520,10 +595,12 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
     if (rejected) {
         q.trimRejections.bindValue(0, m_options.rejectionJournalLimit);
         if (!q.trimRejections.exec())
-            return failWith(q.trimRejections.lastError());
+            return failWith(q.trimRejections.lastError().text());
     }
-    if (!db.commit())
-        return failWith(db.lastError());
+    const int committed = q.commit.step();
+    q.commit.reset();
+    if (committed != SQLITE_DONE)
+        return failWith(q.lastError());
     return true;
 }
 
