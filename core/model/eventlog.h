@@ -76,8 +76,9 @@ public:
     static QString taskId(const EventRow &r) { return QString::fromUtf8(r.taskId()); }
 
 private:
-    std::vector<EventRow> m_rows;     // in rowId order (the store's, and commits', order)
-    QHash<qint64, quint32> m_outOfOrder; // rows that arrived below the highest rowId (rare)
+    std::vector<EventRow> m_rows;        // in arrival order: the store's and the commits' rowId order
+    std::vector<quint32> m_sorted;       // indexes of the rows that arrived in rising rowId order
+    QHash<qint64, quint32> m_outOfOrder; // rows that arrived below the highest rowId so far (rare)
     Interner m_types;
     Interner m_migrations;
     Interner m_texts;

@@ -137,9 +137,11 @@ void Migration::refresh(const EventLog &log)
         const EventRow &row = log.at(e.logIndex);
         attemptCount += row.attempts;
         duplicateCount += row.attempts - 1;
+        bool resent = false;
         if (!row.eventId().isEmpty()) {
             // The same event under a second message id (a resend) is a duplicate too.
-            if (eventIds.contains(row.eventId()))
+            resent = eventIds.contains(row.eventId());
+            if (resent)
                 ++duplicateCount;
             else
                 eventIds.insert(row.eventId());
@@ -165,7 +167,8 @@ void Migration::refresh(const EventLog &log)
                 startedUs = e.when;
             break;
         case EventKind::TaskFailed:
-            ++taskFailureCount;
+            if (!resent)
+                ++taskFailureCount;
             break;
         case EventKind::Completed:
         case EventKind::Failed:
@@ -221,10 +224,14 @@ void Migration::refresh(const EventLog &log)
 QList<TaskFailure> Migration::taskFailures(const EventLog &log) const
 {
     QList<TaskFailure> out;
+    QSet<QByteArrayView> seen; // a task failure resent under another message id is listed once
     for (const Event &e : events) {
         if (e.kind != EventKind::TaskFailed)
             continue;
         const EventRow &row = log.at(e.logIndex);
+        if (!row.eventId().isEmpty() && seen.contains(row.eventId()))
+            continue;
+        seen.insert(row.eventId());
         out.append(TaskFailure {e.when, EventLog::taskId(row), log.error(row)});
     }
     return out;

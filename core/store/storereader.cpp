@@ -148,9 +148,11 @@ QList<AttemptInfo> StoreReader::attempts(qint64 rowId)
     QList<AttemptInfo> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(QStringLiteral(
-        "SELECT 1, received_us, timestamp_header, remote, user_agent, secret_index FROM deliveries WHERE id = ?1 "
+        "SELECT 1, received_us, timestamp_header, remote, user_agent, secret_index FROM deliveries WHERE id = ? "
         "UNION ALL SELECT seq, received_us, timestamp_header, remote, user_agent, secret_index FROM attempts "
-        "WHERE delivery_id = ?1 ORDER BY 1"));
+        "WHERE delivery_id = ? ORDER BY 1"));
+    // Two plain placeholders: Qt SQL rewrites a repeated "?1" into two different names.
+    q.addBindValue(rowId);
     q.addBindValue(rowId);
     if (!q.exec())
         return out;
