@@ -81,6 +81,7 @@ int runGui(const AppOptions &options)
         }
     });
     model.refreshRejections(dataDir);
+    model.refreshDowntime(dataDir);
     if (!receiver.start(*config, &store, &error)) {
         window.setProblem(QObject::tr("The receiver is not running: %1").arg(error));
     } else {

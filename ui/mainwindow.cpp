@@ -6,6 +6,7 @@
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
 
+#include <QDateTime>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -133,6 +134,15 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
     m_tabs->addTab(m_live, tr("Receiver"));
     m_tabs->addTab(m_rejected, tr("Rejected"));
 
+    m_downtime = new QLabel(m_tabs);
+    m_downtime->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_downtime->setWordWrap(true);
+    m_downtime->setMargin(8);
+    m_downtime->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_tabs->addTab(m_downtime, tr("Downtime"));
+    connect(model, &MonitorModel::downtimeChanged, this, &MainWindow::showDowntime);
+    showDowntime();
+
     auto *splitter = new QSplitter(Qt::Vertical, central);
     splitter->addWidget(m_board);
     splitter->addWidget(m_tabs);
@@ -187,6 +197,29 @@ void MainWindow::showMigration(const QModelIndex &proxyIndex)
     for (const QString &sentence : m->anomalySentences())
         lines.append(tr("⚠ %1").arg(sentence.toHtmlEscaped()));
     m_timelineTitle->setText(lines.join(QStringLiteral("<br>")));
+}
+
+void MainWindow::showDowntime()
+{
+    const QList<DowntimeGap> &gaps = m_model->downtime();
+    if (gaps.isEmpty()) {
+        m_downtime->setText(tr("No gaps: the receiver has been listening whenever this store was in use."));
+        return;
+    }
+    auto when = [](qint64 us) {
+        return QDateTime::fromMSecsSinceEpoch(us / 1000).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    };
+    QStringList lines {tr("<p>Svix retries failed deliveries for about a day. For a longer gap, open the endpoint "
+                          "in the Anon dashboard and use <b>Recover failed messages</b> from the time given.</p>")};
+    for (auto it = gaps.crbegin(); it != gaps.crend(); ++it) {
+        const qint64 minutes = (it->toUs - it->fromUs) / 60000000;
+        lines.append(tr("<p>Not listening from %1 to %2 (%3 min%4).<br>Recover failed messages since <b>%5</b>.</p>")
+                         .arg(when(it->fromUs), when(it->toUs))
+                         .arg(minutes)
+                         .arg(it->afterCrash ? tr(", the app had stopped unexpectedly") : QString())
+                         .arg(when(it->recoverSinceUs)));
+    }
+    m_downtime->setText(lines.join(QString()));
 }
 
 void MainWindow::setListenUrl(const QString &url)

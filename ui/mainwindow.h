@@ -32,6 +32,7 @@ private:
     void applyFilter();
     void showMigration(const QModelIndex &proxyIndex);
     void updateCounts();
+    void showDowntime();
 
     MonitorModel *m_model;
     LiveLogModel *m_log;
@@ -43,6 +44,7 @@ private:
     QTableView *m_rejected = nullptr;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_timelineTitle = nullptr;
+    QLabel *m_downtime = nullptr;
     QLabel *m_demoBanner = nullptr;
     QLabel *m_problemBanner = nullptr;
     QLabel *m_urlLabel = nullptr;

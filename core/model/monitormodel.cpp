@@ -160,6 +160,15 @@ void MonitorModel::refreshRejections(const QString &dataDir)
         m_rejections.setRejections(reader.rejections());
 }
 
+void MonitorModel::refreshDowntime(const QString &dataDir)
+{
+    StoreReader reader(dataDir);
+    if (!reader.isOpen())
+        return;
+    m_downtime = downtimeGaps(reader.listenIntervals());
+    Q_EMIT downtimeChanged();
+}
+
 void MonitorModel::setStallThresholds(const StallThresholds &thresholds)
 {
     m_thresholds = thresholds;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "eventfilterproxy.h"
+#include "downtime.h"
 #include "eventlogmodel.h"
 #include "migrationbook.h"
 #include "migrationlistmodel.h"
@@ -44,6 +45,9 @@ public:
 
     // Re-reads the rejection journal (small: at most the last 10,000).
     void refreshRejections(const QString &dataDir);
+    // Re-reads the receiver's listening intervals and works out the gaps between them.
+    void refreshDowntime(const QString &dataDir);
+    const QList<DowntimeGap> &downtime() const { return m_downtime; }
 
     void setStallThresholds(const StallThresholds &thresholds);
     // Checks for stalls now (the timer does it every minute).
@@ -59,6 +63,7 @@ Q_SIGNALS:
     void migrationUpdated(const QString &id);
     // Migrations that became stalled since the last check.
     void newlyStalled(const QStringList &ids);
+    void downtimeChanged();
 
 private:
     void publish();
@@ -80,6 +85,7 @@ private:
     StallThresholds m_thresholds;
     QThread *m_loader = nullptr;
     QList<EventFacts> m_heldDuringLoad;
+    QList<DowntimeGap> m_downtime;
 };
 
 } // namespace mm

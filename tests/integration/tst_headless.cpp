@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -49,7 +50,7 @@ public:
     // Waits for "listening on URL"; returns the port, or 0.
     quint16 waitListening()
     {
-        static const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/webhooks"));
+        static const QRegularExpression re(QStringLiteral("listening on https?://127\\.0\\.0\\.1:(\\d+)/webhooks"));
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < 10000) {
@@ -96,6 +97,7 @@ private Q_SLOTS:
     void secretsStayOutOfProcessListingsAndLogs();
     void storeIsOwnerOnly();
     void exportWritesAFileAndFailsClearly();
+    void servesHttpsWithACertificate();
 
 private:
     QList<QJsonObject> exportStore(const QString &dir, int *exitCode = nullptr);
@@ -278,6 +280,45 @@ void TestHeadless::exportWritesAFileAndFailsClearly()
     int code = 0;
     QVERIFY(exportStore(m_dir->filePath(QStringLiteral("nothing-here")), &code).isEmpty());
     QVERIFY(code != 0);
+}
+
+void TestHeadless::servesHttpsWithACertificate()
+{
+    // A self-signed certificate made here with the openssl command line.
+    const QString cert = m_dir->filePath(QStringLiteral("cert.pem"));
+    const QString key = m_dir->filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                   QStringLiteral("-nodes"), QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
+                   QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
+    QVERIFY(openssl.waitForFinished(30000));
+    QCOMPARE(openssl.exitCode(), 0);
+
+    Headless app(dataDir(), {QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});
+    const quint16 port = app.waitListening();
+    QVERIFY2(port, qPrintable(app.stderrText()));
+    QVERIFY(app.stdoutText.contains(QLatin1String("listening on https://")));
+
+    QSslSocket socket;
+    socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+    QVERIFY2(socket.waitForEncrypted(10000), qPrintable(socket.errorString()));
+    socket.write(signedRequest(secret(), "msg_tls", envelope("evt_tls", "migration.created", "mig_tls"), 0, "/webhooks",
+                               "Connection: close\r\n"));
+    QByteArray answer;
+    while (socket.waitForReadyRead(5000))
+        answer += socket.readAll();
+    answer += socket.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QVERIFY(answer.endsWith("stored\n"));
+
+    // Plain HTTP to the HTTPS port gets no answer and does not disturb the receiver.
+    RawClient plain(port);
+    plain.send("POST /webhooks HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+    QCOMPARE(plain.read(2000).status, 0);
+    QCOMPARE(app.terminate(), 0);
+    QCOMPARE(exportStore(dataDir()).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestHeadless)
