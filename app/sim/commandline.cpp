@@ -26,13 +26,7 @@ struct Reader
 
     int integer(const QCommandLineOption &option, int fallback, int min, int max)
     {
-        if (!parser.isSet(option))
-            return fallback;
-        bool ok = false;
-        const int value = parser.value(option).toInt(&ok);
-        if (!ok || value < min || value > max)
-            fail(option, QStringLiteral("a whole number from %1 to %2").arg(min).arg(max));
-        return ok ? value : fallback;
+        return int(integer64(option, fallback, min, max));
     }
 
     qint64 integer64(const QCommandLineOption &option, qint64 fallback, qint64 min, qint64 max)

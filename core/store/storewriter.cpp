@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storewriter.h"
 
+#include <QAtomicInteger>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -19,8 +20,7 @@
 namespace mm {
 
 namespace {
-const QString Connection = QStringLiteral("mm-store-writer");
-const QString CheckpointConnection = QStringLiteral("mm-store-checkpoint");
+QAtomicInteger<quint64> s_instances;
 constexpr auto CheckpointInterval = std::chrono::milliseconds(500);
 // Past this the writer itself resets the WAL (only under long sustained load, when the
 // background checkpoint never sees a quiet moment to finish).
@@ -144,6 +144,10 @@ StoreWriter::StoreWriter(Options options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
 {
+    // Connection names are per process: each writer gets its own pair.
+    const quint64 instance = s_instances.fetchAndAddRelaxed(1);
+    m_writerConnection = QStringLiteral("mm-store-writer-%1").arg(instance);
+    m_checkpointConnection = QStringLiteral("mm-store-checkpoint-%1").arg(instance);
     qRegisterMetaType<mm::EventFacts>();
     qRegisterMetaType<QList<mm::EventFacts>>();
 }
@@ -244,7 +248,7 @@ void StoreWriter::runCheckpointer()
     // file without taking the write lock, so commits (and answers) never wait for it.
     {
         QString error;
-        auto db = Database::open(m_options.dataDir, CheckpointConnection, &error, m_options.sync);
+        auto db = Database::open(m_options.dataDir, m_checkpointConnection, &error, m_options.sync);
         if (!db) {
             qWarning("store: checkpoints disabled: %s", qPrintable(error));
             return;
@@ -259,7 +263,7 @@ void StoreWriter::runCheckpointer()
             lock.lock();
         }
     }
-    Database::close(CheckpointConnection);
+    Database::close(m_checkpointConnection);
 }
 
 void StoreWriter::wakeWriterIf(bool wasEmpty)
@@ -321,11 +325,11 @@ void StoreWriter::listeningStopped()
 
 std::optional<QSqlDatabase> StoreWriter::openWriterConnection(QString *error)
 {
-    auto db = Database::open(m_options.dataDir, Connection, error, m_options.sync);
+    auto db = Database::open(m_options.dataDir, m_writerConnection, error, m_options.sync);
     // Checkpoints run on their own thread (runCheckpointer), never inside a COMMIT.
     if (db && !Database::exec(*db, QStringLiteral("PRAGMA wal_autocheckpoint=0"), error)) {
         db.reset();
-        Database::close(Connection);
+        Database::close(m_writerConnection);
     }
     return db;
 }
@@ -363,7 +367,7 @@ void StoreWriter::commit(Queries &queries, std::deque<Job> &batch, const Complet
         Q_EMIT committed(facts);
     if (transactions % 256 == 0
         && QFileInfo(Database::databasePath(m_options.dataDir) + QStringLiteral("-wal")).size() > MaxWalBytes) {
-        QSqlDatabase db = QSqlDatabase::database(Connection, false);
+        QSqlDatabase db = QSqlDatabase::database(m_writerConnection, false);
         Database::exec(db, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"), nullptr);
     }
 }
@@ -384,7 +388,7 @@ void StoreWriter::commitQueued()
         // Opened on first use, in the thread that commits: a Qt SQL connection belongs to one thread.
         QString error;
         if (openWriterConnection(&error))
-            m_callerQueries = std::make_unique<Queries>(QSqlDatabase::database(Connection, false));
+            m_callerQueries = std::make_unique<Queries>(QSqlDatabase::database(m_writerConnection, false));
     }
     if (!m_callerQueries) {
         QList<WriteOutcome> failed;
@@ -406,10 +410,10 @@ void StoreWriter::closeOnCallerThread()
     commitQueued();
     m_callerQueries.reset();
     {
-        QSqlDatabase db = QSqlDatabase::database(Connection, false);
+        QSqlDatabase db = QSqlDatabase::database(m_writerConnection, false);
         Database::exec(db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), nullptr);
     }
-    Database::close(Connection);
+    Database::close(m_writerConnection);
 }
 
 void StoreWriter::run()
@@ -449,7 +453,7 @@ void StoreWriter::run()
         }
         Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), nullptr);
     }
-    Database::close(Connection);
+    Database::close(m_writerConnection);
 }
 
 EventFacts StoreWriter::factsOf(const DeliveryRecord &r, qint64 rowId, int attempts)

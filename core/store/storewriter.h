@@ -115,6 +115,8 @@ private:
     static EventFacts factsOf(const DeliveryRecord &r, qint64 rowId, int attempts);
 
     Options m_options;
+    QString m_writerConnection;
+    QString m_checkpointConnection;
     QThread *m_thread = nullptr;
     QThread *m_checkpointThread = nullptr;
     mutable std::mutex m_mutex;
