@@ -158,10 +158,6 @@ std::optional<QSqlDatabase> Database::open(const QString &dataDir, const QString
         QSqlDatabase::removeDatabase(connectionName);
         return std::nullopt;
     };
-    // Only takes effect when the file is new. Larger pages mean fewer WAL frames (and
-    // write system calls) per commit: a group of ~1 KiB deliveries fits in one leaf.
-    if (!exec(db, QStringLiteral("PRAGMA page_size=16384"), error))
-        return fail(QStringLiteral("Cannot configure the store"));
     if (!exec(db, QStringLiteral("PRAGMA journal_mode=WAL"), error))
         return fail(QStringLiteral("Cannot switch the store to WAL mode"));
     const QString syncSql = sync == Sync::Full ? QStringLiteral("PRAGMA synchronous=FULL")
