@@ -102,6 +102,12 @@ int EventFilterProxy::rowCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : int(m_rows.size());
 }
 
+bool EventFilterProxy::hasChildren(const QModelIndex &parent) const
+{
+    // A flat table: only the root has children, and only the matching rows count.
+    return !parent.isValid() && !m_rows.empty();
+}
+
 int EventFilterProxy::columnCount(const QModelIndex &parent) const
 {
     return (parent.isValid() || !m_source) ? 0 : m_source->columnCount();

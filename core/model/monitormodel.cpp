@@ -136,6 +136,8 @@ void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
         m_migrations.beginReplace();
         m_log = std::move(*loadedLog);
         m_book = std::move(*loadedBook);
+        // Indexes noted before the swap point into the old book; the reset covers them.
+        m_changedMigrations.clear();
         m_events.endReplace();
         m_migrations.endReplace();
         m_timeline.refresh();
