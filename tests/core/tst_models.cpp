@@ -1326,13 +1326,10 @@ void TestModels::loadFromMissingStore()
 void TestModels::loadAfterLiveIngest()
 {
     // Facts ingested shortly before loadFromStore, while their publish is still pending. The
-    // store replaces the log and the book wholesale, but MonitorModel::m_changedMigrations keeps
-    // indexes into the old book (monitormodel.cpp:59-61), and the pending publish reads them
-    // from the new one (monitormodel.cpp:73-78). Here the stale index 0 is valid in the new book
-    // and names a migration nothing touched; when the old book had more migrations than the new
-    // one, m_book.at(index) reads out of range and the process crashes (seen: SIGSEGV in
-    // MonitorModel::publish with 40 live migrations and a one-migration store). This test keeps
-    // to the non-crashing form.
+    // store replaces the log and the book wholesale; migration indexes noted for the pending
+    // publish belonged to the old book and must not be reported against the new one (they once
+    // were: a migration nothing touched was reported updated, and an index past the new book's
+    // end crashed MonitorModel::publish).
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString dataDir = dir.filePath(s("data"));
