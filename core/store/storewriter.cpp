@@ -22,9 +22,10 @@ namespace mm {
 namespace {
 QAtomicInteger<quint64> s_instances;
 constexpr auto CheckpointInterval = std::chrono::milliseconds(500);
-// Past this the writer itself resets the WAL (only under long sustained load, when the
-// background checkpoint never sees a quiet moment to finish).
-constexpr qint64 MaxWalBytes = 64 * 1024 * 1024;
+// Under sustained load a PASSIVE checkpoint never finds the WAL fully copied at a
+// transaction's start, so the WAL only grows. Past this size the checkpoint thread
+// restarts it; writers wait for that (milliseconds: PASSIVE has copied almost all of it).
+constexpr qint64 MaxWalBytes = 256 * 1024 * 1024;
 
 qint64 nowUs()
 {
@@ -253,6 +254,7 @@ void StoreWriter::runCheckpointer()
             qWarning("store: checkpoints disabled: %s", qPrintable(error));
             return;
         }
+        const QString walPath = Database::databasePath(m_options.dataDir) + QStringLiteral("-wal");
         std::unique_lock lock(m_mutex);
         while (!m_stopping) {
             m_checkpointWake.wait_for(lock, CheckpointInterval, [this] { return m_stopping; });
@@ -260,6 +262,8 @@ void StoreWriter::runCheckpointer()
                 break;
             lock.unlock();
             Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"), nullptr);
+            if (QFileInfo(walPath).size() > MaxWalBytes)
+                Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"), nullptr);
             lock.lock();
         }
     }
@@ -351,10 +355,9 @@ void StoreWriter::commit(Queries &queries, std::deque<Job> &batch, const Complet
             o.error = batchError;
         }
     }
-    qint64 transactions = 0;
     {
         std::lock_guard lock(m_mutex);
-        transactions = ++m_stats.transactions;
+        ++m_stats.transactions;
         m_stats.failedTransactions += ok ? 0 : 1;
         m_stats.deliveries += outcomes.size();
         m_stats.writeNs += writeTimer.nsecsElapsed();
@@ -365,11 +368,6 @@ void StoreWriter::commit(Queries &queries, std::deque<Job> &batch, const Complet
         Q_EMIT deliveriesCommitted(stored);
     if (!facts.isEmpty())
         Q_EMIT committed(facts);
-    if (transactions % 256 == 0
-        && QFileInfo(Database::databasePath(m_options.dataDir) + QStringLiteral("-wal")).size() > MaxWalBytes) {
-        QSqlDatabase db = QSqlDatabase::database(m_writerConnection, false);
-        Database::exec(db, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"), nullptr);
-    }
 }
 
 void StoreWriter::commitQueued()
