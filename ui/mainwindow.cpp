@@ -110,7 +110,7 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
     timelineLayout->setContentsMargins(4, 4, 4, 4);
     m_timelineTitle = new QLabel(tr("Select a migration above to see its events in order."), timelinePage);
     m_timelineTitle->setWordWrap(true);
-    m_timeline = table(model->timeline(), timelinePage);
+    m_timeline = table(model->filteredTimeline(), timelinePage);
     m_timeline->setColumnWidth(TimelineModel::Time, 230);
     m_timeline->setColumnWidth(TimelineModel::Type, 190);
     m_timeline->setColumnWidth(TimelineModel::Status, 200);
@@ -125,7 +125,9 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
     m_live->setColumnWidth(LiveLogModel::Type, 190);
     followNewRows(m_live);
 
-    m_rejected = table(model->rejections(), m_tabs);
+    m_rejected = table(model->filteredRejections(), m_tabs);
+    m_rejected->setSortingEnabled(true);
+    m_rejected->sortByColumn(RejectionsModel::Time, Qt::AscendingOrder);
     m_rejected->setColumnWidth(RejectionsModel::Time, 150);
     m_rejected->setColumnWidth(RejectionsModel::Reason, 520);
 
@@ -179,6 +181,9 @@ void MainWindow::applyFilter()
     MigrationFilter migrations;
     migrations.text = m_filter->text();
     m_model->filteredMigrations()->setFilter(migrations);
+    RejectionFilter rejections;
+    rejections.text = m_filter->text();
+    m_model->filteredRejections()->setFilter(rejections);
 }
 
 void MainWindow::showMigration(const QModelIndex &proxyIndex)

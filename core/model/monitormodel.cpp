@@ -24,10 +24,13 @@ MonitorModel::MonitorModel(QObject *parent)
     , m_events(m_log)
     , m_migrations(m_book, m_log)
     , m_timeline(m_book, m_log)
+    , m_filteredTimeline(m_log)
 {
     qRegisterMetaType<QList<mm::EventFacts>>();
     m_filteredEvents.setSourceModel(&m_events);
     m_filteredMigrations.setSourceModel(&m_migrations);
+    m_filteredTimeline.setSourceModel(&m_timeline);
+    m_filteredRejections.setSourceModel(&m_rejections);
     m_publishTimer.setSingleShot(true);
     m_publishTimer.setInterval(PublishIntervalMs);
     connect(&m_publishTimer, &QTimer::timeout, this, &MonitorModel::publish);

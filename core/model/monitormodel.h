@@ -36,7 +36,9 @@ public:
     MigrationListModel *migrations() { return &m_migrations; }
     MigrationFilterProxy *filteredMigrations() { return &m_filteredMigrations; }
     TimelineModel *timeline() { return &m_timeline; }
+    TimelineFilterProxy *filteredTimeline() { return &m_filteredTimeline; }
     RejectionsModel *rejections() { return &m_rejections; }
+    RejectionFilterProxy *filteredRejections() { return &m_filteredRejections; }
 
     // Reads every stored delivery on a background thread; the models fill in one reset
     // when it is done. Deliveries ingested meanwhile are kept and applied after it.
@@ -76,7 +78,9 @@ private:
     MigrationListModel m_migrations;
     MigrationFilterProxy m_filteredMigrations;
     TimelineModel m_timeline;
+    TimelineFilterProxy m_filteredTimeline;
     RejectionsModel m_rejections;
+    RejectionFilterProxy m_filteredRejections;
 
     QTimer m_publishTimer;
     QTimer m_stallTimer;

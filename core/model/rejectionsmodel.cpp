@@ -69,4 +69,24 @@ void RejectionsModel::setRejections(QList<RejectionRecord> rejections)
     endResetModel();
 }
 
+RejectionFilterProxy::RejectionFilterProxy(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{
+    setSortRole(SortRole);
+}
+
+void RejectionFilterProxy::setFilter(const RejectionFilter &filter)
+{
+    m_filter = filter;
+    invalidateFilter();
+}
+
+bool RejectionFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    const auto *model = qobject_cast<const RejectionsModel *>(sourceModel());
+    if (sourceParent.isValid() || !model)
+        return false;
+    return m_filter.isEmpty() || m_filter.matches(model->at(sourceRow));
+}
+
 } // namespace mm

@@ -2,9 +2,11 @@
 // Refused deliveries from the store's journal, newest last.
 #pragma once
 
+#include "rejectionfilter.h"
 #include "store/records.h"
 
 #include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
 
 namespace mm {
 
@@ -28,6 +30,24 @@ public:
 
 private:
     QList<RejectionRecord> m_rows;
+};
+
+// Filters and sorts the rejections with a RejectionFilter.
+class RejectionFilterProxy final : public QSortFilterProxyModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RejectionFilterProxy)
+
+public:
+    explicit RejectionFilterProxy(QObject *parent = nullptr);
+    void setFilter(const RejectionFilter &filter);
+    const RejectionFilter &filter() const { return m_filter; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    RejectionFilter m_filter;
 };
 
 } // namespace mm

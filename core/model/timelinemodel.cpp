@@ -89,4 +89,36 @@ void TimelineModel::refresh()
     endResetModel();
 }
 
+TimelineFilterProxy::TimelineFilterProxy(const EventLog &log, QObject *parent)
+    : QSortFilterProxyModel(parent)
+    , m_log(log)
+{
+    setSortRole(SortRole);
+    // A reset may mean a new log (a load from the store): recompile against it.
+    connect(this, &QAbstractItemModel::modelAboutToBeReset, this, [this] { m_compiled.reset(); });
+}
+
+void TimelineFilterProxy::setFilter(const EventFilter &filter)
+{
+    m_filter = filter;
+    m_compiled.reset();
+    invalidateFilter();
+}
+
+bool TimelineFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (sourceParent.isValid() || !sourceModel())
+        return false;
+    if (m_filter.isEmpty())
+        return true;
+    const QVariant logIndex = sourceModel()->index(sourceRow, 0).data(LogIndexRole);
+    if (!logIndex.isValid())
+        return false;
+    // Compiled on first use after a change, against the log as it is then; strings the log
+    // learns later are looked up directly (see CompiledEventFilter).
+    if (!m_compiled)
+        const_cast<TimelineFilterProxy *>(this)->m_compiled = std::make_unique<CompiledEventFilter>(m_filter, m_log);
+    return m_compiled->matches(m_log.at(logIndex.toInt()));
+}
+
 } // namespace mm

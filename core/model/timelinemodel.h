@@ -2,9 +2,13 @@
 // One migration's events in the order they happened, for the timeline and its list.
 #pragma once
 
+#include "eventfilter.h"
 #include "migrationbook.h"
 
 #include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+
+#include <memory>
 
 namespace mm {
 
@@ -34,6 +38,26 @@ private:
     const EventLog &m_log;
     QString m_id;
     std::vector<Migration::Event> m_events;
+};
+
+// Filters one migration's timeline with the event log's rules (EventFilter).
+class TimelineFilterProxy final : public QSortFilterProxyModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TimelineFilterProxy)
+
+public:
+    TimelineFilterProxy(const EventLog &log, QObject *parent = nullptr);
+    void setFilter(const EventFilter &filter);
+    const EventFilter &filter() const { return m_filter; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    const EventLog &m_log;
+    EventFilter m_filter;
+    std::unique_ptr<CompiledEventFilter> m_compiled;
 };
 
 } // namespace mm
