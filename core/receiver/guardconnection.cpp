@@ -16,6 +16,9 @@ namespace {
 constexpr qint64 LingerMs = 2000;
 constexpr qint64 MaxDiscardBytes = 8 * 1024 * 1024;
 constexpr qint64 ReadBufferSlack = 64 * 1024;
+// A client that pipelines requests but does not read its answers stops being served
+// once this much is waiting to be sent; it resumes as the client reads.
+constexpr qint64 MaxUnsentAnswers = 64 * 1024;
 
 qint64 nowMs()
 {
@@ -72,6 +75,12 @@ GuardConnection::GuardConnection(QTcpSocket *socket, GuardServer *server)
         deleteLater();
     });
     connect(m_socket, &QIODevice::readyRead, this, &GuardConnection::onReadyRead);
+    connect(m_socket, &QIODevice::bytesWritten, this, [this] {
+        if (m_waitingForWrites && m_socket->bytesToWrite() <= MaxUnsentAnswers / 2) {
+            m_waitingForWrites = false;
+            pump();
+        }
+    });
     connect(m_socket, &QAbstractSocket::disconnected, this, &GuardConnection::onNetworkDisconnected);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
         if (error != QAbstractSocket::RemoteHostClosedError)
@@ -101,6 +110,12 @@ void GuardConnection::pump()
 {
     m_pumpQueued = false;
     while (!m_closing && m_virtual && !m_virtual->pinned()) {
+        if (m_socket->bytesToWrite() > MaxUnsentAnswers) {
+            // Back-pressure: resume from bytesWritten. Meanwhile the idle deadline runs, so a
+            // client that never reads is dropped.
+            m_waitingForWrites = true;
+            return;
+        }
         const bool wasIdle = !m_framer.inRequest();
         if (m_socket->bytesAvailable() > 0)
             m_framer.append(m_socket->readAll());
@@ -147,6 +162,13 @@ void GuardConnection::flushAnswer()
 {
     if (m_answer.isEmpty())
         return;
+    if (!m_keepAlive) {
+        // QHttpServer is always given HTTP/1.1 and never sees Connection; tell the client
+        // ourselves that this answer is the connection's last.
+        const qsizetype statusEnd = m_answer.indexOf("\r\n");
+        if (statusEnd > 0)
+            m_answer.insert(statusEnd + 2, "Connection: close\r\n");
+    }
     if (m_socket->state() == QAbstractSocket::ConnectedState) {
         m_socket->write(m_answer);
         m_socket->flush();

@@ -57,6 +57,7 @@ private:
     bool m_networkGone = false;
     bool m_draining = false;
     bool m_pumpQueued = false;
+    bool m_waitingForWrites = false; // answers pile up unread: paused until the client reads
 };
 
 } // namespace mm

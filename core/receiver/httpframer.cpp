@@ -234,10 +234,10 @@ HttpFramer::Step HttpFramer::parseHead(qsizetype headEnd)
             continue;
         }
         if (equalsNoCase(name, "connection")) {
+            // HTTP/1.0 keep-alive would need a Connection: keep-alive answer the 1.0 way;
+            // such clients (there are few) get one request per connection instead.
             if (hasToken(value, "close"))
                 m_request.keepAlive = false;
-            else if (hasToken(value, "keep-alive"))
-                m_request.keepAlive = true;
             continue;
         }
         if (equalsNoCase(name, "keep-alive") || equalsNoCase(name, "upgrade") || equalsNoCase(name, "te")

@@ -74,8 +74,9 @@ void ReceiverHost::stop(std::chrono::milliseconds grace)
     if (receiver) {
         QMetaObject::invokeMethod(receiver, [receiver, thread, grace] {
             // Ends the thread once everything is answered, or when the grace period is over.
+            // The receiver's destructor sends its last log lines; later queued calls of
+            // finish are dropped with their context (the receiver).
             auto finish = [receiver, thread] {
-                receiver->disconnect();
                 delete receiver;
                 thread->quit();
             };

@@ -500,6 +500,7 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
 
     int outcomeIndex = 0;
     bool rejected = false;
+    qint64 startedRowId = -1; // becomes m_listenRowId only once committed
     for (Job &job : batch) {
         if (auto *d = std::get_if<DeliveryJob>(&job)) {
             const DeliveryRecord &r = d->record;
@@ -576,7 +577,7 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
                 sql.addBindValue(l->atUs);
                 sql.addBindValue(l->atUs);
                 sql.addBindValue(l->url);
-            } else if (m_listenRowId >= 0) {
+            } else if (const qint64 rowId = startedRowId >= 0 ? startedRowId : m_listenRowId; rowId >= 0) {
                 if (l->kind == ListenEvent::Alive) {
                     sql.prepare(QStringLiteral("UPDATE listen_intervals SET alive_us = ? WHERE id = ?"));
                 } else {
@@ -584,14 +585,14 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
                     sql.addBindValue(l->atUs);
                 }
                 sql.addBindValue(l->atUs);
-                sql.addBindValue(m_listenRowId);
+                sql.addBindValue(rowId);
             } else {
                 continue;
             }
             if (!sql.exec())
                 return failWith(sql.lastError().text());
             if (l->kind == ListenEvent::Started)
-                m_listenRowId = sql.lastInsertId().toLongLong();
+                startedRowId = sql.lastInsertId().toLongLong();
         }
     }
     if (rejected) {
@@ -603,6 +604,8 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
     q.commit.reset();
     if (committed != SQLITE_DONE)
         return failWith(q.lastError());
+    if (startedRowId >= 0)
+        m_listenRowId = startedRowId;
     return true;
 }
 

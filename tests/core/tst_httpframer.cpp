@@ -584,8 +584,10 @@ void TestHttpFramer::keepAlive_data()
     QTest::addRow("1.1 Upgrade only") << QByteArray("HTTP/1.1") << QByteArray("Upgrade") << true;
     QTest::addRow("1.1 'closed' is not 'close'") << QByteArray("HTTP/1.1") << QByteArray("closed") << true;
     QTest::addRow("1.0 default") << QByteArray("HTTP/1.0") << QByteArray() << false;
-    QTest::addRow("1.0 keep-alive") << QByteArray("HTTP/1.0") << QByteArray("keep-alive") << true;
-    QTest::addRow("1.0 Keep-Alive") << QByteArray("HTTP/1.0") << QByteArray("Keep-Alive") << true;
+    // HTTP/1.0 clients get one request per connection: the answer would need 1.0-style
+    // "Connection: keep-alive", which QHttpServer (given HTTP/1.1) does not write.
+    QTest::addRow("1.0 keep-alive") << QByteArray("HTTP/1.0") << QByteArray("keep-alive") << false;
+    QTest::addRow("1.0 Keep-Alive") << QByteArray("HTTP/1.0") << QByteArray("Keep-Alive") << false;
     QTest::addRow("1.0 close") << QByteArray("HTTP/1.0") << QByteArray("close") << false;
     QTest::addRow("1.0 'keep-alives' is not 'keep-alive'") << QByteArray("HTTP/1.0") << QByteArray("keep-alives")
                                                           << false;
