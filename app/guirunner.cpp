@@ -4,10 +4,10 @@
 #include "eventlog/livelogmodel.h"
 #include "mainwindow.h"
 #include "model/monitormodel.h"
-#include "store/storereader.h"
 #include "receiver/receiverhost.h"
 #include "sim/simulatorhost.h"
 #include "store/database.h"
+#include "store/storereader.h"
 #include "store/storewriter.h"
 
 #include <QApplication>
@@ -71,15 +71,17 @@ int runGui(const AppOptions &options)
     QTimer rejectionsRefresh;
     rejectionsRefresh.setSingleShot(true);
     rejectionsRefresh.setInterval(1000);
-    QObject::connect(&rejectionsRefresh, &QTimer::timeout, &model, [&model, dataDir] { model.refreshRejections(dataDir); });
-    QObject::connect(&receiver, &ReceiverHost::handled, &rejectionsRefresh, [&rejectionsRefresh](const QList<DeliveryLogEntry> &entries) {
-        for (const DeliveryLogEntry &e : entries) {
-            if (e.status == 401 && !rejectionsRefresh.isActive()) {
-                rejectionsRefresh.start();
-                break;
-            }
-        }
-    });
+    QObject::connect(&rejectionsRefresh, &QTimer::timeout, &model,
+                     [&model, dataDir] { model.refreshRejections(dataDir); });
+    QObject::connect(&receiver, &ReceiverHost::handled, &rejectionsRefresh,
+                     [&rejectionsRefresh](const QList<DeliveryLogEntry> &entries) {
+                         for (const DeliveryLogEntry &e : entries) {
+                             if (e.status == 401 && !rejectionsRefresh.isActive()) {
+                                 rejectionsRefresh.start();
+                                 break;
+                             }
+                         }
+                     });
     model.refreshRejections(dataDir);
     model.refreshDowntime(dataDir);
     if (!receiver.start(*config, &store, &error)) {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "headless.h"
 
+#include "event/envelope.h"
 #include "model/migrationbook.h"
 #include "receiver/receiverhost.h"
 #include "signalwatcher.h"
 #include "store/database.h"
-#include "event/envelope.h"
 #include "store/exporter.h"
 #include "store/storereader.h"
 #include "store/storewriter.h"
@@ -18,7 +18,6 @@
 #include <QJsonObject>
 #include <QSaveFile>
 #include <QTimeZone>
-
 #include <cstdio>
 
 namespace mm {
@@ -100,7 +99,8 @@ int runHeadless(const AppOptions &options)
     store.stop();
     const StoreWriter::Stats stats = store.stats();
     if (stats.transactions > 0) {
-        std::fprintf(stderr, "store: %lld deliveries in %lld transactions (%.1f per transaction, %.0f us each)\n",
+        std::fprintf(stderr,
+                     "store: %lld deliveries in %lld transactions (%.1f per transaction, %.0f us each)\n",
                      static_cast<long long>(stats.deliveries), static_cast<long long>(stats.transactions),
                      double(stats.deliveries) / double(stats.transactions),
                      double(stats.writeNs) / 1000.0 / double(stats.transactions));
@@ -180,7 +180,8 @@ int runReportMigrations(const AppOptions &options)
             o.insert(QLatin1String("event_count"), m.eventCount);
             o.insert(QLatin1String("task_failures"), m.taskFailureCount);
             o.insert(QLatin1String("anomalies"), anomalies);
-            o.insert(QLatin1String("stalled"), m.isStalled(nowUs, thresholds.workingUs, thresholds.notStartedUs));
+            o.insert(QLatin1String("stalled"),
+                     m.isStalled(nowUs, thresholds.workingUs, thresholds.notStartedUs));
             const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
             if (out.write(line) != line.size()) {
                 *error = QStringLiteral("Cannot write the report: %1").arg(out.errorString());

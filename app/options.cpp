@@ -9,7 +9,6 @@
 #include <QRegularExpression>
 #include <QSslCertificate>
 #include <QSslKey>
-
 #include <cstring>
 
 namespace mm {
@@ -89,58 +88,66 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
                                        QString *error)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Migration Monitor receives Anon's Svix-signed migration webhooks, stores them durably and shows "
-        "migrations live.\n\nSecrets: pass them in the %1 environment variable (whitespace-separated) "
-        "rather than with --secret, which process listings can see.")
-                                         .arg(QLatin1String(SecretsEnv)));
+    parser.setApplicationDescription(
+        QStringLiteral(
+            "Migration Monitor receives Anon's Svix-signed migration webhooks, stores them durably and shows "
+            "migrations live.\n\nSecrets: pass them in the %1 environment variable (whitespace-separated) "
+            "rather than with --secret, which process listings can see.")
+            .arg(QLatin1String(SecretsEnv)));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption headless(QStringLiteral("headless"),
                                       QStringLiteral("Run the receiver and store without a window."));
-    const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QStringLiteral("Start with a built-in simulated sender and a throw-away store."));
+    const QCommandLineOption demo(
+        QStringLiteral("demo"),
+        QStringLiteral("Start with a built-in simulated sender and a throw-away store."));
     const QCommandLineOption listen(QStringLiteral("listen"),
                                     QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."),
                                     QStringLiteral("HOST:PORT"));
     const QCommandLineOption path(QStringLiteral("path"), QStringLiteral("Webhook path (default /webhooks)."),
                                   QStringLiteral("PATH"));
-    const QCommandLineOption secret(QStringLiteral("secret"),
-                                    QStringLiteral("Endpoint signing secret (whsec_...); repeat for rotation."),
-                                    QStringLiteral("S"));
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
-                                     QStringLiteral("Folder of the store (default %1).").arg(Database::defaultDataDir()),
-                                     QStringLiteral("DIR"));
-    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("Serve HTTPS with this PEM certificate."),
+    const QCommandLineOption secret(
+        QStringLiteral("secret"), QStringLiteral("Endpoint signing secret (whsec_...); repeat for rotation."),
+        QStringLiteral("S"));
+    const QCommandLineOption dataDir(
+        QStringLiteral("data-dir"),
+        QStringLiteral("Folder of the store (default %1).").arg(Database::defaultDataDir()),
+        QStringLiteral("DIR"));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+                                     QStringLiteral("Serve HTTPS with this PEM certificate."),
                                      QStringLiteral("FILE"));
-    const QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."),
-                                    QStringLiteral("FILE"));
+    const QCommandLineOption tlsKey(
+        QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."), QStringLiteral("FILE"));
     const QCommandLineOption tolerance(QStringLiteral("tolerance"),
                                        QStringLiteral("Accepted timestamp skew in seconds (default 300)."),
                                        QStringLiteral("SECONDS"));
     const QCommandLineOption maxBody(QStringLiteral("max-body"),
                                      QStringLiteral("Largest accepted body in bytes (default 2097152)."),
                                      QStringLiteral("BYTES"));
-    const QCommandLineOption exportTo(QStringLiteral("export"),
-                                      QStringLiteral("Write the stored deliveries as JSON Lines to FILE (- for stdout) "
-                                                     "and exit."),
-                                      QStringLiteral("FILE"));
-    const QCommandLineOption report(QStringLiteral("report-migrations"),
-                                    QStringLiteral("Write one JSON line per migration rebuilt from the store to FILE "
-                                                   "(- for stdout) and exit."),
-                                    QStringLiteral("FILE"));
-    parser.addOptions(
-        {headless, demo, listen, path, secret, dataDir, tlsCert, tlsKey, tolerance, maxBody, exportTo, report});
+    const QCommandLineOption exportTo(
+        QStringLiteral("export"),
+        QStringLiteral("Write the stored deliveries as JSON Lines to FILE (- for stdout) "
+                       "and exit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption report(
+        QStringLiteral("report-migrations"),
+        QStringLiteral("Write one JSON line per migration rebuilt from the store to FILE "
+                       "(- for stdout) and exit."),
+        QStringLiteral("FILE"));
+    parser.addOptions({headless, demo, listen, path, secret, dataDir, tlsCert, tlsKey, tolerance, maxBody,
+                       exportTo, report});
     parser.process(app);
 
     AppOptions o;
     if (!parser.positionalArguments().isEmpty()) {
-        *error = QStringLiteral("Unexpected argument '%1' (see --help).").arg(parser.positionalArguments().first());
+        *error = QStringLiteral("Unexpected argument '%1' (see --help).")
+                     .arg(parser.positionalArguments().first());
         return std::nullopt;
     }
     o.demo = parser.isSet(demo);
     if (parser.isSet(exportTo) && parser.isSet(report)) {
-        *error = QStringLiteral("--export and --report-migrations are separate commands; run them one at a time.");
+        *error = QStringLiteral(
+            "--export and --report-migrations are separate commands; run them one at a time.");
         return std::nullopt;
     }
     if (parser.isSet(report)) {
@@ -153,7 +160,8 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
         o.mode = AppOptions::Mode::Headless;
     }
     if (o.demo && o.mode != AppOptions::Mode::Gui) {
-        *error = QStringLiteral("--demo is for the window; it cannot be combined with --headless or --export.");
+        *error
+            = QStringLiteral("--demo is for the window; it cannot be combined with --headless or --export.");
         return std::nullopt;
     }
     if (parser.isSet(listen)) {
@@ -227,7 +235,8 @@ std::optional<ReceiverConfig> receiverConfig(const AppOptions &o, QString *error
         QFile certFile(o.tlsCert);
         QFile keyFile(o.tlsKey);
         if (!certFile.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("Cannot read the TLS certificate %1: %2").arg(o.tlsCert, certFile.errorString());
+            *error = QStringLiteral("Cannot read the TLS certificate %1: %2")
+                         .arg(o.tlsCert, certFile.errorString());
             return std::nullopt;
         }
         if (!keyFile.open(QIODevice::ReadOnly)) {

@@ -14,7 +14,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
-
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -172,12 +171,14 @@ int main(int argc, char **argv)
         t.start();
         for (const EventFacts &f : liveFacts)
             book.apply(log, log.upsert(f));
-        std::printf("ingest, one at a time (live):    %.0f events/s\n", double(live) / (double(t.nsecsElapsed()) / 1e9));
+        std::printf("ingest, one at a time (live):    %.0f events/s\n",
+                    double(live) / (double(t.nsecsElapsed()) / 1e9));
     }
 
     if (!storeDir.isEmpty()) {
         if (!QFile::exists(QDir(storeDir).filePath(QStringLiteral("monitor.sqlite3")))) {
-            std::printf("filling %s with %lld deliveries...\n", qPrintable(storeDir), static_cast<long long>(n));
+            std::printf("filling %s with %lld deliveries...\n", qPrintable(storeDir),
+                        static_cast<long long>(n));
             std::fflush(stdout);
             fillStore(storeDir, n);
         }
@@ -185,12 +186,14 @@ int main(int argc, char **argv)
         t.start();
         MonitorModel model;
         qint64 firstTurnMs = -1;
-        QMetaObject::invokeMethod(&model, [&] { firstTurnMs = t.elapsed(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            &model, [&] { firstTurnMs = t.elapsed(); }, Qt::QueuedConnection);
         QObject::connect(&model, &MonitorModel::loaded, &app, [&](qint64 count, qint64 ms) {
-            std::printf("start-up: event loop running after %lld ms; %lld deliveries loaded in the background "
-                        "after %lld ms (reading %lld ms)\n",
-                        static_cast<long long>(firstTurnMs), static_cast<long long>(count),
-                        static_cast<long long>(t.elapsed()), static_cast<long long>(ms));
+            std::printf(
+                "start-up: event loop running after %lld ms; %lld deliveries loaded in the background "
+                "after %lld ms (reading %lld ms)\n",
+                static_cast<long long>(firstTurnMs), static_cast<long long>(count),
+                static_cast<long long>(t.elapsed()), static_cast<long long>(ms));
             std::printf("process RSS after start-up:      %.0f MiB\n", double(rssKiB()) / 1024.0);
             app.quit();
         });

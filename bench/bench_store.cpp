@@ -2,13 +2,13 @@
 // The store on its own: deliveries per second through StoreWriter's group commit,
 // for a given number of deliveries in flight (the receiver's concurrency).
 //
-// Run: build/bench/bench_store [deliveries (default 100000)] [in flight (default 64)] [body bytes (default 1024)]
+// Run: build/bench/bench_store [deliveries (default 100000)] [in flight (default 64)] [body bytes (default
+// 1024)]
 #include "store/storewriter.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
-
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -72,11 +72,11 @@ int main(int argc, char **argv)
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
     store.stop();
     const StoreWriter::Stats s = store.stats();
-    std::printf("deliveries:            %lld (%d in flight, %d-byte bodies)\n", static_cast<long long>(total), inFlight,
-                bodySize);
+    std::printf("deliveries:            %lld (%d in flight, %d-byte bodies)\n", static_cast<long long>(total),
+                inFlight, bodySize);
     std::printf("deliveries/s:          %.0f\n", double(total) / seconds);
-    std::printf("transactions:          %lld (%.1f deliveries each)\n", static_cast<long long>(s.transactions),
-                double(s.deliveries) / double(s.transactions));
+    std::printf("transactions:          %lld (%.1f deliveries each)\n",
+                static_cast<long long>(s.transactions), double(s.deliveries) / double(s.transactions));
     std::printf("time per transaction:  %.0f us\n", double(s.writeNs) / 1000.0 / double(s.transactions));
     std::printf("time per delivery:     %.1f us\n", double(s.writeNs) / 1000.0 / double(s.deliveries));
     return 0;

@@ -7,18 +7,15 @@
 
 #include <QByteArray>
 #include <QElapsedTimer>
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <cstdio>
 #include <cstdlib>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 using namespace mm;
 
 namespace {
-template<typename F>
-double measure(double seconds, F &&work)
+template<typename F> double measure(double seconds, F &&work)
 {
     // Warm up, then run whole batches until the time is up.
     for (int i = 0; i < 2000; ++i)
@@ -55,14 +52,13 @@ int main(int argc, char **argv)
     const QByteArray content = id + '.' + ts + '.' + body;
 
     volatile int sink = 0;
-    const double verifyRate = measure(seconds, [&] {
-        sink = sink + int(verifier.verify(headers, body).outcome);
-    });
+    const double verifyRate
+        = measure(seconds, [&] { sink = sink + int(verifier.verify(headers, body).outcome); });
     const double rawRate = measure(seconds, [&] {
         unsigned char out[EVP_MAX_MD_SIZE];
         unsigned int len = 0;
-        HMAC(EVP_sha256(), key.constData(), int(key.size()), reinterpret_cast<const unsigned char *>(content.constData()),
-             size_t(content.size()), out, &len);
+        HMAC(EVP_sha256(), key.constData(), int(key.size()),
+             reinterpret_cast<const unsigned char *>(content.constData()), size_t(content.size()), out, &len);
         sink = sink + out[0];
     });
     if (verifier.verify(headers, body).outcome != VerifyOutcome::Accepted) {

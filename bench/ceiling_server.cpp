@@ -9,7 +9,6 @@
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QThread>
-
 #include <cstdio>
 #include <memory>
 
@@ -34,14 +33,15 @@ int main(int argc, char **argv)
         [&] {
             server = std::make_unique<QHttpServer>();
             auto verifier = std::make_shared<mm::Verifier>(QList<mm::SigningSecret> {*secret});
-            server->route(QStringLiteral("/webhooks"), QHttpServerRequest::Method::Post,
-                          [verifier](const QHttpServerRequest &request) {
-                              const mm::Verdict v = verifier->verify(
-                                  [&request](QByteArrayView name) { return request.value(name.toByteArray()); },
-                                  request.body());
-                              return QHttpServerResponse(v.accepted() ? QHttpServerResponder::StatusCode::Ok
-                                                                      : QHttpServerResponder::StatusCode::Unauthorized);
-                          });
+            server->route(
+                QStringLiteral("/webhooks"), QHttpServerRequest::Method::Post,
+                [verifier](const QHttpServerRequest &request) {
+                    const mm::Verdict v = verifier->verify(
+                        [&request](QByteArrayView name) { return request.value(name.toByteArray()); },
+                        request.body());
+                    return QHttpServerResponse(v.accepted() ? QHttpServerResponder::StatusCode::Ok
+                                                            : QHttpServerResponder::StatusCode::Unauthorized);
+                });
             bound = server->listen(QHostAddress::LocalHost, port);
         },
         Qt::BlockingQueuedConnection);
@@ -52,7 +52,8 @@ int main(int argc, char **argv)
     std::printf("listening on http://127.0.0.1:%u/webhooks\n", bound);
     std::fflush(stdout);
     const int rc = QCoreApplication::exec();
-    QMetaObject::invokeMethod(&context, [&] { server.reset(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        &context, [&] { server.reset(); }, Qt::BlockingQueuedConnection);
     thread.quit();
     thread.wait();
     return rc;

@@ -72,8 +72,9 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
     layout->setSpacing(0);
 
     m_demoBanner = banner(QStringLiteral("background:#fff3cd; color:#664d03;"), central);
-    m_demoBanner->setText(tr("<b>Demo data.</b> A built-in simulated sender is delivering signed events to this "
-                             "app's real receiver. Nothing here is stored in your real data folder."));
+    m_demoBanner->setText(
+        tr("<b>Demo data.</b> A built-in simulated sender is delivering signed events to this "
+           "app's real receiver. Nothing here is stored in your real data folder."));
     m_problemBanner = banner(QStringLiteral("background:#f8d7da; color:#842029;"), central);
 
     m_filter = new QLineEdit(central);
@@ -214,15 +215,17 @@ void MainWindow::showDowntime()
     auto when = [](qint64 us) {
         return QDateTime::fromMSecsSinceEpoch(us / 1000).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     };
-    QStringList lines {tr("<p>Svix retries failed deliveries for about a day. For a longer gap, open the endpoint "
-                          "in the Anon dashboard and use <b>Recover failed messages</b> from the time given.</p>")};
+    QStringList lines {
+        tr("<p>Svix retries failed deliveries for about a day. For a longer gap, open the endpoint "
+           "in the Anon dashboard and use <b>Recover failed messages</b> from the time given.</p>")};
     for (auto it = gaps.crbegin(); it != gaps.crend(); ++it) {
         const qint64 minutes = (it->toUs - it->fromUs) / 60000000;
-        lines.append(tr("<p>Not listening from %1 to %2 (%3 min%4).<br>Recover failed messages since <b>%5</b>.</p>")
-                         .arg(when(it->fromUs), when(it->toUs))
-                         .arg(minutes)
-                         .arg(it->afterCrash ? tr(", the app had stopped unexpectedly") : QString())
-                         .arg(when(it->recoverSinceUs)));
+        lines.append(
+            tr("<p>Not listening from %1 to %2 (%3 min%4).<br>Recover failed messages since <b>%5</b>.</p>")
+                .arg(when(it->fromUs), when(it->toUs))
+                .arg(minutes)
+                .arg(it->afterCrash ? tr(", the app had stopped unexpectedly") : QString())
+                .arg(when(it->recoverSinceUs)));
     }
     m_downtime->setText(lines.join(QString()));
 }

@@ -5,8 +5,8 @@
 #include <QCoreApplication>
 #include <QRandomGenerator>
 #include <cmath>
-#include <limits>
 #include <cstdio>
+#include <limits>
 
 namespace mm::sim {
 
@@ -116,8 +116,9 @@ SimCommandLine parseSimCommandLine(const QStringList &arguments, const QString &
         "seed", QStringLiteral("Seed for reproducible traffic (default: random, printed)."), "n");
     const QCommandLineOption epoch = valueOption(
         "epoch",
-        QStringLiteral("Date the generated events from this Unix time in microseconds instead of now, so two runs "
-                       "with the same --seed send the same events."),
+        QStringLiteral(
+            "Date the generated events from this Unix time in microseconds instead of now, so two runs "
+            "with the same --seed send the same events."),
         "us");
     const QCommandLineOption ackLog = valueOption(
         "ack-log", QStringLiteral("Append each acknowledged svix-id to this file, flushed at once."), "file");

@@ -23,7 +23,8 @@ QByteArray repairUnquotedTimestamps(QByteArrayView body)
         R"re(("created"\s*:\s*)(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)(?=\s*[,}]))re"));
     // Only valid UTF-8 is repaired: decoding would otherwise swap bad bytes for U+FFFD and
     // make an invalid body look parseable.
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
+    QStringDecoder decoder(QStringDecoder::Utf8,
+                           QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
     const QString text = decoder.decode(body);
     if (decoder.hasError())
         return {};
@@ -110,7 +111,8 @@ QString formatTimestampUs(qint64 us)
         micros += 1000000;
         secs -= 1;
     }
-    return QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+    return QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc())
+               .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
         + u'.' + QString::number(micros).rightJustified(6, u'0') + u'Z';
 }
 
@@ -148,7 +150,8 @@ Envelope parseEnvelope(QByteArrayView body)
     const QString objectKind = stringAt(object, QLatin1String("object"));
     if (e.migrationId.isEmpty() && objectKind == QLatin1String("migration"))
         e.migrationId = stringAt(object, QLatin1String("id"));
-    if (e.type.startsWith(QLatin1String("migration_task.")) || objectKind == QLatin1String("migration_task")) {
+    if (e.type.startsWith(QLatin1String("migration_task."))
+        || objectKind == QLatin1String("migration_task")) {
         e.taskId = stringAt(object, QLatin1String("id"));
         if (e.errorMessage.isEmpty())
             e.errorMessage = stringAt(object, QLatin1String("error_message"));

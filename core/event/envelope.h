@@ -6,26 +6,25 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
-
 #include <optional>
 
 namespace mm {
 
 struct Envelope
 {
-    bool parsed = false;          // the body was a JSON object (possibly after repair)
-    bool repaired = false;        // the unquoted "created" had to be quoted first
-    QString eventId;              // "id"
-    QString type;                 // "type"
-    QString migrationId;          // data.migration_id (or data.object.id for migrations)
+    bool parsed = false; // the body was a JSON object (possibly after repair)
+    bool repaired = false; // the unquoted "created" had to be quoted first
+    QString eventId; // "id"
+    QString type; // "type"
+    QString migrationId; // data.migration_id (or data.object.id for migrations)
     std::optional<qint64> createdUs; // "created", microseconds since the epoch, UTC
-    QString status;               // data.object.status
-    QString errorMessage;         // data.error_message
-    QString taskId;               // data.object.id of a migration_task object
-    QString companyId;            // data.object.company_id
-    QString createdByUserId;      // data.object.created_by_user_id
+    QString status; // data.object.status
+    QString errorMessage; // data.error_message
+    QString taskId; // data.object.id of a migration_task object
+    QString companyId; // data.object.company_id
+    QString createdByUserId; // data.object.created_by_user_id
     std::optional<qint64> objectCreatedUs; // data.object.created
-    QJsonObject json;             // the whole envelope, when parsed
+    QJsonObject json; // the whole envelope, when parsed
 
     bool isPing() const { return type == QLatin1String("svix.ping"); }
 };

@@ -5,7 +5,6 @@
 
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace mm {
@@ -13,8 +12,8 @@ namespace mm {
 struct ListenInterval
 {
     qint64 startedUs = 0;
-    qint64 aliveUs = 0;               // last heartbeat (every 10 s while listening)
-    std::optional<qint64> stoppedUs;  // none: the process ended without stopping (crash, kill)
+    qint64 aliveUs = 0; // last heartbeat (every 10 s while listening)
+    std::optional<qint64> stoppedUs; // none: the process ended without stopping (crash, kill)
     QString url;
 };
 
@@ -22,7 +21,7 @@ struct DowntimeGap
 {
     qint64 fromUs = 0;
     qint64 toUs = 0;
-    bool afterCrash = false;   // the interval before it ended without a clean stop
+    bool afterCrash = false; // the interval before it ended without a clean stop
     qint64 recoverSinceUs = 0; // what to enter in "Recover failed messages since"
 };
 

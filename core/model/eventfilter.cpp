@@ -8,8 +8,7 @@ namespace mm {
 
 namespace {
 // Evaluates a predicate once per interned string.
-template<typename Pred>
-std::vector<bool> perString(const Interner &interner, Pred pred)
+template<typename Pred> std::vector<bool> perString(const Interner &interner, Pred pred)
 {
     std::vector<bool> out(size_t(interner.size()));
     for (qsizetype i = 0; i < interner.size(); ++i)
@@ -56,9 +55,8 @@ CompiledEventFilter::CompiledEventFilter(const EventFilter &filter, const EventL
         m_typeAllowed = perString(log.types(), [&](const QString &t) { return filter.types.contains(t); });
     const QString migration = filter.migration.trimmed();
     if (!migration.isEmpty())
-        m_migrationAllowed = perString(log.migrations(), [&](const QString &m) {
-            return m.contains(migration, Qt::CaseInsensitive);
-        });
+        m_migrationAllowed = perString(
+            log.migrations(), [&](const QString &m) { return m.contains(migration, Qt::CaseInsensitive); });
     if (!m_needle.isEmpty()) {
         const QString needle = QString::fromUtf8(m_needle);
         auto has = [&](const QString &s) { return s.contains(needle, Qt::CaseInsensitive); };
@@ -74,7 +72,8 @@ bool CompiledEventFilter::matches(const EventRow &row) const
         return true;
     // Strings interned after the filter was compiled are looked up directly.
     if (!m_typeAllowed.empty()
-        && !(row.type < m_typeAllowed.size() ? bool(m_typeAllowed[row.type]) : m_types.contains(m_log.type(row))))
+        && !(row.type < m_typeAllowed.size() ? bool(m_typeAllowed[row.type])
+                                             : m_types.contains(m_log.type(row))))
         return false;
     if (!m_migrationAllowed.empty()
         && !(row.migration < m_migrationAllowed.size()
@@ -88,14 +87,16 @@ bool CompiledEventFilter::matches(const EventRow &row) const
     if (m_outcome == EventFilter::Outcome::Retried && row.attempts <= 1)
         return false;
     if (!m_needle.isEmpty()) {
-        auto inInterned = [](const std::vector<bool> &table, quint32 index, const QString &s, const QByteArray &n) {
-            if (index < table.size())
-                return bool(table[index]);
-            return s.contains(QString::fromUtf8(n), Qt::CaseInsensitive);
-        };
+        auto inInterned
+            = [](const std::vector<bool> &table, quint32 index, const QString &s, const QByteArray &n) {
+                  if (index < table.size())
+                      return bool(table[index]);
+                  return s.contains(QString::fromUtf8(n), Qt::CaseInsensitive);
+              };
         if (inInterned(m_textInType, row.type, m_log.types().at(row.type), m_needle))
             return true;
-        if (row.migration && inInterned(m_textInMigration, row.migration, m_log.migrations().at(row.migration), m_needle))
+        if (row.migration
+            && inInterned(m_textInMigration, row.migration, m_log.migrations().at(row.migration), m_needle))
             return true;
         if (row.error && inInterned(m_textInText, row.error, m_log.texts().at(row.error), m_needle))
             return true;
@@ -122,7 +123,8 @@ std::vector<quint32> CompiledEventFilter::matching(qsizetype from, qsizetype to)
     // reads, and each part keeps its rows in order.
     constexpr qsizetype MinPerThread = 100000;
     const qsizetype n = to - from;
-    const int threads = int(std::clamp<qsizetype>(n / MinPerThread, 1, std::max(1u, std::thread::hardware_concurrency())));
+    const int threads
+        = int(std::clamp<qsizetype>(n / MinPerThread, 1, std::max(1u, std::thread::hardware_concurrency())));
     if (threads == 1 || m_all)
         return matchingSerial(from, to);
     std::vector<std::vector<quint32>> parts(static_cast<size_t>(threads));

@@ -9,7 +9,6 @@
 
 #include <QSet>
 #include <QString>
-
 #include <vector>
 
 namespace mm {
@@ -18,11 +17,11 @@ struct EventFilter
 {
     enum class Outcome { Any, FirstAttempt, Retried };
 
-    QSet<QString> types;              // empty: every type
-    QSet<MigrationStatus> statuses;   // the event's object.status; empty: any
-    QString migration;                // a migration id, or part of one
-    Outcome outcome = Outcome::Any;   // accepted deliveries: first attempt or retried by the sender
-    QString text;                     // free text, case-insensitive
+    QSet<QString> types; // empty: every type
+    QSet<MigrationStatus> statuses; // the event's object.status; empty: any
+    QString migration; // a migration id, or part of one
+    Outcome outcome = Outcome::Any; // accepted deliveries: first attempt or retried by the sender
+    QString text; // free text, case-insensitive
 
     bool isEmpty() const
     {
@@ -46,11 +45,11 @@ private:
 
     const EventLog &m_log;
     bool m_all = true;
-    std::vector<bool> m_typeAllowed;      // by type index; empty: all
+    std::vector<bool> m_typeAllowed; // by type index; empty: all
     std::vector<bool> m_migrationAllowed; // by migration index; empty: all
-    std::vector<bool> m_textInType;       // the text occurs in this type's name
-    std::vector<bool> m_textInMigration;  // ... in this migration id
-    std::vector<bool> m_textInText;       // ... in this error message or task id
+    std::vector<bool> m_textInType; // the text occurs in this type's name
+    std::vector<bool> m_textInMigration; // ... in this migration id
+    std::vector<bool> m_textInText; // ... in this error message or task id
     QSet<QString> m_types;
     QString m_migration;
     QSet<MigrationStatus> m_statuses;

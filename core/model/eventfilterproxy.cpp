@@ -70,7 +70,8 @@ void EventFilterProxy::onRowsInserted(const QModelIndex &parent, int first, int 
     endInsertRows();
 }
 
-void EventFilterProxy::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles)
+void EventFilterProxy::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight,
+                                     const QList<int> &roles)
 {
     // A changed attempt count can move a row in or out of an outcome filter: refilter
     // then (rare); otherwise forward the change.

@@ -6,7 +6,6 @@
 #include "eventfilter.h"
 
 #include <QAbstractProxyModel>
-
 #include <memory>
 #include <vector>
 

@@ -9,7 +9,6 @@
 
 #include <QByteArray>
 #include <QHash>
-
 #include <limits>
 #include <vector>
 
@@ -26,10 +25,10 @@ struct EventRow
     // separated by \x1f. A million rows is a million fewer heap blocks than three fields.
     QByteArray ids;
     quint32 migration = 0; // EventLog::migrations() index; 0: none
-    quint32 type = 0;      // EventLog::types() index
-    quint32 error = 0;     // EventLog::texts() index; 0: none
-    quint32 company = 0;   // EventLog::texts() index; 0: none
-    quint32 creator = 0;   // EventLog::texts() index; 0: none
+    quint32 type = 0; // EventLog::types() index
+    quint32 error = 0; // EventLog::texts() index; 0: none
+    quint32 company = 0; // EventLog::texts() index; 0: none
+    quint32 creator = 0; // EventLog::texts() index; 0: none
     qint64 objectCreatedUs = NoTime; // data.object.created
     quint16 attempts = 1;
     MigrationStatus status = MigrationStatus::Unknown; // data.object.status
@@ -76,8 +75,8 @@ public:
     static QString taskId(const EventRow &r) { return QString::fromUtf8(r.taskId()); }
 
 private:
-    std::vector<EventRow> m_rows;        // in arrival order: the store's and the commits' rowId order
-    std::vector<quint32> m_sorted;       // indexes of the rows that arrived in rising rowId order
+    std::vector<EventRow> m_rows; // in arrival order: the store's and the commits' rowId order
+    std::vector<quint32> m_sorted; // indexes of the rows that arrived in rising rowId order
     QHash<qint64, quint32> m_outOfOrder; // rows that arrived below the highest rowId so far (rare)
     Interner m_types;
     Interner m_migrations;

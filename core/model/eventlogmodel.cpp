@@ -30,12 +30,18 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Time: return tr("Time");
-    case Type: return tr("Type");
-    case Migration: return tr("Migration");
-    case Verdict: return tr("Verdict");
-    case Attempts: return tr("Attempts");
-    default: return {};
+    case Time:
+        return tr("Time");
+    case Type:
+        return tr("Type");
+    case Migration:
+        return tr("Migration");
+    case Verdict:
+        return tr("Verdict");
+    case Attempts:
+        return tr("Attempts");
+    default:
+        return {};
     }
 }
 
@@ -48,15 +54,20 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case Time:
-            return QDateTime::fromMSecsSinceEpoch(row.when() / 1000).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
-        case Type: return m_log.type(row);
-        case Migration: return m_log.migrationId(row);
+            return QDateTime::fromMSecsSinceEpoch(row.when() / 1000)
+                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+        case Type:
+            return m_log.type(row);
+        case Migration:
+            return m_log.migrationId(row);
         case Verdict:
             if (row.replayed)
                 return tr("replayed");
             return row.attempts > 1 ? tr("accepted, retried") : tr("accepted");
-        case Attempts: return int(row.attempts);
-        default: return {};
+        case Attempts:
+            return int(row.attempts);
+        default:
+            return {};
         }
     case Qt::ToolTipRole:
         if (index.column() == Time)
@@ -68,15 +79,23 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
         return {};
     case SortRole:
         switch (index.column()) {
-        case Time: return row.when();
-        case Attempts: return int(row.attempts);
-        default: return data(index, Qt::DisplayRole);
+        case Time:
+            return row.when();
+        case Attempts:
+            return int(row.attempts);
+        default:
+            return data(index, Qt::DisplayRole);
         }
-    case RowIdRole: return row.rowId;
-    case MigrationIdRole: return m_log.migrationId(row);
-    case LogIndexRole: return index.row();
-    case StatusRole: return int(row.status);
-    default: return {};
+    case RowIdRole:
+        return row.rowId;
+    case MigrationIdRole:
+        return m_log.migrationId(row);
+    case LogIndexRole:
+        return index.row();
+    case StatusRole:
+        return int(row.status);
+    default:
+        return {};
     }
 }
 

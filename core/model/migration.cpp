@@ -6,7 +6,6 @@
 #include <QCoreApplication>
 #include <QHash>
 #include <QSet>
-
 #include <algorithm>
 
 namespace mm {
@@ -30,12 +29,16 @@ bool statusAgreesWithKind(EventKind kind, MigrationStatus status)
     if (status == MigrationStatus::Unknown)
         return true; // no object.status to disagree with
     switch (kind) {
-    case EventKind::Created: return status == MigrationStatus::NotStarted;
-    case EventKind::Started: return status == MigrationStatus::Working;
+    case EventKind::Created:
+        return status == MigrationStatus::NotStarted;
+    case EventKind::Started:
+        return status == MigrationStatus::Working;
     case EventKind::Completed:
         return status == MigrationStatus::Complete || status == MigrationStatus::CompletedWithFailures;
-    case EventKind::Failed: return status == MigrationStatus::Failed;
-    default: return true;
+    case EventKind::Failed:
+        return status == MigrationStatus::Failed;
+    default:
+        return true;
     }
 }
 
@@ -44,18 +47,23 @@ MigrationStatus outcomeOf(const Migration::Event &e)
     if (e.kind == EventKind::Failed)
         return MigrationStatus::Failed;
     return e.status == MigrationStatus::CompletedWithFailures ? MigrationStatus::CompletedWithFailures
-                                                               : MigrationStatus::Complete;
+                                                              : MigrationStatus::Complete;
 }
 } // namespace
 
 QString anomalyCode(Anomaly anomaly)
 {
     switch (anomaly) {
-    case Anomaly::TerminalWithoutStart: return QStringLiteral("terminal_without_start");
-    case Anomaly::StartWithoutCreation: return QStringLiteral("start_without_creation");
-    case Anomaly::ConflictingTerminals: return QStringLiteral("conflicting_terminals");
-    case Anomaly::StatusMismatch: return QStringLiteral("status_mismatch");
-    case Anomaly::EventAfterTerminal: return QStringLiteral("event_after_terminal");
+    case Anomaly::TerminalWithoutStart:
+        return QStringLiteral("terminal_without_start");
+    case Anomaly::StartWithoutCreation:
+        return QStringLiteral("start_without_creation");
+    case Anomaly::ConflictingTerminals:
+        return QStringLiteral("conflicting_terminals");
+    case Anomaly::StatusMismatch:
+        return QStringLiteral("status_mismatch");
+    case Anomaly::EventAfterTerminal:
+        return QStringLiteral("event_after_terminal");
     }
     return QStringLiteral("unknown");
 }
@@ -243,19 +251,23 @@ QStringList Migration::anomalySentences() const
     for (Anomaly a : anomaliesIn(anomalies)) {
         switch (a) {
         case Anomaly::TerminalWithoutStart:
-            out.append(QCoreApplication::translate("mm", "Finished, but no migration.started event arrived."));
+            out.append(
+                QCoreApplication::translate("mm", "Finished, but no migration.started event arrived."));
             break;
         case Anomaly::StartWithoutCreation:
             out.append(QCoreApplication::translate("mm", "Started, but no migration.created event arrived."));
             break;
         case Anomaly::ConflictingTerminals:
-            out.append(QCoreApplication::translate("mm", "Conflicting outcomes: more than one final status was reported."));
+            out.append(QCoreApplication::translate(
+                "mm", "Conflicting outcomes: more than one final status was reported."));
             break;
         case Anomaly::StatusMismatch:
-            out.append(QCoreApplication::translate("mm", "An event's type disagrees with the status it carries."));
+            out.append(
+                QCoreApplication::translate("mm", "An event's type disagrees with the status it carries."));
             break;
         case Anomaly::EventAfterTerminal:
-            out.append(QCoreApplication::translate("mm", "Lifecycle events are dated after the migration had finished."));
+            out.append(QCoreApplication::translate(
+                "mm", "Lifecycle events are dated after the migration had finished."));
             break;
         }
     }
@@ -266,10 +278,10 @@ bool Migration::sameAggregate(const Migration &o, const EventLog &log, const Eve
 {
     if (id != o.id || status != o.status || createdUs != o.createdUs || startedUs != o.startedUs
         || finishedUs != o.finishedUs || firstEventUs != o.firstEventUs || lastEventUs != o.lastEventUs
-        || companyId != o.companyId || createdByUserId != o.createdByUserId || failureMessage != o.failureMessage
-        || taskFailureCount != o.taskFailureCount || eventCount != o.eventCount
-        || duplicateCount != o.duplicateCount || attemptCount != o.attemptCount || anomalies != o.anomalies
-        || events.size() != o.events.size())
+        || companyId != o.companyId || createdByUserId != o.createdByUserId
+        || failureMessage != o.failureMessage || taskFailureCount != o.taskFailureCount
+        || eventCount != o.eventCount || duplicateCount != o.duplicateCount || attemptCount != o.attemptCount
+        || anomalies != o.anomalies || events.size() != o.events.size())
         return false;
     for (size_t i = 0; i < events.size(); ++i) {
         if (log.at(events[i].logIndex).eventId() != otherLog.at(o.events[i].logIndex).eventId())

@@ -8,7 +8,6 @@
 
 #include <QList>
 #include <QString>
-
 #include <optional>
 #include <vector>
 
@@ -17,11 +16,11 @@ namespace mm {
 class EventLog;
 
 enum class Anomaly : quint8 {
-    TerminalWithoutStart,  // completed or failed, but never started
-    StartWithoutCreation,  // started, but no migration.created
-    ConflictingTerminals,  // both completed and failed, or two different outcomes
-    StatusMismatch,        // an event's type disagrees with its object.status
-    EventAfterTerminal,    // a non-task event dated after the outcome
+    TerminalWithoutStart, // completed or failed, but never started
+    StartWithoutCreation, // started, but no migration.created
+    ConflictingTerminals, // both completed and failed, or two different outcomes
+    StatusMismatch, // an event's type disagrees with its object.status
+    EventAfterTerminal, // a non-task event dated after the outcome
 };
 QString anomalyCode(Anomaly anomaly); // "terminal_without_start"
 QList<Anomaly> anomaliesIn(quint8 mask);
@@ -38,7 +37,7 @@ struct Migration
     // One event as the aggregate sees it: where it sorts, and what it says.
     struct Event
     {
-        qint64 when = 0;   // created, or received when the sender gave no time
+        qint64 when = 0; // created, or received when the sender gave no time
         quint64 tieBreak = 0; // a hash of the event id: same order whatever the arrival
         quint32 logIndex = 0;
         EventKind kind = EventKind::Other;
@@ -50,7 +49,7 @@ struct Migration
 
     // Derived by refresh().
     MigrationStatus status = MigrationStatus::Unknown;
-    std::optional<qint64> createdUs;  // when the migration record was created
+    std::optional<qint64> createdUs; // when the migration record was created
     std::optional<qint64> startedUs;
     std::optional<qint64> finishedUs;
     qint64 firstEventUs = 0;
@@ -63,7 +62,7 @@ struct Migration
     int eventCount = 0;
     int duplicateCount = 0; // repeated attempts, and events seen under more than one message
     int attemptCount = 0;
-    quint8 anomalies = 0;   // bit (1 << Anomaly)
+    quint8 anomalies = 0; // bit (1 << Anomaly)
 
     bool hasAnomaly(Anomaly a) const { return anomalies & (1u << quint8(a)); }
     std::optional<qint64> durationUs(qint64 nowUs) const;

@@ -12,7 +12,7 @@ namespace mm {
 
 struct StallThresholds
 {
-    qint64 workingUs = 30LL * 60 * 1000000;    // WORKING with no event for 30 minutes
+    qint64 workingUs = 30LL * 60 * 1000000; // WORKING with no event for 30 minutes
     qint64 notStartedUs = 60LL * 60 * 1000000; // NOT_STARTED for an hour
 };
 

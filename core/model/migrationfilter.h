@@ -11,7 +11,7 @@ namespace mm {
 struct MigrationFilter
 {
     QSet<MigrationStatus> statuses; // empty: any
-    QString text;                   // id, company or failure message, case-insensitive
+    QString text; // id, company or failure message, case-insensitive
     bool onlyStalled = false;
     bool onlyAnomalies = false;
     bool onlyWithTaskFailures = false;

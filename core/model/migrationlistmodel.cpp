@@ -44,15 +44,24 @@ QVariant MigrationListModel::headerData(int section, Qt::Orientation orientation
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Status: return tr("Status");
-    case Id: return tr("Migration");
-    case Company: return tr("Company");
-    case Started: return tr("Started");
-    case Duration: return tr("Duration");
-    case TaskFailures: return tr("Task failures");
-    case Events: return tr("Events");
-    case Flags: return tr("Attention");
-    default: return {};
+    case Status:
+        return tr("Status");
+    case Id:
+        return tr("Migration");
+    case Company:
+        return tr("Company");
+    case Started:
+        return tr("Started");
+    case Duration:
+        return tr("Duration");
+    case TaskFailures:
+        return tr("Task failures");
+    case Events:
+        return tr("Events");
+    case Flags:
+        return tr("Attention");
+    default:
+        return {};
     }
 }
 
@@ -70,18 +79,24 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Status: return statusDisplayName(m.status);
-        case Id: return m.id;
-        case Company: return m.companyId;
+        case Status:
+            return statusDisplayName(m.status);
+        case Id:
+            return m.id;
+        case Company:
+            return m.companyId;
         case Started:
-            return m.startedUs ? QDateTime::fromMSecsSinceEpoch(*m.startedUs / 1000).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+            return m.startedUs ? QDateTime::fromMSecsSinceEpoch(*m.startedUs / 1000)
+                                     .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
                                : QString();
         case Duration: {
             const auto d = m.durationUs(m_nowUs);
             return d ? formatDuration(*d) : QString();
         }
-        case TaskFailures: return m.taskFailureCount;
-        case Events: return m.eventCount;
+        case TaskFailures:
+            return m.taskFailureCount;
+        case Events:
+            return m.eventCount;
         case Flags: {
             QStringList flags;
             if (stalled)
@@ -90,13 +105,15 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
                 flags.append(tr("%n anomaly(s)", nullptr, int(anomaliesIn(m.anomalies).size())));
             return flags.join(QStringLiteral(", "));
         }
-        default: return {};
+        default:
+            return {};
         }
     case Qt::ToolTipRole:
         if (index.column() == Flags || index.column() == Status) {
             QStringList lines = m.anomalySentences();
             if (stalled)
-                lines.prepend(tr("No event for a long time while %1.").arg(statusDisplayName(m.status).toLower()));
+                lines.prepend(
+                    tr("No event for a long time while %1.").arg(statusDisplayName(m.status).toLower()));
             if (!m.failureMessage.isEmpty())
                 lines.prepend(m.failureMessage);
             return lines.join(QLatin1Char('\n'));
@@ -104,19 +121,31 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
         return {};
     case SortRole:
         switch (index.column()) {
-        case Status: return int(m.status);
-        case Started: return m.startedUs.value_or(0);
-        case Duration: return m.durationUs(m_nowUs).value_or(-1);
-        case TaskFailures: return m.taskFailureCount;
-        case Events: return m.eventCount;
-        case Flags: return (stalled ? 100 : 0) + int(anomaliesIn(m.anomalies).size());
-        default: return data(index, Qt::DisplayRole);
+        case Status:
+            return int(m.status);
+        case Started:
+            return m.startedUs.value_or(0);
+        case Duration:
+            return m.durationUs(m_nowUs).value_or(-1);
+        case TaskFailures:
+            return m.taskFailureCount;
+        case Events:
+            return m.eventCount;
+        case Flags:
+            return (stalled ? 100 : 0) + int(anomaliesIn(m.anomalies).size());
+        default:
+            return data(index, Qt::DisplayRole);
         }
-    case MigrationIdRole: return m.id;
-    case StatusRole: return int(m.status);
-    case StalledRole: return stalled;
-    case AnomalyCountRole: return int(anomaliesIn(m.anomalies).size());
-    default: return {};
+    case MigrationIdRole:
+        return m.id;
+    case StatusRole:
+        return int(m.status);
+    case StalledRole:
+        return stalled;
+    case AnomalyCountRole:
+        return int(anomaliesIn(m.anomalies).size());
+    default:
+        return {};
     }
 }
 

@@ -30,7 +30,7 @@ public:
     void setStallThresholds(const StallThresholds &t);
     void setNow(qint64 nowUs); // the clock for durations and stalls (a test can fix it)
 
-    void publish();                        // migrations added to the book since the last call
+    void publish(); // migrations added to the book since the last call
     void migrationChanged(qsizetype index); // a known migration changed
     // The book is replaced wholesale (a load from the store): one model reset around it.
     void beginReplace();

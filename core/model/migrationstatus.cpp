@@ -40,12 +40,18 @@ MigrationStatus statusFromString(QStringView status)
 QString statusToString(MigrationStatus status)
 {
     switch (status) {
-    case MigrationStatus::NotStarted: return QStringLiteral("NOT_STARTED");
-    case MigrationStatus::Working: return QStringLiteral("WORKING");
-    case MigrationStatus::Complete: return QStringLiteral("COMPLETE");
-    case MigrationStatus::CompletedWithFailures: return QStringLiteral("COMPLETED_WITH_FAILURES");
-    case MigrationStatus::Failed: return QStringLiteral("FAILED");
-    case MigrationStatus::Unknown: break;
+    case MigrationStatus::NotStarted:
+        return QStringLiteral("NOT_STARTED");
+    case MigrationStatus::Working:
+        return QStringLiteral("WORKING");
+    case MigrationStatus::Complete:
+        return QStringLiteral("COMPLETE");
+    case MigrationStatus::CompletedWithFailures:
+        return QStringLiteral("COMPLETED_WITH_FAILURES");
+    case MigrationStatus::Failed:
+        return QStringLiteral("FAILED");
+    case MigrationStatus::Unknown:
+        break;
     }
     return QStringLiteral("UNKNOWN");
 }
@@ -53,12 +59,18 @@ QString statusToString(MigrationStatus status)
 QString statusDisplayName(MigrationStatus status)
 {
     switch (status) {
-    case MigrationStatus::NotStarted: return QCoreApplication::translate("mm", "Not started");
-    case MigrationStatus::Working: return QCoreApplication::translate("mm", "Working");
-    case MigrationStatus::Complete: return QCoreApplication::translate("mm", "Complete");
-    case MigrationStatus::CompletedWithFailures: return QCoreApplication::translate("mm", "Completed with failures");
-    case MigrationStatus::Failed: return QCoreApplication::translate("mm", "Failed");
-    case MigrationStatus::Unknown: break;
+    case MigrationStatus::NotStarted:
+        return QCoreApplication::translate("mm", "Not started");
+    case MigrationStatus::Working:
+        return QCoreApplication::translate("mm", "Working");
+    case MigrationStatus::Complete:
+        return QCoreApplication::translate("mm", "Complete");
+    case MigrationStatus::CompletedWithFailures:
+        return QCoreApplication::translate("mm", "Completed with failures");
+    case MigrationStatus::Failed:
+        return QCoreApplication::translate("mm", "Failed");
+    case MigrationStatus::Unknown:
+        break;
     }
     return QCoreApplication::translate("mm", "Unknown");
 }
@@ -77,13 +89,18 @@ bool isTerminal(MigrationStatus status)
 int lifecycleRank(EventKind kind)
 {
     switch (kind) {
-    case EventKind::Created: return 0;
-    case EventKind::Started: return 1;
-    case EventKind::TaskFailed: return 2;
+    case EventKind::Created:
+        return 0;
+    case EventKind::Started:
+        return 1;
+    case EventKind::TaskFailed:
+        return 2;
     case EventKind::Completed:
-    case EventKind::Failed: return 3;
+    case EventKind::Failed:
+        return 3;
     case EventKind::Ping:
-    case EventKind::Other: return 4;
+    case EventKind::Other:
+        return 4;
     }
     return 4;
 }
@@ -91,11 +108,16 @@ int lifecycleRank(EventKind kind)
 MigrationStatus impliedStatus(EventKind kind)
 {
     switch (kind) {
-    case EventKind::Created: return MigrationStatus::NotStarted;
-    case EventKind::Started: return MigrationStatus::Working;
-    case EventKind::Completed: return MigrationStatus::Complete;
-    case EventKind::Failed: return MigrationStatus::Failed;
-    default: return MigrationStatus::Unknown;
+    case EventKind::Created:
+        return MigrationStatus::NotStarted;
+    case EventKind::Started:
+        return MigrationStatus::Working;
+    case EventKind::Completed:
+        return MigrationStatus::Complete;
+    case EventKind::Failed:
+        return MigrationStatus::Failed;
+    default:
+        return MigrationStatus::Unknown;
     }
 }
 

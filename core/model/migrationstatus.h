@@ -17,19 +17,19 @@ enum class MigrationStatus : quint8 {
 };
 
 enum class EventKind : quint8 {
-    Created,    // migration.created
-    Started,    // migration.started
+    Created, // migration.created
+    Started, // migration.started
     TaskFailed, // migration_task.failed
-    Completed,  // migration.completed
-    Failed,     // migration.failed
-    Ping,       // svix.ping
-    Other,      // anything else: kept, shown, not part of the lifecycle
+    Completed, // migration.completed
+    Failed, // migration.failed
+    Ping, // svix.ping
+    Other, // anything else: kept, shown, not part of the lifecycle
 };
 
 EventKind eventKindOf(QStringView type);
 MigrationStatus statusFromString(QStringView status); // "WORKING" -> Working
-QString statusToString(MigrationStatus status);       // the vendor's spelling
-QString statusDisplayName(MigrationStatus status);    // for people: "Completed with failures"
+QString statusToString(MigrationStatus status); // the vendor's spelling
+QString statusDisplayName(MigrationStatus status); // for people: "Completed with failures"
 
 bool isTerminal(EventKind kind);
 bool isTerminal(MigrationStatus status);

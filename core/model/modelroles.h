@@ -8,13 +8,13 @@
 namespace mm {
 
 enum ModelRole {
-    SortRole = Qt::UserRole,  // a value that sorts correctly (numbers, times)
-    RowIdRole,                // deliveries.id of an event
-    MigrationIdRole,          // the migration an item belongs to
-    LogIndexRole,             // the event's index in the EventLog
-    StatusRole,               // MigrationStatus as int
-    StalledRole,              // bool
-    AnomalyCountRole,         // int
+    SortRole = Qt::UserRole, // a value that sorts correctly (numbers, times)
+    RowIdRole, // deliveries.id of an event
+    MigrationIdRole, // the migration an item belongs to
+    LogIndexRole, // the event's index in the EventLog
+    StatusRole, // MigrationStatus as int
+    StalledRole, // bool
+    AnomalyCountRole, // int
 };
 
 } // namespace mm

@@ -4,8 +4,8 @@
 // load from the store (in the background) and stall checks on a timer.
 #pragma once
 
-#include "eventfilterproxy.h"
 #include "downtime.h"
+#include "eventfilterproxy.h"
 #include "eventlogmodel.h"
 #include "migrationbook.h"
 #include "migrationlistmodel.h"

@@ -10,7 +10,8 @@ bool RejectionFilter::matches(const RejectionRecord &r) const
     const QString needle = text.trimmed();
     if (needle.isEmpty())
         return true;
-    return r.reason.contains(needle, Qt::CaseInsensitive) || r.reasonCode.contains(needle, Qt::CaseInsensitive)
+    return r.reason.contains(needle, Qt::CaseInsensitive)
+        || r.reasonCode.contains(needle, Qt::CaseInsensitive)
         || QString::fromLatin1(r.msgId).contains(needle, Qt::CaseInsensitive)
         || r.remote.contains(needle, Qt::CaseInsensitive);
 }

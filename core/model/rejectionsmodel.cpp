@@ -27,12 +27,18 @@ QVariant RejectionsModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Time: return tr("Time");
-    case Reason: return tr("Why it was refused");
-    case MessageId: return tr("Message");
-    case From: return tr("From");
-    case BodySize: return tr("Body bytes");
-    default: return {};
+    case Time:
+        return tr("Time");
+    case Reason:
+        return tr("Why it was refused");
+    case MessageId:
+        return tr("Message");
+    case From:
+        return tr("From");
+    case BodySize:
+        return tr("Body bytes");
+    default:
+        return {};
     }
 }
 
@@ -45,20 +51,30 @@ QVariant RejectionsModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case Time:
-            return QDateTime::fromMSecsSinceEpoch(r.receivedUs / 1000).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-        case Reason: return r.reason;
-        case MessageId: return QString::fromLatin1(r.msgId);
-        case From: return r.remote;
-        case BodySize: return r.bodySize;
-        default: return {};
+            return QDateTime::fromMSecsSinceEpoch(r.receivedUs / 1000)
+                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        case Reason:
+            return r.reason;
+        case MessageId:
+            return QString::fromLatin1(r.msgId);
+        case From:
+            return r.remote;
+        case BodySize:
+            return r.bodySize;
+        default:
+            return {};
         }
     case SortRole:
         switch (index.column()) {
-        case Time: return r.receivedUs;
-        case BodySize: return r.bodySize;
-        default: return data(index, Qt::DisplayRole);
+        case Time:
+            return r.receivedUs;
+        case BodySize:
+            return r.bodySize;
+        default:
+            return data(index, Qt::DisplayRole);
         }
-    default: return {};
+    default:
+        return {};
     }
 }
 

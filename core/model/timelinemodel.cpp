@@ -30,12 +30,18 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Time: return tr("Time");
-    case Type: return tr("Event");
-    case Status: return tr("Status");
-    case Detail: return tr("Detail");
-    case Attempts: return tr("Attempts");
-    default: return {};
+    case Time:
+        return tr("Time");
+    case Type:
+        return tr("Event");
+    case Status:
+        return tr("Status");
+    case Detail:
+        return tr("Detail");
+    case Attempts:
+        return tr("Attempts");
+    default:
+        return {};
     }
 }
 
@@ -54,24 +60,35 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Time: return formatTimestampUs(e.when);
-        case Type: return m_log.type(row);
-        case Status: return row.status == MigrationStatus::Unknown ? QString() : statusToString(row.status);
+        case Time:
+            return formatTimestampUs(e.when);
+        case Type:
+            return m_log.type(row);
+        case Status:
+            return row.status == MigrationStatus::Unknown ? QString() : statusToString(row.status);
         case Detail: {
             QString detail = m_log.error(row);
             if (!row.taskId().isEmpty())
                 detail = tr("task %1: %2").arg(EventLog::taskId(row), detail);
             return detail;
         }
-        case Attempts: return int(row.attempts);
-        default: return {};
+        case Attempts:
+            return int(row.attempts);
+        default:
+            return {};
         }
-    case SortRole: return index.column() == Time ? QVariant(e.when) : data(index, Qt::DisplayRole);
-    case RowIdRole: return row.rowId;
-    case LogIndexRole: return int(e.logIndex);
-    case MigrationIdRole: return m_id;
-    case StatusRole: return int(row.status);
-    default: return {};
+    case SortRole:
+        return index.column() == Time ? QVariant(e.when) : data(index, Qt::DisplayRole);
+    case RowIdRole:
+        return row.rowId;
+    case LogIndexRole:
+        return int(e.logIndex);
+    case MigrationIdRole:
+        return m_id;
+    case StatusRole:
+        return int(row.status);
+    default:
+        return {};
     }
 }
 
@@ -117,7 +134,8 @@ bool TimelineFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sou
     // Compiled on first use after a change, against the log as it is then; strings the log
     // learns later are looked up directly (see CompiledEventFilter).
     if (!m_compiled)
-        const_cast<TimelineFilterProxy *>(this)->m_compiled = std::make_unique<CompiledEventFilter>(m_filter, m_log);
+        const_cast<TimelineFilterProxy *>(this)->m_compiled
+            = std::make_unique<CompiledEventFilter>(m_filter, m_log);
     return m_compiled->matches(m_log.at(logIndex.toInt()));
 }
 

@@ -52,7 +52,7 @@ private:
     HttpFramer m_framer;
     qint64 m_deadlineMs = 0;
     bool m_keepAlive = true;
-    bool m_closing = false;   // no further requests are taken
+    bool m_closing = false; // no further requests are taken
     bool m_discarding = false; // answered with an error; input is read and dropped
     bool m_networkGone = false;
     bool m_draining = false;

@@ -12,7 +12,6 @@
 #include <QSslConfiguration>
 #include <QTcpServer>
 #include <QTimer>
-
 #include <chrono>
 #include <optional>
 
@@ -25,7 +24,7 @@ struct GuardLimits
     FramerLimits framer;
     int maxConnections = 256;
     std::chrono::milliseconds requestTimeout {10000}; // first byte to last byte of a request
-    std::chrono::milliseconds idleTimeout {10000};    // keep-alive connections with nothing to do
+    std::chrono::milliseconds idleTimeout {10000}; // keep-alive connections with nothing to do
 };
 
 class GuardServer final : public QTcpServer

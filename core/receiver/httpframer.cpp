@@ -13,8 +13,21 @@ bool isTokenChar(char c)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
@@ -295,8 +308,8 @@ HttpFramer::Step HttpFramer::readChunks()
             line = trimmedView(line);
             qint64 size = -1;
             const auto res = std::from_chars(line.data(), line.data() + line.size(), size, 16);
-            if (line.isEmpty() || line.size() > 15 || res.ec != std::errc() || res.ptr != line.data() + line.size()
-                || size < 0)
+            if (line.isEmpty() || line.size() > 15 || res.ec != std::errc()
+                || res.ptr != line.data() + line.size() || size < 0)
                 return fail(400, "Bad Request: invalid chunk size");
             m_pos = end + 2;
             if (size == 0) {

@@ -21,7 +21,7 @@ struct FramedRequest
     QByteArray target;
     QByteArray version; // "HTTP/1.1" or "HTTP/1.0"
     QList<QPair<QByteArray, QByteArray>> headers; // as sent, minus framing headers
-    QByteArray body;                              // de-chunked
+    QByteArray body; // de-chunked
     bool keepAlive = true;
 
     // The request rewritten with a Content-Length and no framing or hop-by-hop
@@ -33,10 +33,10 @@ class HttpFramer final
 {
 public:
     enum class Step {
-        NeedMore,     // wait for more bytes
-        Continue100,  // the client waits for "100 Continue" before it sends the body
-        Ready,        // takeRequest() holds a complete request
-        Error,        // errorStatus() says which; the connection must close
+        NeedMore, // wait for more bytes
+        Continue100, // the client waits for "100 Continue" before it sends the body
+        Ready, // takeRequest() holds a complete request
+        Error, // errorStatus() says which; the connection must close
     };
 
     explicit HttpFramer(FramerLimits limits = {});

@@ -132,7 +132,10 @@ bool Receiver::listen(QString *error)
             ? QStringLiteral("Cannot listen on %1:%2: the port is already in use.")
                   .arg(m_config.address.toString())
                   .arg(m_config.port)
-            : QStringLiteral("Cannot listen on %1:%2: %3").arg(m_config.address.toString()).arg(m_config.port).arg(why);
+            : QStringLiteral("Cannot listen on %1:%2: %3")
+                  .arg(m_config.address.toString())
+                  .arg(m_config.port)
+                  .arg(why);
         delete m_guard;
         m_guard = nullptr;
         m_http.reset();
@@ -149,7 +152,8 @@ bool Receiver::listen(QString *error)
         }
         // Runs on the store thread; the answers are written on ours.
         QMetaObject::invokeMethod(
-            self.data(), [self, outcomes = std::move(outcomes)] {
+            self.data(),
+            [self, outcomes = std::move(outcomes)] {
                 if (self)
                     self->onStored(outcomes);
             },
@@ -178,8 +182,8 @@ void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&
     }
 
     const QByteArray body = request.body();
-    const WebhookHeaders headers =
-        WebhookHeaders::fromLookup([&request](QByteArrayView name) { return request.value(name.toByteArray()); });
+    const WebhookHeaders headers = WebhookHeaders::fromLookup(
+        [&request](QByteArrayView name) { return request.value(name.toByteArray()); });
     const Verdict verdict = m_verifier.verify(headers, body);
     entry.msgId = headers.id.left(256);
     if (!verdict.accepted()) {
@@ -216,13 +220,14 @@ void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&
     Q_ASSERT(socket); // every connection comes through the guard
     socket->pin();
     const quint64 ticket = m_nextTicket++;
-    m_pending.emplace(ticket, std::make_unique<Pending>(Pending {std::move(responder), socket, std::move(entry)}));
+    m_pending.emplace(ticket,
+                      std::make_unique<Pending>(Pending {std::move(responder), socket, std::move(entry)}));
     m_submissions.emplace_back(ticket, std::move(record));
     scheduleFlush();
 }
 
-void Receiver::reject(const QHttpServerRequest &request, QHttpServerResponder &responder, const Verdict &verdict,
-                      const WebhookHeaders &headers)
+void Receiver::reject(const QHttpServerRequest &request, QHttpServerResponder &responder,
+                      const Verdict &verdict, const WebhookHeaders &headers)
 {
     const QString sentence = Verifier::describe(verdict, m_config.tolerance);
     responder.write(oneLine(sentence), {{"Content-Type", "text/plain; charset=utf-8"}},
@@ -262,12 +267,14 @@ void Receiver::onStored(const QList<WriteOutcome> &outcomes)
         DeliveryLogEntry entry = std::move(p->entry);
         switch (o.result) {
         case WriteResult::Stored:
-            p->responder.write(QByteArrayLiteral("stored\n"), "text/plain", QHttpServerResponder::StatusCode::Ok);
+            p->responder.write(QByteArrayLiteral("stored\n"), "text/plain",
+                               QHttpServerResponder::StatusCode::Ok);
             entry.status = 200;
             entry.verdict = QStringLiteral("accepted");
             break;
         case WriteResult::Duplicate:
-            p->responder.write(QByteArrayLiteral("duplicate\n"), "text/plain", QHttpServerResponder::StatusCode::Ok);
+            p->responder.write(QByteArrayLiteral("duplicate\n"), "text/plain",
+                               QHttpServerResponder::StatusCode::Ok);
             entry.status = 200;
             entry.verdict = QStringLiteral("duplicate");
             break;

@@ -13,7 +13,6 @@
 #include <QObject>
 #include <QTimer>
 #include <QUrl>
-
 #include <memory>
 #include <unordered_map>
 

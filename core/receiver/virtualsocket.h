@@ -7,7 +7,6 @@
 
 #include <QByteArray>
 #include <QTcpSocket>
-
 #include <functional>
 
 namespace mm {

@@ -6,7 +6,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,7 +13,8 @@
 namespace mm {
 
 namespace {
-constexpr QFileDevice::Permissions DirPerms = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+constexpr QFileDevice::Permissions DirPerms
+    = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
 
 // Each entry upgrades the schema by one version; never edit a shipped entry.
 const char *const Migrations[] = {
@@ -87,7 +87,8 @@ bool ensurePrivateFile(const QString &path, QString *error)
     const bool ok = ::fchmod(fd, 0600) == 0;
     ::close(fd);
     if (!ok)
-        *error = QStringLiteral("Cannot make %1 private: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
+        *error
+            = QStringLiteral("Cannot make %1 private: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
     return ok;
 }
 } // namespace
@@ -123,8 +124,8 @@ std::optional<QSqlDatabase> Database::openExisting(const QString &dataDir, const
     return open(dataDir, connectionName, error);
 }
 
-std::optional<QSqlDatabase> Database::open(const QString &dataDir, const QString &connectionName, QString *error,
-                                           Sync sync)
+std::optional<QSqlDatabase> Database::open(const QString &dataDir, const QString &connectionName,
+                                           QString *error, Sync sync)
 {
     QString scratch;
     if (!error)

@@ -25,7 +25,8 @@ QJsonValue stringOrNull(const QString &s)
 std::optional<QString> strictUtf8(const QByteArray &bytes)
 {
     // ConvertInitialBom keeps a leading byte order mark as U+FEFF instead of dropping it.
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
+    QStringDecoder decoder(QStringDecoder::Utf8,
+                           QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
     QString text = decoder.decode(bytes);
     if (decoder.hasError())
         return std::nullopt;
@@ -42,8 +43,9 @@ QByteArray JsonlExporter::line(const QString &msgId, const QString &eventId, con
     o.insert(QLatin1String("event_id"), stringOrNull(eventId));
     o.insert(QLatin1String("type"), stringOrNull(type));
     o.insert(QLatin1String("migration_id"), stringOrNull(migrationId));
-    o.insert(QLatin1String("created"), createdUs.isNull() ? QJsonValue(QJsonValue::Null)
-                                                          : QJsonValue(formatTimestampUs(createdUs.toLongLong())));
+    o.insert(QLatin1String("created"),
+             createdUs.isNull() ? QJsonValue(QJsonValue::Null)
+                                : QJsonValue(formatTimestampUs(createdUs.toLongLong())));
     o.insert(QLatin1String("received_at"), formatTimestampUs(receivedUs));
     o.insert(QLatin1String("attempts"), attempts);
     o.insert(QLatin1String("parsed"), parsed);

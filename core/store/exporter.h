@@ -11,7 +11,6 @@ class QIODevice;
 
 namespace mm {
 
-
 class JsonlExporter final
 {
 public:
@@ -20,8 +19,8 @@ public:
 
     // One line (without the newline) for a stored delivery.
     static QByteArray line(const QString &msgId, const QString &eventId, const QString &type,
-                           const QString &migrationId, const QVariant &createdUs, qint64 receivedUs, qint64 attempts,
-                           bool parsed, const QByteArray &body);
+                           const QString &migrationId, const QVariant &createdUs, qint64 receivedUs,
+                           qint64 attempts, bool parsed, const QByteArray &body);
 };
 
 } // namespace mm

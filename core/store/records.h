@@ -7,7 +7,6 @@
 #include <QMetaType>
 #include <QPair>
 #include <QString>
-
 #include <optional>
 
 namespace mm {
@@ -23,9 +22,9 @@ struct EventFacts
     QString type;
     QString migrationId;
     std::optional<qint64> createdUs;
-    QString status;        // data.object.status
-    QString errorMessage;  // data.error_message
-    QString taskId;        // a migration_task object's id
+    QString status; // data.object.status
+    QString errorMessage; // data.error_message
+    QString taskId; // a migration_task object's id
     QString companyId;
     QString createdByUserId;
     std::optional<qint64> objectCreatedUs; // data.object.created

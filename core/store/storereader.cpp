@@ -10,7 +10,6 @@
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
-
 #include <sqlite3.h>
 
 namespace mm {
@@ -52,15 +51,17 @@ qint64 StoreReader::loadFacts(const std::function<void(QList<EventFacts> &&)> &b
     // reads them in about a second, on a connection of its own that only reads.
     sqlite3 *db = nullptr;
     const QByteArray path = QFile::encodeName(m_path);
-    if (sqlite3_open_v2(path.constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr)
+        != SQLITE_OK) {
         m_error = QString::fromUtf8(db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
         return -1;
     }
     sqlite3_busy_timeout(db, 2000);
-    const char *sql = "SELECT id, msg_id, event_id, type, migration_id, created_us, status, error_message, task_id, "
-                      "company_id, created_by, object_created_us, received_us, attempts, parsed "
-                      "FROM deliveries WHERE id > ? ORDER BY id";
+    const char *sql
+        = "SELECT id, msg_id, event_id, type, migration_id, created_us, status, error_message, task_id, "
+          "company_id, created_by, object_created_us, received_us, attempts, parsed "
+          "FROM deliveries WHERE id > ? ORDER BY id";
     sqlite3_stmt *stmt = nullptr;
     if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
         m_error = QString::fromUtf8(sqlite3_errmsg(db));
@@ -97,7 +98,8 @@ qint64 StoreReader::loadFacts(const std::function<void(QList<EventFacts> &&)> &b
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         EventFacts f;
         f.rowId = sqlite3_column_int64(stmt, 0);
-        f.msgId = QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1)), sqlite3_column_bytes(stmt, 1));
+        f.msgId = QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1)),
+                             sqlite3_column_bytes(stmt, 1));
         f.eventId = text(stmt, 2, false);
         f.type = text(stmt, 3, true);
         f.migrationId = text(stmt, 4, true);
@@ -148,7 +150,8 @@ QList<AttemptInfo> StoreReader::attempts(qint64 rowId)
     QList<AttemptInfo> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(QStringLiteral(
-        "SELECT 1, received_us, timestamp_header, remote, user_agent, secret_index FROM deliveries WHERE id = ? "
+        "SELECT 1, received_us, timestamp_header, remote, user_agent, secret_index FROM deliveries WHERE id "
+        "= ? "
         "UNION ALL SELECT seq, received_us, timestamp_header, remote, user_agent, secret_index FROM attempts "
         "WHERE delivery_id = ? ORDER BY 1"));
     // Two plain placeholders: Qt SQL rewrites a repeated "?1" into two different names.
@@ -167,7 +170,8 @@ QList<RejectionRecord> StoreReader::rejections(int limit)
     QList<RejectionRecord> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(QStringLiteral(
-        "SELECT received_us, remote, status, reason_code, reason, msg_id, timestamp_header, headers, body_head, "
+        "SELECT received_us, remote, status, reason_code, reason, msg_id, timestamp_header, headers, "
+        "body_head, "
         "body_size FROM (SELECT * FROM rejections ORDER BY id DESC LIMIT ?) ORDER BY received_us"));
     q.addBindValue(limit);
     if (!q.exec())
@@ -197,7 +201,8 @@ QList<ListenInterval> StoreReader::listenIntervals()
 {
     QList<ListenInterval> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (!q.exec(QStringLiteral("SELECT started_us, alive_us, stopped_us, url FROM listen_intervals ORDER BY id")))
+    if (!q.exec(
+            QStringLiteral("SELECT started_us, alive_us, stopped_us, url FROM listen_intervals ORDER BY id")))
         return out;
     while (q.next())
         out.append(ListenInterval {q.value(0).toLongLong(), q.value(1).toLongLong(), optionalInt(q.value(2)),

@@ -8,7 +8,6 @@
 #include "records.h"
 
 #include <QString>
-
 #include <functional>
 #include <optional>
 

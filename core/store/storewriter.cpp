@@ -8,14 +8,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMetaMethod>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
-#include <QSqlDriver>
-
-#include <sqlite3.h>
-
 #include <optional>
+#include <sqlite3.h>
 
 namespace mm {
 
@@ -65,7 +63,10 @@ public:
             sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
     }
     void text(int i, const QString &s) { text(i, s.toUtf8()); }
-    void blob(int i, const QByteArray &b) { sqlite3_bind_blob(m_stmt, i, b.constData(), int(b.size()), SQLITE_STATIC); }
+    void blob(int i, const QByteArray &b)
+    {
+        sqlite3_bind_blob(m_stmt, i, b.constData(), int(b.size()), SQLITE_STATIC);
+    }
     void integer(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i, v); }
     void optional(int i, const std::optional<qint64> &v)
     {
@@ -105,30 +106,37 @@ struct StoreWriter::Queries
         , begin(handle, "BEGIN IMMEDIATE")
         , commit(handle, "COMMIT")
         , rollback(handle, "ROLLBACK")
-        , insertDelivery(handle,
-                         "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, parsed, "
-                         "body, timestamp_header, remote, user_agent, secret_index, status, error_message, task_id, "
-                         "company_id, created_by, object_created_us) "
-                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
-                         "ON CONFLICT(msg_id) DO UPDATE SET attempts = attempts + 1 RETURNING id, attempts")
-        , insertAttempt(handle,
-                        "INSERT INTO attempts(delivery_id, seq, received_us, timestamp_header, remote, user_agent, "
-                        "secret_index) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        , insertDelivery(
+              handle,
+              "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, parsed, "
+              "body, timestamp_header, remote, user_agent, secret_index, status, error_message, task_id, "
+              "company_id, created_by, object_created_us) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
+              "ON CONFLICT(msg_id) DO UPDATE SET attempts = attempts + 1 RETURNING id, attempts")
+        , insertAttempt(
+              handle,
+              "INSERT INTO attempts(delivery_id, seq, received_us, timestamp_header, remote, user_agent, "
+              "secret_index) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
         , insertRejection(db)
         , trimRejections(db)
         , listen(db)
     {
-        insertRejection.prepare(QStringLiteral(
-            "INSERT INTO rejections(received_us, remote, status, reason_code, reason, msg_id, timestamp_header, "
-            "headers, body_head, body_size) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-        trimRejections.prepare(QStringLiteral("DELETE FROM rejections WHERE id <= (SELECT max(id) FROM rejections) - ?"));
+        insertRejection.prepare(
+            QStringLiteral("INSERT INTO rejections(received_us, remote, status, reason_code, reason, msg_id, "
+                           "timestamp_header, "
+                           "headers, body_head, body_size) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        trimRejections.prepare(
+            QStringLiteral("DELETE FROM rejections WHERE id <= (SELECT max(id) FROM rejections) - ?"));
     }
     bool isValid() const
     {
         return handle && begin.isValid() && commit.isValid() && rollback.isValid() && insertDelivery.isValid()
             && insertAttempt.isValid();
     }
-    QString lastError() const { return QString::fromUtf8(handle ? sqlite3_errmsg(handle) : "no SQLite handle"); }
+    QString lastError() const
+    {
+        return QString::fromUtf8(handle ? sqlite3_errmsg(handle) : "no SQLite handle");
+    }
 
     sqlite3 *handle;
     RawStatement begin;
@@ -392,7 +400,8 @@ void StoreWriter::commitQueued()
         QList<WriteOutcome> failed;
         for (const Job &job : batch) {
             if (const auto *d = std::get_if<DeliveryJob>(&job))
-                failed.append(WriteOutcome {d->ticket, WriteResult::Failed, QStringLiteral("the store is not open")});
+                failed.append(
+                    WriteOutcome {d->ticket, WriteResult::Failed, QStringLiteral("the store is not open")});
         }
         if (sink && !failed.isEmpty())
             sink(std::move(failed));
@@ -562,7 +571,9 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
             ins.bindValue(2, r->status);
             ins.bindValue(3, r->reasonCode);
             ins.bindValue(4, r->reason);
-            ins.bindValue(5, r->msgId.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(QString::fromLatin1(r->msgId)));
+            ins.bindValue(5,
+                          r->msgId.isEmpty() ? QVariant(QMetaType(QMetaType::QString))
+                                             : QVariant(QString::fromLatin1(r->msgId)));
             ins.bindValue(6, r->timestampHeader);
             ins.bindValue(7, QString::fromUtf8(headersJson(r->headers)));
             ins.bindValue(8, r->bodyHead);
@@ -573,7 +584,8 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
         } else if (auto *l = std::get_if<ListenEvent>(&job)) {
             QSqlQuery &sql = q.listen;
             if (l->kind == ListenEvent::Started) {
-                sql.prepare(QStringLiteral("INSERT INTO listen_intervals(started_us, alive_us, url) VALUES(?, ?, ?)"));
+                sql.prepare(QStringLiteral(
+                    "INSERT INTO listen_intervals(started_us, alive_us, url) VALUES(?, ?, ?)"));
                 sql.addBindValue(l->atUs);
                 sql.addBindValue(l->atUs);
                 sql.addBindValue(l->url);
@@ -581,7 +593,8 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
                 if (l->kind == ListenEvent::Alive) {
                     sql.prepare(QStringLiteral("UPDATE listen_intervals SET alive_us = ? WHERE id = ?"));
                 } else {
-                    sql.prepare(QStringLiteral("UPDATE listen_intervals SET alive_us = ?, stopped_us = ? WHERE id = ?"));
+                    sql.prepare(QStringLiteral(
+                        "UPDATE listen_intervals SET alive_us = ?, stopped_us = ? WHERE id = ?"));
                     sql.addBindValue(l->atUs);
                 }
                 sql.addBindValue(l->atUs);

@@ -11,7 +11,6 @@
 #include <QObject>
 #include <QSqlDatabase>
 #include <QString>
-
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -105,11 +104,11 @@ private:
 
     void enqueue(Job job);
     void wakeWriterIf(bool wasEmpty);
-    void run();              // the writer thread's body
+    void run(); // the writer thread's body
     std::optional<QSqlDatabase> openWriterConnection(QString *error);
     struct Queries;
     void commit(Queries &queries, std::deque<Job> &batch, const CompletionSink &sink);
-    void runCheckpointer();  // the checkpoint thread's body
+    void runCheckpointer(); // the checkpoint thread's body
     bool writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
                     QList<EventFacts> *facts, QString *error);
     static EventFacts factsOf(const DeliveryRecord &r, qint64 rowId, int attempts);
@@ -120,7 +119,7 @@ private:
     QThread *m_thread = nullptr;
     QThread *m_checkpointThread = nullptr;
     mutable std::mutex m_mutex;
-    std::condition_variable m_wake;           // the writer: work arrived, or stop
+    std::condition_variable m_wake; // the writer: work arrived, or stop
     std::condition_variable m_checkpointWake; // the checkpointer: stop
     std::deque<Job> m_queue;
     bool m_stopping = false;

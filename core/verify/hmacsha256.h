@@ -5,7 +5,6 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
-
 #include <array>
 #include <initializer_list>
 #include <memory>

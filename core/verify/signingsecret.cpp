@@ -38,7 +38,8 @@ std::optional<SigningSecret> SigningSecret::parse(QStringView text, QString *err
         return fail(QStringLiteral("The signing secret is empty."));
     for (QChar c : body) {
         if (!isBase64Char(c))
-            return fail(QStringLiteral("The signing secret is not valid base64 (expected whsec_ followed by base64)."));
+            return fail(QStringLiteral(
+                "The signing secret is not valid base64 (expected whsec_ followed by base64)."));
     }
     if (body.size() % 4 == 1)
         return fail(QStringLiteral("The signing secret has an impossible base64 length."));
@@ -49,7 +50,8 @@ std::optional<SigningSecret> SigningSecret::parse(QStringView text, QString *err
     return SigningSecret(std::make_shared<const HmacSha256>(key), hint);
 }
 
-HmacSha256::Digest SigningSecret::mac(QByteArrayView msgId, QByteArrayView timestamp, QByteArrayView body) const
+HmacSha256::Digest SigningSecret::mac(QByteArrayView msgId, QByteArrayView timestamp,
+                                      QByteArrayView body) const
 {
     return m_hmac->mac({msgId, QByteArrayView("."), timestamp, QByteArrayView("."), body});
 }

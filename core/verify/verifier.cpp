@@ -2,7 +2,6 @@
 #include "verifier.h"
 
 #include <QDateTime>
-
 #include <charconv>
 
 namespace mm {
@@ -26,13 +25,20 @@ bool parseTimestamp(QByteArrayView text, qint64 *out)
 QString outcomeCode(VerifyOutcome outcome)
 {
     switch (outcome) {
-    case VerifyOutcome::Accepted: return QStringLiteral("accepted");
-    case VerifyOutcome::MissingHeaders: return QStringLiteral("missing_headers");
-    case VerifyOutcome::InvalidHeaders: return QStringLiteral("invalid_headers");
-    case VerifyOutcome::TimestampTooOld: return QStringLiteral("timestamp_too_old");
-    case VerifyOutcome::TimestampTooNew: return QStringLiteral("timestamp_too_new");
-    case VerifyOutcome::NoMatchingSignature: return QStringLiteral("no_matching_signature");
-    case VerifyOutcome::NoSecretConfigured: return QStringLiteral("no_secret_configured");
+    case VerifyOutcome::Accepted:
+        return QStringLiteral("accepted");
+    case VerifyOutcome::MissingHeaders:
+        return QStringLiteral("missing_headers");
+    case VerifyOutcome::InvalidHeaders:
+        return QStringLiteral("invalid_headers");
+    case VerifyOutcome::TimestampTooOld:
+        return QStringLiteral("timestamp_too_old");
+    case VerifyOutcome::TimestampTooNew:
+        return QStringLiteral("timestamp_too_new");
+    case VerifyOutcome::NoMatchingSignature:
+        return QStringLiteral("no_matching_signature");
+    case VerifyOutcome::NoSecretConfigured:
+        return QStringLiteral("no_secret_configured");
     }
     return QStringLiteral("unknown");
 }
@@ -41,8 +47,8 @@ WebhookHeaders WebhookHeaders::fromLookup(const HeaderLookup &lookup)
 {
     WebhookHeaders h {lookup("svix-id"), lookup("svix-timestamp"), lookup("svix-signature"), false};
     if (h.id.isEmpty() && h.timestamp.isEmpty() && h.signature.isEmpty()) {
-        WebhookHeaders unbranded {lookup("webhook-id"), lookup("webhook-timestamp"), lookup("webhook-signature"),
-                                  true};
+        WebhookHeaders unbranded {lookup("webhook-id"), lookup("webhook-timestamp"),
+                                  lookup("webhook-signature"), true};
         if (!unbranded.id.isEmpty() || !unbranded.timestamp.isEmpty() || !unbranded.signature.isEmpty())
             return unbranded;
     }
@@ -98,8 +104,9 @@ Verdict Verifier::verify(const WebhookHeaders &headers, QByteArrayView body) con
     const QByteArrayView sigHeader(headers.signature);
     for (int i = 0; i < m_secrets.size(); ++i) {
         const HmacSha256::Digest digest = m_secrets[i].mac(headers.id, headers.timestamp, body);
-        const QByteArray expected =
-            QByteArray::fromRawData(reinterpret_cast<const char *>(digest.data()), digest.size()).toBase64();
+        const QByteArray expected
+            = QByteArray::fromRawData(reinterpret_cast<const char *>(digest.data()), digest.size())
+                  .toBase64();
 
         bool matched = false;
         qsizetype pos = 0;
@@ -130,19 +137,24 @@ QString Verifier::describe(const Verdict &verdict, std::chrono::seconds toleranc
     case VerifyOutcome::Accepted:
         return QStringLiteral("Signature verified.");
     case VerifyOutcome::MissingHeaders:
-        return QStringLiteral("Missing required header(s) %1: is this sender Svix?").arg(QString::fromLatin1(verdict.missing));
+        return QStringLiteral("Missing required header(s) %1: is this sender Svix?")
+            .arg(QString::fromLatin1(verdict.missing));
     case VerifyOutcome::InvalidHeaders:
-        return QStringLiteral("Invalid signature headers: the id is too long or the timestamp is not a Unix time in seconds.");
+        return QStringLiteral(
+            "Invalid signature headers: the id is too long or the timestamp is not a Unix time in seconds.");
     case VerifyOutcome::TimestampTooOld:
-        return QStringLiteral("Timestamp %1 s old, beyond the %2 s tolerance: check this computer's clock, or the delivery is a stale replay.")
+        return QStringLiteral("Timestamp %1 s old, beyond the %2 s tolerance: check this computer's clock, "
+                              "or the delivery is a stale replay.")
             .arg(-skew)
             .arg(tolerance.count());
     case VerifyOutcome::TimestampTooNew:
-        return QStringLiteral("Timestamp %1 s in the future, beyond the %2 s tolerance: check this computer's clock.")
+        return QStringLiteral(
+                   "Timestamp %1 s in the future, beyond the %2 s tolerance: check this computer's clock.")
             .arg(skew)
             .arg(tolerance.count());
     case VerifyOutcome::NoMatchingSignature:
-        return QStringLiteral("No matching signature: the configured secret is probably not this endpoint's.");
+        return QStringLiteral(
+            "No matching signature: the configured secret is probably not this endpoint's.");
     case VerifyOutcome::NoSecretConfigured:
         return QStringLiteral("No signing secret is configured, so no delivery can be verified.");
     }

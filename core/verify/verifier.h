@@ -8,7 +8,6 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
-
 #include <chrono>
 #include <functional>
 
@@ -44,10 +43,10 @@ struct WebhookHeaders
 struct Verdict
 {
     VerifyOutcome outcome = VerifyOutcome::MissingHeaders;
-    int secretIndex = -1;    // which configured secret matched, when accepted
-    qint64 timestamp = 0;    // the timestamp header, when it parsed
-    qint64 skewSeconds = 0;  // timestamp minus local time
-    QByteArray missing;      // names of the missing headers, comma-separated
+    int secretIndex = -1; // which configured secret matched, when accepted
+    qint64 timestamp = 0; // the timestamp header, when it parsed
+    qint64 skewSeconds = 0; // timestamp minus local time
+    QByteArray missing; // names of the missing headers, comma-separated
 
     bool accepted() const { return outcome == VerifyOutcome::Accepted; }
 };

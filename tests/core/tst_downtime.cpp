@@ -6,7 +6,6 @@
 #include "model/downtime.h"
 
 #include <QTest>
-
 #include <algorithm>
 
 using namespace mm;
@@ -15,7 +14,7 @@ namespace {
 
 constexpr qint64 Sec = 1'000'000;
 constexpr qint64 Base = 1'750'207'840'000'000LL; // 2025-06-18T00:50:40Z
-constexpr qint64 RecoveryMarginUs = 60 * Sec;     // downtime.h: "a minute before the gap"
+constexpr qint64 RecoveryMarginUs = 60 * Sec; // downtime.h: "a minute before the gap"
 
 // An interval from `from` to `to` seconds after Base, stopped cleanly at `to`.
 ListenInterval clean(qint64 from, qint64 to)
@@ -74,15 +73,15 @@ void TestDowntime::gaps_data()
 
     const qint64 oneSecond = Sec; // downtimeGaps' default
     QTest::addRow("nothing recorded") << QList<ListenInterval> {} << oneSecond << QList<DowntimeGap> {};
-    QTest::addRow("one interval") << QList<ListenInterval> {clean(0, 100)} << oneSecond << QList<DowntimeGap> {};
-    QTest::addRow("one crashed interval") << QList<ListenInterval> {crashed(0, 100)} << oneSecond
-                                          << QList<DowntimeGap> {};
+    QTest::addRow("one interval") << QList<ListenInterval> {clean(0, 100)} << oneSecond
+                                  << QList<DowntimeGap> {};
+    QTest::addRow("one crashed interval")
+        << QList<ListenInterval> {crashed(0, 100)} << oneSecond << QList<DowntimeGap> {};
     QTest::addRow("still listening: no gap after the last")
         << QList<ListenInterval> {clean(0, 100), crashed(200, 200)} << oneSecond
         << QList<DowntimeGap> {gap(100, 200, false)};
-    QTest::addRow("clean stop, then restart")
-        << QList<ListenInterval> {clean(0, 100), clean(200, 300)} << oneSecond
-        << QList<DowntimeGap> {gap(100, 200, false)};
+    QTest::addRow("clean stop, then restart") << QList<ListenInterval> {clean(0, 100), clean(200, 300)}
+                                              << oneSecond << QList<DowntimeGap> {gap(100, 200, false)};
     QTest::addRow("crash: the gap starts at the last heartbeat")
         << QList<ListenInterval> {crashed(0, 90), clean(200, 300)} << oneSecond
         << QList<DowntimeGap> {gap(90, 200, true)};
@@ -90,11 +89,13 @@ void TestDowntime::gaps_data()
         << QList<ListenInterval> {crashed(50, 50), clean(200, 300)} << oneSecond
         << QList<DowntimeGap> {gap(50, 200, true)};
     QTest::addRow("several gaps, oldest first")
-        << QList<ListenInterval> {clean(0, 100), crashed(150, 400), clean(1000, 1100), clean(5000, 5010)} << oneSecond
+        << QList<ListenInterval> {clean(0, 100), crashed(150, 400), clean(1000, 1100), clean(5000, 5010)}
+        << oneSecond
         << QList<DowntimeGap> {gap(100, 150, false), gap(400, 1000, true), gap(1100, 5000, false)};
-    QTest::addRow("unsorted input")
-        << QList<ListenInterval> {clean(1000, 1100), clean(0, 100), crashed(150, 400)} << oneSecond
-        << QList<DowntimeGap> {gap(100, 150, false), gap(400, 1000, true)};
+    QTest::addRow("unsorted input") << QList<ListenInterval> {clean(1000, 1100), clean(0, 100),
+                                                              crashed(150, 400)}
+                                    << oneSecond
+                                    << QList<DowntimeGap> {gap(100, 150, false), gap(400, 1000, true)};
     QTest::addRow("overlapping intervals merge")
         << QList<ListenInterval> {clean(0, 100), clean(50, 150), clean(300, 400)} << oneSecond
         << QList<DowntimeGap> {gap(150, 300, false)};
@@ -114,7 +115,8 @@ void TestDowntime::gaps_data()
         << QList<ListenInterval> {clean(0, 100), clean(100, 200)} << oneSecond << QList<DowntimeGap> {};
     QTest::addRow("half a second is not downtime")
         << QList<ListenInterval> {clean(0, 100),
-                                  ListenInterval {Base + 100 * Sec + Sec / 2, Base + 150 * Sec, Base + 200 * Sec, {}}}
+                                  ListenInterval {
+                                      Base + 100 * Sec + Sec / 2, Base + 150 * Sec, Base + 200 * Sec, {}}}
         << oneSecond << QList<DowntimeGap> {};
     QTest::addRow("a larger minimum ignores a short restart and keeps a long one")
         << QList<ListenInterval> {clean(0, 100), clean(105, 200), clean(230, 300)} << 10 * Sec
@@ -128,7 +130,8 @@ void TestDowntime::gaps()
     QFETCH(QList<ListenInterval>, intervals);
     QFETCH(qint64, minGapUs);
     QFETCH(QList<DowntimeGap>, expected);
-    const QList<DowntimeGap> got = minGapUs == Sec ? downtimeGaps(intervals) : downtimeGaps(intervals, minGapUs);
+    const QList<DowntimeGap> got
+        = minGapUs == Sec ? downtimeGaps(intervals) : downtimeGaps(intervals, minGapUs);
     QVERIFY2(got.size() == expected.size(),
              qPrintable(QStringLiteral("got %1, expected %2").arg(describe(got), describe(expected))));
     for (qsizetype i = 0; i < got.size(); ++i) {
@@ -144,9 +147,10 @@ void TestDowntime::gaps()
 void TestDowntime::inputOrderDoesNotMatter_data()
 {
     QTest::addColumn<QList<ListenInterval>>("intervals");
-    QTest::addRow("clean and crashed, overlapping")
-        << QList<ListenInterval> {clean(0, 100), crashed(90, 250), clean(400, 500), crashed(520, 600), clean(1000, 1001)};
-    QTest::addRow("nested") << QList<ListenInterval> {clean(0, 1000), clean(10, 20), crashed(30, 40), clean(2000, 2100)};
+    QTest::addRow("clean and crashed, overlapping") << QList<ListenInterval> {
+        clean(0, 100), crashed(90, 250), clean(400, 500), crashed(520, 600), clean(1000, 1001)};
+    QTest::addRow("nested") << QList<ListenInterval> {clean(0, 1000), clean(10, 20), crashed(30, 40),
+                                                      clean(2000, 2100)};
 }
 
 void TestDowntime::inputOrderDoesNotMatter()
@@ -163,7 +167,8 @@ void TestDowntime::inputOrderDoesNotMatter()
         for (int i : order)
             permuted.append(intervals[i]);
         const QList<DowntimeGap> got = downtimeGaps(permuted);
-        QVERIFY2(got.size() == reference.size(), qPrintable(describe(got) + QStringLiteral(" vs ") + describe(reference)));
+        QVERIFY2(got.size() == reference.size(),
+                 qPrintable(describe(got) + QStringLiteral(" vs ") + describe(reference)));
         for (qsizetype i = 0; i < got.size(); ++i) {
             QCOMPARE(got[i].fromUs, reference[i].fromUs);
             QCOMPARE(got[i].toUs, reference[i].toUs);
@@ -190,8 +195,10 @@ void TestDowntime::minGapIsAStrictLowerBound()
     QFETCH(qint64, gapUs);
     QFETCH(bool, reported);
     const ListenInterval first = clean(0, 100);
-    const ListenInterval second {*first.stoppedUs + gapUs, *first.stoppedUs + gapUs + 10 * Sec,
-                                 *first.stoppedUs + gapUs + 20 * Sec, {}};
+    const ListenInterval second {*first.stoppedUs + gapUs,
+                                 *first.stoppedUs + gapUs + 10 * Sec,
+                                 *first.stoppedUs + gapUs + 20 * Sec,
+                                 {}};
     const QList<DowntimeGap> got = downtimeGaps({first, second}, 5 * Sec);
     QCOMPARE(got.size(), qsizetype(reported ? 1 : 0));
     if (reported) {

@@ -107,10 +107,13 @@ void TestEnvelope::seedExampleParsesAfterRepair()
     // The repaired value is the vendor's text, quoted, not a re-formatted one.
     QCOMPARE(e.json.value(QLatin1String("created")).toString(), str("2025-06-18T00:50:40.301173"));
     // Nothing else is lost on the way.
-    const QJsonObject object = e.json.value(QLatin1String("data")).toObject().value(QLatin1String("object")).toObject();
-    QCOMPARE(object.value(QLatin1String("company_id")).toString(), str("f7b2d4e9-3c8a-4f1b-9e6d-2a5c8b7f3e91"));
+    const QJsonObject object
+        = e.json.value(QLatin1String("data")).toObject().value(QLatin1String("object")).toObject();
+    QCOMPARE(object.value(QLatin1String("company_id")).toString(),
+             str("f7b2d4e9-3c8a-4f1b-9e6d-2a5c8b7f3e91"));
     QCOMPARE(object.value(QLatin1String("created")).toString(), str("2025-06-18T04:06:42.453452"));
-    QCOMPARE(object.value(QLatin1String("created_by_user_id")).toString(), str("usr_01HX4J1SQ93Y9F6VBQ4JPZW66S"));
+    QCOMPARE(object.value(QLatin1String("created_by_user_id")).toString(),
+             str("usr_01HX4J1SQ93Y9F6VBQ4JPZW66S"));
     QCOMPARE(e.json.value(QLatin1String("object")).toString(), str("event"));
     QCOMPARE(e.json.size(), qsizetype(5));
 }
@@ -134,9 +137,8 @@ void TestEnvelope::repairUnquotedTimestamps_data()
     QTest::addRow("seed style")
         << QByteArray(R"({"id":"e","created": 2025-06-18T00:50:40.301173,"type":"t"})")
         << QByteArray(R"({"id":"e","created": "2025-06-18T00:50:40.301173","type":"t"})");
-    QTest::addRow("no space after the colon")
-        << QByteArray(R"({"created":2025-06-18T00:50:40.301173})")
-        << QByteArray(R"({"created":"2025-06-18T00:50:40.301173"})");
+    QTest::addRow("no space after the colon") << QByteArray(R"({"created":2025-06-18T00:50:40.301173})")
+                                              << QByteArray(R"({"created":"2025-06-18T00:50:40.301173"})");
     QTest::addRow("spaces and a newline around it")
         << QByteArray("{\"created\" :\n  2025-06-18T00:50:40.301173\n}")
         << QByteArray("{\"created\" :\n  \"2025-06-18T00:50:40.301173\"\n}");
@@ -144,20 +146,24 @@ void TestEnvelope::repairUnquotedTimestamps_data()
                             << QByteArray(R"({"created": "2025-06-18T00:50:40.301173Z"})");
     QTest::addRow("offset zone") << QByteArray(R"({"created": 2025-06-18T02:50:40.301173+02:00})")
                                  << QByteArray(R"({"created": "2025-06-18T02:50:40.301173+02:00"})");
-    QTest::addRow("space separator, no fraction") << QByteArray(R"({"created": 2025-06-18 00:50:40,"x":1})")
-                                                  << QByteArray(R"({"created": "2025-06-18 00:50:40","x":1})");
+    QTest::addRow("space separator, no fraction")
+        << QByteArray(R"({"created": 2025-06-18 00:50:40,"x":1})")
+        << QByteArray(R"({"created": "2025-06-18 00:50:40","x":1})");
     QTest::addRow("nested objects too")
-        << QByteArray(R"({"created": 2025-06-18T00:50:40.1,"data":{"object":{"created": 2025-06-18T04:06:42.453452}}})")
+        << QByteArray(
+               R"({"created": 2025-06-18T00:50:40.1,"data":{"object":{"created": 2025-06-18T04:06:42.453452}}})")
         << QByteArray(
                R"({"created": "2025-06-18T00:50:40.1","data":{"object":{"created": "2025-06-18T04:06:42.453452"}}})");
     QTest::addRow("non-ASCII elsewhere is kept")
         << QByteArray("{\"created\": 2025-06-18T00:50:40,\"name\":\"Zo\xc3\xab \xe2\x9c\x93\"}")
         << QByteArray("{\"created\": \"2025-06-18T00:50:40\",\"name\":\"Zo\xc3\xab \xe2\x9c\x93\"}");
-    QTest::addRow("already quoted") << QByteArray(R"({"created": "2025-06-18T00:50:40.301173"})") << QByteArray();
-    QTest::addRow("no created field") << QByteArray(R"({"updated": 2025-06-18T00:50:40.301173})") << QByteArray();
+    QTest::addRow("already quoted") << QByteArray(R"({"created": "2025-06-18T00:50:40.301173"})")
+                                    << QByteArray();
+    QTest::addRow("no created field")
+        << QByteArray(R"({"updated": 2025-06-18T00:50:40.301173})") << QByteArray();
     QTest::addRow("numeric created") << QByteArray(R"({"created": 1750207840})") << QByteArray();
-    QTest::addRow("not followed by , or }") << QByteArray(R"({"created": 2025-06-18T00:50:40.301173abc})")
-                                            << QByteArray();
+    QTest::addRow("not followed by , or }")
+        << QByteArray(R"({"created": 2025-06-18T00:50:40.301173abc})") << QByteArray();
     QTest::addRow("date only") << QByteArray(R"({"created": 2025-06-18})") << QByteArray();
     QTest::addRow("empty") << QByteArray() << QByteArray();
 }
@@ -192,17 +198,22 @@ void TestEnvelope::parseTimestampUs_data()
     QTest::addRow("space separator") << str("2025-06-18 00:50:40.301173") << true << seed;
     QTest::addRow("surrounding whitespace") << str("  2025-06-18T00:50:40.301173\n") << true << seed;
     QTest::addRow("no fraction") << str("2025-06-18T00:50:40") << true << SeedCreatedSecs * 1000000;
-    QTest::addRow("milliseconds") << str("2025-06-18T00:50:40.301") << true << SeedCreatedSecs * 1000000 + 301000;
+    QTest::addRow("milliseconds") << str("2025-06-18T00:50:40.301") << true
+                                  << SeedCreatedSecs * 1000000 + 301000;
     QTest::addRow("one digit") << str("2025-06-18T00:50:40.3") << true << SeedCreatedSecs * 1000000 + 300000;
-    QTest::addRow("one microsecond") << str("2025-06-18T00:50:40.000001") << true << SeedCreatedSecs * 1000000 + 1;
-    QTest::addRow("nanoseconds are truncated to microseconds") << str("2025-06-18T00:50:40.301173999") << true
-                                                               << seed;
+    QTest::addRow("one microsecond") << str("2025-06-18T00:50:40.000001") << true
+                                     << SeedCreatedSecs * 1000000 + 1;
+    QTest::addRow("nanoseconds are truncated to microseconds")
+        << str("2025-06-18T00:50:40.301173999") << true << seed;
     QTest::addRow("epoch") << str("1970-01-01T00:00:00Z") << true << qint64(0);
     QTest::addRow("just before the epoch") << str("1969-12-31T23:59:59.999999Z") << true << qint64(-1);
     QTest::addRow("1900") << str("1900-01-01T00:00:00.5") << true << qint64(-2208988800) * 1000000 + 500000;
-    QTest::addRow("leap day") << str("2024-02-29T23:59:59.999999") << true << qint64(1709251199) * 1000000 + 999999;
-    QTest::addRow("past 2038") << str("2038-01-19T03:14:08.000001Z") << true << qint64(2147483648) * 1000000 + 1;
-    QTest::addRow("year 9999") << str("9999-12-31T23:59:59.999999") << true << qint64(253402300799) * 1000000 + 999999;
+    QTest::addRow("leap day") << str("2024-02-29T23:59:59.999999") << true
+                              << qint64(1709251199) * 1000000 + 999999;
+    QTest::addRow("past 2038") << str("2038-01-19T03:14:08.000001Z") << true
+                               << qint64(2147483648) * 1000000 + 1;
+    QTest::addRow("year 9999") << str("9999-12-31T23:59:59.999999") << true
+                               << qint64(253402300799) * 1000000 + 999999;
 
     QTest::addRow("empty") << QString() << false << qint64(0);
     QTest::addRow("garbage") << str("yesterday") << false << qint64(0);
@@ -240,9 +251,10 @@ void TestEnvelope::formatTimestampUs_data()
     QTest::addRow("one microsecond") << qint64(1) << str("1970-01-01T00:00:00.000001Z");
     QTest::addRow("minus one microsecond") << qint64(-1) << str("1969-12-31T23:59:59.999999Z");
     QTest::addRow("minus one second") << qint64(-1000000) << str("1969-12-31T23:59:59.000000Z");
-    QTest::addRow("whole seconds keep six digits") << SeedCreatedSecs * 1000000 << str("2025-06-18T00:50:40.000000Z");
-    QTest::addRow("leading zeros in the fraction") << SeedCreatedSecs * 1000000 + 1234
-                                                   << str("2025-06-18T00:50:40.001234Z");
+    QTest::addRow("whole seconds keep six digits")
+        << SeedCreatedSecs * 1000000 << str("2025-06-18T00:50:40.000000Z");
+    QTest::addRow("leading zeros in the fraction")
+        << SeedCreatedSecs * 1000000 + 1234 << str("2025-06-18T00:50:40.001234Z");
     QTest::addRow("leap day") << qint64(1709251199) * 1000000 + 999999 << str("2024-02-29T23:59:59.999999Z");
     QTest::addRow("1900") << qint64(-2208988800) * 1000000 + 500000 << str("1900-01-01T00:00:00.500000Z");
 }
@@ -261,9 +273,11 @@ void TestEnvelope::microsecondsSurviveRoundTrips_data()
 
     QTest::addRow("seed") << str("2025-06-18T00:50:40.301173") << str("2025-06-18T00:50:40.301173Z");
     QTest::addRow("offset") << str("2025-06-18T02:50:40.000007+02:00") << str("2025-06-18T00:50:40.000007Z");
-    QTest::addRow("negative offset") << str("2025-06-17T21:50:40.999999-03:00") << str("2025-06-18T00:50:40.999999Z");
+    QTest::addRow("negative offset") << str("2025-06-17T21:50:40.999999-03:00")
+                                     << str("2025-06-18T00:50:40.999999Z");
     QTest::addRow("short fraction") << str("2025-06-18T00:50:40.3") << str("2025-06-18T00:50:40.300000Z");
-    QTest::addRow("before the epoch") << str("1969-07-20T20:17:40.123456Z") << str("1969-07-20T20:17:40.123456Z");
+    QTest::addRow("before the epoch")
+        << str("1969-07-20T20:17:40.123456Z") << str("1969-07-20T20:17:40.123456Z");
 }
 
 void TestEnvelope::microsecondsSurviveRoundTrips()
@@ -309,89 +323,108 @@ void TestEnvelope::parseEnvelope_data()
     QTest::addColumn<qint64>("createdUs");
     QTest::addColumn<bool>("ping");
 
-    QTest::addRow("migration.created, id only on the migration object")
-        << QByteArray(R"({"id":"evt_1","object":"event","created":"2025-06-18T04:06:42.453452","type":"migration.created",)"
-                      R"("data":{"object":{"id":"mig_1","object":"migration","status":"NOT_STARTED"}}})")
-        << false << str("evt_1") << str("migration.created") << str("mig_1") << str("NOT_STARTED") << QString()
-        << QString() << true << qint64(1750219602) * 1000000 + 453452 << false;
-    QTest::addRow("migration.started, Z")
-        << QByteArray(R"({"id":"evt_2","created":"2025-06-18T00:50:40.301173Z","type":"migration.started",)"
-                      R"("data":{"migration_id":"mig_1","object":{"id":"mig_1","object":"migration","status":"WORKING"}}})")
-        << false << str("evt_2") << str("migration.started") << str("mig_1") << str("WORKING") << QString()
-        << QString() << true << SeedCreatedUs << false;
-    QTest::addRow("migration.completed, +02:00")
-        << QByteArray(R"({"id":"evt_3","created":"2025-06-18T02:50:40.301173+02:00","type":"migration.completed",)"
-                      R"("data":{"migration_id":"mig_1","object":{"object":"migration","status":"COMPLETED_WITH_FAILURES"}}})")
-        << false << str("evt_3") << str("migration.completed") << str("mig_1") << str("COMPLETED_WITH_FAILURES")
-        << QString() << QString() << true << SeedCreatedUs << false;
+    QTest::addRow("migration.created, id only on the migration object") << QByteArray(
+        R"({"id":"evt_1","object":"event","created":"2025-06-18T04:06:42.453452","type":"migration.created",)"
+        R"("data":{"object":{"id":"mig_1","object":"migration","status":"NOT_STARTED"}}})")
+                                                                        << false << str("evt_1")
+                                                                        << str("migration.created")
+                                                                        << str("mig_1") << str("NOT_STARTED")
+                                                                        << QString() << QString() << true
+                                                                        << qint64(1750219602) * 1000000
+            + 453452 << false;
+    QTest::addRow("migration.started, Z") << QByteArray(
+        R"({"id":"evt_2","created":"2025-06-18T00:50:40.301173Z","type":"migration.started",)"
+        R"("data":{"migration_id":"mig_1","object":{"id":"mig_1","object":"migration","status":"WORKING"}}})")
+                                          << false << str("evt_2") << str("migration.started") << str("mig_1")
+                                          << str("WORKING") << QString() << QString() << true << SeedCreatedUs
+                                          << false;
+    QTest::addRow("migration.completed, +02:00") << QByteArray(
+        R"({"id":"evt_3","created":"2025-06-18T02:50:40.301173+02:00","type":"migration.completed",)"
+        R"("data":{"migration_id":"mig_1","object":{"object":"migration","status":"COMPLETED_WITH_FAILURES"}}})")
+                                                 << false << str("evt_3") << str("migration.completed")
+                                                 << str("mig_1") << str("COMPLETED_WITH_FAILURES")
+                                                 << QString() << QString() << true << SeedCreatedUs << false;
     QTest::addRow("migration.failed, error_message")
         << QByteArray(R"({"id":"evt_4","created":"2025-06-18T00:50:40.301173","type":"migration.failed",)"
                       R"("data":{"migration_id":"mig_1","object":{"object":"migration","status":"FAILED"},)"
                       R"("error_message":"Login rejected: MFA timed out"}})")
         << false << str("evt_4") << str("migration.failed") << str("mig_1") << str("FAILED")
         << str("Login rejected: MFA timed out") << QString() << true << SeedCreatedUs << false;
-    QTest::addRow("migration_task.failed, task id from data.object")
-        << QByteArray(R"({"id":"evt_5","created":"2025-06-18T00:50:40.301173","type":"migration_task.failed",)"
-                      R"("data":{"migration_id":"mig_1","object":{"id":"task_7","object":"migration_task","status":"FAILED"},)"
-                      R"("error_message":"Export timed out"}})")
-        << false << str("evt_5") << str("migration_task.failed") << str("mig_1") << str("FAILED")
-        << str("Export timed out") << str("task_7") << true << SeedCreatedUs << false;
-    QTest::addRow("migration_task.failed, message only on the task")
-        << QByteArray(R"({"id":"evt_6","type":"migration_task.failed",)"
-                      R"("data":{"migration_id":"mig_1","object":{"id":"task_8","error_message":"Quota exceeded"}}})")
-        << false << str("evt_6") << str("migration_task.failed") << str("mig_1") << QString() << str("Quota exceeded")
-        << str("task_8") << false << qint64(0) << false;
+    QTest::addRow("migration_task.failed, task id from data.object") << QByteArray(
+        R"({"id":"evt_5","created":"2025-06-18T00:50:40.301173","type":"migration_task.failed",)"
+        R"("data":{"migration_id":"mig_1","object":{"id":"task_7","object":"migration_task","status":"FAILED"},)"
+        R"("error_message":"Export timed out"}})") << false << str("evt_5")
+                                                                     << str("migration_task.failed")
+                                                                     << str("mig_1") << str("FAILED")
+                                                                     << str("Export timed out")
+                                                                     << str("task_7") << true << SeedCreatedUs
+                                                                     << false;
+    QTest::addRow("migration_task.failed, message only on the task") << QByteArray(
+        R"({"id":"evt_6","type":"migration_task.failed",)"
+        R"("data":{"migration_id":"mig_1","object":{"id":"task_8","error_message":"Quota exceeded"}}})")
+                                                                     << false << str("evt_6")
+                                                                     << str("migration_task.failed")
+                                                                     << str("mig_1") << QString()
+                                                                     << str("Quota exceeded") << str("task_8")
+                                                                     << false << qint64(0) << false;
     QTest::addRow("migration_task.failed, unquoted created")
-        << QByteArray(R"({"id":"evt_7","created": 2025-06-18T00:50:40.301173,"type":"migration_task.failed",)"
-                      R"("data":{"migration_id":"mig_1","object":{"id":"task_9","object":"migration_task"}}})")
+        << QByteArray(
+               R"({"id":"evt_7","created": 2025-06-18T00:50:40.301173,"type":"migration_task.failed",)"
+               R"("data":{"migration_id":"mig_1","object":{"id":"task_9","object":"migration_task"}}})")
         << true << str("evt_7") << str("migration_task.failed") << str("mig_1") << QString() << QString()
         << str("task_9") << true << SeedCreatedUs << false;
-    QTest::addRow("svix.ping")
-        << QByteArray(R"({"data":{"success":true},"type":"svix.ping"})") << false << QString() << str("svix.ping")
-        << QString() << QString() << QString() << QString() << false << qint64(0) << true;
-    QTest::addRow("unknown type")
-        << QByteArray(R"({"id":"evt_8","type":"login_workflow.rejected","created":"2025-06-18T00:50:40.301173",)"
-                      R"("data":{"migration_id":"mig_2","reason":"captcha"}})")
-        << false << str("evt_8") << str("login_workflow.rejected") << str("mig_2") << QString() << QString()
-        << QString() << true << SeedCreatedUs << false;
+    QTest::addRow("svix.ping") << QByteArray(R"({"data":{"success":true},"type":"svix.ping"})") << false
+                               << QString() << str("svix.ping") << QString() << QString() << QString()
+                               << QString() << false << qint64(0) << true;
+    QTest::addRow("unknown type") << QByteArray(
+        R"({"id":"evt_8","type":"login_workflow.rejected","created":"2025-06-18T00:50:40.301173",)"
+        R"("data":{"migration_id":"mig_2","reason":"captcha"}})")
+                                  << false << str("evt_8") << str("login_workflow.rejected") << str("mig_2")
+                                  << QString() << QString() << QString() << true << SeedCreatedUs << false;
     QTest::addRow("unquoted created with an offset")
-        << QByteArray(R"({"id":"evt_9","created": 2025-06-18T02:50:40.301173+02:00,"type":"migration.started"})")
-        << true << str("evt_9") << str("migration.started") << QString() << QString() << QString() << QString()
-        << true << SeedCreatedUs << false;
+        << QByteArray(
+               R"({"id":"evt_9","created": 2025-06-18T02:50:40.301173+02:00,"type":"migration.started"})")
+        << true << str("evt_9") << str("migration.started") << QString() << QString() << QString()
+        << QString() << true << SeedCreatedUs << false;
     QTest::addRow("unquoted created last in the object")
-        << QByteArray(R"({"id":"evt_10","type":"migration.started","created": 2025-06-18T00:50:40.301173})") << true
-        << str("evt_10") << str("migration.started") << QString() << QString() << QString() << QString() << true
-        << SeedCreatedUs << false;
+        << QByteArray(R"({"id":"evt_10","type":"migration.started","created": 2025-06-18T00:50:40.301173})")
+        << true << str("evt_10") << str("migration.started") << QString() << QString() << QString()
+        << QString() << true << SeedCreatedUs << false;
     QTest::addRow("no created") << QByteArray(R"({"id":"evt_11","type":"migration.started"})") << false
-                                << str("evt_11") << str("migration.started") << QString() << QString() << QString()
-                                << QString() << false << qint64(0) << false;
+                                << str("evt_11") << str("migration.started") << QString() << QString()
+                                << QString() << QString() << false << qint64(0) << false;
     QTest::addRow("created not a timestamp")
-        << QByteArray(R"({"id":"evt_12","created":"yesterday"})") << false << str("evt_12") << QString() << QString()
-        << QString() << QString() << QString() << false << qint64(0) << false;
+        << QByteArray(R"({"id":"evt_12","created":"yesterday"})") << false << str("evt_12") << QString()
+        << QString() << QString() << QString() << QString() << false << qint64(0) << false;
     QTest::addRow("created as epoch number")
-        << QByteArray(R"({"id":"evt_13","created":1750207840})") << false << str("evt_13") << QString() << QString()
-        << QString() << QString() << QString() << false << qint64(0) << false;
+        << QByteArray(R"({"id":"evt_13","created":1750207840})") << false << str("evt_13") << QString()
+        << QString() << QString() << QString() << QString() << false << qint64(0) << false;
     QTest::addRow("fields of the wrong type are ignored")
-        << QByteArray(R"({"id":5,"type":["x"],"data":{"migration_id":7,"error_message":{},"object":"mig"}})") << false
-        << QString() << QString() << QString() << QString() << QString() << QString() << false << qint64(0) << false;
-    QTest::addRow("data.migration_id wins over the object id")
-        << QByteArray(R"({"type":"migration.started","data":{"migration_id":"mig_A","object":{"object":"migration","id":"mig_B"}}})")
-        << false << QString() << str("migration.started") << str("mig_A") << QString() << QString() << QString()
-        << false << qint64(0) << false;
-    QTest::addRow("a non-migration object's id is not a migration id")
-        << QByteArray(R"({"type":"company.updated","data":{"object":{"object":"company","id":"co_1"}}})") << false
-        << QString() << str("company.updated") << QString() << QString() << QString() << QString() << false
+        << QByteArray(R"({"id":5,"type":["x"],"data":{"migration_id":7,"error_message":{},"object":"mig"}})")
+        << false << QString() << QString() << QString() << QString() << QString() << QString() << false
         << qint64(0) << false;
+    QTest::addRow("data.migration_id wins over the object id") << QByteArray(
+        R"({"type":"migration.started","data":{"migration_id":"mig_A","object":{"object":"migration","id":"mig_B"}}})")
+                                                               << false << QString()
+                                                               << str("migration.started") << str("mig_A")
+                                                               << QString() << QString() << QString() << false
+                                                               << qint64(0) << false;
+    QTest::addRow("a non-migration object's id is not a migration id")
+        << QByteArray(R"({"type":"company.updated","data":{"object":{"object":"company","id":"co_1"}}})")
+        << false << QString() << str("company.updated") << QString() << QString() << QString() << QString()
+        << false << qint64(0) << false;
     QTest::addRow("ping look-alike is not a ping")
         << QByteArray(R"({"type":"svix.ping.v2","event_type":"svix.ping"})") << false << QString()
-        << str("svix.ping.v2") << QString() << QString() << QString() << QString() << false << qint64(0) << false;
-    QTest::addRow("UTF-8 values")
-        << QByteArray("{\"id\":\"evt_\xc3\xa9\",\"type\":\"migration.failed\",\"data\":{\"error_message\":\"\xe2\x9c\x97 "
-                      "\xf0\x9f\x94\xa5\"}}")
-        << false << str("evt_\xc3\xa9") << str("migration.failed") << QString() << QString()
-        << str("\xe2\x9c\x97 \xf0\x9f\x94\xa5") << QString() << false << qint64(0) << false;
-    QTest::addRow("empty object") << QByteArray("{}") << false << QString() << QString() << QString() << QString()
-                                  << QString() << QString() << false << qint64(0) << false;
+        << str("svix.ping.v2") << QString() << QString() << QString() << QString() << false << qint64(0)
+        << false;
+    QTest::addRow("UTF-8 values") << QByteArray(
+        "{\"id\":\"evt_\xc3\xa9\",\"type\":\"migration.failed\",\"data\":{\"error_message\":\"\xe2\x9c\x97 "
+        "\xf0\x9f\x94\xa5\"}}") << false
+                                  << str("evt_\xc3\xa9") << str("migration.failed") << QString() << QString()
+                                  << str("\xe2\x9c\x97 \xf0\x9f\x94\xa5") << QString() << false << qint64(0)
+                                  << false;
+    QTest::addRow("empty object") << QByteArray("{}") << false << QString() << QString() << QString()
+                                  << QString() << QString() << QString() << false << qint64(0) << false;
 }
 
 void TestEnvelope::parseEnvelope()
@@ -437,12 +470,13 @@ void TestEnvelope::unknownTypesAndFieldsAreKept()
     QCOMPARE(e.migrationId, str("mig_1"));
     QVERIFY(e.taskId.isEmpty());
     QCOMPARE(e.json.value(QLatin1String("livemode")), QJsonValue(false));
-    const QJsonArray nested =
-        e.json.value(QLatin1String("future")).toObject().value(QLatin1String("nested")).toArray();
+    const QJsonArray nested
+        = e.json.value(QLatin1String("future")).toObject().value(QLatin1String("nested")).toArray();
     QCOMPARE(nested.size(), qsizetype(3));
     QCOMPARE(nested.at(2).toObject().value(QLatin1String("deep")), QJsonValue(true));
     const QJsonObject data = e.json.value(QLatin1String("data")).toObject();
-    QCOMPARE(data.value(QLatin1String("workflow")).toObject().value(QLatin1String("name")).toString(), str("otp"));
+    QCOMPARE(data.value(QLatin1String("workflow")).toObject().value(QLatin1String("name")).toString(),
+             str("otp"));
     const QJsonObject object = data.value(QLatin1String("object")).toObject();
     QVERIFY(object.contains(QLatin1String("extra")));
     QVERIFY(object.value(QLatin1String("extra")).isNull());
@@ -466,16 +500,18 @@ void TestEnvelope::badBodiesAreNotParsed_data()
     QTest::addRow("trailing comma") << QByteArray(R"({"id":"evt_1",})");
     QTest::addRow("two objects") << QByteArray(R"({"id":"a"}{"id":"b"})");
     QTest::addRow("NUL bytes") << QByteArray("\0\0\0{}", 5);
-    QTest::addRow("invalid UTF-8 in a string") << QByteArray("{\"id\":\"evt_\xff\xfe\",\"type\":\"migration.created\"}");
+    QTest::addRow("invalid UTF-8 in a string")
+        << QByteArray("{\"id\":\"evt_\xff\xfe\",\"type\":\"migration.created\"}");
     QTest::addRow("overlong UTF-8") << QByteArray("{\"id\":\"evt_\xc0\xaf\"}");
     QTest::addRow("UTF-8 encoded surrogate") << QByteArray("{\"id\":\"evt_\xed\xa0\x80\"}");
     QTest::addRow("truncated UTF-8 sequence") << QByteArray("{\"id\":\"evt_\xe2\x9c\"}");
     QTest::addRow("UTF-16LE") << QByteArray("{\0}\0", 4);
     QTest::addRow("unquoted created, otherwise broken")
         << QByteArray(R"({"created": 2025-06-18T00:50:40.301173, "type": migration.created})");
-    QTest::addRow("unquoted created in an array") << QByteArray(R"([{"created": 2025-06-18T00:50:40.301173}])");
-    QTest::addRow("unquoted created and invalid UTF-8")
-        << QByteArray("{\"id\":\"evt_\xff\",\"created\": 2025-06-18T00:50:40.301173,\"type\":\"migration.created\"}");
+    QTest::addRow("unquoted created in an array")
+        << QByteArray(R"([{"created": 2025-06-18T00:50:40.301173}])");
+    QTest::addRow("unquoted created and invalid UTF-8") << QByteArray(
+        "{\"id\":\"evt_\xff\",\"created\": 2025-06-18T00:50:40.301173,\"type\":\"migration.created\"}");
     QTest::addRow("deep nesting") << QByteArray(QByteArray(100000, '[') + QByteArray(100000, ']'));
     QTest::addRow("deep object nesting") << [] {
         QByteArray b;

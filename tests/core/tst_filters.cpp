@@ -22,7 +22,8 @@ RejectionRecord rejection(const char *code, const char *reason, const char *msgI
     return r;
 }
 
-EventFacts fact(qint64 rowId, const char *type, const char *migration, qint64 createdUs, const char *error = "")
+EventFacts fact(qint64 rowId, const char *type, const char *migration, qint64 createdUs,
+                const char *error = "")
 {
     EventFacts f;
     f.rowId = rowId;
@@ -54,14 +55,16 @@ void TestFilters::rejectionRules_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("matches");
     QTest::addRow("no rules") << QStringList() << QString() << true;
-    QTest::addRow("code listed") << QStringList {QStringLiteral("no_matching_signature")} << QString() << true;
-    QTest::addRow("code not listed") << QStringList {QStringLiteral("timestamp_too_old")} << QString() << false;
+    QTest::addRow("code listed") << QStringList {QStringLiteral("no_matching_signature")} << QString()
+                                 << true;
+    QTest::addRow("code not listed") << QStringList {QStringLiteral("timestamp_too_old")} << QString()
+                                     << false;
     QTest::addRow("text in reason, any case") << QStringList() << QStringLiteral("PROBABLY") << true;
     QTest::addRow("text in message id") << QStringList() << QStringLiteral("msg_abc") << true;
     QTest::addRow("text in peer") << QStringList() << QStringLiteral("10.0.0.7") << true;
     QTest::addRow("text nowhere") << QStringList() << QStringLiteral("zebra") << false;
-    QTest::addRow("code and text, text fails") << QStringList {QStringLiteral("no_matching_signature")}
-                                                << QStringLiteral("zebra") << false;
+    QTest::addRow("code and text, text fails")
+        << QStringList {QStringLiteral("no_matching_signature")} << QStringLiteral("zebra") << false;
     QTest::addRow("blank text is no rule") << QStringList() << QStringLiteral("   ") << true;
 }
 
@@ -112,8 +115,10 @@ void TestFilters::rejectionProxy()
 void TestFilters::timelineProxy()
 {
     MonitorModel monitor;
-    QAbstractItemModelTester tester(monitor.filteredTimeline(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester rejTester(monitor.filteredRejections(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(monitor.filteredTimeline(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester rejTester(monitor.filteredRejections(),
+                                       QAbstractItemModelTester::FailureReportingMode::QtTest);
     monitor.timeline()->setMigration(QStringLiteral("mig_a"));
     monitor.ingest({fact(1, "migration.created", "mig_a", 1000), fact(2, "migration.started", "mig_a", 2000),
                     fact(3, "migration_task.failed", "mig_a", 3000, "extraction timed out"),

@@ -4,7 +4,6 @@
 #include "receiver/httpframer.h"
 
 #include <QTest>
-
 #include <algorithm>
 
 using namespace mm;
@@ -71,7 +70,8 @@ Run feed(const QByteArray &input, qsizetype chunk, FramerLimits limits = {})
 // A printable, comparable rendering of a framed request.
 QByteArray describe(const FramedRequest &r)
 {
-    QByteArray out = r.method + ' ' + r.target + ' ' + r.version + (r.keepAlive ? " keep-alive" : " close") + '\n';
+    QByteArray out
+        = r.method + ' ' + r.target + ' ' + r.version + (r.keepAlive ? " keep-alive" : " close") + '\n';
     for (const auto &h : r.headers)
         out += h.first + ": " + h.second + '\n';
     out += "body(" + QByteArray::number(r.body.size()) + ")=" + r.body.toHex();
@@ -139,8 +139,8 @@ void addFramingColumns()
 
 void addFramingRow(const FramingCase &c)
 {
-    QTest::addRow("%s", c.name) << c.input << c.limits.maxHeaderBytes << c.limits.maxBodyBytes << c.expectedBodies
-                                << c.expectedError;
+    QTest::addRow("%s", c.name) << c.input << c.limits.maxHeaderBytes << c.limits.maxBodyBytes
+                                << c.expectedBodies << c.expectedError;
 }
 
 } // namespace
@@ -185,39 +185,45 @@ namespace {
 QList<FramingCase> framingCases()
 {
     QList<FramingCase> cases;
-    auto addFraming = [&cases](const char *name, const QByteArray &input, const QByteArrayList &expectedBodies,
-                               int expectedError, FramerLimits limits = {}) {
-        cases.append({name, input, expectedBodies, expectedError, limits});
-    };
+    auto addFraming
+        = [&cases](const char *name, const QByteArray &input, const QByteArrayList &expectedBodies,
+                   int expectedError, FramerLimits limits = {}) {
+              cases.append({name, input, expectedBodies, expectedError, limits});
+          };
     const QByteArray json = QByteArrayLiteral(R"({"a":1})");
 
     // Complete requests.
-    addFraming("GET without body", QByteArrayLiteral("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"), {QByteArray()}, 0);
+    addFraming("GET without body", QByteArrayLiteral("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"),
+               {QByteArray()}, 0);
     addFraming("POST with Content-Length", withLength(json), {json}, 0);
     addFraming("POST with Content-Length 0", withLength({}), {QByteArray()}, 0);
-    addFraming("HTTP/1.0 POST", QByteArrayLiteral("POST /hook HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc"), {"abc"}, 0);
-    addFraming("body containing CRLFCRLF", withLength(QByteArrayLiteral("a\r\n\r\nb")), {"a\r\n\r\nb"}, 0);
-    addFraming("Content-Length with leading zeros", withHeader("X: y").replace("Content-Length: 3", "Content-Length: 003"),
+    addFraming("HTTP/1.0 POST", QByteArrayLiteral("POST /hook HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc"),
                {"abc"}, 0);
+    addFraming("body containing CRLFCRLF", withLength(QByteArrayLiteral("a\r\n\r\nb")), {"a\r\n\r\nb"}, 0);
+    addFraming("Content-Length with leading zeros",
+               withHeader("X: y").replace("Content-Length: 3", "Content-Length: 003"), {"abc"}, 0);
     addFraming("Content-Length with OWS", Post + "Content-Length: \t 3 \t\r\n\r\nabc", {"abc"}, 0);
-    addFraming("identical duplicate Content-Length", Post + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc", {"abc"},
-               0);
+    addFraming("identical duplicate Content-Length",
+               Post + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc", {"abc"}, 0);
     addFraming("chunked, one chunk", Chunked + "7\r\n" + json + "\r\n0\r\n\r\n", {json}, 0);
     addFraming("chunked, several chunks and upper-case hex",
                Chunked + "3\r\nabc\r\nA\r\n0123456789\r\n1\r\nZ\r\n0\r\n\r\n", {"abc0123456789Z"}, 0);
     addFraming("chunked, lower-case hex", Chunked + "a\r\n0123456789\r\n0\r\n\r\n", {"0123456789"}, 0);
     addFraming("chunked, extensions", Chunked + "3;name=value\r\nabc\r\n0;last\r\n\r\n", {"abc"}, 0);
-    addFraming("chunked, trailers dropped", Chunked + "3\r\nabc\r\n0\r\nX-Checksum: 1\r\nX-Other: 2\r\n\r\n", {"abc"}, 0);
+    addFraming("chunked, trailers dropped", Chunked + "3\r\nabc\r\n0\r\nX-Checksum: 1\r\nX-Other: 2\r\n\r\n",
+               {"abc"}, 0);
     addFraming("chunked, data holding CRLFs", Chunked + "4\r\n\r\n\r\n\r\n0\r\n\r\n", {"\r\n\r\n"}, 0);
     addFraming("Transfer-Encoding is case-insensitive",
                Post + "transfer-encoding: Chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", {"abc"}, 0);
-    addFraming("leading empty lines tolerated", QByteArrayLiteral("\r\n\r\nGET / HTTP/1.1\r\n\r\n"), {QByteArray()}, 0);
-    addFraming("empty line between pipelined requests", withLength("one") + "\r\n" + withLength("two"), {"one", "two"},
-               0);
+    addFraming("leading empty lines tolerated", QByteArrayLiteral("\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
+               {QByteArray()}, 0);
+    addFraming("empty line between pipelined requests", withLength("one") + "\r\n" + withLength("two"),
+               {"one", "two"}, 0);
     addFraming("pipelined: length, chunked, no body",
                withLength("one") + Chunked + "3\r\ntwo\r\n0\r\n\r\n" + "GET /three HTTP/1.1\r\n\r\n",
                {"one", "two", QByteArray()}, 0);
-    addFraming("tab and obs-text allowed in a value", withHeader("X-A: a\tb\r\nX-B: caf\xc3\xa9 \xff"), {"abc"}, 0);
+    addFraming("tab and obs-text allowed in a value", withHeader("X-A: a\tb\r\nX-B: caf\xc3\xa9 \xff"),
+               {"abc"}, 0);
     addFraming("empty header value", withHeader("X-Empty:"), {"abc"}, 0);
 
     // Incomplete input waits.
@@ -233,7 +239,10 @@ QList<FramingCase> framingCases()
     addFraming("request line with leading space", QByteArrayLiteral(" GET / HTTP/1.1\r\n\r\n"), {}, 400);
     addFraming("lower-case protocol name", QByteArrayLiteral("GET / http/1.1\r\n\r\n"), {}, 400);
     addFraming("method not a token", QByteArrayLiteral("G(T / HTTP/1.1\r\n\r\n"), {}, 400);
-    addFraming("control character in target", QByteArrayLiteral("GET /a\x01" "b HTTP/1.1\r\n\r\n"), {}, 400);
+    addFraming("control character in target",
+               QByteArrayLiteral("GET /a\x01"
+                                 "b HTTP/1.1\r\n\r\n"),
+               {}, 400);
     addFraming("DEL in target", QByteArrayLiteral("GET /a\x7f HTTP/1.1\r\n\r\n"), {}, 400);
     addFraming("non-ASCII in target", QByteArrayLiteral("GET /caf\xc3\xa9 HTTP/1.1\r\n\r\n"), {}, 400);
     addFraming("Content-Length not a number", Post + "Content-Length: abc\r\n\r\n", {}, 400);
@@ -243,20 +252,32 @@ QList<FramingCase> framingCases()
     addFraming("Content-Length hex", Post + "Content-Length: 0x3\r\n\r\nabc", {}, 400);
     addFraming("Content-Length list", Post + "Content-Length: 3, 4\r\n\r\nabc", {}, 400);
     addFraming("Content-Length overflow", Post + "Content-Length: 99999999999999999999999\r\n\r\n", {}, 400);
-    addFraming("conflicting Content-Length", Post + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", {}, 400);
+    addFraming("conflicting Content-Length", Post + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", {},
+               400);
     addFraming("Content-Length then Transfer-Encoding",
-               Post + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", {}, 400);
+               Post + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", {},
+               400);
     addFraming("Transfer-Encoding then Content-Length",
-               Post + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n", {}, 400);
+               Post + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n", {},
+               400);
     addFraming("obs-fold with space", Post + "X-A: one\r\n two\r\nContent-Length: 0\r\n\r\n", {}, 400);
     addFraming("obs-fold with tab", Post + "X-A: one\r\n\ttwo\r\nContent-Length: 0\r\n\r\n", {}, 400);
     addFraming("header line without colon", withHeader("Host x"), {}, 400);
     addFraming("space before colon", withHeader("Host : x"), {}, 400);
     addFraming("empty header name", withHeader(": x"), {}, 400);
     addFraming("NUL in header value", withHeader(QByteArrayLiteral("X-A: a\0b")), {}, 400);
-    addFraming("0x01 in header value", withHeader("X-A: a\x01" "b"), {}, 400);
-    addFraming("0x1f in header value", withHeader("X-A: a\x1f" "b"), {}, 400);
-    addFraming("DEL in header value", withHeader("X-A: a\x7f" "b"), {}, 400);
+    addFraming("0x01 in header value",
+               withHeader("X-A: a\x01"
+                          "b"),
+               {}, 400);
+    addFraming("0x1f in header value",
+               withHeader("X-A: a\x1f"
+                          "b"),
+               {}, 400);
+    addFraming("DEL in header value",
+               withHeader("X-A: a\x7f"
+                          "b"),
+               {}, 400);
     addFraming("bare CR in header value", withHeader("X-A: a\rb"), {}, 400);
     addFraming("bare LF in header value", withHeader("X-A: a\nb"), {}, 400);
     addFraming("invalid chunk size", Chunked + "zz\r\nabc\r\n0\r\n\r\n", {}, 400);
@@ -265,18 +286,20 @@ QList<FramingCase> framingCases()
     addFraming("empty chunk size line", Chunked + "\r\nabc\r\n0\r\n\r\n", {}, 400);
     addFraming("chunk size overflowing 64 bits", Chunked + "FFFFFFFFFFFFFFFFF\r\n", {}, 400);
     addFraming("chunk data not terminated by CRLF", Chunked + "3\r\nabcX\r\n0\r\n\r\n", {}, 400);
-    addFraming("chunk data followed by other bytes than CRLF", Chunked + "3\r\nabcXY3\r\ndef\r\n0\r\n\r\n", {}, 400);
+    addFraming("chunk data followed by other bytes than CRLF", Chunked + "3\r\nabcXY3\r\ndef\r\n0\r\n\r\n",
+               {}, 400);
     addFraming("chunk data followed by LF only", Chunked + "3\r\nabc\n3\r\ndef\r\n0\r\n\r\n", {}, 400);
     addFraming("chunk size line too long, unterminated", Chunked + "1;" + QByteArray(1100, 'e'), {}, 400);
-    addFraming("chunk size line too long, terminated", Chunked + "1;" + QByteArray(1100, 'e') + "\r\na\r\n0\r\n\r\n", {},
-               400);
+    addFraming("chunk size line too long, terminated",
+               Chunked + "1;" + QByteArray(1100, 'e') + "\r\na\r\n0\r\n\r\n", {}, 400);
     addFraming("valid request then malformed one", withLength("one") + "BROKEN\r\n\r\n", {"one"}, 400);
 
     // 413, 417, 501, 505.
-    addFraming("Content-Length over the body limit", Post + "Content-Length: 17\r\n\r\n", {}, 413, {1024, 16});
+    addFraming("Content-Length over the body limit", Post + "Content-Length: 17\r\n\r\n", {}, 413,
+               {1024, 16});
     addFraming("chunk over the body limit", Chunked + "11\r\n", {}, 413, {1024, 16});
-    addFraming("chunks adding up over the body limit", Chunked + "8\r\n12345678\r\n9\r\n123456789\r\n0\r\n\r\n", {},
-               413, {1024, 16});
+    addFraming("chunks adding up over the body limit",
+               Chunked + "8\r\n12345678\r\n9\r\n123456789\r\n0\r\n\r\n", {}, 413, {1024, 16});
     addFraming("unknown Expect", withHeader("Expect: 200-ok"), {}, 417);
     addFraming("Expect list", withHeader("Expect: 100-continue, foo"), {}, 417);
     addFraming("Transfer-Encoding gzip", Post + "Transfer-Encoding: gzip\r\n\r\n", {}, 501);
@@ -289,14 +312,17 @@ QList<FramingCase> framingCases()
     addFraming("HTTP/0.9", QByteArrayLiteral("GET / HTTP/0.9\r\n\r\n"), {}, 505);
 
     // 431.
-    addFraming("head over the header limit", Post + "X-Pad: " + QByteArray(100, 'p') + "\r\n\r\n", {}, 431, {64, 1024});
+    addFraming("head over the header limit", Post + "X-Pad: " + QByteArray(100, 'p') + "\r\n\r\n", {}, 431,
+               {64, 1024});
     addFraming("unterminated head over the header limit", Post + "X-Pad: " + QByteArray(100, 'p'), {}, 431,
                {64, 1024});
     // The head of these is under 128 bytes; only the trailer is too large.
     addFraming("trailers under the header limit",
-               Chunked + "3\r\nabc\r\n0\r\nX-Trailer: " + QByteArray(90, 't') + "\r\n\r\n", {"abc"}, 0, {128, 1024});
+               Chunked + "3\r\nabc\r\n0\r\nX-Trailer: " + QByteArray(90, 't') + "\r\n\r\n", {"abc"}, 0,
+               {128, 1024});
     addFraming("trailers over the header limit",
-               Chunked + "3\r\nabc\r\n0\r\nX-Trailer: " + QByteArray(200, 't') + "\r\n\r\n", {}, 431, {128, 1024});
+               Chunked + "3\r\nabc\r\n0\r\nX-Trailer: " + QByteArray(200, 't') + "\r\n\r\n", {}, 431,
+               {128, 1024});
     addFraming("many small trailers over the header limit",
                Chunked + "3\r\nabc\r\n0\r\n" + QByteArray("X-T: 1\r\n").repeated(20) + "\r\n", {}, 431,
                {128, 1024});
@@ -351,8 +377,10 @@ void TestHttpFramer::byteByByteMatchesOneChunk()
     QCOMPARE(bodies(whole.requests), expectedBodies);
     for (const qsizetype chunk : {1, 2, 3, 7}) {
         const Run pieces = feed(input, chunk, limits);
-        QVERIFY2(pieces.error == whole.error,
-                 qPrintable(QStringLiteral("chunk %1: status %2 vs %3").arg(chunk).arg(pieces.error).arg(whole.error)));
+        QVERIFY2(
+            pieces.error == whole.error,
+            qPrintable(
+                QStringLiteral("chunk %1: status %2 vs %3").arg(chunk).arg(pieces.error).arg(whole.error)));
         QCOMPARE(describeAll(pieces.requests), describeAll(whole.requests));
         QCOMPARE(pieces.last, whole.last);
     }
@@ -395,7 +423,8 @@ void TestHttpFramer::headerLimitBoundary_data()
     auto head = [](const QByteArray &start, qsizetype size) -> QByteArray {
         return start + QByteArray(size - start.size() - 4, 'p') + "\r\n\r\n";
     };
-    auto unterminated = [&](qsizetype size) -> QByteArray { return prefix + QByteArray(size - prefix.size(), 'p'); };
+    auto unterminated
+        = [&](qsizetype size) -> QByteArray { return prefix + QByteArray(size - prefix.size(), 'p'); };
     QCOMPARE(head(prefix, Limit).size(), Limit);
     QCOMPARE(head(bodyPrefix, Limit).size(), Limit);
     QCOMPARE(unterminated(Limit).size(), Limit);
@@ -446,12 +475,15 @@ void TestHttpFramer::bodyLimitBoundary_data()
 
     QTest::addRow("Content-Length at the limit") << withLength(at) << 0 << Limit;
     QTest::addRow("Content-Length one over") << withLength(over) << 413 << qsizetype(0);
-    QTest::addRow("chunked, one chunk at the limit") << QByteArray(Chunked + chunk(at) + "0\r\n\r\n") << 0 << Limit;
-    QTest::addRow("chunked, one chunk one over") << QByteArray(Chunked + chunk(over) + "0\r\n\r\n") << 413 << qsizetype(0);
+    QTest::addRow("chunked, one chunk at the limit")
+        << QByteArray(Chunked + chunk(at) + "0\r\n\r\n") << 0 << Limit;
+    QTest::addRow("chunked, one chunk one over")
+        << QByteArray(Chunked + chunk(over) + "0\r\n\r\n") << 413 << qsizetype(0);
     QTest::addRow("chunked, chunks adding up to the limit")
         << QByteArray(Chunked + chunk(at.first(1000)) + chunk(at.first(24)) + "0\r\n\r\n") << 0 << Limit;
     QTest::addRow("chunked, chunks adding up to one over")
-        << QByteArray(Chunked + chunk(at.first(1000)) + chunk(over.first(25)) + "0\r\n\r\n") << 413 << qsizetype(0);
+        << QByteArray(Chunked + chunk(at.first(1000)) + chunk(over.first(25)) + "0\r\n\r\n") << 413
+        << qsizetype(0);
     QByteArray manyChunks = Chunked;
     for (qsizetype i = 0; i <= Limit; ++i)
         manyChunks += "1\r\nb\r\n";
@@ -494,32 +526,38 @@ void TestHttpFramer::bodyLimitRefusedBeforeTheBodyArrives()
 
 void TestHttpFramer::continue100_data()
 {
-    QTest::addColumn<QByteArray>("first");    // appended before the first next()
-    QTest::addColumn<Step>("firstStep");      // what next() answers then
-    QTest::addColumn<QByteArray>("rest");     // appended afterwards
+    QTest::addColumn<QByteArray>("first"); // appended before the first next()
+    QTest::addColumn<Step>("firstStep"); // what next() answers then
+    QTest::addColumn<QByteArray>("rest"); // appended afterwards
     QTest::addColumn<QByteArray>("expectedBody");
 
     const QByteArray expect = Post + "Expect: 100-continue\r\n";
-    QTest::addRow("head only, Content-Length") << QByteArray(expect + "Content-Length: 5\r\n\r\n") << Step::Continue100
-                                               << QByteArray("hello") << QByteArray("hello");
-    QTest::addRow("head only, chunked") << QByteArray(expect + "Transfer-Encoding: chunked\r\n\r\n") << Step::Continue100
-                                        << QByteArray("5\r\nhello\r\n0\r\n\r\n") << QByteArray("hello");
-    QTest::addRow("value is case-insensitive") << QByteArray(Post + "Expect: 100-Continue\r\nContent-Length: 5\r\n\r\n")
-                                               << Step::Continue100 << QByteArray("hello") << QByteArray("hello");
-    QTest::addRow("head and whole body together") << QByteArray(expect + "Content-Length: 5\r\n\r\nhello") << Step::Ready
-                                                  << QByteArray() << QByteArray("hello");
-    QTest::addRow("head and one body byte") << QByteArray(expect + "Content-Length: 5\r\n\r\nh") << Step::NeedMore
-                                            << QByteArray("ello") << QByteArray("hello");
-    QTest::addRow("head and first chunk byte") << QByteArray(expect + "Transfer-Encoding: chunked\r\n\r\n5") << Step::NeedMore
-                                               << QByteArray("\r\nhello\r\n0\r\n\r\n") << QByteArray("hello");
-    QTest::addRow("Content-Length 0: nothing to wait for") << QByteArray(expect + "Content-Length: 0\r\n\r\n") << Step::Ready
-                                                           << QByteArray() << QByteArray();
-    QTest::addRow("no body at all") << QByteArray(expect + "\r\n") << Step::Ready << QByteArray() << QByteArray();
+    QTest::addRow("head only, Content-Length")
+        << QByteArray(expect + "Content-Length: 5\r\n\r\n") << Step::Continue100 << QByteArray("hello")
+        << QByteArray("hello");
+    QTest::addRow("head only, chunked")
+        << QByteArray(expect + "Transfer-Encoding: chunked\r\n\r\n") << Step::Continue100
+        << QByteArray("5\r\nhello\r\n0\r\n\r\n") << QByteArray("hello");
+    QTest::addRow("value is case-insensitive")
+        << QByteArray(Post + "Expect: 100-Continue\r\nContent-Length: 5\r\n\r\n") << Step::Continue100
+        << QByteArray("hello") << QByteArray("hello");
+    QTest::addRow("head and whole body together") << QByteArray(expect + "Content-Length: 5\r\n\r\nhello")
+                                                  << Step::Ready << QByteArray() << QByteArray("hello");
+    QTest::addRow("head and one body byte") << QByteArray(expect + "Content-Length: 5\r\n\r\nh")
+                                            << Step::NeedMore << QByteArray("ello") << QByteArray("hello");
+    QTest::addRow("head and first chunk byte")
+        << QByteArray(expect + "Transfer-Encoding: chunked\r\n\r\n5") << Step::NeedMore
+        << QByteArray("\r\nhello\r\n0\r\n\r\n") << QByteArray("hello");
+    QTest::addRow("Content-Length 0: nothing to wait for")
+        << QByteArray(expect + "Content-Length: 0\r\n\r\n") << Step::Ready << QByteArray() << QByteArray();
+    QTest::addRow("no body at all") << QByteArray(expect + "\r\n") << Step::Ready << QByteArray()
+                                    << QByteArray();
     QTest::addRow("HTTP/1.0 ignores Expect")
         << QByteArrayLiteral("POST /hook HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
         << Step::NeedMore << QByteArray("hello") << QByteArray("hello");
     QTest::addRow("body over the limit is refused, not invited")
-        << QByteArray(expect + "Content-Length: 999999999\r\n\r\n") << Step::Error << QByteArray() << QByteArray();
+        << QByteArray(expect + "Content-Length: 999999999\r\n\r\n") << Step::Error << QByteArray()
+        << QByteArray();
 }
 
 void TestHttpFramer::continue100()
@@ -579,7 +617,8 @@ void TestHttpFramer::keepAlive_data()
     QTest::addRow("1.1 close") << QByteArray("HTTP/1.1") << QByteArray("close") << false;
     QTest::addRow("1.1 Close") << QByteArray("HTTP/1.1") << QByteArray("Close") << false;
     QTest::addRow("1.1 keep-alive") << QByteArray("HTTP/1.1") << QByteArray("keep-alive") << true;
-    QTest::addRow("1.1 list with close") << QByteArray("HTTP/1.1") << QByteArray("keep-alive, close") << false;
+    QTest::addRow("1.1 list with close")
+        << QByteArray("HTTP/1.1") << QByteArray("keep-alive, close") << false;
     QTest::addRow("1.1 list with spaces") << QByteArray("HTTP/1.1") << QByteArray(" foo ,  close ") << false;
     QTest::addRow("1.1 Upgrade only") << QByteArray("HTTP/1.1") << QByteArray("Upgrade") << true;
     QTest::addRow("1.1 'closed' is not 'close'") << QByteArray("HTTP/1.1") << QByteArray("closed") << true;
@@ -589,8 +628,8 @@ void TestHttpFramer::keepAlive_data()
     QTest::addRow("1.0 keep-alive") << QByteArray("HTTP/1.0") << QByteArray("keep-alive") << false;
     QTest::addRow("1.0 Keep-Alive") << QByteArray("HTTP/1.0") << QByteArray("Keep-Alive") << false;
     QTest::addRow("1.0 close") << QByteArray("HTTP/1.0") << QByteArray("close") << false;
-    QTest::addRow("1.0 'keep-alives' is not 'keep-alive'") << QByteArray("HTTP/1.0") << QByteArray("keep-alives")
-                                                          << false;
+    QTest::addRow("1.0 'keep-alives' is not 'keep-alive'")
+        << QByteArray("HTTP/1.0") << QByteArray("keep-alives") << false;
 }
 
 void TestHttpFramer::keepAlive()
@@ -644,49 +683,54 @@ void TestHttpFramer::normalizedSimpleRequestIsExact()
                                                        "svix-id: msg_1\r\n"
                                                        "\r\n"
                                                        R"({"a":1})"));
-    QCOMPARE(r.normalized(), QByteArrayLiteral("POST /hook HTTP/1.1\r\n"
-                                               "Host: 127.0.0.1:8080\r\n"
-                                               "Content-Type: application/json\r\n"
-                                               "svix-id: msg_1\r\n"
-                                               "Content-Length: 7\r\n"
-                                               "\r\n"
-                                               R"({"a":1})"));
+    QCOMPARE(r.normalized(),
+             QByteArrayLiteral("POST /hook HTTP/1.1\r\n"
+                               "Host: 127.0.0.1:8080\r\n"
+                               "Content-Type: application/json\r\n"
+                               "svix-id: msg_1\r\n"
+                               "Content-Length: 7\r\n"
+                               "\r\n"
+                               R"({"a":1})"));
 
     const FramedRequest get = frameOne(QByteArrayLiteral("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
-    QCOMPARE(get.normalized(), QByteArrayLiteral("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"));
+    QCOMPARE(get.normalized(),
+             QByteArrayLiteral("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"));
 }
 
 void TestHttpFramer::normalizedDropsFramingAndHopByHopHeaders()
 {
-    const FramedRequest r = frameOne(QByteArrayLiteral("POST /hook HTTP/1.1\r\n"
-                                                       "Host: x\r\n"
-                                                       "Transfer-Encoding: chunked\r\n"
-                                                       "Connection: keep-alive\r\n"
-                                                       "Keep-Alive: timeout=5\r\n"
-                                                       "Expect: 100-continue\r\n"
-                                                       "TE: trailers\r\n"
-                                                       "Trailer: X-Checksum\r\n"
-                                                       "Upgrade: h2c\r\n"
-                                                       "Proxy-Connection: keep-alive\r\n"
-                                                       "Content-Type: application/json\r\n"
-                                                       "\r\n"
-                                                       "2\r\n{\"\r\n5\r\na\":1}\r\n0\r\nX-Checksum: 1\r\n\r\n"));
+    const FramedRequest r
+        = frameOne(QByteArrayLiteral("POST /hook HTTP/1.1\r\n"
+                                     "Host: x\r\n"
+                                     "Transfer-Encoding: chunked\r\n"
+                                     "Connection: keep-alive\r\n"
+                                     "Keep-Alive: timeout=5\r\n"
+                                     "Expect: 100-continue\r\n"
+                                     "TE: trailers\r\n"
+                                     "Trailer: X-Checksum\r\n"
+                                     "Upgrade: h2c\r\n"
+                                     "Proxy-Connection: keep-alive\r\n"
+                                     "Content-Type: application/json\r\n"
+                                     "\r\n"
+                                     "2\r\n{\"\r\n5\r\na\":1}\r\n0\r\nX-Checksum: 1\r\n\r\n"));
     QCOMPARE(r.body, QByteArrayLiteral(R"({"a":1})"));
-    QCOMPARE(r.normalized(), QByteArrayLiteral("POST /hook HTTP/1.1\r\n"
-                                               "Host: x\r\n"
-                                               "Content-Type: application/json\r\n"
-                                               "Content-Length: 7\r\n"
-                                               "\r\n"
-                                               R"({"a":1})"));
+    QCOMPARE(r.normalized(),
+             QByteArrayLiteral("POST /hook HTTP/1.1\r\n"
+                               "Host: x\r\n"
+                               "Content-Type: application/json\r\n"
+                               "Content-Length: 7\r\n"
+                               "\r\n"
+                               R"({"a":1})"));
 }
 
 void TestHttpFramer::pipelinedRequestsComeOutOneByOne()
 {
     HttpFramer framer;
-    framer.append(QByteArrayLiteral("POST /1 HTTP/1.1\r\nContent-Length: 3\r\n\r\none"
-                                    "POST /2 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n"
-                                    "GET /3 HTTP/1.1\r\nConnection: close\r\n\r\n"
-                                    "POST /4 HTTP/1.1\r\nContent-Length: 4\r\n\r\nfo"));
+    framer.append(
+        QByteArrayLiteral("POST /1 HTTP/1.1\r\nContent-Length: 3\r\n\r\none"
+                          "POST /2 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n"
+                          "GET /3 HTTP/1.1\r\nConnection: close\r\n\r\n"
+                          "POST /4 HTTP/1.1\r\nContent-Length: 4\r\n\r\nfo"));
     const QByteArrayList targets {"/1", "/2", "/3"};
     const QByteArrayList expectedBodies {"one", "two", ""};
     for (qsizetype i = 0; i < targets.size(); ++i) {

@@ -23,7 +23,6 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QTest>
-
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -87,13 +86,18 @@ Kind kindOf(const QString &type)
 QStringList statusesFor(Kind kind)
 {
     switch (kind) {
-    case Kind::Created: return {QStringLiteral("NOT_STARTED")};
-    case Kind::Started: return {QStringLiteral("WORKING")};
-    case Kind::Completed: return {QStringLiteral("COMPLETE"), QStringLiteral("COMPLETED_WITH_FAILURES")};
-    case Kind::Failed: return {QStringLiteral("FAILED")};
+    case Kind::Created:
+        return {QStringLiteral("NOT_STARTED")};
+    case Kind::Started:
+        return {QStringLiteral("WORKING")};
+    case Kind::Completed:
+        return {QStringLiteral("COMPLETE"), QStringLiteral("COMPLETED_WITH_FAILURES")};
+    case Kind::Failed:
+        return {QStringLiteral("FAILED")};
     case Kind::Task:
     case Kind::Ping:
-    case Kind::Other: break;
+    case Kind::Other:
+        break;
     }
     return {};
 }
@@ -102,13 +106,18 @@ QStringList statusesFor(Kind kind)
 int rankOf(Kind kind)
 {
     switch (kind) {
-    case Kind::Created: return 0;
-    case Kind::Started: return 1;
-    case Kind::Task: return 2;
+    case Kind::Created:
+        return 0;
+    case Kind::Started:
+        return 1;
+    case Kind::Task:
+        return 2;
     case Kind::Completed:
-    case Kind::Failed: return 3;
+    case Kind::Failed:
+        return 3;
     case Kind::Ping:
-    case Kind::Other: break;
+    case Kind::Other:
+        break;
     }
     return 4;
 }
@@ -305,8 +314,9 @@ QString outcomeOf(const Row &r)
 {
     if (r.kind == Kind::Failed)
         return QStringLiteral("FAILED");
-    return r.facts.status == QLatin1String("COMPLETED_WITH_FAILURES") ? QStringLiteral("COMPLETED_WITH_FAILURES")
-                                                                       : QStringLiteral("COMPLETE");
+    return r.facts.status == QLatin1String("COMPLETED_WITH_FAILURES")
+        ? QStringLiteral("COMPLETED_WITH_FAILURES")
+        : QStringLiteral("COMPLETE");
 }
 
 // Compares the aggregate with the oracle; returns what disagrees. checkTaskCount is false
@@ -409,10 +419,12 @@ QString oracleDifferences(const QList<EventFacts> &deliveries, const Migration &
             const QString v = get(r.facts);
             if (v.isEmpty())
                 continue;
-            if (!best || std::make_pair(r.when, rankOf(r.kind)) < std::make_pair(best->when, rankOf(best->kind))) {
+            if (!best
+                || std::make_pair(r.when, rankOf(r.kind)) < std::make_pair(best->when, rankOf(best->kind))) {
                 best = &r;
                 tied = {v};
-            } else if (std::make_pair(r.when, rankOf(r.kind)) == std::make_pair(best->when, rankOf(best->kind))) {
+            } else if (std::make_pair(r.when, rankOf(r.kind))
+                       == std::make_pair(best->when, rankOf(best->kind))) {
                 tied.insert(v);
             }
         }
@@ -422,7 +434,11 @@ QString oracleDifferences(const QList<EventFacts> &deliveries, const Migration &
         return true;
     };
     QString value;
-    if (earliestSaying([](const EventFacts &f) { return f.objectCreatedUs ? QString::number(*f.objectCreatedUs) : QString(); }, &value)) {
+    if (earliestSaying(
+            [](const EventFacts &f) {
+                return f.objectCreatedUs ? QString::number(*f.objectCreatedUs) : QString();
+            },
+            &value)) {
         if (value.isEmpty())
             value = optionalText(createdEvent);
         expect("createdUs", value, optionalText(m.createdUs));
@@ -477,7 +493,8 @@ QString oracleDifferences(const QList<EventFacts> &deliveries, const Migration &
         for (const Row *r : terminals)
             firstOutcome = std::min(firstOutcome, r->when);
         for (const Row &r : rows) {
-            if ((r.kind == Kind::Created || r.kind == Kind::Started || r.kind == Kind::Other) && r.when > firstOutcome)
+            if ((r.kind == Kind::Created || r.kind == Kind::Started || r.kind == Kind::Other)
+                && r.when > firstOutcome)
                 flag(Anomaly::EventAfterTerminal);
         }
     }
@@ -625,8 +642,10 @@ Lifecycle syntheticLifecycle(QRandomGenerator &rng, int n)
             f.errorMessage = s(TaskErrors.at(rng.bounded(int(TaskErrors.size()))));
         } else if (objectFields && chance(rng, 0.9)) {
             // Usually one migration object throughout; sometimes each event says something else.
-            f.companyId = varyingObject ? QStringLiteral("cmp_%1_%2").arg(n).arg(i) : QStringLiteral("cmp_%1").arg(n % 3);
-            f.createdByUserId = varyingObject ? QStringLiteral("usr_%1_%2").arg(n).arg(i) : QStringLiteral("usr_%1").arg(n % 5);
+            f.companyId = varyingObject ? QStringLiteral("cmp_%1_%2").arg(n).arg(i)
+                                        : QStringLiteral("cmp_%1").arg(n % 3);
+            f.createdByUserId = varyingObject ? QStringLiteral("usr_%1_%2").arg(n).arg(i)
+                                              : QStringLiteral("usr_%1").arg(n % 5);
             f.objectCreatedUs = varyingObject ? base + i * Ms : base;
         }
         f.receivedUs = base + 600 * Sec + rng.bounded(3600) * Sec + rng.bounded(1000);
@@ -652,7 +671,8 @@ Lifecycle syntheticLifecycle(QRandomGenerator &rng, int n)
 
 // Lifecycles as the simulator sends them, parsed with parseEnvelope like the receiver does;
 // mutated ones lose events, share timestamps, lose "created", are retried and resent.
-QList<Lifecycle> simulatorLifecycles(quint64 seed, int count, bool mutate, QRandomGenerator &rng, QString *error)
+QList<Lifecycle> simulatorLifecycles(quint64 seed, int count, bool mutate, QRandomGenerator &rng,
+                                     QString *error)
 {
     sim::LifecycleOptions options;
     options.seed = seed;
@@ -662,12 +682,15 @@ QList<Lifecycle> simulatorLifecycles(quint64 seed, int count, bool mutate, QRand
     for (int n = 0; n < count; ++n) {
         const QList<sim::GeneratedEvent> events = generator.nextMigration();
         Lifecycle lc;
-        lc.label = QStringLiteral("simulator #%1%2").arg(n).arg(mutate ? QStringLiteral(" (mutated)") : QString());
+        lc.label
+            = QStringLiteral("simulator #%1%2").arg(n).arg(mutate ? QStringLiteral(" (mutated)") : QString());
         for (const sim::GeneratedEvent &g : events) {
             const Envelope e = parseEnvelope(g.body);
-            if (!e.parsed || e.eventId != QString::fromLatin1(g.eventId) || e.type != QString::fromLatin1(g.type)
+            if (!e.parsed || e.eventId != QString::fromLatin1(g.eventId)
+                || e.type != QString::fromLatin1(g.type)
                 || e.migrationId != QString::fromLatin1(g.migrationId) || e.createdUs != g.createdUs) {
-                *error = QStringLiteral("the generated body does not parse as generated: %1").arg(QString::fromUtf8(g.body));
+                *error = QStringLiteral("the generated body does not parse as generated: %1")
+                             .arg(QString::fromUtf8(g.body));
                 return {};
             }
             EventFacts f;
@@ -723,7 +746,8 @@ QList<int> attemptCounts(const Delivery &d, QRandomGenerator *rng)
 {
     QList<int> counts;
     for (int k = 0; k < d.arrivals; ++k)
-        counts.append(rng ? 1 + int(rng->bounded(d.facts.attempts)) : std::max(1, d.facts.attempts - d.arrivals + 1 + k));
+        counts.append(rng ? 1 + int(rng->bounded(d.facts.attempts))
+                          : std::max(1, d.facts.attempts - d.arrivals + 1 + k));
     if (rng)
         counts[rng->bounded(int(counts.size()))] = d.facts.attempts;
     return counts;
@@ -735,8 +759,8 @@ QList<Arrival> sortedArrivals(const Lifecycle &lc)
     QList<qsizetype> order;
     for (qsizetype i = 0; i < lc.deliveries.size(); ++i)
         order.append(i);
-    const QList<Kind> lifecycleOrder {Kind::Created, Kind::Started, Kind::Task, Kind::Completed, Kind::Failed,
-                                      Kind::Ping, Kind::Other};
+    const QList<Kind> lifecycleOrder {Kind::Created, Kind::Started, Kind::Task, Kind::Completed,
+                                      Kind::Failed,  Kind::Ping,    Kind::Other};
     std::stable_sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) {
         const EventFacts &x = lc.deliveries[a].facts;
         const EventFacts &y = lc.deliveries[b].facts;
@@ -788,7 +812,9 @@ QString arrivalsText(const Lifecycle &lc, const QList<Arrival> &arrivals)
 {
     QStringList out;
     for (const Arrival &a : arrivals)
-        out << QStringLiteral("%1#%2").arg(QString::fromLatin1(lc.deliveries[a.delivery].facts.msgId)).arg(a.attempts);
+        out << QStringLiteral("%1#%2")
+                   .arg(QString::fromLatin1(lc.deliveries[a.delivery].facts.msgId))
+                   .arg(a.attempts);
     return out.join(QLatin1Char(' '));
 }
 
@@ -812,9 +838,12 @@ enum class Path { OneByOne, Bulk, BulkInTwoBatches };
 QString pathName(Path p)
 {
     switch (p) {
-    case Path::OneByOne: return QStringLiteral("apply() one by one");
-    case Path::Bulk: return QStringLiteral("applyBulk()");
-    case Path::BulkInTwoBatches: return QStringLiteral("applyBulk() in two batches");
+    case Path::OneByOne:
+        return QStringLiteral("apply() one by one");
+    case Path::Bulk:
+        return QStringLiteral("applyBulk()");
+    case Path::BulkInTwoBatches:
+        return QStringLiteral("applyBulk() in two batches");
     }
     return {};
 }
@@ -886,8 +915,7 @@ enum class Source { Simulator, SimulatorMutated, Synthetic };
 } // namespace
 
 namespace QTest {
-template <>
-char *toString(const std::optional<qint64> &v)
+template<> char *toString(const std::optional<qint64> &v)
 {
     return qstrdup(qPrintable(optionalText(v)));
 }
@@ -950,7 +978,8 @@ void TestMigration::arrivalOrderDoesNotMatter_data()
     QTest::addRow("simulator lifecycles as generated") << Source::Simulator << quint64(20250618) << 150 << 50;
     QTest::addRow("simulator lifecycles, mutated") << Source::SimulatorMutated << quint64(42) << 300 << 50;
     QTest::addRow("synthetic lifecycles") << Source::Synthetic << quint64(7) << 400 << 60;
-    QTest::addRow("synthetic lifecycles, another seed") << Source::Synthetic << quint64(1'000'003) << 400 << 50;
+    QTest::addRow("synthetic lifecycles, another seed")
+        << Source::Synthetic << quint64(1'000'003) << 400 << 50;
 }
 
 void TestMigration::arrivalOrderDoesNotMatter()
@@ -1015,15 +1044,16 @@ void TestMigration::arrivalOrderDoesNotMatter()
                 QVERIFY2(actual, qPrintable(error));
                 const QString diff = differences(expected, reference->log, actual->book.at(0), actual->log);
                 if (!diff.isEmpty()) {
-                    qWarning("%s\n%s\npermutation %d via %s (split at %lld), arrivals: %s", qPrintable(replay),
-                             qPrintable(lifecycleText(lc)), p, qPrintable(pathName(path)),
+                    qWarning("%s\n%s\npermutation %d via %s (split at %lld), arrivals: %s",
+                             qPrintable(replay), qPrintable(lifecycleText(lc)), p, qPrintable(pathName(path)),
                              static_cast<long long>(split), qPrintable(arrivalsText(lc, order)));
                 }
-                QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("%1, permutation %2 via %3 differs from the "
-                                                                   "orderly stream: %4")
-                                                        .arg(lc.label)
-                                                        .arg(p)
-                                                        .arg(pathName(path), diff)));
+                QVERIFY2(diff.isEmpty(),
+                         qPrintable(QStringLiteral("%1, permutation %2 via %3 differs from the "
+                                                   "orderly stream: %4")
+                                        .arg(lc.label)
+                                        .arg(p)
+                                        .arg(pathName(path), diff)));
                 ++checkedOrders;
             }
         }
@@ -1071,32 +1101,55 @@ void TestMigration::status_data()
     const char *err = "Login workflow failed: multi-factor challenge timed out";
     const QString error = s(err);
 
-    QTest::addRow("in order")
-        << Events().add("migration.created", t1).add("migration.started", t2).add("migration.completed", t3).facts()
-        << s("COMPLETE") << t2 << t3 << QString();
-    QTest::addRow("completed, then a late started")
-        << Events().add("migration.created", t1).add("migration.completed", t3).add("migration.started", t2).facts()
-        << s("COMPLETE") << t2 << t3 << QString();
-    QTest::addRow("outcome first, created last")
-        << Events().add("migration.completed", t3).add("migration.started", t2).add("migration.created", t1).facts()
-        << s("COMPLETE") << t2 << t3 << QString();
+    QTest::addRow("in order") << Events()
+                                     .add("migration.created", t1)
+                                     .add("migration.started", t2)
+                                     .add("migration.completed", t3)
+                                     .facts()
+                              << s("COMPLETE") << t2 << t3 << QString();
+    QTest::addRow("completed, then a late started") << Events()
+                                                           .add("migration.created", t1)
+                                                           .add("migration.completed", t3)
+                                                           .add("migration.started", t2)
+                                                           .facts()
+                                                    << s("COMPLETE") << t2 << t3 << QString();
+    QTest::addRow("outcome first, created last") << Events()
+                                                        .add("migration.completed", t3)
+                                                        .add("migration.started", t2)
+                                                        .add("migration.created", t1)
+                                                        .facts()
+                                                 << s("COMPLETE") << t2 << t3 << QString();
     QTest::addRow("started, then a late created")
         << Events().add("migration.started", t2).add("migration.created", t1).facts() << s("WORKING") << t2
         << NoTime << QString();
-    QTest::addRow("failed, then a late started")
-        << Events().add("migration.created", t1).add("migration.failed", t3, nullptr, err).add("migration.started", t2).facts()
-        << s("FAILED") << t2 << t3 << error;
+    QTest::addRow("failed, then a late started") << Events()
+                                                        .add("migration.created", t1)
+                                                        .add("migration.failed", t3, nullptr, err)
+                                                        .add("migration.started", t2)
+                                                        .facts()
+                                                 << s("FAILED") << t2 << t3 << error;
     QTest::addRow("started and completed at the same time, completed first")
-        << Events().add("migration.created", t1).add("migration.completed", t2).add("migration.started", t2).facts()
+        << Events()
+               .add("migration.created", t1)
+               .add("migration.completed", t2)
+               .add("migration.started", t2)
+               .facts()
         << s("COMPLETE") << t2 << t2 << QString();
     QTest::addRow("created and started at the same time, started first")
         << Events().add("migration.started", t1).add("migration.created", t1).facts() << s("WORKING") << t1
         << NoTime << QString();
-    QTest::addRow("all three at the same time, in reverse")
-        << Events().add("migration.completed", t1).add("migration.started", t1).add("migration.created", t1).facts()
-        << s("COMPLETE") << t1 << t1 << QString();
+    QTest::addRow("all three at the same time, in reverse") << Events()
+                                                                   .add("migration.completed", t1)
+                                                                   .add("migration.started", t1)
+                                                                   .add("migration.created", t1)
+                                                                   .facts()
+                                                            << s("COMPLETE") << t1 << t1 << QString();
     QTest::addRow("failed at the same time as started, failed first")
-        << Events().add("migration.created", t1).add("migration.failed", t2, nullptr, err).add("migration.started", t2).facts()
+        << Events()
+               .add("migration.created", t1)
+               .add("migration.failed", t2, nullptr, err)
+               .add("migration.started", t2)
+               .facts()
         << s("FAILED") << t2 << t2 << error;
     QTest::addRow("completed with failures")
         << Events()
@@ -1106,9 +1159,12 @@ void TestMigration::status_data()
                .add("migration.completed", t4, "COMPLETED_WITH_FAILURES")
                .facts()
         << s("COMPLETED_WITH_FAILURES") << t2 << t4 << QString();
-    QTest::addRow("failed carries error_message")
-        << Events().add("migration.created", t1).add("migration.started", t2).add("migration.failed", t3, nullptr, err).facts()
-        << s("FAILED") << t2 << t3 << error;
+    QTest::addRow("failed carries error_message") << Events()
+                                                         .add("migration.created", t1)
+                                                         .add("migration.started", t2)
+                                                         .add("migration.failed", t3, nullptr, err)
+                                                         .facts()
+                                                  << s("FAILED") << t2 << t3 << error;
     QTest::addRow("the latest outcome wins: failed, then completed")
         << Events()
                .add("migration.created", t1)
@@ -1125,17 +1181,20 @@ void TestMigration::status_data()
                .add("migration.completed", t3)
                .facts()
         << s("FAILED") << t2 << t4 << error;
-    QTest::addRow("only created") << Events().add("migration.created", t1).facts() << s("NOT_STARTED") << NoTime
-                                  << NoTime << QString();
+    QTest::addRow("only created") << Events().add("migration.created", t1).facts() << s("NOT_STARTED")
+                                  << NoTime << NoTime << QString();
     QTest::addRow("only a task failure: no lifecycle status")
-        << Events().add("migration_task.failed", t3, nullptr, "Rate limited", "task_1").facts() << s("UNKNOWN")
-        << NoTime << NoTime << QString();
+        << Events().add("migration_task.failed", t3, nullptr, "Rate limited", "task_1").facts()
+        << s("UNKNOWN") << NoTime << NoTime << QString();
     QTest::addRow("an unknown event type sets no status")
         << Events().add("migration.created", t1).add("migration.login_workflow.succeeded", t2, "").facts()
         << s("NOT_STARTED") << NoTime << NoTime << QString();
-    QTest::addRow("the earliest start is the start")
-        << Events().add("migration.created", t1).add("migration.started", t3).add("migration.started", t2).facts()
-        << s("WORKING") << t2 << NoTime << QString();
+    QTest::addRow("the earliest start is the start") << Events()
+                                                            .add("migration.created", t1)
+                                                            .add("migration.started", t3)
+                                                            .add("migration.started", t2)
+                                                            .facts()
+                                                     << s("WORKING") << t2 << NoTime << QString();
     QTest::addRow("a started without created time dates from its arrival")
         << Events()
                .add("migration.created", t1)
@@ -1144,14 +1203,13 @@ void TestMigration::status_data()
                .add("migration.completed", t3)
                .facts()
         << s("COMPLETE") << t2 + 500 * Ms << t3 << QString();
-    QTest::addRow("a retried outcome is still one outcome")
-        << Events()
-               .add("migration.created", t1)
-               .add("migration.started", t2)
-               .add("migration.failed", t3, nullptr, err)
-               .attempts(4)
-               .facts()
-        << s("FAILED") << t2 << t3 << error;
+    QTest::addRow("a retried outcome is still one outcome") << Events()
+                                                                   .add("migration.created", t1)
+                                                                   .add("migration.started", t2)
+                                                                   .add("migration.failed", t3, nullptr, err)
+                                                                   .attempts(4)
+                                                                   .facts()
+                                                            << s("FAILED") << t2 << t3 << error;
 }
 
 void TestMigration::status()
@@ -1219,16 +1277,18 @@ void TestMigration::equalTimesConflictingOutcomesAreDeterministic()
 
 void TestMigration::completedWithFailuresAndTaskFailures()
 {
-    const qint64 t1 = T0 + 1 * Sec, t2 = T0 + 2 * Sec, t3 = T0 + 3 * Sec, t4 = T0 + 4 * Sec, t5 = T0 + 5 * Sec;
+    const qint64 t1 = T0 + 1 * Sec, t2 = T0 + 2 * Sec, t3 = T0 + 3 * Sec, t4 = T0 + 4 * Sec,
+                 t5 = T0 + 5 * Sec;
     // Task failures arrive newest first, and after the outcome.
-    const QList<EventFacts> arrivals
-        = Events()
-              .add("migration.created", t1)
-              .add("migration.started", t2)
-              .add("migration.completed", t5, "COMPLETED_WITH_FAILURES")
-              .add("migration_task.failed", t4, nullptr, "Document export failed: file exceeds 2 GB", "task_B")
-              .add("migration_task.failed", t3, nullptr, "Rate limited by the source system (HTTP 429)", "task_A")
-              .facts();
+    const QList<EventFacts> arrivals = Events()
+                                           .add("migration.created", t1)
+                                           .add("migration.started", t2)
+                                           .add("migration.completed", t5, "COMPLETED_WITH_FAILURES")
+                                           .add("migration_task.failed", t4, nullptr,
+                                                "Document export failed: file exceeds 2 GB", "task_B")
+                                           .add("migration_task.failed", t3, nullptr,
+                                                "Rate limited by the source system (HTTP 429)", "task_A")
+                                           .facts();
     for (const bool bulk : {false, true}) {
         const auto applied = bulk ? applyInBulk(arrivals) : applyOneByOne(arrivals);
         const Migration *m = applied->only();
@@ -1259,27 +1319,31 @@ void TestMigration::counts_data()
     QTest::addColumn<int>("attempts");
 
     const qint64 t1 = T0 + 1 * Sec, t2 = T0 + 2 * Sec, t3 = T0 + 3 * Sec;
-    QTest::addRow("one attempt each")
-        << Events().add("migration.created", t1).add("migration.started", t2).add("migration.completed", t3).facts()
-        << 3 << 0 << 3;
-    QTest::addRow("retries count as duplicates")
-        << Events()
-               .add("migration.created", t1)
-               .attempts(3)
-               .add("migration.started", t2)
-               .add("migration.completed", t3)
-               .attempts(2)
-               .facts()
-        << 3 << 3 << 6;
+    QTest::addRow("one attempt each") << Events()
+                                             .add("migration.created", t1)
+                                             .add("migration.started", t2)
+                                             .add("migration.completed", t3)
+                                             .facts()
+                                      << 3 << 0 << 3;
+    QTest::addRow("retries count as duplicates") << Events()
+                                                        .add("migration.created", t1)
+                                                        .attempts(3)
+                                                        .add("migration.started", t2)
+                                                        .add("migration.completed", t3)
+                                                        .attempts(2)
+                                                        .facts()
+                                                 << 3 << 3 << 6;
     QTest::addRow("the same event under a second message id")
-        << Events().add("migration.created", t1).add("migration.started", t2).resendLast().facts() << 3 << 1 << 3;
+        << Events().add("migration.created", t1).add("migration.started", t2).resendLast().facts() << 3 << 1
+        << 3;
     QTest::addRow("resent and retried")
-        << Events().add("migration.created", t1).attempts(2).resendLast().attempts(3).facts() << 2 << 1 + 1 + 2 << 5;
+        << Events().add("migration.created", t1).attempts(2).resendLast().attempts(3).facts() << 2
+        << 1 + 1 + 2 << 5;
     QTest::addRow("the same event under three message ids")
         << Events().add("migration.started", t2).resendLast().resendLast().facts() << 3 << 2 << 3;
     QTest::addRow("events without an id are never the same event")
-        << Events().add("migration.created", t1).eventId("").add("migration.started", t2).eventId("").facts() << 2
-        << 0 << 2;
+        << Events().add("migration.created", t1).eventId("").add("migration.started", t2).eventId("").facts()
+        << 2 << 0 << 2;
 }
 
 void TestMigration::counts()
@@ -1303,13 +1367,14 @@ void TestMigration::taskFailureResentUnderSecondMessageId()
     // The vendor resends one migration_task.failed (same evt_ id) under a second svix-id. The
     // model itself recognises the second copy as a duplicate (duplicateCount 1), so it is one
     // task failure, not two.
-    const QList<EventFacts> arrivals = Events()
-                                           .add("migration.created", T0 + 1 * Sec)
-                                           .add("migration.started", T0 + 2 * Sec)
-                                           .add("migration_task.failed", T0 + 3 * Sec, nullptr, "Rate limited", "task_1")
-                                           .resendLast()
-                                           .add("migration.completed", T0 + 4 * Sec, "COMPLETED_WITH_FAILURES")
-                                           .facts();
+    const QList<EventFacts> arrivals
+        = Events()
+              .add("migration.created", T0 + 1 * Sec)
+              .add("migration.started", T0 + 2 * Sec)
+              .add("migration_task.failed", T0 + 3 * Sec, nullptr, "Rate limited", "task_1")
+              .resendLast()
+              .add("migration.completed", T0 + 4 * Sec, "COMPLETED_WITH_FAILURES")
+              .facts();
     const auto applied = applyOneByOne(arrivals);
     const Migration *m = applied->only();
     QVERIFY(m);
@@ -1322,7 +1387,8 @@ void TestMigration::createdAndWhoFromTheEvents()
 {
     // object.created says when the record was created; without it, migration.created's time does.
     {
-        QList<EventFacts> arrivals = Events().add("migration.started", T0 + 5 * Sec).add("migration.created", T0 + 2 * Sec).facts();
+        QList<EventFacts> arrivals
+            = Events().add("migration.started", T0 + 5 * Sec).add("migration.created", T0 + 2 * Sec).facts();
         for (EventFacts &f : arrivals)
             f.objectCreatedUs = T0 - 7 * Sec;
         const auto applied = applyOneByOne(arrivals);
@@ -1333,7 +1399,8 @@ void TestMigration::createdAndWhoFromTheEvents()
         QCOMPARE(applied->only()->lastEventUs, T0 + 5 * Sec);
     }
     {
-        QList<EventFacts> arrivals = Events().add("migration.started", T0 + 5 * Sec).add("migration.created", T0 + 2 * Sec).facts();
+        QList<EventFacts> arrivals
+            = Events().add("migration.started", T0 + 5 * Sec).add("migration.created", T0 + 2 * Sec).facts();
         for (EventFacts &f : arrivals) {
             f.objectCreatedUs.reset();
             f.companyId.clear();
@@ -1345,7 +1412,8 @@ void TestMigration::createdAndWhoFromTheEvents()
         QCOMPARE(applied->only()->createdByUserId, QString());
     }
     {
-        const auto applied = applyOneByOne(Events().add("migration_task.failed", T0, nullptr, "x", "task_1").facts());
+        const auto applied
+            = applyOneByOne(Events().add("migration_task.failed", T0, nullptr, "x", "task_1").facts());
         QCOMPARE(applied->only()->createdUs, std::optional<qint64>());
     }
 }
@@ -1360,30 +1428,47 @@ void TestMigration::anomalies_data()
 
     const qint64 t1 = T0 + 1 * Sec, t2 = T0 + 2 * Sec, t3 = T0 + 3 * Sec, t4 = T0 + 4 * Sec;
     const Anomaly noStart = Anomaly::TerminalWithoutStart;
-    QTest::addRow("terminal without start: completed") << noStart
-        << Events().add("migration.created", t1).add("migration.completed", t3).facts() << true;
-    QTest::addRow("terminal without start: failed") << noStart
-        << Events().add("migration.created", t1).add("migration.failed", t3, nullptr, "x").facts() << true;
-    QTest::addRow("terminal without start: not when started, even late") << noStart
-        << Events().add("migration.created", t1).add("migration.completed", t3).add("migration.started", t2).facts()
+    QTest::addRow("terminal without start: completed")
+        << noStart << Events().add("migration.created", t1).add("migration.completed", t3).facts() << true;
+    QTest::addRow("terminal without start: failed")
+        << noStart << Events().add("migration.created", t1).add("migration.failed", t3, nullptr, "x").facts()
+        << true;
+    QTest::addRow("terminal without start: not when started, even late")
+        << noStart
+        << Events()
+               .add("migration.created", t1)
+               .add("migration.completed", t3)
+               .add("migration.started", t2)
+               .facts()
         << false;
-    QTest::addRow("terminal without start: not without an outcome") << noStart
-        << Events().add("migration.created", t1).add("migration_task.failed", t2, nullptr, "x", "task_1").facts() << false;
+    QTest::addRow("terminal without start: not without an outcome")
+        << noStart
+        << Events()
+               .add("migration.created", t1)
+               .add("migration_task.failed", t2, nullptr, "x", "task_1")
+               .facts()
+        << false;
 
     const Anomaly noCreation = Anomaly::StartWithoutCreation;
-    QTest::addRow("start without creation") << noCreation << Events().add("migration.started", t2).facts() << true;
-    QTest::addRow("start without creation: finished too") << noCreation
-        << Events().add("migration.started", t2).add("migration.completed", t3).facts() << true;
-    QTest::addRow("start without creation: not when created arrives late") << noCreation
-        << Events().add("migration.started", t2).add("migration.created", t1).facts() << false;
-    QTest::addRow("start without creation: not when never started") << noCreation
-        << Events().add("migration.completed", t3).facts() << false;
+    QTest::addRow("start without creation")
+        << noCreation << Events().add("migration.started", t2).facts() << true;
+    QTest::addRow("start without creation: finished too")
+        << noCreation << Events().add("migration.started", t2).add("migration.completed", t3).facts() << true;
+    QTest::addRow("start without creation: not when created arrives late")
+        << noCreation << Events().add("migration.started", t2).add("migration.created", t1).facts() << false;
+    QTest::addRow("start without creation: not when never started")
+        << noCreation << Events().add("migration.completed", t3).facts() << false;
 
     const Anomaly conflict = Anomaly::ConflictingTerminals;
     QTest::addRow("conflicting: completed and failed") << conflict
-        << Events().add("migration.started", t2).add("migration.completed", t3).add("migration.failed", t4, nullptr, "x").facts()
-        << true;
-    QTest::addRow("conflicting: COMPLETE and COMPLETED_WITH_FAILURES") << conflict
+                                                       << Events()
+                                                              .add("migration.started", t2)
+                                                              .add("migration.completed", t3)
+                                                              .add("migration.failed", t4, nullptr, "x")
+                                                              .facts()
+                                                       << true;
+    QTest::addRow("conflicting: COMPLETE and COMPLETED_WITH_FAILURES")
+        << conflict
         << Events()
                .add("migration.started", t2)
                .add("migration.completed", t3, "COMPLETE")
@@ -1391,37 +1476,68 @@ void TestMigration::anomalies_data()
                .facts()
         << true;
     QTest::addRow("conflicting: not for the same outcome twice") << conflict
-        << Events().add("migration.started", t2).add("migration.completed", t3).add("migration.completed", t4).facts()
-        << false;
+                                                                 << Events()
+                                                                        .add("migration.started", t2)
+                                                                        .add("migration.completed", t3)
+                                                                        .add("migration.completed", t4)
+                                                                        .facts()
+                                                                 << false;
     QTest::addRow("conflicting: not for one outcome resent") << conflict
-        << Events().add("migration.started", t2).add("migration.failed", t3, nullptr, "x").resendLast().facts() << false;
+                                                             << Events()
+                                                                    .add("migration.started", t2)
+                                                                    .add("migration.failed", t3, nullptr, "x")
+                                                                    .resendLast()
+                                                                    .facts()
+                                                             << false;
 
     const Anomaly mismatch = Anomaly::StatusMismatch;
-    QTest::addRow("mismatch: started saying NOT_STARTED") << mismatch
+    QTest::addRow("mismatch: started saying NOT_STARTED")
+        << mismatch
         << Events().add("migration.created", t1).add("migration.started", t2, "NOT_STARTED").facts() << true;
-    QTest::addRow("mismatch: completed saying FAILED") << mismatch
-        << Events().add("migration.started", t2).add("migration.completed", t3, "FAILED").facts() << true;
-    QTest::addRow("mismatch: failed saying COMPLETE") << mismatch
+    QTest::addRow("mismatch: completed saying FAILED")
+        << mismatch << Events().add("migration.started", t2).add("migration.completed", t3, "FAILED").facts()
+        << true;
+    QTest::addRow("mismatch: failed saying COMPLETE")
+        << mismatch
         << Events().add("migration.started", t2).add("migration.failed", t3, "COMPLETE", "x").facts() << true;
-    QTest::addRow("mismatch: created saying WORKING") << mismatch
-        << Events().add("migration.created", t1, "WORKING").facts() << true;
-    QTest::addRow("mismatch: not for COMPLETED_WITH_FAILURES") << mismatch
-        << Events().add("migration.started", t2).add("migration.completed", t3, "COMPLETED_WITH_FAILURES").facts()
+    QTest::addRow("mismatch: created saying WORKING")
+        << mismatch << Events().add("migration.created", t1, "WORKING").facts() << true;
+    QTest::addRow("mismatch: not for COMPLETED_WITH_FAILURES")
+        << mismatch
+        << Events()
+               .add("migration.started", t2)
+               .add("migration.completed", t3, "COMPLETED_WITH_FAILURES")
+               .facts()
         << false;
-    QTest::addRow("mismatch: not without a status") << mismatch
-        << Events().add("migration.created", t1, "").add("migration.started", t2, "").facts() << false;
-    QTest::addRow("mismatch: not for a failed task") << mismatch
-        << Events().add("migration.started", t2).add("migration_task.failed", t3, "FAILED", "x", "task_1").facts()
+    QTest::addRow("mismatch: not without a status")
+        << mismatch << Events().add("migration.created", t1, "").add("migration.started", t2, "").facts()
+        << false;
+    QTest::addRow("mismatch: not for a failed task")
+        << mismatch
+        << Events()
+               .add("migration.started", t2)
+               .add("migration_task.failed", t3, "FAILED", "x", "task_1")
+               .facts()
         << false;
 
     const Anomaly after = Anomaly::EventAfterTerminal;
     QTest::addRow("after terminal: started dated after completed") << after
-        << Events().add("migration.created", t1).add("migration.completed", t2).add("migration.started", t3).facts()
+                                                                   << Events()
+                                                                          .add("migration.created", t1)
+                                                                          .add("migration.completed", t2)
+                                                                          .add("migration.started", t3)
+                                                                          .facts()
+                                                                   << true;
+    QTest::addRow("after terminal: created dated after failed")
+        << after
+        << Events()
+               .add("migration.started", t1)
+               .add("migration.failed", t2, nullptr, "x")
+               .add("migration.created", t3)
+               .facts()
         << true;
-    QTest::addRow("after terminal: created dated after failed") << after
-        << Events().add("migration.started", t1).add("migration.failed", t2, nullptr, "x").add("migration.created", t3).facts()
-        << true;
-    QTest::addRow("after terminal: not for a later task failure") << after
+    QTest::addRow("after terminal: not for a later task failure")
+        << after
         << Events()
                .add("migration.created", t1)
                .add("migration.started", t2)
@@ -1430,11 +1546,19 @@ void TestMigration::anomalies_data()
                .facts()
         << false;
     QTest::addRow("after terminal: not at the same time") << after
-        << Events().add("migration.created", t1).add("migration.completed", t2).add("migration.started", t2).facts()
-        << false;
+                                                          << Events()
+                                                                 .add("migration.created", t1)
+                                                                 .add("migration.completed", t2)
+                                                                 .add("migration.started", t2)
+                                                                 .facts()
+                                                          << false;
     QTest::addRow("after terminal: not in order") << after
-        << Events().add("migration.created", t1).add("migration.started", t2).add("migration.completed", t3).facts()
-        << false;
+                                                  << Events()
+                                                         .add("migration.created", t1)
+                                                         .add("migration.started", t2)
+                                                         .add("migration.completed", t3)
+                                                         .facts()
+                                                  << false;
 }
 
 void TestMigration::anomalies()
@@ -1460,8 +1584,10 @@ void TestMigration::anomalies()
 void TestMigration::anomalyCodesAndSentences()
 {
     const QList<Anomaly> all {Anomaly::TerminalWithoutStart, Anomaly::StartWithoutCreation,
-                              Anomaly::ConflictingTerminals, Anomaly::StatusMismatch, Anomaly::EventAfterTerminal};
-    QCOMPARE(anomalyCode(Anomaly::TerminalWithoutStart), QStringLiteral("terminal_without_start")); // migration.h
+                              Anomaly::ConflictingTerminals, Anomaly::StatusMismatch,
+                              Anomaly::EventAfterTerminal};
+    QCOMPARE(anomalyCode(Anomaly::TerminalWithoutStart),
+             QStringLiteral("terminal_without_start")); // migration.h
     QSet<QString> codes;
     QSet<QString> sentences;
     quint8 mask = 0;
@@ -1480,7 +1606,7 @@ void TestMigration::anomalyCodesAndSentences()
         sentences.insert(said.first());
         mask |= m.anomalies;
     }
-    QCOMPARE(codes.size(), all.size());     // no two anomalies share a code
+    QCOMPARE(codes.size(), all.size()); // no two anomalies share a code
     QCOMPARE(sentences.size(), all.size()); // nor a sentence
     QCOMPARE(anomaliesIn(mask), all);
     QCOMPARE(anomaliesIn(0), QList<Anomaly>());
@@ -1501,7 +1627,11 @@ void TestMigration::stalled_data()
     const qint64 R = T0 + 5000 * Sec;
     const qint64 minute = 60 * Sec;
     auto working = [R] {
-        return Events().add("migration.created", T0).receivedAt(R - 5 * Sec).add("migration.started", T0 + Sec).receivedAt(R);
+        return Events()
+            .add("migration.created", T0)
+            .receivedAt(R - 5 * Sec)
+            .add("migration.started", T0 + Sec)
+            .receivedAt(R);
     };
     auto notStarted = [R] { return Events().add("migration.created", T0).receivedAt(R); };
     QTest::addRow("working, quiet just over its limit") << working().facts() << R + 10 * minute + 1 << true;
@@ -1509,18 +1639,23 @@ void TestMigration::stalled_data()
     QTest::addRow("working, quiet just under its limit") << working().facts() << R + 10 * minute - 1 << false;
     QTest::addRow("working, just heard from") << working().facts() << R << false;
     QTest::addRow("working: a late old event counts as news")
-        << working().add("migration_task.failed", T0 + 2 * Sec, nullptr, "x", "task_1").receivedAt(R + 20 * minute).facts()
+        << working()
+               .add("migration_task.failed", T0 + 2 * Sec, nullptr, "x", "task_1")
+               .receivedAt(R + 20 * minute)
+               .facts()
         << R + 25 * minute << false;
-    QTest::addRow("not started, over the working limit only") << notStarted().facts() << R + 30 * minute << false;
+    QTest::addRow("not started, over the working limit only")
+        << notStarted().facts() << R + 30 * minute << false;
     QTest::addRow("not started, over its own limit") << notStarted().facts() << R + 60 * minute + 1 << true;
     QTest::addRow("complete is never stalled")
-        << working().add("migration.completed", T0 + 2 * Sec).receivedAt(R).facts() << R + 10000 * minute << false;
+        << working().add("migration.completed", T0 + 2 * Sec).receivedAt(R).facts() << R + 10000 * minute
+        << false;
     QTest::addRow("failed is never stalled")
-        << working().add("migration.failed", T0 + 2 * Sec, nullptr, "x").receivedAt(R).facts() << R + 10000 * minute
-        << false;
+        << working().add("migration.failed", T0 + 2 * Sec, nullptr, "x").receivedAt(R).facts()
+        << R + 10000 * minute << false;
     QTest::addRow("unknown is never stalled")
-        << Events().add("migration_task.failed", T0, nullptr, "x", "task_1").receivedAt(R).facts() << R + 10000 * minute
-        << false;
+        << Events().add("migration_task.failed", T0, nullptr, "x", "task_1").receivedAt(R).facts()
+        << R + 10000 * minute << false;
 }
 
 void TestMigration::stalled()
@@ -1534,7 +1669,8 @@ void TestMigration::stalled()
     const Migration *m = applied->only();
     QVERIFY(m);
     QCOMPARE(m->isStalled(nowUs, workingUs, notStartedUs), expected);
-    const QList<qsizetype> stalledList = applied->book.stalled(nowUs, StallThresholds {workingUs, notStartedUs});
+    const QList<qsizetype> stalledList
+        = applied->book.stalled(nowUs, StallThresholds {workingUs, notStartedUs});
     QCOMPARE(stalledList, expected ? QList<qsizetype> {0} : QList<qsizetype> {});
 }
 
@@ -1549,11 +1685,23 @@ void TestMigration::bookListsStalledMigrations()
             all.append(f);
         }
     };
-    take(Events("mig_quiet_working").add("migration.created", T0).receivedAt(now - 3 * hour).add("migration.started", T0 + Sec).receivedAt(now - 2 * hour));
-    take(Events("mig_busy_working").add("migration.started", T0).receivedAt(now - 2 * hour).add("migration_task.failed", T0 + Sec, nullptr, "x", "task_1").receivedAt(now - Sec));
+    take(Events("mig_quiet_working")
+             .add("migration.created", T0)
+             .receivedAt(now - 3 * hour)
+             .add("migration.started", T0 + Sec)
+             .receivedAt(now - 2 * hour));
+    take(Events("mig_busy_working")
+             .add("migration.started", T0)
+             .receivedAt(now - 2 * hour)
+             .add("migration_task.failed", T0 + Sec, nullptr, "x", "task_1")
+             .receivedAt(now - Sec));
     take(Events("mig_old_not_started").add("migration.created", T0).receivedAt(now - 2 * hour));
     take(Events("mig_new_not_started").add("migration.created", T0).receivedAt(now - hour / 2));
-    take(Events("mig_done").add("migration.started", T0).receivedAt(now - 9 * hour).add("migration.completed", T0 + Sec).receivedAt(now - 9 * hour));
+    take(Events("mig_done")
+             .add("migration.started", T0)
+             .receivedAt(now - 9 * hour)
+             .add("migration.completed", T0 + Sec)
+             .receivedAt(now - 9 * hour));
     for (const bool bulk : {false, true}) {
         const auto applied = bulk ? applyInBulk(all) : applyOneByOne(all);
         QCOMPARE(applied->book.size(), qsizetype(5));
@@ -1573,7 +1721,7 @@ void TestMigration::bookListsStalledMigrations()
 void TestMigration::defaultStallThresholds()
 {
     const StallThresholds t;
-    QCOMPARE(t.workingUs, 30 * 60 * Sec);    // WORKING with no event for 30 minutes
+    QCOMPARE(t.workingUs, 30 * 60 * Sec); // WORKING with no event for 30 minutes
     QCOMPARE(t.notStartedUs, 60 * 60 * Sec); // NOT_STARTED for an hour
 }
 
@@ -1583,8 +1731,12 @@ void TestMigration::bookSeparatesMigrationsAndSkipsPings()
 {
     EventLog log;
     MigrationBook book;
-    QList<EventFacts> facts = Events("mig_a").add("migration.created", T0).add("migration.started", T0 + Sec).facts();
-    const QList<EventFacts> b = Events("mig_b").add("migration.created", T0 + 2 * Sec).add("migration.failed", T0 + 3 * Sec, nullptr, "x").facts();
+    QList<EventFacts> facts
+        = Events("mig_a").add("migration.created", T0).add("migration.started", T0 + Sec).facts();
+    const QList<EventFacts> b = Events("mig_b")
+                                    .add("migration.created", T0 + 2 * Sec)
+                                    .add("migration.failed", T0 + 3 * Sec, nullptr, "x")
+                                    .facts();
     facts.insert(1, b[0]);
     facts.append(b[1]);
     EventFacts ping;
@@ -1773,7 +1925,8 @@ void TestMigration::rowsArrivingBelowTheHighestRowId()
         if (log.indexOfRowId(rowIds[i]) != i)
             lost << QString::number(rowIds[i]);
     }
-    QVERIFY2(lost.isEmpty(), qPrintable(QStringLiteral("indexOfRowId cannot find rows %1").arg(lost.join(u' '))));
+    QVERIFY2(lost.isEmpty(),
+             qPrintable(QStringLiteral("indexOfRowId cannot find rows %1").arg(lost.join(u' '))));
     // A retry of every row: each is known, nothing is added.
     QStringList duplicated;
     for (qint64 id : rowIds) {
@@ -1841,7 +1994,8 @@ void TestMigration::interning()
 void TestMigration::whenFallsBackToReceived()
 {
     EventLog log;
-    EventFacts withTime = Events().add("migration.started", T0 + 3 * Sec).receivedAt(T0 + 90 * Sec).facts().first();
+    EventFacts withTime
+        = Events().add("migration.started", T0 + 3 * Sec).receivedAt(T0 + 90 * Sec).facts().first();
     EventFacts without = withTime;
     without.rowId = 2;
     without.createdUs.reset();

@@ -28,7 +28,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
-
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -102,8 +101,8 @@ QList<EventFacts> corpus()
 QList<EventFacts> board()
 {
     QList<EventFacts> out;
-    auto add = [&out](qint64 rowId, const char *type, const char *migration, qint64 created, const char *status,
-                      const char *company) -> EventFacts & {
+    auto add = [&out](qint64 rowId, const char *type, const char *migration, qint64 created,
+                      const char *status, const char *company) -> EventFacts & {
         EventFacts f = fact(rowId, s(type), s(migration), created, s(status));
         f.companyId = s(company);
         out << f;
@@ -173,8 +172,8 @@ QString localTime(qint64 us, const QString &format)
     return QDateTime::fromMSecsSinceEpoch(us / 1000, QTimeZone::utc()).toLocalTime().toString(format);
 }
 
-DeliveryRecord delivery(const QByteArray &msgId, const QString &type, const QString &migration, qint64 createdUs,
-                        const QString &status)
+DeliveryRecord delivery(const QByteArray &msgId, const QString &type, const QString &migration,
+                        qint64 createdUs, const QString &status)
 {
     DeliveryRecord r;
     r.msgId = msgId;
@@ -312,7 +311,8 @@ void TestModels::emptyModels()
     QCOMPARE(m_monitor->rejections()->rowCount(), 0);
     QCOMPARE(m_monitor->rejections()->columnCount(), int(RejectionsModel::ColumnCount));
     QVERIFY(!m_monitor->isLoading());
-    QCOMPARE(m_monitor->events()->headerData(EventLogModel::Verdict, Qt::Horizontal).toString(), s("Verdict"));
+    QCOMPARE(m_monitor->events()->headerData(EventLogModel::Verdict, Qt::Horizontal).toString(),
+             s("Verdict"));
     QCOMPARE(m_monitor->migrations()->headerData(MigrationListModel::TaskFailures, Qt::Horizontal).toString(),
              s("Task failures"));
 }
@@ -429,7 +429,8 @@ void TestModels::eventDisplayAndRoles()
     QCOMPARE(events->index(10, EventLogModel::Verdict).data().toString(), s("replayed"));
     QCOMPARE(events->index(10, EventLogModel::Time).data().toString(), localTime(T0 + 60 * Sec, timeFormat));
     QCOMPARE(events->index(10, EventLogModel::Time).data(SortRole).toLongLong(), T0 + 60 * Sec);
-    QVERIFY(events->index(10, EventLogModel::Time).data(Qt::ToolTipRole).toString().contains(s("(not given)")));
+    QVERIFY(
+        events->index(10, EventLogModel::Time).data(Qt::ToolTipRole).toString().contains(s("(not given)")));
 
     for (int row = 0; row < events->rowCount(); ++row)
         QCOMPARE(events->index(row, 0).data(LogIndexRole).toInt(), row);
@@ -442,7 +443,8 @@ void TestModels::eventSortRoleIsNumeric()
 {
     // Sorting the log by its SortRole goes by microseconds and by number, not by the text.
     QSortFilterProxyModel sorter;
-    const QAbstractItemModelTester sorterTester(&sorter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QAbstractItemModelTester sorterTester(&sorter,
+                                                QAbstractItemModelTester::FailureReportingMode::QtTest);
     sorter.setSortRole(SortRole);
     sorter.setSourceModel(m_monitor->events());
 
@@ -457,7 +459,8 @@ void TestModels::eventSortRoleIsNumeric()
     facts[2].attempts = 2;
     facts[3].attempts = 1;
     ingestAndWait(facts);
-    QCOMPARE(m_monitor->events()->index(0, 0).data().toString(), m_monitor->events()->index(1, 0).data().toString());
+    QCOMPARE(m_monitor->events()->index(0, 0).data().toString(),
+             m_monitor->events()->index(1, 0).data().toString());
 
     sorter.sort(EventLogModel::Time, Qt::AscendingOrder);
     QCOMPARE(rowIdsOf(&sorter), (QList<qint64> {4, 2, 1, 3}));
@@ -482,43 +485,43 @@ void TestModels::eventFilter_data()
     const QList<qint64> all {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
     QTest::addRow("empty") << QStringList() << QList<int>() << QString() << any << QString() << all;
     QTest::addRow("blank text") << QStringList() << QList<int>() << QString() << any << s("   ") << all;
-    QTest::addRow("text in error, any case") << QStringList() << QList<int>() << QString() << any << s("TIMEOUT")
-                                             << QList<qint64> {3, 10};
+    QTest::addRow("text in error, any case")
+        << QStringList() << QList<int>() << QString() << any << s("TIMEOUT") << QList<qint64> {3, 10};
     QTest::addRow("text in error, phrase") << QStringList() << QList<int>() << QString() << any
                                            << s("Credentials Rejected") << QList<qint64> {7};
     QTest::addRow("text in task id") << QStringList() << QList<int>() << QString() << any << s("TASK_7")
                                      << QList<qint64> {3};
-    QTest::addRow("text in message id") << QStringList() << QList<int>() << QString() << any << s("2zkcxq11")
-                                        << QList<qint64> {11};
-    QTest::addRow("text in event id") << QStringList() << QList<int>() << QString() << any << s("Evt_7")
-                                      << QList<qint64> {7};
-    QTest::addRow("text in migration id") << QStringList() << QList<int>() << QString() << any << s("GAMMA")
-                                          << QList<qint64> {9, 10, 11};
-    QTest::addRow("text in type, trimmed") << QStringList() << QList<int>() << QString() << any << s("  ping ")
-                                           << QList<qint64> {8};
+    QTest::addRow("text in message id")
+        << QStringList() << QList<int>() << QString() << any << s("2zkcxq11") << QList<qint64> {11};
+    QTest::addRow("text in event id")
+        << QStringList() << QList<int>() << QString() << any << s("Evt_7") << QList<qint64> {7};
+    QTest::addRow("text in migration id")
+        << QStringList() << QList<int>() << QString() << any << s("GAMMA") << QList<qint64> {9, 10, 11};
+    QTest::addRow("text in type, trimmed")
+        << QStringList() << QList<int>() << QString() << any << s("  ping ") << QList<qint64> {8};
     QTest::addRow("text nowhere") << QStringList() << QList<int>() << QString() << any << s("zebra")
                                   << QList<qint64>();
     QTest::addRow("one type") << QStringList {s("migration.started")} << QList<int>() << QString() << any
                               << QString() << QList<qint64> {2, 6};
-    QTest::addRow("two types") << QStringList {s("migration.created"), s("svix.ping")} << QList<int>() << QString()
-                               << any << QString() << QList<qint64> {1, 5, 8, 9};
+    QTest::addRow("two types") << QStringList {s("migration.created"), s("svix.ping")} << QList<int>()
+                               << QString() << any << QString() << QList<qint64> {1, 5, 8, 9};
     QTest::addRow("unknown type") << QStringList {s("no.such.type")} << QList<int>() << QString() << any
                                   << QString() << QList<qint64>();
     QTest::addRow("status") << QStringList() << QList<int> {int(MigrationStatus::Failed)} << QString() << any
                             << QString() << QList<qint64> {3, 7, 10};
-    QTest::addRow("migration part, any case") << QStringList() << QList<int>() << s("BETA") << any << QString()
-                                              << QList<qint64> {5, 6, 7};
+    QTest::addRow("migration part, any case")
+        << QStringList() << QList<int>() << s("BETA") << any << QString() << QList<qint64> {5, 6, 7};
     QTest::addRow("migration prefix") << QStringList() << QList<int>() << s("mig_") << any << QString()
                                       << QList<qint64> {1, 2, 3, 4, 5, 6, 7, 9, 10, 11};
     QTest::addRow("first attempt") << QStringList() << QList<int>() << QString()
                                    << int(EventFilter::Outcome::FirstAttempt) << QString()
                                    << QList<qint64> {1, 2, 3, 4, 5, 7, 8, 10, 11};
-    QTest::addRow("retried") << QStringList() << QList<int>() << QString() << int(EventFilter::Outcome::Retried)
-                             << QString() << QList<qint64> {6, 9};
+    QTest::addRow("retried") << QStringList() << QList<int>() << QString()
+                             << int(EventFilter::Outcome::Retried) << QString() << QList<qint64> {6, 9};
     QTest::addRow("type and retried") << QStringList {s("migration.created")} << QList<int>() << QString()
                                       << int(EventFilter::Outcome::Retried) << QString() << QList<qint64> {9};
-    QTest::addRow("text and migration") << QStringList() << QList<int>() << s("alpha") << any << s("timeout")
-                                        << QList<qint64> {3};
+    QTest::addRow("text and migration")
+        << QStringList() << QList<int>() << s("alpha") << any << s("timeout") << QList<qint64> {3};
     QTest::addRow("type, migration, text: none") << QStringList {s("migration.failed")} << QList<int>()
                                                  << s("alpha") << any << s("credentials") << QList<qint64>();
 }
@@ -601,7 +604,8 @@ void TestModels::eventFilterAppliesToNewRows()
     byText.text = s("zebra");
     proxy->setFilter(byText);
     QCOMPARE(proxy->rowCount(), 0);
-    EventFacts newMigration = fact(18, s("migration.created"), s("mig_ZEBRA_1"), T0 + 67 * Sec, s("NOT_STARTED"));
+    EventFacts newMigration
+        = fact(18, s("migration.created"), s("mig_ZEBRA_1"), T0 + 67 * Sec, s("NOT_STARTED"));
     EventFacts newError = fact(19, s("migration_task.failed"), s("mig_alpha"), T0 + 68 * Sec, s("FAILED"));
     newError.errorMessage = s("A Zebra crossed the wire");
     EventFacts newType = fact(20, s("zebra.sighted"), QString(), T0 + 69 * Sec);
@@ -731,7 +735,8 @@ void TestModels::migrationBoard()
     MigrationListModel *list = m_monitor->migrations();
     QCOMPARE(list->rowCount(), 6);
     // In order of first appearance.
-    QCOMPARE(migrationIdsOf(list), (QStringList {s("mig_a"), s("mig_b"), s("mig_c"), s("mig_d"), s("mig_e"), s("mig_f")}));
+    QCOMPARE(migrationIdsOf(list),
+             (QStringList {s("mig_a"), s("mig_b"), s("mig_c"), s("mig_d"), s("mig_e"), s("mig_f")}));
     list->setNow(T0 + 45 * Min);
 
     const int c = 2;
@@ -756,7 +761,10 @@ void TestModels::migrationBoard()
     QCOMPARE(list->index(4, MigrationListModel::Duration).data(SortRole).toLongLong(), qint64(-1));
     QCOMPARE(list->index(4, 0).data(StatusRole).toInt(), int(MigrationStatus::NotStarted));
     QCOMPARE(list->index(5, MigrationListModel::Status).data().toString(), s("Failed"));
-    QVERIFY(list->index(5, MigrationListModel::Status).data(Qt::ToolTipRole).toString().contains(s("credentials rejected")));
+    QVERIFY(list->index(5, MigrationListModel::Status)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(s("credentials rejected")));
 
     // mig_d: working, silent for 44 minutes (stalled at 30), and started without being created.
     const int d = 3;
@@ -795,15 +803,19 @@ void TestModels::migrationSort()
 
     // Durations: e none, b 9 s, c 10 s, f 30 s, a 65 s, d 19 min 20 s. By text, "10 s" < "9 s".
     proxy->sort(MigrationListModel::Duration, Qt::AscendingOrder);
-    QCOMPARE(migrationIdsOf(proxy), (QStringList {s("mig_e"), s("mig_b"), s("mig_c"), s("mig_f"), s("mig_a"), s("mig_d")}));
+    QCOMPARE(migrationIdsOf(proxy),
+             (QStringList {s("mig_e"), s("mig_b"), s("mig_c"), s("mig_f"), s("mig_a"), s("mig_d")}));
     checkRoundTrips(proxy);
     proxy->sort(MigrationListModel::Duration, Qt::DescendingOrder);
-    QCOMPARE(migrationIdsOf(proxy), (QStringList {s("mig_d"), s("mig_a"), s("mig_f"), s("mig_c"), s("mig_b"), s("mig_e")}));
+    QCOMPARE(migrationIdsOf(proxy),
+             (QStringList {s("mig_d"), s("mig_a"), s("mig_f"), s("mig_c"), s("mig_b"), s("mig_e")}));
 
     proxy->sort(MigrationListModel::Started, Qt::AscendingOrder);
-    QCOMPARE(migrationIdsOf(proxy), (QStringList {s("mig_e"), s("mig_a"), s("mig_b"), s("mig_c"), s("mig_d"), s("mig_f")}));
+    QCOMPARE(migrationIdsOf(proxy),
+             (QStringList {s("mig_e"), s("mig_a"), s("mig_b"), s("mig_c"), s("mig_d"), s("mig_f")}));
     proxy->sort(MigrationListModel::Id, Qt::DescendingOrder);
-    QCOMPARE(migrationIdsOf(proxy), (QStringList {s("mig_f"), s("mig_e"), s("mig_d"), s("mig_c"), s("mig_b"), s("mig_a")}));
+    QCOMPARE(migrationIdsOf(proxy),
+             (QStringList {s("mig_f"), s("mig_e"), s("mig_d"), s("mig_c"), s("mig_b"), s("mig_a")}));
     checkRoundTrips(proxy);
 
     // Sorted by event count, descending; new events re-sort it (dynamic sort).
@@ -823,7 +835,8 @@ void TestModels::migrationSort()
                 >= proxy->index(row, MigrationListModel::Events).data(SortRole).toInt());
     }
     // One event each, in either order.
-    QCOMPARE(sorted({proxy->index(5, 0).data(MigrationIdRole).toString(), proxy->index(6, 0).data(MigrationIdRole).toString()}),
+    QCOMPARE(sorted({proxy->index(5, 0).data(MigrationIdRole).toString(),
+                     proxy->index(6, 0).data(MigrationIdRole).toString()}),
              (QStringList {s("mig_d"), s("mig_new")}));
     checkRoundTrips(proxy);
 }
@@ -841,19 +854,20 @@ void TestModels::migrationFilter_data()
     const QStringList all {s("mig_a"), s("mig_b"), s("mig_c"), s("mig_d"), s("mig_e"), s("mig_f")};
     const qint64 early = T0 + 20 * Min;
     QTest::addRow("empty") << QList<int>() << QString() << false << false << false << early << all;
-    QTest::addRow("complete") << QList<int> {int(MigrationStatus::Complete)} << QString() << false << false << false
-                              << early << QStringList {s("mig_a"), s("mig_b")};
-    QTest::addRow("two statuses") << QList<int> {int(MigrationStatus::Complete), int(MigrationStatus::CompletedWithFailures)}
+    QTest::addRow("complete") << QList<int> {int(MigrationStatus::Complete)} << QString() << false << false
+                              << false << early << QStringList {s("mig_a"), s("mig_b")};
+    QTest::addRow("two statuses") << QList<int> {int(MigrationStatus::Complete),
+                                                 int(MigrationStatus::CompletedWithFailures)}
                                   << QString() << false << false << false << early
                                   << QStringList {s("mig_a"), s("mig_b"), s("mig_c")};
-    QTest::addRow("working") << QList<int> {int(MigrationStatus::Working)} << QString() << false << false << false
-                             << early << QStringList {s("mig_d")};
+    QTest::addRow("working") << QList<int> {int(MigrationStatus::Working)} << QString() << false << false
+                             << false << early << QStringList {s("mig_d")};
     QTest::addRow("text: id") << QList<int>() << s("MIG_F") << false << false << false << early
                               << QStringList {s("mig_f")};
     QTest::addRow("text: company") << QList<int>() << s(" Acme ") << false << false << false << early
                                    << QStringList {s("mig_a"), s("mig_c")};
-    QTest::addRow("text: failure message") << QList<int>() << s("credentials") << false << false << false << early
-                                           << QStringList {s("mig_f")};
+    QTest::addRow("text: failure message")
+        << QList<int>() << s("credentials") << false << false << false << early << QStringList {s("mig_f")};
     QTest::addRow("text: none") << QList<int>() << s("nothing-like-this") << false << false << false << early
                                 << QStringList();
     QTest::addRow("stalled, 20 min") << QList<int>() << QString() << true << false << false << early
@@ -862,14 +876,15 @@ void TestModels::migrationFilter_data()
                                      << QStringList {s("mig_d")};
     QTest::addRow("stalled, 2 h") << QList<int>() << QString() << true << false << false << T0 + 120 * Min
                                   << QStringList {s("mig_d"), s("mig_e")};
-    QTest::addRow("stalled and not started, 2 h") << QList<int> {int(MigrationStatus::NotStarted)} << QString() << true
-                                                  << false << false << T0 + 120 * Min << QStringList {s("mig_e")};
+    QTest::addRow("stalled and not started, 2 h")
+        << QList<int> {int(MigrationStatus::NotStarted)} << QString() << true << false << false
+        << T0 + 120 * Min << QStringList {s("mig_e")};
     QTest::addRow("anomalies") << QList<int>() << QString() << false << true << false << early
                                << QStringList {s("mig_d")};
     QTest::addRow("task failures") << QList<int>() << QString() << false << false << true << early
                                    << QStringList {s("mig_c")};
-    QTest::addRow("task failures and text") << QList<int>() << s("globex") << false << false << true << early
-                                            << QStringList();
+    QTest::addRow("task failures and text")
+        << QList<int>() << s("globex") << false << false << true << early << QStringList();
 }
 
 void TestModels::migrationFilter()
@@ -960,10 +975,13 @@ void TestModels::stalls()
         return f;
     };
     QSignalSpy newly(m_monitor.get(), &MonitorModel::newlyStalled);
-    ingestAndWait({at(fact(1, s("migration.started"), s("mig_quiet"), now - 120 * Min, s("WORKING")), now - 120 * Min),
-                   at(fact(2, s("migration.created"), s("mig_waiting"), now - 120 * Min, s("NOT_STARTED")), now - 120 * Min),
-                   at(fact(3, s("migration.started"), s("mig_busy"), now - 1 * Min, s("WORKING")), now - 1 * Min),
-                   at(fact(4, s("migration.created"), s("mig_new"), now - 40 * Min, s("NOT_STARTED")), now - 40 * Min)});
+    ingestAndWait(
+        {at(fact(1, s("migration.started"), s("mig_quiet"), now - 120 * Min, s("WORKING")), now - 120 * Min),
+         at(fact(2, s("migration.created"), s("mig_waiting"), now - 120 * Min, s("NOT_STARTED")),
+            now - 120 * Min),
+         at(fact(3, s("migration.started"), s("mig_busy"), now - 1 * Min, s("WORKING")), now - 1 * Min),
+         at(fact(4, s("migration.created"), s("mig_new"), now - 40 * Min, s("NOT_STARTED")),
+            now - 40 * Min)});
     m_monitor->checkStalls();
     QCOMPARE(newly.count(), 1);
     QCOMPARE(sorted(newly.at(0).at(0).toStringList()), (QStringList {s("mig_quiet"), s("mig_waiting")}));
@@ -983,7 +1001,8 @@ void TestModels::stalls()
     QCOMPARE(newly.at(1).at(0).toStringList(), (QStringList {s("mig_new")}));
 
     // An event revives mig_quiet; when it goes quiet again it is reported again.
-    ingestAndWait({at(fact(5, s("custom.note"), s("mig_quiet"), now, QString()), QDateTime::currentMSecsSinceEpoch() * 1000)});
+    ingestAndWait({at(fact(5, s("custom.note"), s("mig_quiet"), now, QString()),
+                      QDateTime::currentMSecsSinceEpoch() * 1000)});
     m_monitor->checkStalls();
     QCOMPARE(newly.count(), 2);
     QCOMPARE(list->index(0, 0).data(StalledRole).toBool(), false);
@@ -1026,7 +1045,8 @@ void TestModels::timeline()
                     < timeline->index(row, TimelineModel::Time).data(SortRole).toLongLong());
         // LogIndexRole points at the same delivery in the event log.
         const int logIndex = timeline->index(row, 0).data(LogIndexRole).toInt();
-        QCOMPARE(m_monitor->events()->index(logIndex, 0).data(RowIdRole), timeline->index(row, 0).data(RowIdRole));
+        QCOMPARE(m_monitor->events()->index(logIndex, 0).data(RowIdRole),
+                 timeline->index(row, 0).data(RowIdRole));
     }
     QCOMPARE(timeline->index(0, TimelineModel::Time).data(SortRole).toLongLong(), T0 + 2 * Sec);
     QCOMPARE(timeline->index(2, TimelineModel::Detail).data().toString(),
@@ -1090,7 +1110,8 @@ void TestModels::rejections()
     model->setRejections(list);
     QCOMPARE(reset.count(), 1);
     QCOMPARE(model->rowCount(), 3);
-    QCOMPARE(model->index(1, RejectionsModel::Time).data().toString(), localTime(T0 + Sec, s("yyyy-MM-dd HH:mm:ss")));
+    QCOMPARE(model->index(1, RejectionsModel::Time).data().toString(),
+             localTime(T0 + Sec, s("yyyy-MM-dd HH:mm:ss")));
     QCOMPARE(model->index(1, RejectionsModel::Time).data(SortRole).toLongLong(), T0 + Sec);
     QCOMPARE(model->index(1, RejectionsModel::Reason).data().toString(), s("No signature matched (1)"));
     QCOMPARE(model->index(1, RejectionsModel::MessageId).data().toString(), s("msg_rej_1"));
@@ -1101,7 +1122,8 @@ void TestModels::rejections()
 
     // Sorted by size: numeric (9 < 10 < 30).
     QSortFilterProxyModel sorter;
-    const QAbstractItemModelTester sorterTester(&sorter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QAbstractItemModelTester sorterTester(&sorter,
+                                                QAbstractItemModelTester::FailureReportingMode::QtTest);
     sorter.setSortRole(SortRole);
     sorter.setSourceModel(model);
     sorter.sort(RejectionsModel::BodySize);
@@ -1126,8 +1148,9 @@ void TestModels::loadFromStore()
     // 50 migrations of six events each (300 deliveries); the first ten deliveries retried.
     constexpr int Migrations = 50;
     const QStringList lifecycle {s("migration.created"), s("migration.started"), s("migration_task.failed"),
-                                 s("custom.note"), s("custom.note"), s("migration.completed")};
-    const QStringList statuses {s("NOT_STARTED"), s("WORKING"), s("FAILED"), QString(), QString(), s("COMPLETE")};
+                                 s("custom.note"),       s("custom.note"),       s("migration.completed")};
+    const QStringList statuses {s("NOT_STARTED"), s("WORKING"), s("FAILED"),
+                                QString(),        QString(),    s("COMPLETE")};
     {
         StoreWriter writer(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000, false});
         QString error;
@@ -1202,9 +1225,11 @@ void TestModels::loadFromStore()
     EventFacts older = stored.at(0);
     older.attempts = 1;
     EventFacts live1 = fact(maxRowId + 1, s("custom.note"), s("mig_s7"), T0 + 7 * Min + 30 * Sec);
-    EventFacts live2 = fact(maxRowId + 2, s("migration_task.failed"), s("mig_s7"), T0 + 7 * Min + 31 * Sec, s("FAILED"));
+    EventFacts live2
+        = fact(maxRowId + 2, s("migration_task.failed"), s("mig_s7"), T0 + 7 * Min + 31 * Sec, s("FAILED"));
     live2.taskId = s("task_live");
-    EventFacts live3 = fact(maxRowId + 3, s("migration.created"), s("mig_live"), T0 + 100 * Min, s("NOT_STARTED"));
+    EventFacts live3
+        = fact(maxRowId + 3, s("migration.created"), s("mig_live"), T0 + 100 * Min, s("NOT_STARTED"));
     EventFacts live4 = fact(maxRowId + 4, s("svix.ping"), QString(), T0 + 100 * Min);
     EventFacts live1Again = live1;
     live1Again.attempts = 2;
@@ -1261,8 +1286,14 @@ void TestModels::loadFromStore()
     QCOMPARE(eventsOf(s("mig_live")), 1);
     QCOMPARE(list->index(rowWith(list, MigrationIdRole, s("mig_s3")), 0).data(StatusRole).toInt(),
              int(MigrationStatus::Complete));
-    QCOMPARE(list->index(rowWith(list, MigrationIdRole, s("mig_s3")), MigrationListModel::TaskFailures).data().toInt(), 1);
-    QCOMPARE(list->index(rowWith(list, MigrationIdRole, s("mig_s7")), MigrationListModel::TaskFailures).data().toInt(), 2);
+    QCOMPARE(list->index(rowWith(list, MigrationIdRole, s("mig_s3")), MigrationListModel::TaskFailures)
+                 .data()
+                 .toInt(),
+             1);
+    QCOMPARE(list->index(rowWith(list, MigrationIdRole, s("mig_s7")), MigrationListModel::TaskFailures)
+                 .data()
+                 .toInt(),
+             2);
     QCOMPARE(monitor->filteredMigrations()->rowCount(), Migrations + 1);
     QCOMPARE(monitor->filteredMigrations()->index(0, 0).data(MigrationIdRole).toString(), s("mig_live"));
     checkRoundTrips(monitor->filteredMigrations());
@@ -1270,7 +1301,8 @@ void TestModels::loadFromStore()
     // The filter set before the load applies to the loaded rows and the held ones.
     QCOMPARE(monitor->filteredEvents()->rowCount(), Migrations + 1);
     for (int row = 0; row < monitor->filteredEvents()->rowCount(); ++row)
-        QCOMPARE(monitor->filteredEvents()->index(row, EventLogModel::Type).data().toString(), s("migration_task.failed"));
+        QCOMPARE(monitor->filteredEvents()->index(row, EventLogModel::Type).data().toString(),
+                 s("migration_task.failed"));
     checkRoundTrips(monitor->filteredEvents());
 
     // The timeline chosen before the load shows the loaded events and the live ones, in order.
@@ -1291,8 +1323,10 @@ void TestModels::loadFromStore()
     // The rejection journal.
     monitor->refreshRejections(dataDir);
     QCOMPARE(monitor->rejections()->rowCount(), 1);
-    QCOMPARE(monitor->rejections()->index(0, RejectionsModel::Reason).data().toString(), s("No signature matched"));
-    QCOMPARE(monitor->rejections()->index(0, RejectionsModel::MessageId).data().toString(), s("msg_rejected"));
+    QCOMPARE(monitor->rejections()->index(0, RejectionsModel::Reason).data().toString(),
+             s("No signature matched"));
+    QCOMPARE(monitor->rejections()->index(0, RejectionsModel::MessageId).data().toString(),
+             s("msg_rejected"));
     QCOMPARE(monitor->rejections()->index(0, RejectionsModel::BodySize).data().toLongLong(), qint64(42));
 }
 
@@ -1338,9 +1372,10 @@ void TestModels::loadAfterLiveIngest()
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
         for (int m = 0; m < 3; ++m)
-            writer.submit(quint64(m + 1), delivery(QByteArrayLiteral("msg_stored_") + QByteArray::number(m),
-                                                   s("migration.created"), QStringLiteral("mig_s%1").arg(m),
-                                                   T0 + m * Sec, s("NOT_STARTED")));
+            writer.submit(quint64(m + 1),
+                          delivery(QByteArrayLiteral("msg_stored_") + QByteArray::number(m),
+                                   s("migration.created"), QStringLiteral("mig_s%1").arg(m), T0 + m * Sec,
+                                   s("NOT_STARTED")));
         writer.stop();
     }
     QSignalSpy loaded(m_monitor.get(), &MonitorModel::loaded);
@@ -1357,8 +1392,9 @@ void TestModels::loadAfterLiveIngest()
 
     // Nothing was ingested during or after the load, so no migration was updated.
     const bool spurious = updated.wait(500);
-    QVERIFY2(!spurious, qPrintable(QStringLiteral("migrationUpdated(\"%1\") after the load")
-                                       .arg(updated.isEmpty() ? QString() : updated.at(0).at(0).toString())));
+    QVERIFY2(!spurious,
+             qPrintable(QStringLiteral("migrationUpdated(\"%1\") after the load")
+                            .arg(updated.isEmpty() ? QString() : updated.at(0).at(0).toString())));
     QCOMPARE(m_monitor->events()->rowCount(), 3);
     QCOMPARE(m_monitor->migrations()->rowCount(), 3);
 }

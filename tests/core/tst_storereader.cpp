@@ -16,7 +16,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <functional>
 #include <memory>
 
@@ -98,10 +97,12 @@ QString factDifferences(const EventFacts &got, const DeliveryRecord &want, int a
     return out.join(QStringLiteral("; "));
 }
 
-QList<EventFacts> loadAll(StoreReader &reader, qint64 afterRowId = 0, int batchSize = 4096, qint64 *count = nullptr)
+QList<EventFacts> loadAll(StoreReader &reader, qint64 afterRowId = 0, int batchSize = 4096,
+                          qint64 *count = nullptr)
 {
     QList<EventFacts> all;
-    const qint64 n = reader.loadFacts([&all](QList<EventFacts> &&batch) { all.append(batch); }, afterRowId, batchSize);
+    const qint64 n
+        = reader.loadFacts([&all](QList<EventFacts> &&batch) { all.append(batch); }, afterRowId, batchSize);
     if (count)
         *count = n;
     return all;
@@ -145,7 +146,8 @@ void TestStoreReader::loadFactsReturnsEveryField()
     failed.eventId = QStringLiteral("evt_01J0ZK3AV1P9M5M2G8T3W4X5Y7");
     failed.type = QStringLiteral("migration.failed");
     failed.status = QStringLiteral("FAILED");
-    failed.errorMessage = QStringLiteral("Login workflow failed: the source system rejected the credentials \u2014 r\u00e9essayez");
+    failed.errorMessage = QStringLiteral(
+        "Login workflow failed: the source system rejected the credentials \u2014 r\u00e9essayez");
     failed.createdUs = SeedCreatedUs + 5 * Sec + 17;
 
     DeliveryRecord task = record("msg_2ZkcXqCFqYy1T3pbU9d6A0nVqH0", t + Sec);
@@ -183,13 +185,17 @@ void TestStoreReader::loadFactsReturnsEveryField()
     retry.timestampHeader = retry.receivedUs / Sec;
 
     QString error;
-    QVERIFY2(writeStore(dataDir(), [&](StoreWriter &w) {
-        w.submit(1, failed);
-        w.submit(2, task);
-        w.submit(3, unparsed);
-        w.submit(4, ping);
-        w.submit(5, retry);
-    }, &error), qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(),
+                 [&](StoreWriter &w) {
+                     w.submit(1, failed);
+                     w.submit(2, task);
+                     w.submit(3, unparsed);
+                     w.submit(4, ping);
+                     w.submit(5, retry);
+                 },
+                 &error),
+             qPrintable(error));
 
     StoreReader reader(dataDir());
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
@@ -242,12 +248,18 @@ void TestStoreReader::loadFactsInBatches()
     QFETCH(int, batchSize);
     QFETCH(int, after);
     QString error;
-    QVERIFY2(writeStore(dataDir(), [rows](StoreWriter &w) {
-        std::vector<std::pair<quint64, DeliveryRecord>> all;
-        for (int i = 0; i < rows; ++i)
-            all.emplace_back(quint64(i), record("msg_" + QByteArray::number(100000 + i), SeedCreatedUs + i * Sec));
-        w.submit(std::move(all));
-    }, &error), qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(),
+                 [rows](StoreWriter &w) {
+                     std::vector<std::pair<quint64, DeliveryRecord>> all;
+                     for (int i = 0; i < rows; ++i)
+                         all.emplace_back(
+                             quint64(i),
+                             record("msg_" + QByteArray::number(100000 + i), SeedCreatedUs + i * Sec));
+                     w.submit(std::move(all));
+                 },
+                 &error),
+             qPrintable(error));
 
     StoreReader reader(dataDir());
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
@@ -284,20 +296,28 @@ void TestStoreReader::loadFactsSeesLaterCommits()
 {
     // The reader stays open while more deliveries are committed; afterRowId fetches just those.
     QString error;
-    QVERIFY2(writeStore(dataDir(), [](StoreWriter &w) {
-        w.submit(1, record("msg_a", SeedCreatedUs));
-        w.submit(2, record("msg_b", SeedCreatedUs + Sec));
-    }, &error), qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(),
+                 [](StoreWriter &w) {
+                     w.submit(1, record("msg_a", SeedCreatedUs));
+                     w.submit(2, record("msg_b", SeedCreatedUs + Sec));
+                 },
+                 &error),
+             qPrintable(error));
     StoreReader reader(dataDir());
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
     const QList<EventFacts> first = loadAll(reader);
     QCOMPARE(first.size(), qsizetype(2));
 
-    QVERIFY2(writeStore(dataDir(), [](StoreWriter &w) {
-        w.submit(3, record("msg_c", SeedCreatedUs + 2 * Sec));
-        w.submit(4, record("msg_a", SeedCreatedUs + 3 * Sec)); // a retry of an old one
-        w.submit(5, record("msg_d", SeedCreatedUs + 4 * Sec));
-    }, &error), qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(),
+                 [](StoreWriter &w) {
+                     w.submit(3, record("msg_c", SeedCreatedUs + 2 * Sec));
+                     w.submit(4, record("msg_a", SeedCreatedUs + 3 * Sec)); // a retry of an old one
+                     w.submit(5, record("msg_d", SeedCreatedUs + 4 * Sec));
+                 },
+                 &error),
+             qPrintable(error));
     qint64 count = -1;
     const QList<EventFacts> later = loadAll(reader, first.last().rowId, 4096, &count);
     QCOMPARE(count, qint64(2));
@@ -316,7 +336,8 @@ void TestStoreReader::loadFactsSeesLaterCommits()
 void TestStoreReader::bodyIsByteExact_data()
 {
     QTest::addColumn<QByteArray>("body");
-    QTest::addRow("json") << QByteArrayLiteral(R"({"id": "evt_1", "object": "event", "data": {"migration_id": "mig_1"}})");
+    QTest::addRow("json") << QByteArrayLiteral(
+        R"({"id": "evt_1", "object": "event", "data": {"migration_id": "mig_1"}})");
     QTest::addRow("NUL bytes and invalid UTF-8") << QByteArray("\x00\x01{\xff\xfe\xc3(\x00}", 10);
     QTest::addRow("CRLF, tabs and trailing spaces") << QByteArrayLiteral("{\r\n\t\"a\": 1 \r\n}  \n");
     QTest::addRow("byte order mark") << QByteArrayLiteral("\xef\xbb\xbf{\"a\":\"\xc3\xa9\"}");
@@ -334,10 +355,14 @@ void TestStoreReader::bodyIsByteExact()
     r.body = body;
     r.parsed = false;
     QString error;
-    QVERIFY2(writeStore(dataDir(), [&r](StoreWriter &w) {
-        w.submit(1, record("msg_before", SeedCreatedUs - Sec));
-        w.submit(2, r);
-    }, &error), qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(),
+                 [&r](StoreWriter &w) {
+                     w.submit(1, record("msg_before", SeedCreatedUs - Sec));
+                     w.submit(2, r);
+                 },
+                 &error),
+             qPrintable(error));
     StoreReader reader(dataDir());
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
     const QList<EventFacts> facts = loadAll(reader);
@@ -373,12 +398,20 @@ void TestStoreReader::attemptsListFirstAndRetries()
 
     QString error;
     // The retries come in later transactions, with another delivery in between.
-    QVERIFY2(writeStore(dataDir(), [&](StoreWriter &w) {
-        w.submit(1, a1);
-        w.submit(2, single);
-    }, &error), qPrintable(error));
-    QVERIFY2(writeStore(dataDir(), [&](StoreWriter &w) { w.submit(3, a2); }, &error), qPrintable(error));
-    QVERIFY2(writeStore(dataDir(), [&](StoreWriter &w) { w.submit(4, a3); }, &error), qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(),
+                 [&](StoreWriter &w) {
+                     w.submit(1, a1);
+                     w.submit(2, single);
+                 },
+                 &error),
+             qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(), [&](StoreWriter &w) { w.submit(3, a2); }, &error),
+             qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(), [&](StoreWriter &w) { w.submit(4, a3); }, &error),
+             qPrintable(error));
 
     StoreReader reader(dataDir());
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
@@ -395,8 +428,8 @@ void TestStoreReader::attemptsListFirstAndRetries()
             db.setDatabaseName(Database::databasePath(dataDir()));
             QVERIFY(db.open());
             QSqlQuery q(db);
-            QVERIFY(q.prepare(QStringLiteral(
-                "SELECT seq, received_us, remote, user_agent, secret_index FROM attempts WHERE delivery_id = ? ORDER BY seq")));
+            QVERIFY(q.prepare(QStringLiteral("SELECT seq, received_us, remote, user_agent, secret_index FROM "
+                                             "attempts WHERE delivery_id = ? ORDER BY seq")));
             q.addBindValue(facts[0].rowId);
             QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
             QList<qint64> seqs;
@@ -458,10 +491,14 @@ void TestStoreReader::rejections()
         rejection(SeedCreatedUs + 200 * Sec, "msg_big", QStringLiteral("too_large")),
     };
     QString error;
-    QVERIFY2(writeStore(dataDir(), [&written](StoreWriter &w) {
-        for (const RejectionRecord &r : written)
-            w.submitRejection(r);
-    }, &error), qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(),
+                 [&written](StoreWriter &w) {
+                     for (const RejectionRecord &r : written)
+                         w.submitRejection(r);
+                 },
+                 &error),
+             qPrintable(error));
 
     StoreReader reader(dataDir());
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
@@ -497,17 +534,25 @@ void TestStoreReader::listenIntervals()
     const QString url2 = QStringLiteral("https://127.0.0.1:8443/hooks");
     QString error;
     const qint64 before1 = wallClockUs();
-    QVERIFY2(writeStore(dataDir(), [&url1](StoreWriter &w) {
-        w.listeningStarted(url1);
-        w.listeningAlive();
-        w.listeningStopped();
-    }, &error), qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(),
+                 [&url1](StoreWriter &w) {
+                     w.listeningStarted(url1);
+                     w.listeningAlive();
+                     w.listeningStopped();
+                 },
+                 &error),
+             qPrintable(error));
     const qint64 after1 = wallClockUs();
     // The second run ends without a stop, as after a crash.
-    QVERIFY2(writeStore(dataDir(), [&url2](StoreWriter &w) {
-        w.listeningStarted(url2);
-        w.listeningAlive();
-    }, &error), qPrintable(error));
+    QVERIFY2(writeStore(
+                 dataDir(),
+                 [&url2](StoreWriter &w) {
+                     w.listeningStarted(url2);
+                     w.listeningAlive();
+                 },
+                 &error),
+             qPrintable(error));
     const qint64 after2 = wallClockUs();
 
     StoreReader reader(dataDir());

@@ -11,26 +11,24 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
-#include <QFileInfo>
-#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
-
 #include <algorithm>
+#include <fcntl.h>
 #include <memory>
 #include <mutex>
-
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,8 +65,7 @@ qint64 wallClockUs()
 void letTheClockTick()
 {
     const qint64 start = QDateTime::currentMSecsSinceEpoch();
-    while (QDateTime::currentMSecsSinceEpoch() <= start) {
-    }
+    while (QDateTime::currentMSecsSinceEpoch() <= start) { }
 }
 
 DeliveryRecord delivery(const QByteArray &msgId, qint64 receivedUs = SeedCreatedUs + 1000000,
@@ -116,7 +113,9 @@ StoreWriter::Options options(const QString &dataDir, int rejectionJournalLimit =
 
 int modeOf(const QString &path)
 {
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return -1;
     return int(st.st_mode & 07777);
@@ -157,7 +156,8 @@ public:
                 }
             }
             const int n = int(outcomes.size());
-            QMetaObject::invokeMethod(this, [this, n] { Q_EMIT outcomesArrived(n); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, n] { Q_EMIT outcomesArrived(n); }, Qt::QueuedConnection);
         };
     }
 
@@ -179,7 +179,8 @@ public:
     WriteOutcome outcome(quint64 ticket) const
     {
         std::lock_guard lock(m_mutex);
-        return m_outcomes.value(ticket, WriteOutcome {ticket, WriteResult::Failed, QStringLiteral("no outcome")});
+        return m_outcomes.value(ticket,
+                                WriteOutcome {ticket, WriteResult::Failed, QStringLiteral("no outcome")});
     }
     qsizetype countOf(WriteResult result) const
     {
@@ -348,12 +349,12 @@ qint64 totalAttempts(const QHash<QString, QJsonObject> &exported)
 #define WAIT_FOR_TICKET(collector, ticket) QTRY_VERIFY_WITH_TIMEOUT((collector).has(ticket), 10000)
 
 // Everything queued before this point is committed once a delivery queued after it is answered.
-#define BARRIER(writer, collector)                                                                      \
-    do {                                                                                                \
-        const quint64 barrierTicket = m_nextTicket++;                                                   \
-        (writer).submit(barrierTicket, delivery("barrier_" + QByteArray::number(barrierTicket)));       \
-        WAIT_FOR_TICKET(collector, barrierTicket);                                                      \
-        QCOMPARE((collector).outcome(barrierTicket).result, WriteResult::Stored);                       \
+#define BARRIER(writer, collector)                                                                           \
+    do {                                                                                                     \
+        const quint64 barrierTicket = m_nextTicket++;                                                        \
+        (writer).submit(barrierTicket, delivery("barrier_" + QByteArray::number(barrierTicket)));            \
+        WAIT_FOR_TICKET(collector, barrierTicket);                                                           \
+        QCOMPARE((collector).outcome(barrierTicket).result, WriteResult::Stored);                            \
     } while (false)
 
 class TestStoreWriter : public QObject
@@ -433,8 +434,8 @@ void TestStoreWriter::privateFolderAndFiles()
     QCOMPARE(modeOf(dbPath + QStringLiteral("-wal")), 0600);
     QCOMPARE(modeOf(dbPath + QStringLiteral("-shm")), 0600);
     // QFileInfo agrees.
-    const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther
-        | QFileDevice::WriteOther;
+    const QFileDevice::Permissions others
+        = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther | QFileDevice::WriteOther;
     QVERIFY(!(QFileInfo(dbPath).permissions() & others));
     QVERIFY(!(QFileInfo(dataDir).permissions() & others));
     writer.stop();
@@ -459,13 +460,16 @@ void TestStoreWriter::schema()
     for (const QVariantList &row :
          db.rows(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")))
         tables.append(row.constFirst().toString());
-    QCOMPARE(tables, (QStringList {QStringLiteral("attempts"), QStringLiteral("deliveries"),
-                                   QStringLiteral("listen_intervals"), QStringLiteral("rejections")}));
+    QCOMPARE(tables,
+             (QStringList {QStringLiteral("attempts"), QStringLiteral("deliveries"),
+                           QStringLiteral("listen_intervals"), QStringLiteral("rejections")}));
     // msg_id is unique: that is what makes a retried delivery a duplicate.
-    QVERIFY(db.exec(QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body) VALUES('m', 1, 0, x'')")));
+    QVERIFY(db.exec(
+        QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body) VALUES('m', 1, 0, x'')")));
     QCOMPARE(db.count(QStringLiteral("deliveries")), qint64(1));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("UNIQUE constraint failed")));
-    QVERIFY(!db.exec(QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body) VALUES('m', 2, 0, x'')")));
+    QVERIFY(!db.exec(
+        QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body) VALUES('m', 2, 0, x'')")));
 
     // Opening it again does not migrate twice.
     {
@@ -570,8 +574,9 @@ void TestStoreWriter::storedThenDuplicate()
     QCOMPARE(totalAttempts(exported), qint64(2 * N));
     QCOMPARE(attemptsOf(exported, "msg_7"), qint64(2));
     // The delivery keeps its first attempt's data.
-    QCOMPARE(db.scalar(QStringLiteral("SELECT received_us FROM deliveries WHERE msg_id = 'msg_7'")).toLongLong(),
-             SeedCreatedUs + 7);
+    QCOMPARE(
+        db.scalar(QStringLiteral("SELECT received_us FROM deliveries WHERE msg_id = 'msg_7'")).toLongLong(),
+        SeedCreatedUs + 7);
     // Duplicates are not counted as newly committed deliveries.
     QCOMPARE(collector.committed(), N);
 }
@@ -602,7 +607,8 @@ void TestStoreWriter::duplicatesWithinOneBatch()
     const auto exported = exportByMsgId(tmp.path());
     QCOMPARE(attemptsOf(exported, "msg_same"), qint64(3));
     QCOMPARE(attemptsOf(exported, "msg_other"), qint64(1));
-    QCOMPARE(db.scalar(QStringLiteral("SELECT received_us FROM deliveries WHERE msg_id = 'msg_same'")).toLongLong(),
+    QCOMPARE(db.scalar(QStringLiteral("SELECT received_us FROM deliveries WHERE msg_id = 'msg_same'"))
+                 .toLongLong(),
              SeedCreatedUs + 1);
 }
 
@@ -676,8 +682,9 @@ void TestStoreWriter::recordFieldsAreStored()
     QCOMPARE(collector.outcome(2).result, WriteResult::Stored);
 
     SqlConnection db(tmp.path());
-    const QList<QVariantList> rows = db.rows(QStringLiteral(
-        "SELECT msg_id, event_id, type, migration_id, created_us, received_us, parsed, body FROM deliveries ORDER BY id"));
+    const QList<QVariantList> rows
+        = db.rows(QStringLiteral("SELECT msg_id, event_id, type, migration_id, created_us, received_us, "
+                                 "parsed, body FROM deliveries ORDER BY id"));
     QCOMPARE(rows.size(), qsizetype(2));
     const QVariantList &f = rows.at(0);
     QCOMPARE(f.at(0).toString(), QStringLiteral("msg_full"));
@@ -779,7 +786,8 @@ void TestStoreWriter::exportJsonl()
         allBytes.append(char(i));
     const QByteArray jsonBody = QByteArrayLiteral(
         "{\"id\":\"evt_a\",\"created\": 2025-06-18T00:50:40.301173,\"note\":\"caf\xc3\xa9 \xe2\x9c\x93\"}");
-    const QByteArray trickyUtf8 = QByteArrayLiteral("nul:\0 quote:\" backslash:\\ nl:\n ls:\xe2\x80\xa8 emoji:\xf0\x9f\x9a\x80");
+    const QByteArray trickyUtf8
+        = QByteArrayLiteral("nul:\0 quote:\" backslash:\\ nl:\n ls:\xe2\x80\xa8 emoji:\xf0\x9f\x9a\x80");
     const QByteArray surrogate = QByteArrayLiteral("{\"x\":\"\xed\xa0\x80\"}");
     const QByteArray truncated = QByteArrayLiteral("abc\xe2\x82");
 
@@ -822,9 +830,10 @@ void TestStoreWriter::exportJsonl()
     const QList<QJsonObject> lines = parseJsonl(text);
     QCOMPARE(lines.size(), qsizetype(5));
 
-    const QStringList textKeys {QStringLiteral("attempts"), QStringLiteral("body"), QStringLiteral("created"),
-                                QStringLiteral("event_id"), QStringLiteral("migration_id"), QStringLiteral("msg_id"),
-                                QStringLiteral("parsed"), QStringLiteral("received_at"), QStringLiteral("type")};
+    const QStringList textKeys {
+        QStringLiteral("attempts"), QStringLiteral("body"),         QStringLiteral("created"),
+        QStringLiteral("event_id"), QStringLiteral("migration_id"), QStringLiteral("msg_id"),
+        QStringLiteral("parsed"),   QStringLiteral("received_at"),  QStringLiteral("type")};
     QStringList base64Keys = textKeys;
     base64Keys[1] = QStringLiteral("body_base64");
     base64Keys.sort();
@@ -833,19 +842,23 @@ void TestStoreWriter::exportJsonl()
     QStringList order;
     for (const QJsonObject &l : lines)
         order.append(l.value(QLatin1String("msg_id")).toString());
-    QCOMPARE(order, (QStringList {QStringLiteral("msg_a"), QStringLiteral("msg_b"), QStringLiteral("msg_c"),
-                                  QStringLiteral("msg_d"), QStringLiteral("msg_e")}));
+    QCOMPARE(order,
+             (QStringList {QStringLiteral("msg_a"), QStringLiteral("msg_b"), QStringLiteral("msg_c"),
+                           QStringLiteral("msg_d"), QStringLiteral("msg_e")}));
 
     const QJsonObject &la = lines.at(0);
     QCOMPARE(sortedKeys(la), textKeys);
     QCOMPARE(la.value(QLatin1String("event_id")).toString(), QStringLiteral("evt_a"));
     QCOMPARE(la.value(QLatin1String("type")).toString(), QStringLiteral("<event_type>"));
-    QCOMPARE(la.value(QLatin1String("migration_id")).toString(), QStringLiteral("mig_01HX4J3SQ4QZZ9V9JMP8J2V7KZ"));
+    QCOMPARE(la.value(QLatin1String("migration_id")).toString(),
+             QStringLiteral("mig_01HX4J3SQ4QZZ9V9JMP8J2V7KZ"));
     QCOMPARE(la.value(QLatin1String("created")).toString(), QStringLiteral("2025-06-18T00:50:40.301173Z"));
-    QCOMPARE(la.value(QLatin1String("received_at")).toString(), QStringLiteral("2025-06-18T00:50:41.000000Z"));
+    QCOMPARE(la.value(QLatin1String("received_at")).toString(),
+             QStringLiteral("2025-06-18T00:50:41.000000Z"));
     QCOMPARE(la.value(QLatin1String("attempts")).toInteger(), qint64(3));
     QCOMPARE(la.value(QLatin1String("parsed")), QJsonValue(true));
-    QCOMPARE(la.value(QLatin1String("body")).toString().toUtf8(), jsonBody); // the raw body, never re-serialized
+    QCOMPARE(la.value(QLatin1String("body")).toString().toUtf8(),
+             jsonBody); // the raw body, never re-serialized
 
     const QJsonObject &lb = lines.at(1);
     QCOMPARE(sortedKeys(lb), base64Keys);
@@ -853,7 +866,8 @@ void TestStoreWriter::exportJsonl()
     QVERIFY(lb.value(QLatin1String("type")).isNull());
     QVERIFY(lb.value(QLatin1String("migration_id")).isNull());
     QVERIFY(lb.value(QLatin1String("created")).isNull());
-    QCOMPARE(lb.value(QLatin1String("received_at")).toString(), QStringLiteral("2025-06-18T00:50:41.000001Z"));
+    QCOMPARE(lb.value(QLatin1String("received_at")).toString(),
+             QStringLiteral("2025-06-18T00:50:41.000001Z"));
     QCOMPARE(lb.value(QLatin1String("attempts")).toInteger(), qint64(1));
     QCOMPARE(lb.value(QLatin1String("parsed")), QJsonValue(false));
     QCOMPARE(exportedBody(lb), allBytes);
@@ -861,7 +875,8 @@ void TestStoreWriter::exportJsonl()
     const QJsonObject &lc = lines.at(2);
     QCOMPARE(sortedKeys(lc), textKeys);
     QVERIFY(lc.value(QLatin1String("created")).isNull());
-    QCOMPARE(lc.value(QLatin1String("received_at")).toString(), QStringLiteral("2025-06-18T00:50:42.123456Z"));
+    QCOMPARE(lc.value(QLatin1String("received_at")).toString(),
+             QStringLiteral("2025-06-18T00:50:42.123456Z"));
     QCOMPARE(lc.value(QLatin1String("attempts")).toInteger(), qint64(2));
     QCOMPARE(lc.value(QLatin1String("parsed")), QJsonValue(false));
     QCOMPARE(exportedBody(lc), trickyUtf8);
@@ -903,8 +918,8 @@ void TestStoreWriter::exportLineBodyRoundTrips()
 {
     QFETCH(QByteArray, body);
     QFETCH(bool, asText);
-    const QByteArray line = JsonlExporter::line(QStringLiteral("msg_1"), QString(), QString(), QString(), QVariant(),
-                                                0, 1, false, body);
+    const QByteArray line = JsonlExporter::line(QStringLiteral("msg_1"), QString(), QString(), QString(),
+                                                QVariant(), 0, 1, false, body);
     QVERIFY(!line.contains('\n'));
     QJsonParseError error {};
     const QJsonObject o = QJsonDocument::fromJson(line, &error).object();
@@ -946,8 +961,10 @@ void TestStoreWriter::rejectionJournalIsBounded()
         writer.submitRejection(rejection(i, "msg_" + QByteArray::number(i)));
     BARRIER(writer, collector);
     QCOMPARE(db.count(QStringLiteral("rejections")), qint64(Limit));
-    QCOMPARE(db.scalar(QStringLiteral("SELECT min(received_us) FROM rejections")).toLongLong(), qint64(1000 + 150));
-    QCOMPARE(db.scalar(QStringLiteral("SELECT max(received_us) FROM rejections")).toLongLong(), qint64(1000 + 199));
+    QCOMPARE(db.scalar(QStringLiteral("SELECT min(received_us) FROM rejections")).toLongLong(),
+             qint64(1000 + 150));
+    QCOMPARE(db.scalar(QStringLiteral("SELECT max(received_us) FROM rejections")).toLongLong(),
+             qint64(1000 + 199));
 
     // Then over several batches: still bounded, still the newest.
     for (int round = 0; round < 4; ++round) {
@@ -975,8 +992,9 @@ void TestStoreWriter::rejectionJournalIsBounded()
     QVERIFY(r.at(2).isNull());
     QCOMPARE(r.at(3).toLongLong(), qint64(1750207840));
     const QJsonArray headers = QJsonDocument::fromJson(r.at(4).toString().toUtf8()).array();
-    QCOMPARE(headers, (QJsonArray {QJsonArray {QStringLiteral("svix-id"), QStringLiteral("")},
-                                   QJsonArray {QStringLiteral("svix-signature"), QStringLiteral("v1,[masked]")}}));
+    QCOMPARE(headers,
+             (QJsonArray {QJsonArray {QStringLiteral("svix-id"), QStringLiteral("")},
+                          QJsonArray {QStringLiteral("svix-signature"), QStringLiteral("v1,[masked]")}}));
     QCOMPARE(r.at(5).toByteArray(), QByteArray(R"({"id":)"));
     QCOMPARE(r.at(6).toLongLong(), qint64(4321));
     QCOMPARE(r.at(7).toString(), QStringLiteral("127.0.0.1"));
@@ -992,7 +1010,8 @@ void TestStoreWriter::listenIntervals()
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
     SqlConnection db(tmp.path());
-    const QString select = QStringLiteral("SELECT started_us, alive_us, stopped_us, url FROM listen_intervals ORDER BY id");
+    const QString select
+        = QStringLiteral("SELECT started_us, alive_us, stopped_us, url FROM listen_intervals ORDER BY id");
     const QString url = QStringLiteral("http://127.0.0.1:8787/anon/webhooks");
 
     const qint64 beforeStart = wallClockUs();
@@ -1004,7 +1023,7 @@ void TestStoreWriter::listenIntervals()
     const qint64 started = rows.at(0).at(0).toLongLong();
     QVERIFY(started >= beforeStart && started <= afterStart);
     QCOMPARE(rows.at(0).at(1).toLongLong(), started); // alive since it started
-    QVERIFY(rows.at(0).at(2).isNull());               // not stopped
+    QVERIFY(rows.at(0).at(2).isNull()); // not stopped
     QCOMPARE(rows.at(0).at(3).toString(), url);
 
     letTheClockTick();
@@ -1078,14 +1097,16 @@ void TestStoreWriter::lockedStoreFailsThenRecovers()
 
     auto blocker = std::make_unique<SqlConnection>(tmp.path());
     QVERIFY(blocker->exec(QStringLiteral("BEGIN IMMEDIATE")));
-    QVERIFY(blocker->exec(QStringLiteral("INSERT INTO rejections(received_us, status, reason_code, reason, headers, "
-                                         "body_size) VALUES(1, 401, 'blocker', 'blocker', '[]', 0)")));
+    QVERIFY(blocker->exec(
+        QStringLiteral("INSERT INTO rejections(received_us, status, reason_code, reason, headers, "
+                       "body_size) VALUES(1, 401, 'blocker', 'blocker', '[]', 0)")));
 
     // The writer waits out its busy timeout, then answers Failed: the sender will retry.
     writer.submit(2, delivery("msg_locked_1"));
     writer.submit(3, delivery("msg_locked_2"));
     writer.submit(4, delivery("msg_before")); // would be a Duplicate, but nothing can be known
-    QTRY_VERIFY_WITH_TIMEOUT(collector.has(2) && collector.has(3) && collector.has(4), 6 * BusyTimeoutMs + 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(collector.has(2) && collector.has(3) && collector.has(4),
+                             6 * BusyTimeoutMs + 10000);
     for (quint64 t : {2, 3, 4}) {
         const WriteOutcome o = collector.outcome(t);
         QCOMPARE(o.result, WriteResult::Failed);
@@ -1100,7 +1121,8 @@ void TestStoreWriter::lockedStoreFailsThenRecovers()
     writer.submit(6, delivery("msg_locked_2"));
     writer.submit(7, delivery("msg_after"));
     writer.submit(8, delivery("msg_before"));
-    QTRY_VERIFY_WITH_TIMEOUT(collector.has(5) && collector.has(6) && collector.has(7) && collector.has(8), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(collector.has(5) && collector.has(6) && collector.has(7) && collector.has(8),
+                             10000);
     QCOMPARE(collector.outcome(5).result, WriteResult::Stored);
     QCOMPARE(collector.outcome(6).result, WriteResult::Stored);
     QCOMPARE(collector.outcome(7).result, WriteResult::Stored);
@@ -1144,7 +1166,8 @@ void TestStoreWriter::stopWritesEverythingQueued()
     QCOMPARE(db.count(QStringLiteral("deliveries")), qint64(Deliveries));
     QCOMPARE(totalAttempts(exportByMsgId(tmp.path())), qint64(Deliveries));
     QCOMPARE(db.count(QStringLiteral("rejections")), qint64(Rejections));
-    QCOMPARE(db.count(QStringLiteral("listen_intervals"), QStringLiteral("stopped_us IS NOT NULL")), qint64(1));
+    QCOMPARE(db.count(QStringLiteral("listen_intervals"), QStringLiteral("stopped_us IS NOT NULL")),
+             qint64(1));
     QCOMPARE(db.scalar(QStringLiteral("SELECT max(received_us) FROM deliveries")).toLongLong(),
              SeedCreatedUs + Deliveries - 1);
 

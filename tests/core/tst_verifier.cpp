@@ -17,7 +17,8 @@ struct Vector
 };
 
 const Vector V1 {"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
-                 QByteArrayLiteral(R"({"test": 2432232314})"), "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="};
+                 QByteArrayLiteral(R"({"test": 2432232314})"),
+                 "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="};
 const Vector V2 {"whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD", "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk", 1649367553,
                  QByteArrayLiteral(R"({"email":"test@example.com","username":"test_user"})"),
                  "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw="};
@@ -90,11 +91,12 @@ void TestVerifier::officialVectors_data()
     QTest::addRow("256KiB of a") << QByteArray(V1.secret) << QByteArray(V1.id) << V1.timestamp
                                  << QByteArray(262144, 'a')
                                  << QByteArray("v1,Mw4Pe2WgApuT7NSqnSq0PQPV9gbLdggCl9B865x5Xh0=");
-    QTest::addRow("secret without whsec_ prefix")
-        << QByteArray(V1.secret).mid(6) << QByteArray(V1.id) << V1.timestamp << V1.payload << QByteArray(V1.expected);
+    QTest::addRow("secret without whsec_ prefix") << QByteArray(V1.secret).mid(6) << QByteArray(V1.id)
+                                                  << V1.timestamp << V1.payload << QByteArray(V1.expected);
     QTest::addRow("decoys around the valid entry")
         << QByteArray(V2.secret) << QByteArray(V2.id) << V2.timestamp << V2.payload
-        << (QByteArray("v1,tFtCZ5RDCPxzWQRWXWPgrCgE2frDBe9gjpbWQxnVfsQ= v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= ")
+        << (QByteArray("v1,tFtCZ5RDCPxzWQRWXWPgrCgE2frDBe9gjpbWQxnVfsQ= "
+                       "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= ")
             + V2.expected + " v1,tFtCZ5RDCPxzWQRWXWPgrCgE2frDBe9gjpbWQxnVfsQ=");
     QTest::addRow("v1a and v2 entries are skipped")
         << QByteArray(V1.secret) << QByteArray(V1.id) << V1.timestamp << V1.payload
@@ -110,8 +112,8 @@ void TestVerifier::officialVectors()
     QFETCH(QByteArray, signatureHeader);
 
     const Verifier verifier = verifierAt(timestamp, {secret(secretText.constData())});
-    const Verdict verdict =
-        verifier.verify(WebhookHeaders {id, num(timestamp), signatureHeader, false}, payload);
+    const Verdict verdict
+        = verifier.verify(WebhookHeaders {id, num(timestamp), signatureHeader, false}, payload);
     QCOMPARE(verdict.outcome, VerifyOutcome::Accepted);
     QVERIFY(verdict.accepted());
     QCOMPARE(verdict.secretIndex, 0);
@@ -148,10 +150,12 @@ void TestVerifier::mustFail_data()
     QTest::addRow("missing id") << QByteArray() << ts << good << body << VerifyOutcome::MissingHeaders;
     QTest::addRow("missing timestamp") << id << QByteArray() << good << body << VerifyOutcome::MissingHeaders;
     QTest::addRow("missing signature") << id << ts << QByteArray() << body << VerifyOutcome::MissingHeaders;
-    QTest::addRow("timestamp hello") << id << QByteArray("hello") << good << body << VerifyOutcome::InvalidHeaders;
-    QTest::addRow("negative timestamp") << id << QByteArray("-1614265330") << good << body
-                                        << VerifyOutcome::InvalidHeaders;
-    QTest::addRow("id over 256 bytes") << QByteArray(257, 'x') << ts << good << body << VerifyOutcome::InvalidHeaders;
+    QTest::addRow("timestamp hello") << id << QByteArray("hello") << good << body
+                                     << VerifyOutcome::InvalidHeaders;
+    QTest::addRow("negative timestamp")
+        << id << QByteArray("-1614265330") << good << body << VerifyOutcome::InvalidHeaders;
+    QTest::addRow("id over 256 bytes")
+        << QByteArray(257, 'x') << ts << good << body << VerifyOutcome::InvalidHeaders;
     QTest::addRow("other message's signature")
         << id << ts << QByteArray("v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=") << body
         << VerifyOutcome::NoMatchingSignature;
@@ -159,21 +163,22 @@ void TestVerifier::mustFail_data()
         << id << ts << QByteArray("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA=") << body
         << VerifyOutcome::NoMatchingSignature;
     QTest::addRow("bare v1,") << id << ts << QByteArray("v1,") << body << VerifyOutcome::NoMatchingSignature;
-    QTest::addRow("first 8 characters") << id << ts << good.left(8) << body << VerifyOutcome::NoMatchingSignature;
-    QTest::addRow("valid value under v2") << id << ts << (QByteArray("v2,") + good.mid(3)) << body
-                                          << VerifyOutcome::NoMatchingSignature;
-    QTest::addRow("invalid_signature") << id << ts << QByteArray("invalid_signature") << body
-                                       << VerifyOutcome::NoMatchingSignature;
-    QTest::addRow("timestamp +1 after signing") << id << num(V1.timestamp + 1) << good << body
-                                                << VerifyOutcome::NoMatchingSignature;
-    QTest::addRow("body changed by one byte") << id << ts << good << QByteArray(R"({"test": 2432232315})")
-                                              << VerifyOutcome::NoMatchingSignature;
-    QTest::addRow("body with trailing newline") << id << ts << good << (body + '\n')
-                                                << VerifyOutcome::NoMatchingSignature;
+    QTest::addRow("first 8 characters")
+        << id << ts << good.left(8) << body << VerifyOutcome::NoMatchingSignature;
+    QTest::addRow("valid value under v2")
+        << id << ts << (QByteArray("v2,") + good.mid(3)) << body << VerifyOutcome::NoMatchingSignature;
+    QTest::addRow("invalid_signature")
+        << id << ts << QByteArray("invalid_signature") << body << VerifyOutcome::NoMatchingSignature;
+    QTest::addRow("timestamp +1 after signing")
+        << id << num(V1.timestamp + 1) << good << body << VerifyOutcome::NoMatchingSignature;
+    QTest::addRow("body changed by one byte")
+        << id << ts << good << QByteArray(R"({"test": 2432232315})") << VerifyOutcome::NoMatchingSignature;
+    QTest::addRow("body with trailing newline")
+        << id << ts << good << (body + '\n') << VerifyOutcome::NoMatchingSignature;
     QTest::addRow("id changed") << QByteArray("msg_p5jXN8AQM9LWM0D4loKWxJeK") << ts << good << body
                                 << VerifyOutcome::NoMatchingSignature;
-    QTest::addRow("signature without version") << id << ts << good.mid(3) << body
-                                               << VerifyOutcome::NoMatchingSignature;
+    QTest::addRow("signature without version")
+        << id << ts << good.mid(3) << body << VerifyOutcome::NoMatchingSignature;
 }
 
 void TestVerifier::mustFail()
@@ -211,8 +216,8 @@ void TestVerifier::tolerance()
     QFETCH(qint64, clockOffset);
     QFETCH(VerifyOutcome, outcome);
     const Verifier verifier = verifierAt(V1.timestamp + clockOffset, {secret(V1.secret)});
-    const Verdict verdict =
-        verifier.verify(headers(V1.id, num(V1.timestamp), QByteArray(V1.expected)), V1.payload);
+    const Verdict verdict
+        = verifier.verify(headers(V1.id, num(V1.timestamp), QByteArray(V1.expected)), V1.payload);
     QCOMPARE(verdict.outcome, outcome);
     QCOMPARE(verdict.skewSeconds, -clockOffset);
 }
@@ -263,7 +268,8 @@ void TestVerifier::rotationAcrossSecrets()
 
     const Verifier onlyNew = verifierAt(V1.timestamp, {newSecret});
     QCOMPARE(onlyNew.verify(headers(V1.id, ts, sigOld + ' ' + sigNew), V1.payload).secretIndex, 0);
-    QCOMPARE(onlyNew.verify(headers(V1.id, ts, sigOld), V1.payload).outcome, VerifyOutcome::NoMatchingSignature);
+    QCOMPARE(onlyNew.verify(headers(V1.id, ts, sigOld), V1.payload).outcome,
+             VerifyOutcome::NoMatchingSignature);
 
     const Verifier none = verifierAt(V1.timestamp, {});
     QCOMPARE(none.verify(headers(V1.id, ts, sigOld), V1.payload).outcome, VerifyOutcome::NoSecretConfigured);
@@ -306,7 +312,8 @@ void TestVerifier::describeNeverLeaksSecretsOrSignatures()
     const Verifier verifier = verifierAt(V1.timestamp + 412, {secret(V1.secret)});
     const QList<Verdict> verdicts {
         verifier.verify(headers(V1.id, num(V1.timestamp), V1.expected), V1.payload),
-        verifierAt(V1.timestamp, {secret(V1.secret)}).verify(headers(V1.id, num(V1.timestamp), "v1,AAAA"), V1.payload),
+        verifierAt(V1.timestamp, {secret(V1.secret)})
+            .verify(headers(V1.id, num(V1.timestamp), "v1,AAAA"), V1.payload),
         verifier.verify(headers("", "", ""), V1.payload),
     };
     QCOMPARE(verdicts[0].outcome, VerifyOutcome::TimestampTooOld);

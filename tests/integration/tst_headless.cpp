@@ -12,7 +12,6 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <csignal>
 #include <sys/stat.h>
 
@@ -50,7 +49,8 @@ public:
     // Waits for "listening on URL"; returns the port, or 0.
     quint16 waitListening()
     {
-        static const QRegularExpression re(QStringLiteral("listening on https?://127\\.0\\.0\\.1:(\\d+)/webhooks"));
+        static const QRegularExpression re(
+            QStringLiteral("listening on https?://127\\.0\\.0\\.1:(\\d+)/webhooks"));
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < 10000) {
@@ -115,7 +115,8 @@ void TestHeadless::init()
 QList<QJsonObject> TestHeadless::exportStore(const QString &dir, int *exitCode)
 {
     QProcess p;
-    p.start(QStringLiteral(MM_APP_PATH), {QStringLiteral("--data-dir"), dir, QStringLiteral("--export"), QStringLiteral("-")});
+    p.start(QStringLiteral(MM_APP_PATH),
+            {QStringLiteral("--data-dir"), dir, QStringLiteral("--export"), QStringLiteral("-")});
     p.waitForFinished(30000);
     if (exitCode)
         *exitCode = p.exitCode();
@@ -133,7 +134,10 @@ void TestHeadless::printsUrlAndStopsCleanlyOnSigterm()
     const quint16 port = app.waitListening();
     QVERIFY2(port > 0, qPrintable(app.stderrText()));
     RawClient client(port);
-    QCOMPARE(client.roundTrip(signedRequest(secret(), "msg_a", envelope("evt_a", "migration.created", "mig_a"))).status, 200);
+    QCOMPARE(
+        client.roundTrip(signedRequest(secret(), "msg_a", envelope("evt_a", "migration.created", "mig_a")))
+            .status,
+        200);
     QCOMPARE(app.terminate(), 0);
     const QString log = app.stderrText();
     QVERIFY2(log.contains(QLatin1String(" 200 accepted msg_a migration.created")), qPrintable(log));
@@ -149,7 +153,8 @@ void TestHeadless::restartLosesNothing()
         QVERIFY(port);
         RawClient client(port);
         for (int i = 0; i < 20; ++i)
-            QCOMPARE(client.roundTrip(signedRequest(secret(), "msg_" + QByteArray::number(i), body)).status, 200);
+            QCOMPARE(client.roundTrip(signedRequest(secret(), "msg_" + QByteArray::number(i), body)).status,
+                     200);
         QCOMPARE(app.terminate(), 0);
     }
     {
@@ -175,7 +180,8 @@ void TestHeadless::portTakenExitsWithClearMessage()
 {
     QTcpServer squatter;
     QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
-    Headless app(dataDir(), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(squatter.serverPort())});
+    Headless app(dataDir(),
+                 {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(squatter.serverPort())});
     QVERIFY(app.process.waitForFinished(10000));
     QVERIFY(app.process.exitCode() != 0);
     QVERIFY2(app.stderrText().contains(QLatin1String("already in use")), qPrintable(app.stderrText()));
@@ -186,7 +192,8 @@ void TestHeadless::missingSecretExitsWithClearMessage()
     Headless app(dataDir(), {}, false);
     QVERIFY(app.process.waitForFinished(10000));
     QCOMPARE(app.process.exitCode(), 2);
-    QVERIFY2(app.stderrText().contains(QLatin1String("MIGRATION_MONITOR_SECRETS")), qPrintable(app.stderrText()));
+    QVERIFY2(app.stderrText().contains(QLatin1String("MIGRATION_MONITOR_SECRETS")),
+             qPrintable(app.stderrText()));
 }
 
 void TestHeadless::invalidOptionsAreClearErrors_data()
@@ -199,10 +206,12 @@ void TestHeadless::invalidOptionsAreClearErrors_data()
                               << QStringLiteral("not an IP address");
     QTest::addRow("bad secret") << QStringList {QStringLiteral("--secret"), QStringLiteral("whsec_***")}
                                 << QStringLiteral("not valid base64");
-    QTest::addRow("cert without key") << QStringList {QStringLiteral("--tls-cert"), QStringLiteral("/nonexistent")}
-                                      << QStringLiteral("go together");
-    QTest::addRow("missing cert") << QStringList {QStringLiteral("--tls-cert"), QStringLiteral("/nonexistent"),
-                                                  QStringLiteral("--tls-key"), QStringLiteral("/nonexistent")}
+    QTest::addRow("cert without key")
+        << QStringList {QStringLiteral("--tls-cert"), QStringLiteral("/nonexistent")}
+        << QStringLiteral("go together");
+    QTest::addRow("missing cert") << QStringList {QStringLiteral("--tls-cert"),
+                                                  QStringLiteral("/nonexistent"), QStringLiteral("--tls-key"),
+                                                  QStringLiteral("/nonexistent")}
                                   << QStringLiteral("Cannot read the TLS certificate");
     QTest::addRow("bad tolerance") << QStringList {QStringLiteral("--tolerance"), QStringLiteral("-5")}
                                    << QStringLiteral("--tolerance");
@@ -249,7 +258,9 @@ void TestHeadless::storeIsOwnerOnly()
     Headless app(dataDir());
     QVERIFY(app.waitListening());
     QCOMPARE(app.terminate(), 0);
-    struct stat st {};
+    struct stat st
+    {
+    };
     QCOMPARE(::stat(QFile::encodeName(dataDir()).constData(), &st), 0);
     QCOMPARE(st.st_mode & 0777, 0700u);
     QCOMPARE(::stat(QFile::encodeName(dataDir() + QStringLiteral("/monitor.sqlite3")).constData(), &st), 0);
@@ -268,14 +279,16 @@ void TestHeadless::exportWritesAFileAndFailsClearly()
     }
     const QString file = m_dir->filePath(QStringLiteral("out.jsonl"));
     QProcess p;
-    p.start(QStringLiteral(MM_APP_PATH), {QStringLiteral("--data-dir"), dataDir(), QStringLiteral("--export"), file});
+    p.start(QStringLiteral(MM_APP_PATH),
+            {QStringLiteral("--data-dir"), dataDir(), QStringLiteral("--export"), file});
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 0);
     QFile out(file);
     QVERIFY(out.open(QIODevice::ReadOnly));
     const QJsonObject row = QJsonDocument::fromJson(out.readLine()).object();
     QCOMPARE(row.value(QLatin1String("msg_id")).toString(), QStringLiteral("msg_x"));
-    QCOMPARE(QByteArray::fromBase64(row.value(QLatin1String("body_base64")).toString().toLatin1()), QByteArray("\xff\0bin", 5));
+    QCOMPARE(QByteArray::fromBase64(row.value(QLatin1String("body_base64")).toString().toLatin1()),
+             QByteArray("\xff\0bin", 5));
 
     int code = 0;
     QVERIFY(exportStore(m_dir->filePath(QStringLiteral("nothing-here")), &code).isEmpty());
@@ -289,9 +302,10 @@ void TestHeadless::servesHttpsWithACertificate()
     const QString key = m_dir->filePath(QStringLiteral("key.pem"));
     QProcess openssl;
     openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
-                   QStringLiteral("-nodes"), QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
-                   QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), key,
+                   QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"),
+                   QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
     QVERIFY(openssl.waitForFinished(30000));
     QCOMPARE(openssl.exitCode(), 0);
 
@@ -304,8 +318,8 @@ void TestHeadless::servesHttpsWithACertificate()
     socket.setPeerVerifyMode(QSslSocket::VerifyNone);
     socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
     QVERIFY2(socket.waitForEncrypted(10000), qPrintable(socket.errorString()));
-    socket.write(signedRequest(secret(), "msg_tls", envelope("evt_tls", "migration.created", "mig_tls"), 0, "/webhooks",
-                               "Connection: close\r\n"));
+    socket.write(signedRequest(secret(), "msg_tls", envelope("evt_tls", "migration.created", "mig_tls"), 0,
+                               "/webhooks", "Connection: close\r\n"));
     QByteArray answer;
     while (socket.waitForReadyRead(5000))
         answer += socket.readAll();

@@ -123,7 +123,8 @@ void TestReceiver::acceptsStoresAndDeduplicates()
     r = client.roundTrip(signedRequest(*m_secret, "msg_1", body, QDateTime::currentSecsSinceEpoch() + 2));
     QCOMPARE(r.status, 200);
     QCOMPARE(r.body, QByteArray("duplicate\n"));
-    r = client.roundTrip(signedRequest(*m_secret, "msg_2", envelope("evt_2", "migration.completed", "mig_1", "COMPLETE")));
+    r = client.roundTrip(
+        signedRequest(*m_secret, "msg_2", envelope("evt_2", "migration.completed", "mig_1", "COMPLETE")));
     QCOMPARE(r.status, 200);
 
     // The 2xx came after COMMIT, so the rows are there now, without waiting.
@@ -145,7 +146,8 @@ void TestReceiver::rejectsBadSignaturesWithoutLeaking()
     const QByteArray body = envelope("evt_1", "migration.started", "mig_1");
     const auto wrong = SigningSecret::parse(QStringLiteral("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"));
     QByteArray request = signedRequest(*wrong, "msg_bad", body);
-    const QByteArray sentSignature = wrong->signature("msg_bad", request.mid(request.indexOf("svix-timestamp: ") + 16, 10), body);
+    const QByteArray sentSignature
+        = wrong->signature("msg_bad", request.mid(request.indexOf("svix-timestamp: ") + 16, 10), body);
     HttpResponse r = client.roundTrip(request);
     QCOMPARE(r.status, 401);
     QCOMPARE(r.body.count('\n'), 1);
@@ -190,15 +192,17 @@ void TestReceiver::answersProtocolErrors_data()
     QTest::addColumn<int>("status");
     QTest::addRow("garbage bytes") << QByteArray("\x01\x02\x03 garbage\r\n\r\n", 17) << 400;
     QTest::addRow("no version") << QByteArray("POST /webhooks\r\n\r\n") << 400;
-    QTest::addRow("bad content-length") << QByteArray("POST /webhooks HTTP/1.1\r\nContent-Length: 1x\r\n\r\n") << 400;
-    QTest::addRow("smuggling: CL and TE")
-        << QByteArray("POST /webhooks HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
-        << 400;
+    QTest::addRow("bad content-length")
+        << QByteArray("POST /webhooks HTTP/1.1\r\nContent-Length: 1x\r\n\r\n") << 400;
+    QTest::addRow("smuggling: CL and TE") << QByteArray(
+        "POST /webhooks HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                                          << 400;
     QTest::addRow("unknown path") << QByteArray("POST /other HTTP/1.1\r\nContent-Length: 0\r\n\r\n") << 404;
     QTest::addRow("GET") << QByteArray("GET /webhooks HTTP/1.1\r\n\r\n") << 405;
     QTest::addRow("PUT") << QByteArray("PUT /webhooks HTTP/1.1\r\nContent-Length: 0\r\n\r\n") << 405;
     QTest::addRow("huge header line")
-        << (QByteArray("POST /webhooks HTTP/1.1\r\nX-Big: ") + QByteArray(1024 * 1024, 'a') + "\r\n\r\n") << 431;
+        << (QByteArray("POST /webhooks HTTP/1.1\r\nX-Big: ") + QByteArray(1024 * 1024, 'a') + "\r\n\r\n")
+        << 431;
     QTest::addRow("HTTP/2 preface") << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") << 505;
 }
 
@@ -214,7 +218,9 @@ void TestReceiver::answersProtocolErrors()
     }
     // Whatever came before, the next valid delivery is accepted.
     RawClient client(port());
-    QCOMPARE(client.roundTrip(signedRequest(*m_secret, "msg_after", envelope("e", "migration.created", "m"))).status, 200);
+    QCOMPARE(client.roundTrip(signedRequest(*m_secret, "msg_after", envelope("e", "migration.created", "m")))
+                 .status,
+             200);
 }
 
 void TestReceiver::oversizedContentLengthIsRefusedWithoutTheBody()
@@ -226,7 +232,8 @@ void TestReceiver::oversizedContentLengthIsRefusedWithoutTheBody()
     QElapsedTimer timer;
     timer.start();
     // The body never comes: the answer must not wait for it.
-    const HttpResponse r = client.roundTrip("POST /webhooks HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", 2000);
+    const HttpResponse r
+        = client.roundTrip("POST /webhooks HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", 2000);
     QCOMPARE(r.status, 413);
     QVERIFY(client.waitClosed(5000));
     QCOMPARE(r.header("connection"), QByteArray("close"));
@@ -249,7 +256,8 @@ void TestReceiver::expectContinueIsAnswered()
     startReceiver();
     RawClient client(port());
     const QByteArray body = envelope("evt_c", "migration.created", "mig_c");
-    const QByteArray full = signedRequest(*m_secret, "msg_c", body, 0, "/webhooks", "Expect: 100-continue\r\n");
+    const QByteArray full
+        = signedRequest(*m_secret, "msg_c", body, 0, "/webhooks", "Expect: 100-continue\r\n");
     const QByteArray head = full.left(full.indexOf("\r\n\r\n") + 4);
     client.send(head);
     QVERIFY(client.socket().waitForReadyRead(2000));
@@ -261,8 +269,9 @@ void TestReceiver::connectionCloseIsHonoured()
 {
     startReceiver();
     RawClient client(port());
-    const HttpResponse r = client.roundTrip(signedRequest(*m_secret, "msg_cc", envelope("e", "migration.created", "m"), 0,
-                                                          "/webhooks", "Connection: close\r\n"));
+    const HttpResponse r
+        = client.roundTrip(signedRequest(*m_secret, "msg_cc", envelope("e", "migration.created", "m"), 0,
+                                         "/webhooks", "Connection: close\r\n"));
     QCOMPARE(r.status, 200);
     QVERIFY(client.waitClosed(3000));
 }
@@ -273,7 +282,9 @@ void TestReceiver::keepAliveAndPipelining()
     RawClient client(port());
     for (int i = 0; i < 50; ++i) {
         const QByteArray id = "msg_ka_" + QByteArray::number(i);
-        QCOMPARE(client.roundTrip(signedRequest(*m_secret, id, envelope(id, "migration.created", "m"))).status, 200);
+        QCOMPARE(
+            client.roundTrip(signedRequest(*m_secret, id, envelope(id, "migration.created", "m"))).status,
+            200);
     }
     // Three requests in one write: three answers, in order, the middle one refused.
     QByteArray three = signedRequest(*m_secret, "msg_p1", envelope("p1", "migration.created", "m"))
@@ -297,9 +308,9 @@ void TestReceiver::unparseableBodiesAreStoredRaw_data()
     QTest::addRow("not JSON") << QByteArray("hello, world") << false << true;
     QTest::addRow("not UTF-8") << QByteArray("\xff\xfe{\x80}", 5) << false << false;
     QTest::addRow("JSON array") << QByteArray("[1,2,3]") << false << true;
-    QTest::addRow("vendor's unquoted created")
-        << QByteArray(R"({"id":"evt_q","object":"event","created": 2025-06-18T00:50:40.301173,"type":"migration.created","data":{"migration_id":"mig_q"}})")
-        << true << true;
+    QTest::addRow("vendor's unquoted created") << QByteArray(
+        R"({"id":"evt_q","object":"event","created": 2025-06-18T00:50:40.301173,"type":"migration.created","data":{"migration_id":"mig_q"}})")
+                                               << true << true;
 }
 
 void TestReceiver::unparseableBodiesAreStoredRaw()
@@ -316,9 +327,11 @@ void TestReceiver::unparseableBodiesAreStoredRaw()
     if (utf8)
         QCOMPARE(rows[0].value(QLatin1String("body")).toString().toUtf8(), body);
     else
-        QCOMPARE(QByteArray::fromBase64(rows[0].value(QLatin1String("body_base64")).toString().toLatin1()), body);
+        QCOMPARE(QByteArray::fromBase64(rows[0].value(QLatin1String("body_base64")).toString().toLatin1()),
+                 body);
     if (parsed) {
-        QCOMPARE(rows[0].value(QLatin1String("created")).toString(), QStringLiteral("2025-06-18T00:50:40.301173Z"));
+        QCOMPARE(rows[0].value(QLatin1String("created")).toString(),
+                 QStringLiteral("2025-06-18T00:50:40.301173Z"));
         QCOMPARE(rows[0].value(QLatin1String("migration_id")).toString(), QStringLiteral("mig_q"));
     }
 }
@@ -363,15 +376,19 @@ void TestReceiver::disconnectBeforeTheAnswerIsSurvived()
         QVERIFY(q.exec(QStringLiteral("BEGIN IMMEDIATE")));
         for (int i = 0; i < 40; ++i) {
             RawClient client(port());
-            client.send(signedRequest(*m_secret, "msg_gone_" + QByteArray::number(i), envelope("g", "migration.created", "m")));
+            client.send(signedRequest(*m_secret, "msg_gone_" + QByteArray::number(i),
+                                      envelope("g", "migration.created", "m")));
             client.socket().abort();
         }
         QVERIFY(q.exec(QStringLiteral("ROLLBACK")));
     }
     Database::close(blockerName);
     RawClient client(port());
-    QCOMPARE(client.roundTrip(signedRequest(*m_secret, "msg_alive", envelope("a", "migration.created", "m")), 10000).status,
-             200);
+    QCOMPARE(
+        client
+            .roundTrip(signedRequest(*m_secret, "msg_alive", envelope("a", "migration.created", "m")), 10000)
+            .status,
+        200);
 }
 
 void TestReceiver::slowAndIdleClientsAreDropped()
@@ -390,7 +407,9 @@ void TestReceiver::slowAndIdleClientsAreDropped()
     RawClient good(port());
     QElapsedTimer timer;
     timer.start();
-    QCOMPARE(good.roundTrip(signedRequest(*m_secret, "msg_fast", envelope("f", "migration.created", "m"))).status, 200);
+    QCOMPARE(
+        good.roundTrip(signedRequest(*m_secret, "msg_fast", envelope("f", "migration.created", "m"))).status,
+        200);
     QVERIFY2(timer.elapsed() < 500, qPrintable(QString::number(timer.elapsed())));
 
     QCOMPARE(slow.read(5000).status, 408);
@@ -413,7 +432,8 @@ void TestReceiver::connectionCapAnswers503()
     QCOMPARE(extra.read(3000).status, 503);
     held.clear();
     // Once they are gone, new clients are served again.
-    QTRY_VERIFY_WITH_TIMEOUT(RawClient(port()).roundTrip("GET /webhooks HTTP/1.1\r\n\r\n", 1000).status == 405, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        RawClient(port()).roundTrip("GET /webhooks HTTP/1.1\r\n\r\n", 1000).status == 405, 5000);
 }
 
 void TestReceiver::portInUseIsAClearError()

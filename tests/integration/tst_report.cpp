@@ -21,7 +21,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
-
 #include <csignal>
 #include <map>
 #include <memory>
@@ -124,9 +123,10 @@ public:
     {
         m_process.setProcessEnvironment(environment());
         m_process.start(QStringLiteral(MM_APP_PATH),
-                        {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                         QStringLiteral("--data-dir"), dataDir});
-        static const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/webhooks"));
+                        {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                         QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), dataDir});
+        static const QRegularExpression re(
+            QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/webhooks"));
         QElapsedTimer timer;
         timer.start();
         QString out;
@@ -217,12 +217,13 @@ void TestReport::deliver(const QString &dataDir, const QStringList &extraSimArgs
 
     QProcess sim;
     sim.setProcessEnvironment(environment());
-    sim.start(QStringLiteral(MM_SIM_PATH),
-              QStringList {QStringLiteral("--target"), QStringLiteral("http://127.0.0.1:%1/webhooks").arg(port),
-                           QStringLiteral("--migrations"), QString::number(Migrations), QStringLiteral("--seed"),
-                           QStringLiteral("42"), QStringLiteral("--epoch"), QStringLiteral("1750000000000000"),
-                           QStringLiteral("--concurrency"), QStringLiteral("4"), QStringLiteral("--quiet")}
-                  + extraSimArgs);
+    sim.start(
+        QStringLiteral(MM_SIM_PATH),
+        QStringList {QStringLiteral("--target"), QStringLiteral("http://127.0.0.1:%1/webhooks").arg(port),
+                     QStringLiteral("--migrations"), QString::number(Migrations), QStringLiteral("--seed"),
+                     QStringLiteral("42"), QStringLiteral("--epoch"), QStringLiteral("1750000000000000"),
+                     QStringLiteral("--concurrency"), QStringLiteral("4"), QStringLiteral("--quiet")}
+            + extraSimArgs);
     QVERIFY2(sim.waitForFinished(120000), "the simulator did not finish in 120 s");
     const QString simOutput = QString::fromUtf8(sim.readAllStandardOutput() + sim.readAllStandardError());
     QVERIFY2(sim.exitStatus() == QProcess::NormalExit && sim.exitCode() == 0,
@@ -232,7 +233,8 @@ void TestReport::deliver(const QString &dataDir, const QStringList &extraSimArgs
 
 QList<Exported> TestReport::exportOf(const QString &dataDir, QString *error)
 {
-    const Run run = runApp({QStringLiteral("--data-dir"), dataDir, QStringLiteral("--export"), QStringLiteral("-")});
+    const Run run
+        = runApp({QStringLiteral("--data-dir"), dataDir, QStringLiteral("--export"), QStringLiteral("-")});
     if (run.exitCode != 0) {
         *error = QStringLiteral("export of %1 failed: %2").arg(dataDir, QString::fromUtf8(run.err));
         return {};
@@ -264,15 +266,18 @@ void TestReport::initTestCase()
     deliver(m_a, {});
     if (QTest::currentTestFailed())
         return;
-    deliver(m_b, {QStringLiteral("--out-of-order"), QStringLiteral("--duplicates"), QStringLiteral("0.3"),
-                  QStringLiteral("--reorder-window"), QStringLiteral("40")});
+    deliver(m_b,
+            {QStringLiteral("--out-of-order"), QStringLiteral("--duplicates"), QStringLiteral("0.3"),
+             QStringLiteral("--reorder-window"), QStringLiteral("40")});
     if (QTest::currentTestFailed())
         return;
 
     QString error;
-    const Run a = runApp({QStringLiteral("--data-dir"), m_a, QStringLiteral("--report-migrations"), QStringLiteral("-")});
+    const Run a = runApp(
+        {QStringLiteral("--data-dir"), m_a, QStringLiteral("--report-migrations"), QStringLiteral("-")});
     QVERIFY2(a.exitCode == 0, a.err.constData());
-    const Run b = runApp({QStringLiteral("--data-dir"), m_b, QStringLiteral("--report-migrations"), QStringLiteral("-")});
+    const Run b = runApp(
+        {QStringLiteral("--data-dir"), m_b, QStringLiteral("--report-migrations"), QStringLiteral("-")});
     QVERIFY2(b.exitCode == 0, b.err.constData());
     m_reportA = a.out;
     QVERIFY2(parseLines(a.out, &m_linesA, &error), qPrintable(error));
@@ -301,7 +306,8 @@ void TestReport::reportsAreTheSameWhateverTheDeliveryOrder()
     a.sort();
     b.sort();
     for (qsizetype i = 0; i < a.size(); ++i)
-        QVERIFY2(a[i] == b[i], qPrintable(QStringLiteral("in order:     %1\nout of order: %2").arg(a[i], b[i])));
+        QVERIFY2(a[i] == b[i],
+                 qPrintable(QStringLiteral("in order:     %1\nout of order: %2").arg(a[i], b[i])));
     QCOMPARE(a, b);
 }
 
@@ -313,7 +319,8 @@ void TestReport::reportSaysWhatTheEventsSay()
             continue;
         Expected &x = expected[e.migrationId];
         ++x.events;
-        const QJsonObject object = e.body.value(QLatin1String("data")).toObject().value(QLatin1String("object")).toObject();
+        const QJsonObject object
+            = e.body.value(QLatin1String("data")).toObject().value(QLatin1String("object")).toObject();
         const std::optional<qint64> when = microseconds(e.body.value(QLatin1String("created")).toString());
         QVERIFY2(when, qPrintable(e.bodyText));
         if (e.type == QLatin1String("migration_task.failed")) {
@@ -352,13 +359,15 @@ void TestReport::reportSaysWhatTheEventsSay()
         QVERIFY2(line.value(QLatin1String("task_failures")).toInt(-1) == x.taskFailures, qPrintable(where));
         // Every lifecycle is complete and orderly in what it says, whatever the arrival.
         QVERIFY2(line.value(QLatin1String("anomalies")).toArray().isEmpty(), qPrintable(where));
-        QVERIFY2(line.value(QLatin1String("stalled")).isBool() && !line.value(QLatin1String("stalled")).toBool(),
+        QVERIFY2(line.value(QLatin1String("stalled")).isBool()
+                     && !line.value(QLatin1String("stalled")).toBool(),
                  qPrintable(where));
         statuses.insert(x.status);
         withTaskFailures += x.taskFailures > 0;
     }
     qInfo("statuses in the run: %s; %d migrations with task failures",
-          qPrintable(QStringList(statuses.cbegin(), statuses.cend()).join(QLatin1Char(' '))), withTaskFailures);
+          qPrintable(QStringList(statuses.cbegin(), statuses.cend()).join(QLatin1Char(' '))),
+          withTaskFailures);
     QVERIFY2(statuses.contains(QStringLiteral("COMPLETE")) && statuses.size() >= 3,
              "the run should cover several outcomes");
     QVERIFY(withTaskFailures > 0);
@@ -429,7 +438,8 @@ void TestReport::reportToAFile()
     QCOMPARE(f.readAll(), m_reportA);
 
     // The same with the --option=value spelling, over an existing file.
-    const Run again = runApp({QStringLiteral("--data-dir"), m_b, QStringLiteral("--report-migrations=") + file});
+    const Run again
+        = runApp({QStringLiteral("--data-dir"), m_b, QStringLiteral("--report-migrations=") + file});
     QVERIFY2(again.exitCode == 0, again.err.constData());
     QFile g(file);
     QVERIFY(g.open(QIODevice::ReadOnly));
@@ -444,18 +454,21 @@ void TestReport::failuresAreClear_data()
     QTest::addColumn<QString>("dataDir"); // relative to the temporary folder
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::addRow("a missing store") << QStringLiteral("nothing-here") << QStringList {QStringLiteral("--report-migrations"), QStringLiteral("-")}
+    QTest::addRow("a missing store") << QStringLiteral(
+        "nothing-here") << QStringList {QStringLiteral("--report-migrations"), QStringLiteral("-")}
                                      << QStringLiteral("No store at");
     QTest::addRow("a folder that is not a store")
-        << QStringLiteral("empty-folder") << QStringList {QStringLiteral("--report-migrations"), QStringLiteral("-")}
+        << QStringLiteral("empty-folder")
+        << QStringList {QStringLiteral("--report-migrations"), QStringLiteral("-")}
         << QStringLiteral("No store at");
-    QTest::addRow("an unwritable target")
-        << QStringLiteral("a")
-        << QStringList {QStringLiteral("--report-migrations"), QStringLiteral("%TMP%/no/such/folder/report.jsonl")}
-        << QStringLiteral("Cannot write");
+    QTest::addRow("an unwritable target") << QStringLiteral("a")
+                                          << QStringList {QStringLiteral("--report-migrations"),
+                                                          QStringLiteral("%TMP%/no/such/folder/report.jsonl")}
+                                          << QStringLiteral("Cannot write");
     QTest::addRow("report and export together")
         << QStringLiteral("a")
-        << QStringList {QStringLiteral("--report-migrations"), QStringLiteral("-"), QStringLiteral("--export"), QStringLiteral("-")}
+        << QStringList {QStringLiteral("--report-migrations"), QStringLiteral("-"),
+                        QStringLiteral("--export"), QStringLiteral("-")}
         << QStringLiteral("separate commands");
 }
 

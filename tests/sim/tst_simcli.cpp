@@ -5,11 +5,11 @@
 #include "verify/verifier.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTest>
 #include <csignal>
 
@@ -169,8 +169,12 @@ void TestSimCli::deliversAndWritesTheAckLog()
             const QJsonObject o = QJsonDocument::fromJson(request.body).object();
             byId.insert(request.header("svix-id"),
                         o.value(QLatin1String("type")).toString() + u'/'
-                            + o.value(QLatin1String("data")).toObject().value(QLatin1String("object")).toObject().value(
-                                QLatin1String("status")).toString());
+                            + o.value(QLatin1String("data"))
+                                  .toObject()
+                                  .value(QLatin1String("object"))
+                                  .toObject()
+                                  .value(QLatin1String("status"))
+                                  .toString());
         }
         QStringList out = byId.values();
         out.sort();

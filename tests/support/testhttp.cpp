@@ -21,8 +21,8 @@ QByteArray signedRequest(const SigningSecret &secret, const QByteArray &msgId, c
     const QByteArray ts = QByteArray::number(timestamp ? timestamp : QDateTime::currentSecsSinceEpoch());
     QByteArray r = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     r += "content-type: application/json\r\nuser-agent: Svix-Webhooks/1.66.0 (sender-test)\r\n";
-    r += "svix-id: " + msgId + "\r\nsvix-timestamp: " + ts + "\r\nsvix-signature: "
-        + secret.signature(msgId, ts, body) + "\r\n";
+    r += "svix-id: " + msgId + "\r\nsvix-timestamp: " + ts
+        + "\r\nsvix-signature: " + secret.signature(msgId, ts, body) + "\r\n";
     r += extraHeaders;
     r += "content-length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     return r;
@@ -31,10 +31,11 @@ QByteArray signedRequest(const SigningSecret &secret, const QByteArray &msgId, c
 QByteArray envelope(const QByteArray &eventId, const QByteArray &type, const QByteArray &migrationId,
                     const QByteArray &status)
 {
-    return R"({"id":")" + eventId + R"(","object":"event","created":"2025-06-18T00:50:40.301173","type":")" + type
-        + R"(","data":{"migration_id":")" + migrationId
+    return R"({"id":")" + eventId + R"(","object":"event","created":"2025-06-18T00:50:40.301173","type":")"
+        + type + R"(","data":{"migration_id":")" + migrationId
         + R"(","object":{"company_id":"f7b2d4e9-3c8a-4f1b-9e6d-2a5c8b7f3e91","created":"2025-06-18T04:06:42.453452","id":")"
-        + migrationId + R"(","created_by_user_id":"usr_1","object":"migration","status":")" + status + R"("}}})";
+        + migrationId + R"(","created_by_user_id":"usr_1","object":"migration","status":")" + status
+        + R"("}}})";
 }
 
 RawClient::RawClient(quint16 port, int timeoutMs)
@@ -48,8 +49,7 @@ RawClient::RawClient(quint16 port, int timeoutMs)
 void RawClient::send(const QByteArray &bytes)
 {
     m_socket->write(bytes);
-    while (m_socket->bytesToWrite() > 0 && m_socket->waitForBytesWritten(m_timeoutMs)) {
-    }
+    while (m_socket->bytesToWrite() > 0 && m_socket->waitForBytesWritten(m_timeoutMs)) { }
 }
 
 bool RawClient::fill(int timeoutMs)

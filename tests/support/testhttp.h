@@ -9,7 +9,6 @@
 #include <QList>
 #include <QPair>
 #include <QTcpSocket>
-
 #include <memory>
 
 namespace mm::test {

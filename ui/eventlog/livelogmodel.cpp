@@ -27,13 +27,20 @@ QVariant LiveLogModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Time: return tr("Time");
-    case Status: return tr("HTTP");
-    case Verdict: return tr("Verdict");
-    case MessageId: return tr("Message");
-    case Type: return tr("Event type");
-    case Remote: return tr("From");
-    default: return {};
+    case Time:
+        return tr("Time");
+    case Status:
+        return tr("HTTP");
+    case Verdict:
+        return tr("Verdict");
+    case MessageId:
+        return tr("Message");
+    case Type:
+        return tr("Event type");
+    case Remote:
+        return tr("From");
+    default:
+        return {};
     }
 }
 
@@ -46,12 +53,18 @@ QVariant LiveLogModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case Time:
             return QDateTime::fromMSecsSinceEpoch(e.atUs / 1000).toString(QStringLiteral("HH:mm:ss.zzz"));
-        case Status: return e.status;
-        case Verdict: return e.verdict;
-        case MessageId: return QString::fromLatin1(e.msgId);
-        case Type: return e.type;
-        case Remote: return e.remote;
-        default: return {};
+        case Status:
+            return e.status;
+        case Verdict:
+            return e.verdict;
+        case MessageId:
+            return QString::fromLatin1(e.msgId);
+        case Type:
+            return e.type;
+        case Remote:
+            return e.remote;
+        default:
+            return {};
         }
     }
     if (role == Qt::ForegroundRole && index.column() == Verdict) {
