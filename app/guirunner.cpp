@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 #include "model/monitormodel.h"
 #include "receiver/receiverhost.h"
+#include "signalwatcher.h"
 #include "sim/simulatorhost.h"
 #include "store/database.h"
 #include "store/storereader.h"
@@ -112,6 +113,10 @@ int runGui(const AppOptions &options)
         if (!demoSender.start(sim, &error))
             window.setProblem(QObject::tr("The demo sender did not start: %1").arg(error));
     }
+
+    // Ctrl+C in a terminal or SIGTERM from the session closes the window the orderly way.
+    SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &window, [] { QApplication::quit(); });
 
     window.show();
     const int rc = QApplication::exec();

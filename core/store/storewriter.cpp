@@ -174,7 +174,8 @@ StoreWriter::Stats StoreWriter::stats() const
 
 void StoreWriter::setCompletionSink(CompletionSink sink)
 {
-    std::lock_guard lock(m_mutex);
+    // Waits for a call in progress: once this returns, the old sink is never called again.
+    std::lock_guard lock(m_sinkMutex);
     m_sink = std::move(sink);
 }
 
@@ -346,7 +347,7 @@ std::optional<QSqlDatabase> StoreWriter::openWriterConnection(QString *error)
     return db;
 }
 
-void StoreWriter::commit(Queries &queries, std::deque<Job> &batch, const CompletionSink &sink)
+void StoreWriter::commit(Queries &queries, std::deque<Job> &batch)
 {
     QList<WriteOutcome> outcomes;
     int stored = 0;
@@ -370,8 +371,11 @@ void StoreWriter::commit(Queries &queries, std::deque<Job> &batch, const Complet
         m_stats.deliveries += outcomes.size();
         m_stats.writeNs += writeTimer.nsecsElapsed();
     }
-    if (sink && !outcomes.isEmpty())
-        sink(std::move(outcomes));
+    if (!outcomes.isEmpty()) {
+        std::lock_guard lock(m_sinkMutex);
+        if (m_sink)
+            m_sink(std::move(outcomes));
+    }
     if (stored > 0)
         Q_EMIT deliveriesCommitted(stored);
     if (!facts.isEmpty())
@@ -382,11 +386,9 @@ void StoreWriter::commitQueued()
 {
     Q_ASSERT(m_options.commitOnCallerThread);
     std::deque<Job> batch;
-    CompletionSink sink;
     {
         std::lock_guard lock(m_mutex);
         batch.swap(m_queue);
-        sink = m_sink;
     }
     if (batch.empty())
         return;
@@ -403,11 +405,12 @@ void StoreWriter::commitQueued()
                 failed.append(
                     WriteOutcome {d->ticket, WriteResult::Failed, QStringLiteral("the store is not open")});
         }
-        if (sink && !failed.isEmpty())
-            sink(std::move(failed));
+        std::lock_guard lock(m_sinkMutex);
+        if (m_sink && !failed.isEmpty())
+            m_sink(std::move(failed));
         return;
     }
-    commit(*m_callerQueries, batch, sink);
+    commit(*m_callerQueries, batch);
 }
 
 void StoreWriter::closeOnCallerThread()
@@ -441,17 +444,15 @@ void StoreWriter::run()
         Queries queries(*db);
         for (;;) {
             std::deque<Job> batch;
-            CompletionSink sink;
             bool stopping = false;
             {
                 std::unique_lock lock(m_mutex);
                 m_wake.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
                 batch.swap(m_queue);
-                sink = m_sink;
                 stopping = m_stopping;
             }
             if (!batch.empty())
-                commit(queries, batch, sink);
+                commit(queries, batch);
             if (stopping) {
                 std::lock_guard lock(m_mutex);
                 if (m_queue.empty())

@@ -107,7 +107,7 @@ private:
     void run(); // the writer thread's body
     std::optional<QSqlDatabase> openWriterConnection(QString *error);
     struct Queries;
-    void commit(Queries &queries, std::deque<Job> &batch, const CompletionSink &sink);
+    void commit(Queries &queries, std::deque<Job> &batch);
     void runCheckpointer(); // the checkpoint thread's body
     bool writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
                     QList<EventFacts> *facts, QString *error);
@@ -123,6 +123,7 @@ private:
     std::condition_variable m_checkpointWake; // the checkpointer: stop
     std::deque<Job> m_queue;
     bool m_stopping = false;
+    std::mutex m_sinkMutex; // held while the sink runs, and while it is replaced
     CompletionSink m_sink;
 
     // Start-up handshake with the writer thread.
