@@ -41,6 +41,10 @@ MonitorModel::MonitorModel(QObject *parent)
 
 MonitorModel::~MonitorModel()
 {
+    for (QThread *reader : std::as_const(m_readers)) {
+        reader->wait();
+        delete reader;
+    }
     if (m_loader) {
         m_loader->requestInterruption();
         m_loader->wait();
@@ -158,20 +162,55 @@ void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
     checkStalls();
 }
 
+template<typename Result>
+void MonitorModel::readInBackground(std::function<Result()> read, std::function<void(Result)> apply)
+{
+    QPointer<MonitorModel> self(this);
+    QThread *thread = QThread::create([self, read = std::move(read), apply = std::move(apply)] {
+        Result result = read();
+        QMetaObject::invokeMethod(self.data(), [self, apply, result = std::move(result)] {
+            if (self)
+                apply(result);
+        });
+    });
+    thread->setObjectName(QStringLiteral("mm-read"));
+    m_readers.append(thread);
+    connect(thread, &QThread::finished, this, [this, thread] {
+        m_readers.removeOne(thread);
+        thread->deleteLater();
+    });
+    thread->start();
+}
+
 void MonitorModel::refreshRejections(const QString &dataDir)
 {
-    StoreReader reader(dataDir);
-    if (reader.isOpen())
-        m_rejections.setRejections(reader.rejections());
+    using Read = std::optional<QList<RejectionRecord>>;
+    readInBackground<Read>(
+        [dataDir]() -> Read {
+            StoreReader reader(dataDir);
+            return reader.isOpen() ? Read(reader.rejections()) : std::nullopt;
+        },
+        [this](Read rejections) {
+            if (rejections)
+                m_rejections.setRejections(*rejections);
+            Q_EMIT rejectionsRefreshed(rejections.has_value());
+        });
 }
 
 void MonitorModel::refreshDowntime(const QString &dataDir)
 {
-    StoreReader reader(dataDir);
-    if (!reader.isOpen())
-        return;
-    m_downtime = downtimeGaps(reader.listenIntervals());
-    Q_EMIT downtimeChanged();
+    using Read = std::optional<QList<ListenInterval>>;
+    readInBackground<Read>(
+        [dataDir]() -> Read {
+            StoreReader reader(dataDir);
+            return reader.isOpen() ? Read(reader.listenIntervals()) : std::nullopt;
+        },
+        [this](Read intervals) {
+            if (!intervals)
+                return;
+            m_downtime = downtimeGaps(*intervals);
+            Q_EMIT downtimeChanged();
+        });
 }
 
 void MonitorModel::setStallThresholds(const StallThresholds &thresholds)

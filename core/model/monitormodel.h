@@ -15,6 +15,7 @@
 #include <QObject>
 #include <QSet>
 #include <QTimer>
+#include <functional>
 
 class QThread;
 
@@ -45,9 +46,11 @@ public:
     void loadFromStore(const QString &dataDir);
     bool isLoading() const { return m_loader != nullptr; }
 
-    // Re-reads the rejection journal (small: at most the last 10,000).
+    // Re-reads the rejection journal (at most the last 10,000) on a background thread;
+    // rejectionsRefreshed() follows.
     void refreshRejections(const QString &dataDir);
-    // Re-reads the receiver's listening intervals and works out the gaps between them.
+    // Re-reads the receiver's listening intervals on a background thread and works out the
+    // gaps between them; downtimeChanged() follows.
     void refreshDowntime(const QString &dataDir);
     const QList<DowntimeGap> &downtime() const { return m_downtime; }
 
@@ -66,10 +69,14 @@ Q_SIGNALS:
     // Migrations that became stalled since the last check.
     void newlyStalled(const QStringList &ids);
     void downtimeChanged();
+    void rejectionsRefreshed(bool storeOpened);
 
 private:
     void publish();
     void applyLoaded(EventLog *log, MigrationBook *book, qint64 ms);
+    // Runs read() on a short-lived thread with its own store connection, then apply() here.
+    template<typename Result>
+    void readInBackground(std::function<Result()> read, std::function<void(Result)> apply);
 
     EventLog m_log;
     MigrationBook m_book;
@@ -90,6 +97,7 @@ private:
     QThread *m_loader = nullptr;
     QList<EventFacts> m_heldDuringLoad;
     QList<DowntimeGap> m_downtime;
+    QList<QThread *> m_readers; // background reads still running
 };
 
 } // namespace mm

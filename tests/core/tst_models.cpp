@@ -1320,8 +1320,11 @@ void TestModels::loadFromStore()
     QCOMPARE(monitor->events()->rowCount(), 305);
     QCOMPARE(eventsOf(s("mig_live")), 2);
 
-    // The rejection journal.
+    // The rejection journal, read on a background thread.
+    QSignalSpy rejectionsRead(monitor, &MonitorModel::rejectionsRefreshed);
     monitor->refreshRejections(dataDir);
+    QVERIFY(rejectionsRead.wait(5000));
+    QCOMPARE(rejectionsRead.first().first().toBool(), true);
     QCOMPARE(monitor->rejections()->rowCount(), 1);
     QCOMPARE(monitor->rejections()->index(0, RejectionsModel::Reason).data().toString(),
              s("No signature matched"));
@@ -1353,7 +1356,10 @@ void TestModels::loadFromMissingStore()
     QCOMPARE(m_monitor->migrations()->rowCount(), 3);
 
     // No rejection journal either: the model is left as it was.
+    QSignalSpy rejectionsRead(m_monitor.get(), &MonitorModel::rejectionsRefreshed);
     m_monitor->refreshRejections(missing);
+    QVERIFY(rejectionsRead.wait(5000));
+    QCOMPARE(rejectionsRead.first().first().toBool(), false);
     QCOMPARE(m_monitor->rejections()->rowCount(), 0);
 }
 
