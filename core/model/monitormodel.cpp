@@ -27,6 +27,7 @@ MonitorModel::MonitorModel(QObject *parent)
     , m_filteredTimeline(m_log)
 {
     qRegisterMetaType<QList<mm::EventFacts>>();
+    qRegisterMetaType<mm::DeliveryDetail>();
     m_filteredEvents.setSourceModel(&m_events);
     m_filteredMigrations.setSourceModel(&m_migrations);
     m_filteredTimeline.setSourceModel(&m_timeline);
@@ -211,6 +212,16 @@ void MonitorModel::refreshDowntime(const QString &dataDir)
             m_downtime = downtimeGaps(*intervals);
             Q_EMIT downtimeChanged();
         });
+}
+
+void MonitorModel::requestDetail(const QString &dataDir, qint64 rowId)
+{
+    readInBackground<DeliveryDetail>(
+        [dataDir, rowId] {
+            StoreReader reader(dataDir);
+            return reader.detail(rowId);
+        },
+        [this](DeliveryDetail detail) { Q_EMIT detailReady(detail); });
 }
 
 void MonitorModel::setStallThresholds(const StallThresholds &thresholds)

@@ -10,6 +10,7 @@
 #include "migrationbook.h"
 #include "migrationlistmodel.h"
 #include "rejectionsmodel.h"
+#include "store/storereader.h"
 #include "timelinemodel.h"
 
 #include <QObject>
@@ -54,6 +55,10 @@ public:
     void refreshDowntime(const QString &dataDir);
     const QList<DowntimeGap> &downtime() const { return m_downtime; }
 
+    // Reads one delivery's body, headers and attempts on a background thread;
+    // detailReady() follows (also when it was not found).
+    void requestDetail(const QString &dataDir, qint64 rowId);
+
     void setStallThresholds(const StallThresholds &thresholds);
     // Checks for stalls now (the timer does it every minute).
     void checkStalls();
@@ -70,6 +75,7 @@ Q_SIGNALS:
     void newlyStalled(const QStringList &ids);
     void downtimeChanged();
     void rejectionsRefreshed(bool storeOpened);
+    void detailReady(const mm::DeliveryDetail &detail);
 
 private:
     void publish();

@@ -2,6 +2,7 @@
 #include "rejectionsmodel.h"
 
 #include "modelroles.h"
+#include "rejectiondiagnosis.h"
 
 #include <QDateTime>
 
@@ -54,7 +55,7 @@ QVariant RejectionsModel::data(const QModelIndex &index, int role) const
             return QDateTime::fromMSecsSinceEpoch(r.receivedUs / 1000)
                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         case Reason:
-            return r.reason;
+            return diagnoseRejection(r, m_secretHints);
         case MessageId:
             return QString::fromLatin1(r.msgId);
         case From:
@@ -64,6 +65,10 @@ QVariant RejectionsModel::data(const QModelIndex &index, int role) const
         default:
             return {};
         }
+    case Qt::ToolTipRole:
+        if (index.column() == Reason)
+            return tr("The sender was told: %1").arg(r.reason);
+        return {};
     case SortRole:
         switch (index.column()) {
         case Time:
@@ -83,6 +88,15 @@ void RejectionsModel::setRejections(QList<RejectionRecord> rejections)
     beginResetModel();
     m_rows = std::move(rejections);
     endResetModel();
+}
+
+void RejectionsModel::setSecretHints(const QStringList &hints)
+{
+    if (hints == m_secretHints)
+        return;
+    m_secretHints = hints;
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, Reason), index(int(m_rows.size()) - 1, Reason));
 }
 
 RejectionFilterProxy::RejectionFilterProxy(QObject *parent)

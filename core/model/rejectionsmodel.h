@@ -7,6 +7,7 @@
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
+#include <QStringList>
 
 namespace mm {
 
@@ -26,10 +27,13 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setRejections(QList<RejectionRecord> rejections);
+    // The last four characters of each configured secret, for the diagnoses.
+    void setSecretHints(const QStringList &hints);
     const RejectionRecord &at(int row) const { return m_rows.at(row); }
 
 private:
     QList<RejectionRecord> m_rows;
+    QStringList m_secretHints;
 };
 
 // Filters and sorts the rejections with a RejectionFilter.

@@ -50,6 +50,25 @@ QByteArray maskSignatures(QByteArrayView value)
     return out;
 }
 
+// A header value as it may be kept: signature values and credentials masked, long values cut.
+QByteArray keptHeaderValue(QByteArrayView name, QByteArrayView value)
+{
+    if (isSignatureHeader(name))
+        return maskSignatures(value);
+    if (isCredentialHeader(name))
+        return QByteArrayLiteral("[masked]");
+    return value.first(std::min<qsizetype>(value.size(), 1024)).toByteArray();
+}
+
+// The request's headers as "name: value" lines, for an accepted attempt's record.
+QByteArray keptHeaderLines(const QHttpServerRequest &request)
+{
+    QByteArray out;
+    for (const auto &[name, value] : request.headers())
+        out += name + ": " + keptHeaderValue(name, value) + '\n';
+    return out;
+}
+
 QByteArray oneLine(const QString &sentence)
 {
     return sentence.toUtf8() + '\n';
@@ -214,6 +233,7 @@ void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&
     record.remote = entry.remote;
     record.userAgent = QString::fromLatin1(request.value(QByteArrayLiteral("user-agent")).left(512));
     record.secretIndex = verdict.secretIndex;
+    record.headers = keptHeaderLines(request);
     entry.type = envelope.type;
 
     auto *socket = qobject_cast<VirtualSocket *>(responder.socket());
@@ -244,14 +264,8 @@ void Receiver::reject(const QHttpServerRequest &request, QHttpServerResponder &r
     const QByteArray body = request.body();
     r.bodyHead = body.left(RejectedBodyHead);
     r.bodySize = body.size();
-    for (const auto &[name, value] : request.headers()) {
-        if (isSignatureHeader(name))
-            r.headers.append({name, maskSignatures(value)});
-        else if (isCredentialHeader(name))
-            r.headers.append({name, QByteArrayLiteral("[masked]")});
-        else
-            r.headers.append({name, value.left(1024)});
-    }
+    for (const auto &[name, value] : request.headers())
+        r.headers.append({name, keptHeaderValue(name, value)});
     m_store->submitRejection(std::move(r));
     scheduleFlush();
 }

@@ -73,6 +73,12 @@ const char *const Migrations[] = {
         stopped_us INTEGER,
         url TEXT NOT NULL);
     )sql",
+    // 2: each accepted attempt's request headers ("name: value" lines, signature values
+    // masked), for the inspector. Older rows keep NULL.
+    R"sql(
+    ALTER TABLE deliveries ADD COLUMN headers TEXT;
+    ALTER TABLE attempts ADD COLUMN headers TEXT;
+    )sql",
 };
 static_assert(std::size(Migrations) == Database::SchemaVersion);
 

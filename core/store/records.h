@@ -56,6 +56,7 @@ struct DeliveryRecord
     QString remote;
     QString userAgent;
     int secretIndex = -1;
+    QByteArray headers; // "name: value" lines as received, signature and credential values masked
 };
 
 // A refused delivery, kept in a bounded journal for diagnostics. Headers are stored
@@ -86,3 +87,4 @@ struct WriteOutcome
 } // namespace mm
 
 Q_DECLARE_METATYPE(mm::EventFacts)
+Q_DECLARE_METATYPE(mm::RejectionRecord)

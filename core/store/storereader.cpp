@@ -145,15 +145,30 @@ std::optional<QByteArray> StoreReader::body(qint64 rowId)
     return q.value(0).toByteArray();
 }
 
+namespace {
+// "name: value" lines, as the receiver keeps them, back into pairs.
+QList<QPair<QByteArray, QByteArray>> headerPairs(const QByteArray &lines)
+{
+    QList<QPair<QByteArray, QByteArray>> out;
+    for (const QByteArray &line : lines.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        out.append({line.left(colon), line.mid(colon + 1).trimmed()});
+    }
+    return out;
+}
+} // namespace
+
 QList<AttemptInfo> StoreReader::attempts(qint64 rowId)
 {
     QList<AttemptInfo> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(QStringLiteral(
-        "SELECT 1, received_us, timestamp_header, remote, user_agent, secret_index FROM deliveries WHERE id "
-        "= ? "
-        "UNION ALL SELECT seq, received_us, timestamp_header, remote, user_agent, secret_index FROM attempts "
-        "WHERE delivery_id = ? ORDER BY 1"));
+        "SELECT 1, received_us, timestamp_header, remote, user_agent, secret_index, headers FROM deliveries "
+        "WHERE id = ? "
+        "UNION ALL SELECT seq, received_us, timestamp_header, remote, user_agent, secret_index, headers "
+        "FROM attempts WHERE delivery_id = ? ORDER BY 1"));
     // Two plain placeholders: Qt SQL rewrites a repeated "?1" into two different names.
     q.addBindValue(rowId);
     q.addBindValue(rowId);
@@ -161,8 +176,36 @@ QList<AttemptInfo> StoreReader::attempts(qint64 rowId)
         return out;
     while (q.next())
         out.append(AttemptInfo {q.value(0).toInt(), q.value(1).toLongLong(), q.value(2).toLongLong(),
-                                q.value(3).toString(), q.value(4).toString(), q.value(5).toInt()});
+                                q.value(3).toString(), q.value(4).toString(), q.value(5).toInt(),
+                                headerPairs(q.value(6).toByteArray())});
     return out;
+}
+
+DeliveryDetail StoreReader::detail(qint64 rowId)
+{
+    DeliveryDetail d;
+    d.rowId = rowId;
+    if (!m_open) {
+        d.error = m_error;
+        return d;
+    }
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT msg_id, body FROM deliveries WHERE id = ?"));
+    q.addBindValue(rowId);
+    if (!q.exec()) {
+        d.error = q.lastError().text();
+        return d;
+    }
+    if (!q.next()) {
+        d.error = QStringLiteral("No stored delivery with id %1").arg(rowId);
+        return d;
+    }
+    d.msgId = q.value(0).toByteArray();
+    d.body = q.value(1).toByteArray();
+    q.finish();
+    d.attempts = attempts(rowId);
+    d.found = true;
+    return d;
 }
 
 QList<RejectionRecord> StoreReader::rejections(int limit)

@@ -21,6 +21,20 @@ struct AttemptInfo
     QString remote;
     QString userAgent;
     int secretIndex = -1;
+    // The attempt's request headers as received, signature values masked. Empty for
+    // attempts stored before schema version 2.
+    QList<QPair<QByteArray, QByteArray>> headers;
+};
+
+// Everything the inspector shows for one stored delivery, read on demand.
+struct DeliveryDetail
+{
+    qint64 rowId = 0;
+    QByteArray msgId;
+    QByteArray body; // byte-exact as received
+    bool found = false; // false: no such delivery, or the store could not be read (see error)
+    QString error;
+    QList<AttemptInfo> attempts; // oldest first; attempts.first() is the first receipt
 };
 
 class StoreReader final
@@ -44,6 +58,7 @@ public:
 
     std::optional<QByteArray> body(qint64 rowId);
     QList<AttemptInfo> attempts(qint64 rowId);
+    DeliveryDetail detail(qint64 rowId);
     QList<RejectionRecord> rejections(int limit = 10000);
     QList<ListenInterval> listenIntervals();
 
@@ -55,3 +70,5 @@ private:
 };
 
 } // namespace mm
+
+Q_DECLARE_METATYPE(mm::DeliveryDetail)

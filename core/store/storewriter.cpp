@@ -110,13 +110,13 @@ struct StoreWriter::Queries
               handle,
               "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, parsed, "
               "body, timestamp_header, remote, user_agent, secret_index, status, error_message, task_id, "
-              "company_id, created_by, object_created_us) "
-              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
+              "company_id, created_by, object_created_us, headers) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
               "ON CONFLICT(msg_id) DO UPDATE SET attempts = attempts + 1 RETURNING id, attempts")
         , insertAttempt(
               handle,
               "INSERT INTO attempts(delivery_id, seq, received_us, timestamp_header, remote, user_agent, "
-              "secret_index) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+              "secret_index, headers) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
         , insertRejection(db)
         , trimRejections(db)
         , listen(db)
@@ -533,6 +533,7 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
             ins.text(16, r.companyId);
             ins.text(17, r.createdByUserId);
             ins.optional(18, r.objectCreatedUs);
+            ins.text(19, r.headers);
             // One statement decides new or duplicate and counts the attempt; a new
             // delivery's first attempt is recorded in its own row.
             if (ins.step() != SQLITE_ROW) {
@@ -556,6 +557,7 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
                 att.text(5, r.remote);
                 att.text(6, r.userAgent);
                 att.integer(7, r.secretIndex);
+                att.text(8, r.headers);
                 const int rc = att.step();
                 att.reset();
                 if (rc != SQLITE_DONE)

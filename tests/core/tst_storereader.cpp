@@ -123,6 +123,7 @@ private Q_SLOTS:
     void bodyIsByteExact_data();
     void bodyIsByteExact();
     void attemptsListFirstAndRetries();
+    void detailGivesBodyHeadersAndAttempts();
     void rejections();
     void listenIntervals();
     void missingStore();
@@ -373,6 +374,53 @@ void TestStoreReader::bodyIsByteExact()
     QCOMPARE(*got, body);
     QCOMPARE(reader.body(facts[0].rowId), std::optional<QByteArray>(record("msg_before", 0).body));
     QCOMPARE(reader.body(facts[1].rowId + 1000), std::optional<QByteArray>());
+}
+
+void TestStoreReader::detailGivesBodyHeadersAndAttempts()
+{
+    DeliveryRecord first = record("msg_detail", SeedCreatedUs);
+    first.body = QByteArray("{\"a\":1}\xff\x00tail", 12); // not UTF-8, with a NUL: kept byte-exact
+    first.headers = "svix-id: msg_detail\nsvix-signature: v1,[masked]\nuser-agent: Svix-Webhooks/1.24\n";
+    first.secretIndex = 1;
+    DeliveryRecord retry = first;
+    retry.receivedUs = first.receivedUs + 5 * Sec;
+    retry.headers = "svix-id: msg_detail\nx-note: a: b\n";
+    retry.secretIndex = 0;
+
+    QString error;
+    QVERIFY2(writeStore(
+                 dataDir(),
+                 [&](StoreWriter &w) {
+                     w.submit(1, first);
+                     w.submit(2, retry);
+                 },
+                 &error),
+             qPrintable(error));
+
+    StoreReader reader(dataDir());
+    QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
+    const QList<EventFacts> facts = loadAll(reader);
+    QCOMPARE(facts.size(), qsizetype(1));
+    const DeliveryDetail d = reader.detail(facts[0].rowId);
+    QVERIFY2(d.found, qPrintable(d.error));
+    QCOMPARE(d.rowId, facts[0].rowId);
+    QCOMPARE(d.msgId, QByteArray("msg_detail"));
+    QCOMPARE(d.body, first.body);
+    QCOMPARE(d.attempts.size(), qsizetype(2));
+    QCOMPARE(d.attempts[0].seq, 1);
+    QCOMPARE(d.attempts[0].secretIndex, 1);
+    using Headers = QList<QPair<QByteArray, QByteArray>>;
+    QCOMPARE(d.attempts[0].headers,
+             (Headers {{"svix-id", "msg_detail"},
+                       {"svix-signature", "v1,[masked]"},
+                       {"user-agent", "Svix-Webhooks/1.24"}}));
+    QCOMPARE(d.attempts[1].seq, 2);
+    QCOMPARE(d.attempts[1].receivedUs, retry.receivedUs);
+    QCOMPARE(d.attempts[1].headers, (Headers {{"svix-id", "msg_detail"}, {"x-note", "a: b"}}));
+
+    const DeliveryDetail missing = reader.detail(facts[0].rowId + 1000);
+    QVERIFY(!missing.found);
+    QVERIFY(missing.error.contains(QString::number(facts[0].rowId + 1000)));
 }
 
 void TestStoreReader::attemptsListFirstAndRetries()

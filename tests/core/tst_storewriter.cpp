@@ -454,7 +454,7 @@ void TestStoreWriter::schema()
     }
     SqlConnection db(tmp.path());
     QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), Database::SchemaVersion);
-    QCOMPARE(Database::SchemaVersion, 1);
+    QCOMPARE(Database::SchemaVersion, 2);
     QCOMPARE(db.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     QStringList tables;
     for (const QVariantList &row :
