@@ -2,6 +2,8 @@
 #include "guirunner.h"
 
 #include "eventlog/livelogmodel.h"
+#include "guisession.h"
+#include "latencyprobe.h"
 #include "mainwindow.h"
 #include "model/monitormodel.h"
 #include "receiver/receiverhost.h"
@@ -10,8 +12,10 @@
 #include "store/database.h"
 #include "store/storereader.h"
 #include "store/storewriter.h"
+#include "viewreporter.h"
 
 #include <QApplication>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -27,12 +31,25 @@ QString randomSecret()
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), key.size() / 4);
     return QStringLiteral("whsec_") + QString::fromLatin1(key.toBase64());
 }
+
+// The store's files on disk: the database and its WAL and shared-memory files. Three
+// stat calls, cheap enough for the GUI thread.
+qint64 storeSize(const QString &dataDir)
+{
+    const QString path = Database::databasePath(dataDir);
+    qint64 bytes = 0;
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        bytes += QFileInfo(path + suffix).size();
+    return bytes;
+}
 } // namespace
 
 int runGui(const AppOptions &options)
 {
     QString error;
-    AppOptions effective = options;
+    // Saved settings fill in what the command line leaves out (never in the demo).
+    GuiSession session(options);
+    AppOptions effective = session.effectiveOptions();
     std::unique_ptr<QTemporaryDir> demoDir;
     if (options.demo) {
         // Demo data lives in a throw-away folder, never in the user's store.
@@ -56,6 +73,7 @@ int runGui(const AppOptions &options)
     LiveLogModel log;
     MonitorModel model;
     MainWindow window(&model, &log);
+    window.setDataDir(dataDir);
     // Data flows one way: the store's commits feed the model, the model feeds the views.
     QObject::connect(&store, &StoreWriter::committed, &model, &MonitorModel::ingest);
     QObject::connect(&model, &MonitorModel::loaded, &window, [&window](qint64 count, qint64 ms) {
@@ -85,6 +103,13 @@ int runGui(const AppOptions &options)
                      });
     model.refreshRejections(dataDir);
     model.refreshDowntime(dataDir);
+    // The window shows the store's size but never touches the store: the size is pushed.
+    QTimer storeSizeRefresh;
+    storeSizeRefresh.setInterval(10000);
+    QObject::connect(&storeSizeRefresh, &QTimer::timeout, &window,
+                     [&window, dataDir] { window.setStoreSize(storeSize(dataDir)); });
+    storeSizeRefresh.start();
+    window.setStoreSize(storeSize(dataDir));
     if (!receiver.start(*config, &store, &error)) {
         window.setProblem(QObject::tr("The receiver is not running: %1").arg(error));
     } else {
@@ -92,9 +117,12 @@ int runGui(const AppOptions &options)
         if (config->secrets.isEmpty())
             window.setProblem(QObject::tr(
                 "No signing secret is configured, so every delivery will be refused. Copy the endpoint's "
-                "signing secret (whsec_…) from the Anon dashboard and start the app with "
-                "MIGRATION_MONITOR_SECRETS set, or try --demo."));
+                "signing secret (whsec_…) from the Anon dashboard and add it in File → Settings…, "
+                "or try --demo."));
     }
+    session.attach(&window, &model, &receiver, &store);
+    if (options.demo)
+        showSecretsInWindow(&window, config->secrets, receiver.url());
     window.setDemo(options.demo);
 
     sim::SimulatorHost demoSender;
@@ -117,6 +145,10 @@ int runGui(const AppOptions &options)
     // Ctrl+C in a terminal or SIGTERM from the session closes the window the orderly way.
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &window, [] { QApplication::quit(); });
+
+    // Diagnostics, idle unless their environment variables are set (see their headers).
+    ViewReporter viewReport(&window, &model, &receiver);
+    LatencyProbe latencyProbe;
 
     window.show();
     const int rc = QApplication::exec();

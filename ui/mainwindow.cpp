@@ -2,20 +2,35 @@
 #include "mainwindow.h"
 
 #include "board/statusdelegate.h"
+#include "eventlog/eventactions.h"
+#include "eventlog/followview.h"
 #include "eventlog/livelogmodel.h"
+#include "filterbar/filterbar.h"
+#include "inspector/inspectorwidget.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
+#include "model/stats.h"
+#include "rejected/rejectedview.h"
+#include "stats/statsview.h"
+#include "statusbar/listenurl.h"
+#include "statusbar/sparkline.h"
+#include "timeline/timelinewidget.h"
 
+#include <QAction>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QScrollBar>
-#include <QShortcut>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace mm {
@@ -31,9 +46,9 @@ QLabel *banner(const QString &style, QWidget *parent)
     return label;
 }
 
-QTableView *table(QAbstractItemModel *model, QWidget *parent)
+template<typename View = QTableView> View *table(QAbstractItemModel *model, QWidget *parent)
 {
-    auto *view = new QTableView(parent);
+    auto *view = new View(parent);
     view->setModel(model);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -45,19 +60,6 @@ QTableView *table(QAbstractItemModel *model, QWidget *parent)
     return view;
 }
 
-// Keeps a view at its newest row while the user has not scrolled away from it.
-void followNewRows(QTableView *view)
-{
-    auto follow = std::make_shared<bool>(true);
-    QObject::connect(view->model(), &QAbstractItemModel::rowsAboutToBeInserted, view, [view, follow] {
-        const QScrollBar *bar = view->verticalScrollBar();
-        *follow = bar->value() >= bar->maximum();
-    });
-    QObject::connect(view->model(), &QAbstractItemModel::rowsInserted, view, [view, follow] {
-        if (*follow)
-            view->scrollToBottom();
-    });
-}
 } // namespace
 
 MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
@@ -77,17 +79,12 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
            "app's real receiver. Nothing here is stored in your real data folder."));
     m_problemBanner = banner(QStringLiteral("background:#f8d7da; color:#842029;"), central);
 
-    m_filter = new QLineEdit(central);
-    m_filter->setPlaceholderText(tr("Filter migrations and events: id, company, type, error… (Ctrl+F)"));
-    m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
-    auto *find = new QShortcut(QKeySequence::Find, this);
-    connect(find, &QShortcut::activated, m_filter, [this] {
-        m_filter->setFocus();
-        m_filter->selectAll();
-    });
+    m_filter = new FilterBar(central);
+    m_filter->setMigrationCompletions(model->migrations(), MigrationListModel::Id);
+    connect(m_filter, &FilterBar::changed, this, &MainWindow::applyFilter);
 
     m_board = table(model->filteredMigrations(), central);
+    m_board->setObjectName(QStringLiteral("board")); // named widgets keep their layout between runs
     m_board->setSortingEnabled(true);
     m_board->sortByColumn(MigrationListModel::Started, Qt::DescendingOrder);
     m_board->setItemDelegateForColumn(MigrationListModel::Status, new StatusDelegate(m_board));
@@ -99,12 +96,16 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
             [this](const QModelIndex &current) { showMigration(current); });
 
     m_tabs = new QTabWidget(central);
-    m_events = table(model->filteredEvents(), m_tabs);
+    m_tabs->setObjectName(QStringLiteral("tabs"));
+    m_events = table<FollowView>(model->filteredEvents(), m_tabs);
+    m_events->setObjectName(QStringLiteral("events"));
     m_events->setColumnWidth(EventLogModel::Time, 180);
     m_events->setColumnWidth(EventLogModel::Type, 190);
     m_events->setColumnWidth(EventLogModel::Migration, 280);
     m_events->setColumnWidth(EventLogModel::Verdict, 150);
-    followNewRows(m_events);
+    m_eventActions = new EventActions(m_events, model);
+    connect(m_eventActions, &EventActions::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
 
     auto *timelinePage = new QWidget(m_tabs);
     auto *timelineLayout = new QVBoxLayout(timelinePage);
@@ -115,22 +116,43 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
     m_timeline->setColumnWidth(TimelineModel::Time, 230);
     m_timeline->setColumnWidth(TimelineModel::Type, 190);
     m_timeline->setColumnWidth(TimelineModel::Status, 200);
+    m_timelineView = new TimelineWidget(model, timelinePage);
+    m_timelineAnomalies = new QLabel(timelinePage);
+    m_timelineAnomalies->setWordWrap(true);
+    m_timelineAnomalies->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_timelineAnomalies->hide();
     timelineLayout->addWidget(m_timelineTitle);
-    timelineLayout->addWidget(m_timeline);
+    timelineLayout->addWidget(m_timelineView, 2);
+    timelineLayout->addWidget(m_timelineAnomalies);
+    timelineLayout->addWidget(m_timeline, 3);
+    connect(m_timeline->selectionModel(), &QItemSelectionModel::currentRowChanged, m_timelineView,
+            [this](const QModelIndex &current) {
+                m_timelineView->setSelectedRowId(current.data(RowIdRole).toLongLong());
+            });
+    // A marker click shows its delivery in the event log.
+    connect(m_timelineView, &TimelineWidget::eventClicked, this, [this](qint64 rowId) {
+        const qsizetype logIndex = m_model->log().indexOfRowId(rowId);
+        const QModelIndex row = m_model->filteredEvents()->mapFromSource(
+            logIndex < 0 ? QModelIndex() : m_model->events()->index(int(logIndex), 0));
+        if (!row.isValid()) {
+            statusBar()->showMessage(tr("That event is not in the event log's list (check the filter)."),
+                                     5000);
+            return;
+        }
+        m_tabs->setCurrentWidget(m_events);
+        m_events->setCurrentIndex(row);
+        m_events->scrollTo(row, QAbstractItemView::PositionAtCenter);
+    });
 
-    m_live = table(log, m_tabs);
+    m_live = table<FollowView>(log, m_tabs);
+    m_live->setObjectName(QStringLiteral("receiver"));
     m_live->setColumnWidth(LiveLogModel::Time, 110);
     m_live->setColumnWidth(LiveLogModel::Status, 50);
     m_live->setColumnWidth(LiveLogModel::Verdict, 170);
     m_live->setColumnWidth(LiveLogModel::MessageId, 280);
     m_live->setColumnWidth(LiveLogModel::Type, 190);
-    followNewRows(m_live);
 
-    m_rejected = table(model->filteredRejections(), m_tabs);
-    m_rejected->setSortingEnabled(true);
-    m_rejected->sortByColumn(RejectionsModel::Time, Qt::AscendingOrder);
-    m_rejected->setColumnWidth(RejectionsModel::Time, 150);
-    m_rejected->setColumnWidth(RejectionsModel::Reason, 520);
+    m_rejected = new RejectedView(model->rejections(), model->filteredRejections(), m_tabs);
 
     m_tabs->addTab(m_events, tr("Event log"));
     m_tabs->addTab(timelinePage, tr("Timeline"));
@@ -145,10 +167,39 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
     m_tabs->addTab(m_downtime, tr("Downtime"));
     connect(model, &MonitorModel::downtimeChanged, this, &MainWindow::showDowntime);
     showDowntime();
+    m_stats = new StatsView(model, m_tabs);
+    m_tabs->addTab(m_stats, tr("Stats"));
+
+    // The selected event's payload sits beside the event log (and only with it).
+    m_inspector = new InspectorWidget(central);
+    auto *eventSplitter = new QSplitter(Qt::Horizontal, central);
+    eventSplitter->setObjectName(QStringLiteral("eventSplitter"));
+    eventSplitter->addWidget(m_tabs);
+    eventSplitter->addWidget(m_inspector);
+    eventSplitter->setStretchFactor(0, 3);
+    eventSplitter->setStretchFactor(1, 2);
+    const int em = fontMetrics().horizontalAdvance(u'x');
+    eventSplitter->setSizes({em * 90, em * 60});
+    connect(m_tabs, &QTabWidget::currentChanged, m_inspector,
+            [this] { m_inspector->setVisible(m_tabs->currentWidget() == m_events); });
+    connect(m_events->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::inspectEvent);
+    // A new attempt of the shown delivery changes its row: read it again.
+    connect(model->filteredEvents(), &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                const int row = m_events->currentIndex().row();
+                if (row >= topLeft.row() && row <= bottomRight.row())
+                    inspectEvent(m_events->currentIndex());
+            });
+    connect(model, &MonitorModel::detailReady, this, [this](const DeliveryDetail &detail) {
+        if (detail.rowId == m_inspectedRowId) // replies for an earlier selection are dropped
+            m_inspector->showDetail(detail);
+    });
 
     auto *splitter = new QSplitter(Qt::Vertical, central);
+    splitter->setObjectName(QStringLiteral("boardSplitter"));
     splitter->addWidget(m_board);
-    splitter->addWidget(m_tabs);
+    splitter->addWidget(eventSplitter);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
 
@@ -158,32 +209,71 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
     layout->addWidget(splitter, 1);
     setCentralWidget(central);
 
-    m_urlLabel = new QLabel(this);
-    m_urlLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_url = new ListenUrl(this);
     m_loadLabel = new QLabel(this);
     m_countsLabel = new QLabel(this);
-    statusBar()->addWidget(m_urlLabel, 1);
+    m_rate = new Sparkline(this);
+    m_storeLabel = new QLabel(this);
+    m_storeLabel->setToolTip(tr("Disk space used by the store's files in the data folder"));
+    statusBar()->addWidget(m_url, 1);
     statusBar()->addPermanentWidget(m_loadLabel);
     statusBar()->addPermanentWidget(m_countsLabel);
+    statusBar()->addPermanentWidget(m_rate);
+    statusBar()->addPermanentWidget(m_storeLabel);
     updateCounts();
+    // The sparkline's minutes slide with the clock, so it redraws on a timer, not on events.
+    auto *rateTimer = new QTimer(this);
+    rateTimer->setInterval(5000);
+    connect(rateTimer, &QTimer::timeout, this, &MainWindow::updateRate);
+    connect(model, &MonitorModel::loaded, this, &MainWindow::updateRate);
+    rateTimer->start();
+    updateRate();
     connect(m_log, &LiveLogModel::countsChanged, this, &MainWindow::updateCounts);
     connect(model, &MonitorModel::migrationUpdated, this, [this](const QString &id) {
         if (id == m_model->timeline()->migrationId())
             showMigration(m_board->currentIndex());
     });
+    addMenus();
     resize(1280, 800);
+}
+
+void MainWindow::setWelcomePage(QWidget *page)
+{
+    if (!m_pages) {
+        m_pages = new QStackedWidget(this);
+        m_pages->addWidget(takeCentralWidget());
+        setCentralWidget(m_pages);
+    }
+    if (m_welcome && m_welcome != page) {
+        m_pages->removeWidget(m_welcome);
+        m_welcome->deleteLater();
+    }
+    m_welcome = page;
+    if (page) {
+        m_pages->addWidget(page);
+        m_pages->setCurrentWidget(page);
+    } else {
+        m_pages->setCurrentIndex(0);
+    }
+}
+
+FilterState MainWindow::filterState() const
+{
+    return m_filter->state();
+}
+
+void MainWindow::setFilterState(const FilterState &state)
+{
+    m_filter->setState(state);
 }
 
 void MainWindow::applyFilter()
 {
-    EventFilter events;
-    events.text = m_filter->text();
-    m_model->filteredEvents()->setFilter(events);
-    MigrationFilter migrations;
-    migrations.text = m_filter->text();
-    m_model->filteredMigrations()->setFilter(migrations);
+    const FilterState state = m_filter->state();
+    m_model->filteredEvents()->setFilter(state.eventFilter());
+    m_model->filteredMigrations()->setFilter(state.migrationFilter());
     RejectionFilter rejections;
-    rejections.text = m_filter->text();
+    rejections.text = state.text;
     m_model->filteredRejections()->setFilter(rejections);
 }
 
@@ -193,6 +283,7 @@ void MainWindow::showMigration(const QModelIndex &proxyIndex)
     if (id != m_model->timeline()->migrationId())
         m_model->timeline()->setMigration(id);
     const Migration *m = m_model->timeline()->migration();
+    m_timelineAnomalies->setVisible(m && m->anomalies);
     if (!m) {
         m_timelineTitle->setText(tr("Select a migration above to see its events in order."));
         return;
@@ -200,9 +291,11 @@ void MainWindow::showMigration(const QModelIndex &proxyIndex)
     QStringList lines {tr("<b>%1</b> — %2").arg(m->id.toHtmlEscaped(), statusDisplayName(m->status))};
     if (!m->failureMessage.isEmpty())
         lines.append(tr("Failure: %1").arg(m->failureMessage.toHtmlEscaped()));
-    for (const QString &sentence : m->anomalySentences())
-        lines.append(tr("⚠ %1").arg(sentence.toHtmlEscaped()));
     m_timelineTitle->setText(lines.join(QStringLiteral("<br>")));
+    QStringList anomalies;
+    for (const QString &sentence : m->anomalySentences())
+        anomalies.append(tr("⚠ %1").arg(sentence.toHtmlEscaped()));
+    m_timelineAnomalies->setText(anomalies.join(QStringLiteral("<br>")));
 }
 
 void MainWindow::showDowntime()
@@ -230,9 +323,49 @@ void MainWindow::showDowntime()
     m_downtime->setText(lines.join(QString()));
 }
 
+void MainWindow::setDataDir(const QString &dataDir)
+{
+    m_dataDir = dataDir;
+    m_eventActions->setDataDir(dataDir);
+    inspectEvent(m_events->currentIndex());
+}
+
+void MainWindow::setSecretHints(const QStringList &hints)
+{
+    m_inspector->setSecretHints(hints);
+    m_model->rejections()->setSecretHints(hints);
+}
+
+void MainWindow::setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret)
+{
+    m_eventActions->setCurlTarget(target, std::move(secret));
+}
+
+void MainWindow::inspectEvent(const QModelIndex &proxyIndex)
+{
+    m_inspectedRowId = proxyIndex.data(RowIdRole).toLongLong();
+    if (m_inspectedRowId <= 0 || m_dataDir.isEmpty()) {
+        m_inspector->clear();
+        return;
+    }
+    m_inspector->showLoading();
+    m_model->requestDetail(m_dataDir, m_inspectedRowId);
+}
+
 void MainWindow::setListenUrl(const QString &url)
 {
-    m_urlLabel->setText(tr("Listening on %1").arg(url));
+    m_url->setUrl(url);
+}
+
+void MainWindow::setStoreSize(qint64 bytes)
+{
+    m_storeLabel->setText(tr("Store %1").arg(locale().formattedDataSize(bytes)));
+}
+
+void MainWindow::updateRate()
+{
+    const qint64 nowUs = QDateTime::currentMSecsSinceEpoch() * 1000;
+    m_rate->setValues(Stats(m_model->log(), m_model->book()).eventRate(nowUs, 30).counts);
 }
 
 void MainWindow::setDemo(bool demo)

@@ -1,19 +1,33 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window: the migrations board on top; below it the event log, the selected
-// migration's timeline, the receiver's live verdicts and the rejected deliveries.
+// migration's timeline, the receiver's live verdicts and the rejected deliveries; beside
+// the event log, the inspector for the selected event's payload.
 #pragma once
 
+#include "filterbar/filterbar.h"
+
 #include <QMainWindow>
+#include <QUrl>
+#include <memory>
 
 class QLabel;
+class QStackedWidget;
 class QLineEdit;
 class QTableView;
 class QTabWidget;
 
 namespace mm {
 
+class EventActions;
+class InspectorWidget;
+class SigningSecret;
+class ListenUrl;
 class LiveLogModel;
+class RejectedView;
 class MonitorModel;
+class Sparkline;
+class StatsView;
+class TimelineWidget;
 
 class MainWindow final : public QMainWindow
 {
@@ -27,29 +41,60 @@ public:
     void setDemo(bool demo);
     void setProblem(const QString &text); // empty hides the banner
     void setLoadStatus(const QString &text);
+    // The size of the store's files on disk; guirunner measures it, the window only shows it.
+    void setStoreSize(qint64 bytes);
+    // The filter bar's state, saved by the caller between runs.
+    FilterState filterState() const;
+    void setFilterState(const FilterState &state);
+    // Shows page (the first-run welcome) in place of the board; nullptr brings the board back
+    // and deletes the page shown before.
+    void setWelcomePage(QWidget *page);
+    // Where the store lives, so the inspector can read the selected event's payload.
+    void setDataDir(const QString &dataDir);
+    // The last four characters of each configured secret, for the inspector's verification page.
+    void setSecretHints(const QStringList &hints);
+    // Where "Copy as curl" sends to and the secret it signs with (none: unsigned).
+    void setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret);
+
+Q_SIGNALS:
+    void settingsRequested();
 
 private:
+    void addMenus(); // mainwindowmenus.cpp
     void applyFilter();
     void showMigration(const QModelIndex &proxyIndex);
     void updateCounts();
+    void updateRate();
     void showDowntime();
+    void inspectEvent(const QModelIndex &proxyIndex);
 
     MonitorModel *m_model;
     LiveLogModel *m_log;
-    QLineEdit *m_filter = nullptr;
+    FilterBar *m_filter = nullptr;
     QTableView *m_board = nullptr;
     QTableView *m_events = nullptr;
     QTableView *m_timeline = nullptr;
     QTableView *m_live = nullptr;
-    QTableView *m_rejected = nullptr;
+    RejectedView *m_rejected = nullptr;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_timelineTitle = nullptr;
+    TimelineWidget *m_timelineView = nullptr;
+    QLabel *m_timelineAnomalies = nullptr;
     QLabel *m_downtime = nullptr;
     QLabel *m_demoBanner = nullptr;
     QLabel *m_problemBanner = nullptr;
-    QLabel *m_urlLabel = nullptr;
+    ListenUrl *m_url = nullptr;
+    Sparkline *m_rate = nullptr;
+    QLabel *m_storeLabel = nullptr;
+    StatsView *m_stats = nullptr;
     QLabel *m_countsLabel = nullptr;
     QLabel *m_loadLabel = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    QWidget *m_welcome = nullptr;
+    InspectorWidget *m_inspector = nullptr;
+    EventActions *m_eventActions = nullptr;
+    QString m_dataDir;
+    qint64 m_inspectedRowId = 0; // the delivery whose detail is awaited or shown
 };
 
 } // namespace mm

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitormodel.h"
 
+#include "store/exporter.h"
 #include "store/storereader.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QPointer>
+#include <QSaveFile>
 #include <QThread>
 
 #ifdef __GLIBC__
@@ -222,6 +224,27 @@ void MonitorModel::requestDetail(const QString &dataDir, qint64 rowId)
             return reader.detail(rowId);
         },
         [this](DeliveryDetail detail) { Q_EMIT detailReady(detail); });
+}
+
+void MonitorModel::exportRows(const QString &dataDir, const QList<qint64> &rowIds, const QString &path)
+{
+    using Result = std::pair<qint64, QString>;
+    readInBackground<Result>(
+        [dataDir, rowIds, path]() -> Result {
+            QSaveFile file(path);
+            if (!file.open(QIODevice::WriteOnly))
+                return {-1, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString())};
+            // Payloads are customer data: the export is readable by its owner only.
+            file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+            QString error;
+            const qint64 count = JsonlExporter::exportRows(dataDir, rowIds, file, &error);
+            if (count < 0)
+                return {-1, error};
+            if (!file.commit())
+                return {-1, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString())};
+            return {count, QString()};
+        },
+        [this, path](Result result) { Q_EMIT exportFinished(result.first, path, result.second); });
 }
 
 void MonitorModel::setStallThresholds(const StallThresholds &thresholds)

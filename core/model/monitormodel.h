@@ -58,6 +58,9 @@ public:
     // Reads one delivery's body, headers and attempts on a background thread;
     // detailReady() follows (also when it was not found).
     void requestDetail(const QString &dataDir, qint64 rowId);
+    // Writes these deliveries as JSON Lines (the --export format) to path on a background
+    // thread, replacing the file only when all is written; exportFinished() follows.
+    void exportRows(const QString &dataDir, const QList<qint64> &rowIds, const QString &path);
 
     void setStallThresholds(const StallThresholds &thresholds);
     // Checks for stalls now (the timer does it every minute).
@@ -76,6 +79,8 @@ Q_SIGNALS:
     void downtimeChanged();
     void rejectionsRefreshed(bool storeOpened);
     void detailReady(const mm::DeliveryDetail &detail);
+    // count is -1 on failure, with a sentence in error.
+    void exportFinished(qint64 count, const QString &path, const QString &error);
 
 private:
     void publish();

@@ -26,8 +26,8 @@ bool hasHeader(const RejectionRecord &r, QByteArrayView svixName)
 QString secretList(const QStringList &hints)
 {
     QStringList shown;
-    for (const QString &hint : hints)
-        shown.append(QStringLiteral("…") + hint);
+    for (const QString &hint : hints) // SigningSecret::hint() already starts with "…"
+        shown.append(hint.startsWith(u'…') ? hint : QStringLiteral("…") + hint);
     return shown.join(QStringLiteral(", "));
 }
 

@@ -4,6 +4,7 @@
 #include "database.h"
 #include "event/envelope.h"
 
+#include <QAtomicInteger>
 #include <QIODevice>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,7 +15,6 @@
 namespace mm {
 
 namespace {
-const QString Connection = QStringLiteral("mm-export");
 
 QJsonValue stringOrNull(const QString &s)
 {
@@ -58,17 +58,40 @@ QByteArray JsonlExporter::line(const QString &msgId, const QString &eventId, con
 
 qint64 JsonlExporter::exportStore(const QString &dataDir, QIODevice &out, QString *error)
 {
+    return exportWhere(dataDir, QString(), out, error);
+}
+
+qint64 JsonlExporter::exportRows(const QString &dataDir, const QList<qint64> &rowIds, QIODevice &out,
+                                 QString *error)
+{
+    if (rowIds.isEmpty())
+        return 0;
+    QStringList ids;
+    ids.reserve(rowIds.size());
+    for (qint64 id : rowIds)
+        ids.append(QString::number(id)); // integers only: nothing to escape
+    return exportWhere(dataDir, QStringLiteral("WHERE d.id IN (%1) ").arg(ids.join(u',')), out, error);
+}
+
+qint64 JsonlExporter::exportWhere(const QString &dataDir, const QString &where, QIODevice &out,
+                                  QString *error)
+{
+    // Exports may run on several threads at once: each gets its own connection.
+    static QAtomicInteger<quint64> instances;
+    const QString connection = QStringLiteral("mm-export-%1").arg(instances.fetchAndAddRelaxed(1));
     qint64 count = -1;
     {
-        auto db = Database::openExisting(dataDir, Connection, error);
+        auto db = Database::openExisting(dataDir, connection, error);
         if (!db)
             return -1;
         QSqlQuery q(*db);
         q.setForwardOnly(true);
-        const bool ok = q.exec(QStringLiteral(
-            "SELECT d.msg_id, d.event_id, d.type, d.migration_id, d.created_us, d.received_us, "
-            "d.attempts, d.parsed, d.body "
-            "FROM deliveries d ORDER BY d.id"));
+        const bool ok
+            = q.exec(QStringLiteral(
+                         "SELECT d.msg_id, d.event_id, d.type, d.migration_id, d.created_us, d.received_us, "
+                         "d.attempts, d.parsed, d.body "
+                         "FROM deliveries d ")
+                     + where + QStringLiteral("ORDER BY d.id"));
         if (!ok) {
             if (error)
                 *error = q.lastError().text();
@@ -89,7 +112,7 @@ qint64 JsonlExporter::exportStore(const QString &dataDir, QIODevice &out, QStrin
             }
         }
     }
-    Database::close(Connection);
+    Database::close(connection);
     return count;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QVariant>
 
@@ -16,11 +17,17 @@ class JsonlExporter final
 public:
     // Returns the number of lines written, or -1 with a sentence in error.
     static qint64 exportStore(const QString &dataDir, QIODevice &out, QString *error);
+    // The same for the deliveries with these row ids only (still oldest first).
+    static qint64 exportRows(const QString &dataDir, const QList<qint64> &rowIds, QIODevice &out,
+                             QString *error);
 
     // One line (without the newline) for a stored delivery.
     static QByteArray line(const QString &msgId, const QString &eventId, const QString &type,
                            const QString &migrationId, const QVariant &createdUs, qint64 receivedUs,
                            qint64 attempts, bool parsed, const QByteArray &body);
+
+private:
+    static qint64 exportWhere(const QString &dataDir, const QString &where, QIODevice &out, QString *error);
 };
 
 } // namespace mm

@@ -46,6 +46,9 @@ void TestRejectionDiagnosis::sentences_data()
                                   << QStringList {QStringLiteral("k3Fz")}
                                   << QStringLiteral("No matching signature: the configured secret (…k3Fz) is "
                                                     "probably not this endpoint's.");
+    QTest::addRow("hint with its ellipsis")
+        << rejection("no_matching_signature") << QStringList {QStringLiteral("…k3Fz")}
+        << QStringLiteral("the configured secret (…k3Fz) is");
     QTest::addRow("two wrong secrets")
         << rejection("no_matching_signature") << QStringList {QStringLiteral("k3Fz"), QStringLiteral("ab12")}
         << QStringLiteral("none of the configured secrets (…k3Fz, …ab12)");

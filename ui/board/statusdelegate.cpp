@@ -3,32 +3,12 @@
 
 #include "model/migrationstatus.h"
 #include "model/modelroles.h"
+#include "statuscolor.h"
 
 #include <QApplication>
 #include <QPainter>
 
 namespace mm {
-
-namespace {
-QColor badgeColor(MigrationStatus s)
-{
-    switch (s) {
-    case MigrationStatus::NotStarted:
-        return QColor(0x6c, 0x75, 0x7d);
-    case MigrationStatus::Working:
-        return QColor(0x0d, 0x6e, 0xfd);
-    case MigrationStatus::Complete:
-        return QColor(0x19, 0x87, 0x54);
-    case MigrationStatus::CompletedWithFailures:
-        return QColor(0xcc, 0x8a, 0x00);
-    case MigrationStatus::Failed:
-        return QColor(0xdc, 0x35, 0x45);
-    case MigrationStatus::Unknown:
-        break;
-    }
-    return QColor(0x6c, 0x75, 0x7d);
-}
-} // namespace
 
 void StatusDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                            const QModelIndex &index) const
@@ -42,7 +22,7 @@ void StatusDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
 
     const auto status = MigrationStatus(index.data(StatusRole).toInt());
-    const QColor color = badgeColor(status);
+    const QColor color = statusColor(status);
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     const QRect r = opt.rect.adjusted(4, 3, -4, -3);

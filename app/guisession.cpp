@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "guisession.h"
+
+#include "filterbar/filterbar.h"
+#include "firstrun/welcomepage.h"
+#include "mainwindow.h"
+#include "model/monitormodel.h"
+#include "receiver/receiverhost.h"
+#include "settings/settingsdialog.h"
+#include "windowlayout.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QProcess>
+#include <QStatusBar>
+
+namespace mm {
+
+namespace {
+constexpr int StatusMessageMs = 20000;
+
+// Where the receiver would listen with these options, for when it is not running.
+QUrl configuredUrl(const AppOptions &o)
+{
+    const ReceiverConfig defaults;
+    QUrl url;
+    url.setScheme(o.tlsCert.isEmpty() ? QStringLiteral("http") : QStringLiteral("https"));
+    url.setHost(o.address.value_or(defaults.address).toString());
+    url.setPort(o.port.value_or(defaults.port));
+    url.setPath(o.path.value_or(defaults.path));
+    return url;
+}
+
+bool receiverSettingsDiffer(const AppOptions &a, const AppOptions &b)
+{
+    return a.address != b.address || a.port != b.port || a.path != b.path || a.tlsCert != b.tlsCert
+        || a.tlsKey != b.tlsKey || a.toleranceSeconds != b.toleranceSeconds;
+}
+} // namespace
+
+AppOptions withSavedSettings(const AppOptions &commandLine, const SettingsValues &saved)
+{
+    AppOptions o = commandLine;
+    if (!o.address) {
+        const QString text = saved.listenAddress.trimmed();
+        const QHostAddress address
+            = text == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(text);
+        if (!address.isNull())
+            o.address = address;
+    }
+    if (!o.port)
+        o.port = saved.port;
+    if (!o.path)
+        o.path = saved.path;
+    if (o.secretTexts.isEmpty())
+        o.secretTexts = saved.secrets;
+    if (!o.dataDir && !saved.dataDir.isEmpty())
+        o.dataDir = saved.dataDir;
+    if (o.tlsCert.isEmpty()) {
+        o.tlsCert = saved.tlsCert;
+        o.tlsKey = saved.tlsKey;
+    }
+    if (!o.toleranceSeconds)
+        o.toleranceSeconds = saved.toleranceSeconds;
+    return o;
+}
+
+GuiSession::GuiSession(const AppOptions &commandLine, QObject *parent)
+    : QObject(parent)
+    , m_commandLine(commandLine)
+    , m_current(commandLine)
+{
+    if (commandLine.demo)
+        return;
+    QString error;
+    m_saved = m_settings.values();
+    if (!m_secrets.load(&error)) {
+        m_secretsUnreadable = true;
+        m_loadProblem = tr("The saved signing secrets could not be read. %1").arg(error);
+    }
+    m_saved.secrets = m_secrets.texts();
+    m_current = withSavedSettings(commandLine, m_saved);
+    if (!receiverConfig(m_current, &error)) {
+        // A saved certificate that has since gone, say: start with the defaults rather than
+        // not at all, and say why. If the command line itself is wrong, runGui reports it.
+        SettingsValues defaults;
+        defaults.secrets = m_saved.secrets;
+        defaults.dataDir = m_saved.dataDir;
+        const AppOptions fallback = withSavedSettings(commandLine, defaults);
+        QString fallbackError;
+        if (receiverConfig(fallback, &fallbackError)) {
+            m_current = fallback;
+            m_loadProblem = tr("The saved receiver settings cannot be used (%1), so the defaults are in use. "
+                               "Fix them in File → Settings….")
+                                .arg(error);
+        }
+    }
+}
+
+void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *receiver, StoreWriter *store)
+{
+    m_window = window;
+    m_model = model;
+    m_receiver = receiver;
+    m_store = store;
+    connect(window, &MainWindow::settingsRequested, this, &GuiSession::openSettings);
+    showSecretsInWindow();
+    if (m_commandLine.demo)
+        return;
+    model->setStallThresholds(m_saved.stallThresholds());
+    window->restoreGeometry(m_settings.windowGeometry());
+    restoreWindowLayout(window, m_settings.windowState(), AppSettings::WindowStateVersion);
+    const FilterBarState filter = m_settings.filterBar();
+    window->setFilterState(FilterState {filter.text, filter.type, filter.status, filter.migration});
+    connect(qApp, &QCoreApplication::aboutToQuit, this, &GuiSession::saveWindow);
+
+    // runGui's banner (receiver not running, no secret) is ours to clear once fixed.
+    m_problemShown = !receiver->isRunning() || m_current.secretTexts.isEmpty();
+    if (!m_loadProblem.isEmpty())
+        showProblem(m_loadProblem);
+    if (m_current.secretTexts.isEmpty() && !m_secretsUnreadable)
+        showWelcome();
+}
+
+void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets, const QUrl &receiverUrl)
+{
+    // The window sees hints ("…" and the last four characters) and a signing key for
+    // "Copy as curl", never the secret's text.
+    QStringList hints;
+    for (const SigningSecret &secret : secrets)
+        hints.append(secret.hint());
+    window->setSecretHints(hints);
+    window->setCurlTarget(
+        receiverUrl, secrets.isEmpty() ? nullptr : std::make_shared<const SigningSecret>(secrets.first()));
+}
+
+void GuiSession::showSecretsInWindow()
+{
+    if (m_commandLine.demo)
+        return; // the demo's own secret is shown by runGui
+    const QUrl target = m_receiver->isRunning() ? m_receiver->url() : configuredUrl(m_current);
+    mm::showSecretsInWindow(m_window, parseSecretList(m_current.secretTexts).value_or(QList<SigningSecret>()),
+                            target);
+}
+
+void GuiSession::openSettings()
+{
+    if (m_dialog) {
+        m_dialog->raise();
+        m_dialog->activateWindow();
+        return;
+    }
+    m_dialog = new SettingsDialog(m_saved, m_window);
+    m_dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_dialog->setNote(overrideNote());
+    connect(m_dialog, &SettingsDialog::applied, this, &GuiSession::apply);
+    m_dialog->open();
+}
+
+QString GuiSession::overrideNote() const
+{
+    if (m_commandLine.demo)
+        return tr("This is the demo: the stall thresholds apply to this window; nothing is saved and the "
+                  "demo's receiver keeps its settings.");
+    QStringList set;
+    if (m_commandLine.address)
+        set.append(tr("listen address and port"));
+    if (m_commandLine.path)
+        set.append(tr("path"));
+    if (!m_commandLine.tlsCert.isEmpty())
+        set.append(tr("TLS certificate and key"));
+    if (m_commandLine.toleranceSeconds)
+        set.append(tr("tolerance"));
+    if (!m_commandLine.secretTexts.isEmpty())
+        set.append(tr("signing secrets"));
+    if (m_commandLine.dataDir)
+        set.append(tr("data folder"));
+    if (set.isEmpty())
+        return {};
+    return tr("Set on the command line (or in MIGRATION_MONITOR_SECRETS) for this run: %1. What you save "
+              "here is used when the app starts without them.")
+        .arg(set.join(QStringLiteral(", ")));
+}
+
+void GuiSession::apply(const SettingsValues &values)
+{
+    m_model->setStallThresholds(values.stallThresholds());
+    if (m_commandLine.demo) {
+        m_saved.stallWorkingMinutes = values.stallWorkingMinutes;
+        m_saved.stallNotStartedMinutes = values.stallNotStartedMinutes;
+        return;
+    }
+    QStringList problems;
+    QString error;
+    if (values.secrets != m_saved.secrets) {
+        setAsideUnreadableSecrets();
+        if (!m_secrets.setTexts(values.secrets, &error) || !m_secrets.save(&error))
+            problems.append(
+                tr("The signing secrets could not be saved, so they are used for this run only: %1")
+                    .arg(error));
+    }
+    m_settings.setValues(values);
+    if (!m_settings.sync(&error))
+        problems.append(error);
+    const bool dataDirChanged = values.dataDir != m_saved.dataDir;
+    m_saved = values;
+
+    AppOptions next = withSavedSettings(m_commandLine, values);
+    next.dataDir = m_current.dataDir; // the store in use stays until the next start
+    if (receiverSettingsDiffer(next, m_current) || !m_receiver->isRunning()) {
+        const QString problem = rebind(next);
+        if (!problem.isEmpty())
+            problems.append(problem);
+    } else if (next.secretTexts != m_current.secretTexts) {
+        if (const auto secrets = parseSecretList(next.secretTexts)) {
+            m_receiver->setSecrets(*secrets);
+            m_current.secretTexts = next.secretTexts;
+        }
+    }
+    if (m_receiver->isRunning() && m_current.secretTexts.isEmpty())
+        problems.append(
+            tr("No signing secret is configured, so every delivery is refused. Add the endpoint's "
+               "secret in File → Settings…."));
+    showSecretsInWindow();
+    if (problems.isEmpty())
+        clearProblem();
+    else
+        showProblem(problems.join(u' '));
+
+    if (m_welcome) {
+        if (!m_current.secretTexts.isEmpty())
+            m_window->setWelcomePage(nullptr);
+        else
+            m_welcome->setListenUrl(m_receiver->isRunning() ? m_receiver->url() : configuredUrl(m_current));
+    }
+    if (dataDirChanged) {
+        m_window->statusBar()->showMessage(
+            m_commandLine.dataDir
+                ? tr(
+                    "Saved. --data-dir sets the data folder for this run; the saved one is used when the app "
+                    "starts without it.")
+                : tr("The new data folder is used from the next start. This run keeps its store as it is."),
+            StatusMessageMs);
+    }
+}
+
+QString GuiSession::rebind(const AppOptions &next)
+{
+    QString error;
+    const auto config = receiverConfig(next, &error);
+    const QString still = m_receiver->isRunning()
+        ? tr("Still listening on %1 with the previous settings.").arg(m_receiver->url().toString())
+        : QString();
+    if (!config)
+        return tr("The new receiver settings cannot be used: %1 %2").arg(error, still);
+    m_receiver->stop();
+    if (m_receiver->start(*config, m_store, &error)) {
+        m_current = next;
+        m_window->setListenUrl(m_receiver->url().toString());
+        if (m_welcome) {
+            m_welcome->setListenUrl(m_receiver->url());
+            m_welcome->setReceiverStatus(QString());
+        }
+        return {};
+    }
+    const QString failed = tr("Could not listen with the new settings: %1").arg(error);
+    QString restoreError;
+    const auto previous = receiverConfig(m_current, &restoreError);
+    if (previous && m_receiver->start(*previous, m_store, &restoreError))
+        return failed + u' '
+            + tr("Still listening on %1 with the previous settings.").arg(m_receiver->url().toString());
+    return failed + u' '
+        + tr("The previous settings could not be restored either (%1), so nothing is being received. "
+             "Choose other settings in File → Settings….")
+              .arg(restoreError);
+}
+
+void GuiSession::showWelcome()
+{
+    auto *page = new WelcomePage;
+    m_welcome = page;
+    page->setListenUrl(m_receiver->isRunning() ? m_receiver->url() : configuredUrl(m_current));
+    if (!m_receiver->isRunning())
+        page->setReceiverStatus(
+            tr("The receiver could not start listening there (is another program using the "
+               "port?). Choose another address or port in Settings…."));
+    connect(page, &WelcomePage::secretSubmitted, this, &GuiSession::submitSecret);
+    connect(page, &WelcomePage::demoRequested, this, &GuiSession::startDemo);
+    connect(page, &WelcomePage::settingsRequested, this, &GuiSession::openSettings);
+    m_window->setWelcomePage(page);
+    page->setFocus();
+}
+
+void GuiSession::submitSecret(const QString &text)
+{
+    QString error;
+    if (!m_secrets.add(text, &error)) {
+        m_welcome->setError(error);
+        return;
+    }
+    if (!m_secrets.save(&error)) {
+        m_secrets.remove(m_secrets.size() - 1);
+        m_welcome->setError(tr("The secret could not be saved: %1").arg(error));
+        return;
+    }
+    m_saved.secrets = m_secrets.texts();
+    if (m_commandLine.secretTexts.isEmpty()) {
+        m_current.secretTexts = m_saved.secrets;
+        m_receiver->setSecrets(m_secrets.secrets());
+    }
+    m_window->setWelcomePage(nullptr);
+    clearProblem();
+    if (!m_receiver->isRunning())
+        showProblem(
+            tr("The secret is saved, but the receiver is not running. Choose another address or port in "
+               "File → Settings…."));
+    else
+        m_window->statusBar()->showMessage(
+            tr("Signing secret saved. Waiting for deliveries on %1.").arg(m_receiver->url().toString()),
+            StatusMessageMs);
+}
+
+void GuiSession::startDemo()
+{
+    if (!QProcess::startDetached(QCoreApplication::applicationFilePath(), {QStringLiteral("--demo")}))
+        m_welcome->setError(tr("The demo could not be started."));
+}
+
+void GuiSession::setAsideUnreadableSecrets()
+{
+    if (!m_secretsUnreadable)
+        return;
+    // Never overwrite secrets that could not be read: keep the file (still 0600) beside the new one.
+    const QString path = m_secrets.filePath();
+    QFile::rename(path,
+                  path + QStringLiteral(".unreadable-")
+                      + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    m_secretsUnreadable = false;
+}
+
+void GuiSession::saveWindow()
+{
+    m_settings.setWindowGeometry(m_window->saveGeometry());
+    m_settings.setWindowState(saveWindowLayout(m_window, AppSettings::WindowStateVersion));
+    const FilterState filter = m_window->filterState();
+    m_settings.setFilterBar(FilterBarState {filter.text, filter.type, filter.status, filter.migration});
+    m_settings.sync();
+}
+
+void GuiSession::showProblem(const QString &text)
+{
+    m_window->setProblem(text);
+    m_problemShown = true;
+}
+
+void GuiSession::clearProblem()
+{
+    if (!m_problemShown)
+        return;
+    m_window->setProblem(QString());
+    m_problemShown = false;
+}
+
+} // namespace mm

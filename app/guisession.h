@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The window's settings at run time: saved settings under the command line, the
+// Settings… dialog applied without a restart, the first-run page and the window's
+// remembered layout and filter. With --demo nothing is read from or written to disk.
+#pragma once
+
+#include "options.h"
+#include "settings/appsettings.h"
+#include "settings/secretstore.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+namespace mm {
+
+class MainWindow;
+class MonitorModel;
+class ReceiverHost;
+class SettingsDialog;
+class SigningSecret;
+class StoreWriter;
+class WelcomePage;
+
+// The command line (and MIGRATION_MONITOR_SECRETS) over the saved settings: whatever the
+// command line sets wins for this run.
+AppOptions withSavedSettings(const AppOptions &commandLine, const SettingsValues &saved);
+
+// Gives the window the secrets' hints and the key "Copy as curl" signs with.
+void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets, const QUrl &receiverUrl);
+
+class GuiSession final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(GuiSession)
+
+public:
+    // Reads the saved settings and secrets, unless this is the demo.
+    explicit GuiSession(const AppOptions &commandLine, QObject *parent = nullptr);
+
+    // What to run with. Saved settings that cannot be used are left out (and reported).
+    AppOptions effectiveOptions() const { return m_current; }
+
+    // Wires the window once the receiver has been started (or has failed to).
+    void attach(MainWindow *window, MonitorModel *model, ReceiverHost *receiver, StoreWriter *store);
+
+private:
+    void openSettings();
+    void showSecretsInWindow();
+    void apply(const SettingsValues &values);
+    // Restarts the receiver with next. On failure restores the previous settings and
+    // returns what went wrong.
+    QString rebind(const AppOptions &next);
+    void showWelcome();
+    void submitSecret(const QString &text);
+    void startDemo();
+    void setAsideUnreadableSecrets();
+    void saveWindow();
+    void showProblem(const QString &text);
+    void clearProblem();
+    QString overrideNote() const;
+
+    const AppOptions m_commandLine;
+    AppOptions m_current;
+    AppSettings m_settings;
+    SecretStore m_secrets;
+    SettingsValues m_saved;
+    QString m_loadProblem;
+    bool m_secretsUnreadable = false; // the secrets file is kept aside, never overwritten
+    bool m_problemShown = false; // the window's banner holds one of our problems
+    MainWindow *m_window = nullptr;
+    MonitorModel *m_model = nullptr;
+    ReceiverHost *m_receiver = nullptr;
+    StoreWriter *m_store = nullptr;
+    QPointer<SettingsDialog> m_dialog;
+    QPointer<WelcomePage> m_welcome;
+};
+
+} // namespace mm

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The user's saved preferences: a typed wrapper over QSettings. Signing secrets are
+// never written here; SecretStore keeps them in their own private file.
+#pragma once
+
+#include "model/migrationbook.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+#include <memory>
+
+class QSettings;
+
+namespace mm {
+
+// Everything the settings dialog edits, as plain values.
+struct SettingsValues
+{
+    QString listenAddress = QStringLiteral("127.0.0.1");
+    quint16 port = 8787;
+    QString path = QStringLiteral("/webhooks");
+    QString tlsCert; // empty: plain HTTP
+    QString tlsKey;
+    int toleranceSeconds = 300;
+    int stallWorkingMinutes = 30; // WORKING with no event for this long counts as stalled
+    int stallNotStartedMinutes = 60; // NOT_STARTED for this long counts as stalled
+    QString dataDir; // empty: the default folder
+    // Carried for the dialog and the session; AppSettings never stores them.
+    QStringList secrets;
+
+    StallThresholds stallThresholds() const;
+    enum class Field { None, Address, Path, Tls, Tolerance, Stall, Secrets };
+    // The first thing wrong with these values (port aside, which cannot be), or an empty string;
+    // field, when given, says where. Secrets are checked with the verifier's own parser and
+    // the sentence never repeats them.
+    QString problem(Field *field = nullptr) const;
+
+    bool operator==(const SettingsValues &) const = default;
+};
+
+// The filter bar as it was left, restored at the next start. Strings only, so a
+// value the bar no longer knows is simply ignored.
+struct FilterBarState
+{
+    QString text;
+    QString type;
+    QString status;
+    QString migration;
+
+    bool operator==(const FilterBarState &) const = default;
+};
+
+class AppSettings final
+{
+    Q_DISABLE_COPY_MOVE(AppSettings)
+
+public:
+    // Bumped when the window's layout changes so an old saved state is not applied to it.
+    static constexpr int WindowStateVersion = 1;
+
+    // The user's settings file, named after the application (and organisation, if set).
+    AppSettings();
+    // An explicit INI file, for tests.
+    explicit AppSettings(const QString &iniPath);
+    ~AppSettings();
+
+    QString fileName() const;
+    // Writes pending changes; false (with a sentence in error) when the file cannot be written.
+    bool sync(QString *error = nullptr);
+
+    // Each value, or its default when not saved (or saved in a form that cannot be read).
+    QString listenAddress() const;
+    void setListenAddress(const QString &address);
+    quint16 port() const;
+    void setPort(quint16 port);
+    QString path() const;
+    void setPath(const QString &path);
+    QString tlsCert() const;
+    QString tlsKey() const;
+    void setTls(const QString &certPath, const QString &keyPath);
+    int toleranceSeconds() const;
+    void setToleranceSeconds(int seconds);
+    StallThresholds stallThresholds() const;
+    void setStallThresholds(const StallThresholds &thresholds);
+    QString dataDir() const;
+    void setDataDir(const QString &dir);
+
+    // All of the above at once. values().secrets is always empty; setValues() ignores it.
+    SettingsValues values() const;
+    void setValues(const SettingsValues &values);
+
+    // Window geometry and state blobs; empty when none was saved for this WindowStateVersion.
+    QByteArray windowGeometry() const;
+    QByteArray windowState() const;
+    void setWindowGeometry(const QByteArray &geometry);
+    void setWindowState(const QByteArray &state);
+
+    FilterBarState filterBar() const;
+    void setFilterBar(const FilterBarState &state);
+
+private:
+    std::unique_ptr<QSettings> m_settings;
+};
+
+} // namespace mm

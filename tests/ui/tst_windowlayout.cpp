@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "windowlayout.h"
+
+#include <QHeaderView>
+#include <QMainWindow>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+using namespace mm;
+
+namespace {
+// A window shaped like the real one: a named splitter holding a named table and named tabs.
+struct Window
+{
+    QMainWindow window;
+    QSplitter *splitter = new QSplitter(Qt::Vertical);
+    QTableView *table = new QTableView;
+    QTabWidget *tabs = new QTabWidget;
+    QStandardItemModel model {3, 4};
+
+    Window()
+    {
+        splitter->setObjectName(QStringLiteral("mainSplitter"));
+        table->setObjectName(QStringLiteral("board"));
+        tabs->setObjectName(QStringLiteral("tabs"));
+        table->setModel(&model);
+        table->setSortingEnabled(true);
+        tabs->addTab(new QWidget, QStringLiteral("one"));
+        tabs->addTab(new QWidget, QStringLiteral("two"));
+        tabs->addTab(new QWidget, QStringLiteral("three"));
+        splitter->addWidget(table);
+        splitter->addWidget(tabs);
+        window.setCentralWidget(splitter);
+        window.resize(800, 600);
+        window.show();
+    }
+};
+} // namespace
+
+class TestWindowLayout final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTrip();
+    void otherVersionIsIgnored();
+    void damagedDataIsIgnored();
+};
+
+void TestWindowLayout::roundTrip()
+{
+    QByteArray saved;
+    QList<int> sizes;
+    {
+        Window w;
+        QVERIFY(QTest::qWaitForWindowExposed(&w.window));
+        w.splitter->setSizes({150, 450});
+        sizes = w.splitter->sizes();
+        w.table->setColumnWidth(2, 233);
+        w.table->sortByColumn(1, Qt::DescendingOrder);
+        w.tabs->setCurrentIndex(2);
+        saved = saveWindowLayout(&w.window, 3);
+    }
+    Window restored;
+    QVERIFY(QTest::qWaitForWindowExposed(&restored.window));
+    QVERIFY(restored.splitter->sizes() != sizes);
+    QVERIFY(restoreWindowLayout(&restored.window, saved, 3));
+    QCOMPARE(restored.splitter->sizes(), sizes);
+    QCOMPARE(restored.table->columnWidth(2), 233);
+    QCOMPARE(restored.table->horizontalHeader()->sortIndicatorSection(), 1);
+    QCOMPARE(restored.table->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
+    QCOMPARE(restored.tabs->currentIndex(), 2);
+}
+
+void TestWindowLayout::otherVersionIsIgnored()
+{
+    Window w;
+    w.tabs->setCurrentIndex(1);
+    const QByteArray saved = saveWindowLayout(&w.window, 3);
+    w.tabs->setCurrentIndex(0);
+    QVERIFY(!restoreWindowLayout(&w.window, saved, 4));
+    QCOMPARE(w.tabs->currentIndex(), 0);
+}
+
+void TestWindowLayout::damagedDataIsIgnored()
+{
+    Window w;
+    QVERIFY(!restoreWindowLayout(&w.window, QByteArray(), 3));
+    QVERIFY(!restoreWindowLayout(&w.window, QByteArray("garbage that is not a layout"), 3));
+    QByteArray truncated = saveWindowLayout(&w.window, 3);
+    truncated.chop(5);
+    QVERIFY(!restoreWindowLayout(&w.window, truncated, 3));
+}
+
+QTEST_MAIN(TestWindowLayout)
+#include "tst_windowlayout.moc"

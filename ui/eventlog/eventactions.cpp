@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "eventactions.h"
+
+#include "model/modelroles.h"
+#include "model/monitormodel.h"
+#include "replay/curlcommand.h"
+#include "verify/signingsecret.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QItemSelectionModel>
+#include <QTableView>
+
+namespace mm {
+
+EventActions::EventActions(QTableView *view, MonitorModel *model)
+    : QObject(view)
+    , m_view(view)
+    , m_model(model)
+    , m_copyCurl(new QAction(tr("Copy as curl"), view))
+    , m_export(new QAction(tr("Export selection as JSONL…"), view))
+{
+    m_copyCurl->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
+    m_copyCurl->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_copyCurl->setToolTip(tr("Copies a curl command that re-sends this delivery, signed now: it is "
+                              "accepted for 5 minutes"));
+    m_export->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+    m_export->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    view->addAction(m_copyCurl);
+    view->addAction(m_export);
+    connect(m_copyCurl, &QAction::triggered, this, &EventActions::copyAsCurl);
+    connect(m_export, &QAction::triggered, this, &EventActions::exportSelection);
+    connect(model, &MonitorModel::detailReady, this, &EventActions::onDetail);
+    connect(model, &MonitorModel::exportFinished, this,
+            [this](qint64 count, const QString &path, const QString &error) {
+                Q_EMIT message(count < 0 ? tr("Export failed: %1").arg(error)
+                                         : tr("Exported %Ln deliveries to %1", nullptr, int(count))
+                                               .arg(QDir::toNativeSeparators(path)));
+            });
+    connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &EventActions::updateEnabled);
+    connect(view->model(), &QAbstractItemModel::modelReset, this, &EventActions::updateEnabled);
+    updateEnabled();
+}
+
+EventActions::~EventActions() = default;
+
+void EventActions::setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret)
+{
+    m_target = target;
+    m_secret = std::move(secret);
+}
+
+QList<qint64> EventActions::selectedRowIds() const
+{
+    QList<qint64> ids;
+    for (const QModelIndex &row : m_view->selectionModel()->selectedRows())
+        ids.append(row.data(RowIdRole).toLongLong());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void EventActions::updateEnabled()
+{
+    const qsizetype selected = m_view->selectionModel()->selectedRows().size();
+    m_copyCurl->setEnabled(selected == 1);
+    m_export->setEnabled(selected > 0);
+}
+
+void EventActions::copyAsCurl()
+{
+    const QList<qint64> ids = selectedRowIds();
+    if (ids.size() != 1 || m_dataDir.isEmpty())
+        return;
+    m_curlRowId = ids.first();
+    m_model->requestDetail(m_dataDir, m_curlRowId);
+}
+
+void EventActions::onDetail(const DeliveryDetail &detail)
+{
+    if (detail.rowId != m_curlRowId || m_curlRowId == 0)
+        return;
+    m_curlRowId = 0;
+    if (!detail.found) {
+        Q_EMIT message(tr("Cannot copy as curl: %1").arg(detail.error));
+        return;
+    }
+    const QString command = curlCommand(
+        {m_target, detail.msgId, detail.body, QDateTime::currentSecsSinceEpoch(), m_secret.get()});
+    QApplication::clipboard()->setText(command);
+    Q_EMIT message(m_secret ? tr("Copied a curl command signed now: the receiver accepts it for 5 minutes.")
+                            : tr("Copied a curl command without a signature: no secret is configured."));
+}
+
+void EventActions::exportSelection()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        m_view->window(), tr("Export selection as JSON Lines"),
+        QDir::home().filePath(
+            QStringLiteral("deliveries-%1.jsonl")
+                .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")))),
+        tr("JSON Lines (*.jsonl);;All files (*)"));
+    if (!path.isEmpty())
+        exportSelectionTo(path);
+}
+
+void EventActions::exportSelectionTo(const QString &path)
+{
+    const QList<qint64> ids = selectedRowIds();
+    if (ids.isEmpty() || m_dataDir.isEmpty())
+        return;
+    m_model->exportRows(m_dataDir, ids, path);
+}
+
+} // namespace mm

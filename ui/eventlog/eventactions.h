@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What can be done with the events selected in a view: copy one as a freshly signed curl
+// command, and export the selection as JSON Lines. Payloads come through the model, which
+// reads them off the GUI thread; the view never touches the store.
+#pragma once
+
+#include <QObject>
+#include <QUrl>
+#include <memory>
+
+class QAction;
+class QTableView;
+
+namespace mm {
+
+class MonitorModel;
+class SigningSecret;
+struct DeliveryDetail;
+
+class EventActions final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EventActions)
+
+public:
+    EventActions(QTableView *view, MonitorModel *model);
+    ~EventActions() override;
+
+    void setDataDir(const QString &dataDir) { m_dataDir = dataDir; }
+    // Where "Copy as curl" sends to, and the secret it signs with (none: unsigned).
+    void setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret);
+
+    QAction *copyAsCurlAction() const { return m_copyCurl; }
+    QAction *exportAction() const { return m_export; }
+
+    // For tests and scripts: export the selected rows to path without asking.
+    void exportSelectionTo(const QString &path);
+    QList<qint64> selectedRowIds() const;
+
+Q_SIGNALS:
+    void message(const QString &text);
+
+private:
+    void copyAsCurl();
+    void exportSelection();
+    void onDetail(const DeliveryDetail &detail);
+    void updateEnabled();
+
+    QTableView *m_view;
+    MonitorModel *m_model;
+    QAction *m_copyCurl;
+    QAction *m_export;
+    QString m_dataDir;
+    QUrl m_target;
+    std::shared_ptr<const SigningSecret> m_secret;
+    qint64 m_curlRowId = 0; // the delivery whose payload is awaited for the clipboard
+};
+
+} // namespace mm

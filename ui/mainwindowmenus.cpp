@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The main window's menus and keyboard shortcuts, kept apart from its layout.
+#include "eventlog/eventactions.h"
+#include "mainwindow.h"
+
+#include <QAction>
+#include <QCoreApplication>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QTabWidget>
+#include <QTableView>
+
+namespace mm {
+
+void MainWindow::addMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_eventActions->exportAction());
+    file->addSeparator();
+    auto *settings = file->addAction(tr("&Settings…"));
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    settings->setMenuRole(QAction::PreferencesRole);
+    connect(settings, &QAction::triggered, this, &MainWindow::settingsRequested);
+    file->addSeparator();
+    auto *quit = file->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, [] { QCoreApplication::quit(); });
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_eventActions->copyAsCurlAction());
+    auto *find = edit->addAction(tr("&Find…"));
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, m_filter, &FilterBar::focusText);
+
+    // Ctrl+1… switch tabs; Ctrl+0 goes to the board.
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    auto *board = view->addAction(tr("Migrations &board"));
+    board->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(board, &QAction::triggered, this, [this] { m_board->setFocus(Qt::ShortcutFocusReason); });
+    for (int i = 0; i < m_tabs->count() && i < 9; ++i) {
+        auto *tab = view->addAction(m_tabs->tabText(i));
+        tab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(tab, &QAction::triggered, this, [this, i] {
+            m_tabs->setCurrentIndex(i);
+            m_tabs->currentWidget()->setFocus(Qt::ShortcutFocusReason);
+        });
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    auto *keys = help->addAction(tr("&Keyboard shortcuts"));
+    keys->setShortcut(QKeySequence::HelpContents);
+    connect(keys, &QAction::triggered, this, [this] {
+        QMessageBox::information(
+            this, tr("Keyboard shortcuts"),
+            tr("<table cellpadding=3>"
+               "<tr><td><b>Ctrl+F</b></td><td>Filter by text</td></tr>"
+               "<tr><td><b>Ctrl+0</b></td><td>Migrations board</td></tr>"
+               "<tr><td><b>Ctrl+1 … Ctrl+6</b></td><td>Event log, Timeline, Receiver, Rejected, Downtime, "
+               "Stats</td></tr>"
+               "<tr><td><b>Space</b></td><td>In the event log: pause or resume following new events</td></tr>"
+               "<tr><td><b>Ctrl+Shift+C</b></td><td>Copy the selected event as a signed curl "
+               "command</td></tr>"
+               "<tr><td><b>Ctrl+Shift+E</b></td><td>Export the selected events as JSON Lines</td></tr>"
+               "<tr><td><b>+ / − / 0</b></td><td>In the timeline: zoom in, zoom out, fit</td></tr>"
+               "<tr><td><b>Ctrl+,</b></td><td>Settings</td></tr>"
+               "<tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr></table>"));
+    });
+    auto *about = help->addAction(tr("&About Migration Monitor"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(
+            this, tr("About Migration Monitor"),
+            tr("<p><b>Migration Monitor %1</b></p><p>Watches Anon data migrations live from their "
+               "Svix-signed webhooks.</p><p>Licence: GPL-3.0-or-later.</p>")
+                .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+} // namespace mm

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "windowlayout.h"
+
+#include <QDataStream>
+#include <QHeaderView>
+#include <QIODevice>
+#include <QMainWindow>
+#include <QMap>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+
+namespace mm {
+
+namespace {
+constexpr quint32 Magic = 0x4d4d4c31; // "MML1"
+
+template<typename Widget> QMap<QString, Widget *> named(const QMainWindow *window)
+{
+    QMap<QString, Widget *> out;
+    for (Widget *w : window->findChildren<Widget *>()) {
+        if (!w->objectName().isEmpty())
+            out.insert(w->objectName(), w);
+    }
+    return out;
+}
+} // namespace
+
+QByteArray saveWindowLayout(const QMainWindow *window, int version)
+{
+    QMap<QString, QByteArray> splitters;
+    for (const auto &[name, splitter] : named<QSplitter>(window).asKeyValueRange())
+        splitters.insert(name, splitter->saveState());
+    QMap<QString, QByteArray> headers;
+    for (const auto &[name, table] : named<QTableView>(window).asKeyValueRange())
+        headers.insert(name, table->horizontalHeader()->saveState());
+    QMap<QString, qint32> tabs;
+    for (const auto &[name, tabWidget] : named<QTabWidget>(window).asKeyValueRange())
+        tabs.insert(name, tabWidget->currentIndex());
+
+    QByteArray out;
+    QDataStream stream(&out, QIODevice::WriteOnly);
+    stream.setVersion(QDataStream::Qt_6_4);
+    stream << Magic << qint32(version) << window->saveState(version) << splitters << headers << tabs;
+    return out;
+}
+
+bool restoreWindowLayout(QMainWindow *window, const QByteArray &layout, int version)
+{
+    QDataStream stream(layout);
+    stream.setVersion(QDataStream::Qt_6_4);
+    quint32 magic = 0;
+    qint32 savedVersion = 0;
+    QByteArray mainState;
+    QMap<QString, QByteArray> splitters;
+    QMap<QString, QByteArray> headers;
+    QMap<QString, qint32> tabs;
+    stream >> magic >> savedVersion >> mainState >> splitters >> headers >> tabs;
+    if (stream.status() != QDataStream::Ok || magic != Magic || savedVersion != version)
+        return false;
+    window->restoreState(mainState, version);
+    const auto namedSplitters = named<QSplitter>(window);
+    for (const auto &[name, state] : splitters.asKeyValueRange()) {
+        if (QSplitter *s = namedSplitters.value(name))
+            s->restoreState(state);
+    }
+    const auto namedTables = named<QTableView>(window);
+    for (const auto &[name, state] : headers.asKeyValueRange()) {
+        if (QTableView *t = namedTables.value(name))
+            t->horizontalHeader()->restoreState(state);
+    }
+    const auto namedTabs = named<QTabWidget>(window);
+    for (const auto &[name, index] : tabs.asKeyValueRange()) {
+        QTabWidget *t = namedTabs.value(name);
+        if (t && index >= 0 && index < t->count())
+            t->setCurrentIndex(index);
+    }
+    return true;
+}
+
+} // namespace mm

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What a user arranges in a window, beyond QMainWindow::saveState: the sizes of its named
+// splitters, its named tables' columns (widths, order, sort) and its named tab widgets'
+// current tab. Versioned: a layout saved by another version is ignored, never misapplied.
+#pragma once
+
+#include <QByteArray>
+
+class QMainWindow;
+
+namespace mm {
+
+QByteArray saveWindowLayout(const QMainWindow *window, int version);
+// Returns false (and changes nothing) when the data is from another version or damaged.
+bool restoreWindowLayout(QMainWindow *window, const QByteArray &layout, int version);
+
+} // namespace mm
