@@ -3,6 +3,7 @@
 
 #include "event/envelope.h"
 #include "store/storewriter.h"
+#include "verify/headermask.h"
 #include "virtualsocket.h"
 
 #include <QDateTime>
@@ -22,42 +23,10 @@ qint64 nowUs()
     return QDateTime::currentMSecsSinceEpoch() * 1000;
 }
 
-bool isSignatureHeader(QByteArrayView name)
-{
-    return name.compare("svix-signature", Qt::CaseInsensitive) == 0
-        || name.compare("webhook-signature", Qt::CaseInsensitive) == 0;
-}
-
-bool isCredentialHeader(QByteArrayView name)
-{
-    return name.compare("authorization", Qt::CaseInsensitive) == 0
-        || name.compare("cookie", Qt::CaseInsensitive) == 0
-        || name.compare("proxy-authorization", Qt::CaseInsensitive) == 0;
-}
-
-// Keeps the shape of a signature header ("v1,… v1a,…") without any signature value.
-QByteArray maskSignatures(QByteArrayView value)
-{
-    QByteArray out;
-    for (QByteArrayView token : value.toByteArray().split(' ')) {
-        if (token.isEmpty())
-            continue;
-        const qsizetype comma = token.indexOf(',');
-        if (!out.isEmpty())
-            out += ' ';
-        out += comma >= 0 ? token.first(comma + 1).toByteArray() + "[masked]" : QByteArray("[masked]");
-    }
-    return out;
-}
-
 // A header value as it may be kept: signature values and credentials masked, long values cut.
 QByteArray keptHeaderValue(QByteArrayView name, QByteArrayView value)
 {
-    if (isSignatureHeader(name))
-        return maskSignatures(value);
-    if (isCredentialHeader(name))
-        return QByteArrayLiteral("[masked]");
-    return value.first(std::min<qsizetype>(value.size(), 1024)).toByteArray();
+    return maskedHeaderValue(name, value.first(std::min<qsizetype>(value.size(), 1024)));
 }
 
 // The request's headers as "name: value" lines, for an accepted attempt's record.

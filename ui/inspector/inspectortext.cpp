@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "inspectortext.h"
 
+#include "verify/headermask.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QLocale>
@@ -14,18 +16,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("mm::inspect", text);
 }
 
-bool isSignatureHeader(QByteArrayView name)
-{
-    return name.compare("svix-signature", Qt::CaseInsensitive) == 0
-        || name.compare("webhook-signature", Qt::CaseInsensitive) == 0;
-}
-
-bool isCredentialHeader(QByteArrayView name)
-{
-    return name.compare("authorization", Qt::CaseInsensitive) == 0
-        || name.compare("cookie", Qt::CaseInsensitive) == 0
-        || name.compare("proxy-authorization", Qt::CaseInsensitive) == 0;
-}
 } // namespace
 
 std::optional<QString> decodeUtf8(const QByteArray &bytes)
@@ -95,21 +85,7 @@ QString secretLabel(int secretIndex, const QStringList &hints)
 
 QByteArray displayedHeaderValue(QByteArrayView name, QByteArrayView value)
 {
-    if (isCredentialHeader(name))
-        return QByteArrayLiteral("[masked]");
-    if (!isSignatureHeader(name))
-        return value.toByteArray();
-    // Keeps the shape ("v1,… v1a,…") and never a signature value.
-    QByteArray out;
-    for (const QByteArray &token : value.toByteArray().split(' ')) {
-        if (token.isEmpty())
-            continue;
-        const qsizetype comma = token.indexOf(',');
-        if (!out.isEmpty())
-            out += ' ';
-        out += comma >= 0 ? token.first(comma + 1) + "[masked]" : QByteArray("[masked]");
-    }
-    return out;
+    return maskedHeaderValue(name, value); // masked again: never trust that the store did
 }
 
 QString verificationText(const DeliveryDetail &detail, const QStringList &hints)
