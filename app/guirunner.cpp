@@ -77,7 +77,9 @@ int runGui(const AppOptions &options)
     // Data flows one way: the store's commits feed the model, the model feeds the views.
     QObject::connect(&store, &StoreWriter::committed, &model, &MonitorModel::ingest);
     QObject::connect(&model, &MonitorModel::loaded, &window, [&window](qint64 count, qint64 ms) {
-        window.setLoadStatus(QObject::tr("%L1 stored deliveries loaded in %2 ms").arg(count).arg(ms));
+        window.setLoadStatus(count == 0
+                                 ? QObject::tr("New store: deliveries appear as they arrive")
+                                 : QObject::tr("%L1 stored deliveries loaded in %2 ms").arg(count).arg(ms));
     });
     QObject::connect(&model, &MonitorModel::loadFailed, &window, [&window](const QString &why) {
         window.setProblem(QObject::tr("Could not read the store: %1").arg(why));

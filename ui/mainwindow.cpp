@@ -88,10 +88,12 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
     m_board->setSortingEnabled(true);
     m_board->sortByColumn(MigrationListModel::Started, Qt::DescendingOrder);
     m_board->setItemDelegateForColumn(MigrationListModel::Status, new StatusDelegate(m_board));
-    m_board->setColumnWidth(MigrationListModel::Status, 190);
-    m_board->setColumnWidth(MigrationListModel::Id, 280);
-    m_board->setColumnWidth(MigrationListModel::Company, 290);
-    m_board->setColumnWidth(MigrationListModel::Started, 150);
+    // Widths from the font, so High-DPI and large fonts keep every column in view.
+    const int ch = m_board->fontMetrics().horizontalAdvance(u'0');
+    m_board->setColumnWidth(MigrationListModel::Status, 22 * ch);
+    m_board->setColumnWidth(MigrationListModel::Id, 33 * ch);
+    m_board->setColumnWidth(MigrationListModel::Company, 24 * ch);
+    m_board->setColumnWidth(MigrationListModel::Started, 20 * ch);
     connect(m_board->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { showMigration(current); });
 
