@@ -12,6 +12,7 @@
 #include "store/database.h"
 #include "store/storereader.h"
 #include "store/storewriter.h"
+#include "tray/trayicon.h"
 #include "viewreporter.h"
 
 #include <QApplication>
@@ -123,8 +124,16 @@ int runGui(const AppOptions &options)
                 "or try --demo."));
     }
     session.attach(&window, &model, &receiver, &store);
+    // Where the desktop has a tray: health at a glance, and a place to close the window to.
+    const std::unique_ptr<TrayIcon> tray = TrayIcon::createIfAvailable(&window);
+    if (tray) {
+        tray->setDataDir(dataDir);
+        tray->setListener(receiver.isRunning(), receiver.url());
+        QObject::connect(&store, &StoreWriter::committed, tray.get(), &TrayIcon::noteDeliveries);
+        session.attachTray(tray.get());
+    }
     if (options.demo)
-        showSecretsInWindow(&window, config->secrets, receiver.url());
+        showSecretsInWindow(&window, config->secrets, receiver.url(), int(config->tolerance.count()));
     window.setDemo(options.demo);
 
     sim::SimulatorHost demoSender;
@@ -133,6 +142,8 @@ int runGui(const AppOptions &options)
         sim.target = receiver.url();
         sim.secrets = config->secrets;
         sim.continuous = true;
+        // A few migrations a minute, each running for minutes of real time.
+        sim.pacing.enabled = true;
         sim.rate = 2.0;
         sim.concurrency = 2;
         sim.outOfOrder = true;

@@ -7,6 +7,7 @@
 #include "model/monitormodel.h"
 #include "receiver/receiverhost.h"
 #include "settings/settingsdialog.h"
+#include "tray/trayicon.h"
 #include "windowlayout.h"
 
 #include <QCoreApplication>
@@ -123,7 +124,31 @@ void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *r
         showWelcome();
 }
 
-void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets, const QUrl &receiverUrl)
+void GuiSession::attachTray(TrayIcon *tray)
+{
+    m_tray = tray;
+    m_window->setCloseToTray(m_saved.closeToTray);
+    m_trayHintShown = !m_commandLine.demo && m_settings.trayHintShown();
+    connect(m_window, &MainWindow::hiddenToTray, this, &GuiSession::showTrayHint);
+}
+
+void GuiSession::showTrayHint()
+{
+    if (m_trayHintShown || !m_tray)
+        return;
+    m_trayHintShown = true;
+    m_tray->showMessage(tr("Migration Monitor is still running"),
+                        tr("Webhooks are still received. Click the tray icon to bring the window back, or "
+                           "quit from its menu. Closing to the tray can be turned off in Settings."),
+                        false);
+    if (!m_commandLine.demo) {
+        m_settings.setTrayHintShown(true);
+        m_settings.sync();
+    }
+}
+
+void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets, const QUrl &receiverUrl,
+                         int toleranceSeconds)
 {
     // The window sees hints ("…" and the last four characters) and a signing key for
     // "Copy as curl", never the secret's text.
@@ -132,7 +157,8 @@ void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets
         hints.append(secret.hint());
     window->setSecretHints(hints);
     window->setCurlTarget(
-        receiverUrl, secrets.isEmpty() ? nullptr : std::make_shared<const SigningSecret>(secrets.first()));
+        receiverUrl, secrets.isEmpty() ? nullptr : std::make_shared<const SigningSecret>(secrets.first()),
+        toleranceSeconds);
 }
 
 void GuiSession::showSecretsInWindow()
@@ -141,7 +167,7 @@ void GuiSession::showSecretsInWindow()
         return; // the demo's own secret is shown by runGui
     const QUrl target = m_receiver->isRunning() ? m_receiver->url() : configuredUrl(m_current);
     mm::showSecretsInWindow(m_window, parseSecretList(m_current.secretTexts).value_or(QList<SigningSecret>()),
-                            target);
+                            target, m_current.toleranceSeconds.value_or(300));
 }
 
 void GuiSession::openSettings()
@@ -186,16 +212,21 @@ QString GuiSession::overrideNote() const
 void GuiSession::apply(const SettingsValues &values)
 {
     m_model->setStallThresholds(values.stallThresholds());
+    if (m_tray)
+        m_window->setCloseToTray(values.closeToTray);
     if (m_commandLine.demo) {
+        m_saved.closeToTray = values.closeToTray;
         m_saved.stallWorkingMinutes = values.stallWorkingMinutes;
         m_saved.stallNotStartedMinutes = values.stallNotStartedMinutes;
         return;
     }
     QStringList problems;
     QString error;
+    bool secretsSaved = true;
     if (values.secrets != m_saved.secrets) {
-        setAsideUnreadableSecrets();
-        if (!m_secrets.setTexts(values.secrets, &error) || !m_secrets.save(&error))
+        secretsSaved = setAsideUnreadableSecrets(&error) && m_secrets.setTexts(values.secrets, &error)
+            && m_secrets.save(&error);
+        if (!secretsSaved)
             problems.append(
                 tr("The signing secrets could not be saved, so they are used for this run only: %1")
                     .arg(error));
@@ -204,7 +235,10 @@ void GuiSession::apply(const SettingsValues &values)
     if (!m_settings.sync(&error))
         problems.append(error);
     const bool dataDirChanged = values.dataDir != m_saved.dataDir;
+    const QStringList onDisk = m_saved.secrets;
     m_saved = values;
+    if (!secretsSaved)
+        m_saved.secrets = onDisk; // so the next Apply tries to save them again
 
     AppOptions next = withSavedSettings(m_commandLine, values);
     next.dataDir = m_current.dataDir; // the store in use stays until the next start
@@ -212,6 +246,8 @@ void GuiSession::apply(const SettingsValues &values)
         const QString problem = rebind(next);
         if (!problem.isEmpty())
             problems.append(problem);
+        if (m_tray)
+            m_tray->setListener(m_receiver->isRunning(), m_receiver->url());
     } else if (next.secretTexts != m_current.secretTexts) {
         if (const auto secrets = parseSecretList(next.secretTexts)) {
             m_receiver->setSecrets(*secrets);
@@ -327,16 +363,23 @@ void GuiSession::startDemo()
         m_welcome->setError(tr("The demo could not be started."));
 }
 
-void GuiSession::setAsideUnreadableSecrets()
+bool GuiSession::setAsideUnreadableSecrets(QString *error)
 {
     if (!m_secretsUnreadable)
-        return;
+        return true;
     // Never overwrite secrets that could not be read: keep the file (still 0600) beside the new one.
     const QString path = m_secrets.filePath();
-    QFile::rename(path,
-                  path + QStringLiteral(".unreadable-")
-                      + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
+    QString aside = path + QStringLiteral(".unreadable-") + stamp;
+    for (int n = 2; QFile::exists(aside); ++n)
+        aside = path + QStringLiteral(".unreadable-%1-%2").arg(stamp).arg(n);
+    if (QFile::exists(path) && !QFile::rename(path, aside)) {
+        *error
+            = tr("the unreadable secrets file %1 could not be set aside, so it was left as it is").arg(path);
+        return false;
+    }
     m_secretsUnreadable = false;
+    return true;
 }
 
 void GuiSession::saveWindow()

@@ -20,6 +20,7 @@ class ReceiverHost;
 class SettingsDialog;
 class SigningSecret;
 class StoreWriter;
+class TrayIcon;
 class WelcomePage;
 
 // The command line (and MIGRATION_MONITOR_SECRETS) over the saved settings: whatever the
@@ -27,7 +28,8 @@ class WelcomePage;
 AppOptions withSavedSettings(const AppOptions &commandLine, const SettingsValues &saved);
 
 // Gives the window the secrets' hints and the key "Copy as curl" signs with.
-void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets, const QUrl &receiverUrl);
+void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets, const QUrl &receiverUrl,
+                         int toleranceSeconds);
 
 class GuiSession final : public QObject
 {
@@ -43,6 +45,9 @@ public:
 
     // Wires the window once the receiver has been started (or has failed to).
     void attach(MainWindow *window, MonitorModel *model, ReceiverHost *receiver, StoreWriter *store);
+    // After attach(), when the desktop has a tray: closing the window hides it there (a
+    // setting), with a one-time hint, and the tray follows the receiver through rebinds.
+    void attachTray(TrayIcon *tray);
 
 private:
     void openSettings();
@@ -54,10 +59,11 @@ private:
     void showWelcome();
     void submitSecret(const QString &text);
     void startDemo();
-    void setAsideUnreadableSecrets();
+    bool setAsideUnreadableSecrets(QString *error);
     void saveWindow();
     void showProblem(const QString &text);
     void clearProblem();
+    void showTrayHint();
     QString overrideNote() const;
 
     const AppOptions m_commandLine;
@@ -74,6 +80,8 @@ private:
     StoreWriter *m_store = nullptr;
     QPointer<SettingsDialog> m_dialog;
     QPointer<WelcomePage> m_welcome;
+    TrayIcon *m_tray = nullptr;
+    bool m_trayHintShown = false;
 };
 
 } // namespace mm

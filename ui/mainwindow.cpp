@@ -338,9 +338,10 @@ void MainWindow::setSecretHints(const QStringList &hints)
     m_model->rejections()->setSecretHints(hints);
 }
 
-void MainWindow::setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret)
+void MainWindow::setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret,
+                               int toleranceSeconds)
 {
-    m_eventActions->setCurlTarget(target, std::move(secret));
+    m_eventActions->setCurlTarget(target, std::move(secret), toleranceSeconds);
 }
 
 void MainWindow::inspectEvent(const QModelIndex &proxyIndex)

@@ -54,10 +54,19 @@ public:
     // The last four characters of each configured secret, for the inspector's verification page.
     void setSecretHints(const QStringList &hints);
     // Where "Copy as curl" sends to and the secret it signs with (none: unsigned).
-    void setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret);
+    void setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret, int toleranceSeconds);
+    // Closing the window from the window manager hides it instead (the wiring turns this on
+    // only when a tray icon exists). Quitting still quits.
+    void setCloseToTray(bool on) { m_closeToTray = on; }
+    bool closeToTray() const { return m_closeToTray; }
 
 Q_SIGNALS:
     void settingsRequested();
+    // The window was closed and hidden to the tray; the app keeps running.
+    void hiddenToTray();
+
+protected:
+    void closeEvent(QCloseEvent *event) override; // mainwindowmenus.cpp
 
 private:
     void addMenus(); // mainwindowmenus.cpp
@@ -95,6 +104,7 @@ private:
     EventActions *m_eventActions = nullptr;
     QString m_dataDir;
     qint64 m_inspectedRowId = 0; // the delivery whose detail is awaited or shown
+    bool m_closeToTray = false;
 };
 
 } // namespace mm

@@ -13,6 +13,10 @@ namespace {
 // characters other than tab and newline.
 bool isPlainText(const QByteArray &body, QString *text)
 {
+    // curl reads a file for a value starting with '@', and a byte-order mark would be lost
+    // on the way: such bodies take the base64 path.
+    if (body.startsWith('@') || body.startsWith("\xEF\xBB\xBF"))
+        return false;
     QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     *text = utf8(body);
     if (utf8.hasError())

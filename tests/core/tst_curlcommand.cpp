@@ -126,6 +126,8 @@ void TestCurlCommand::sentBodyIsByteExactAndVerifies_data()
     QTest::addRow("multi-line") << QByteArray("{\n  \"a\": \"b\\tc\"\n}\n");
     QTest::addRow("not UTF-8") << QByteArray("\xff\xfe{\"a\":1}\x00\x01", 11);
     QTest::addRow("empty") << QByteArray();
+    QTest::addRow("starts with @ (curl would read a file)") << QByteArray("@/etc/passwd");
+    QTest::addRow("UTF-8 byte-order mark") << QByteArray("\xEF\xBB\xBF{\"a\":1}");
 }
 
 void TestCurlCommand::sentBodyIsByteExactAndVerifies()

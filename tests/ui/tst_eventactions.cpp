@@ -131,7 +131,7 @@ void TestEventActions::copyAsCurlPutsASignedCommandOnTheClipboard()
     const auto secret = SigningSecret::parse(u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
     QVERIFY(secret);
     m_actions->setCurlTarget(QUrl(QStringLiteral("http://127.0.0.1:8787/webhooks")),
-                             std::make_shared<const SigningSecret>(*secret));
+                             std::make_shared<const SigningSecret>(*secret), 600);
     m_view->selectRow(1);
     QApplication::clipboard()->clear();
     QSignalSpy message(m_actions, &EventActions::message);
@@ -143,7 +143,8 @@ void TestEventActions::copyAsCurlPutsASignedCommandOnTheClipboard()
     QVERIFY(command.contains(QStringLiteral("svix-signature: v1,")));
     QVERIFY(command.contains(QStringLiteral("it'\\''s here"))); // the body, shell-quoted
     QVERIFY(command.contains(QStringLiteral("http://127.0.0.1:8787/webhooks")));
-    QVERIFY(message.at(0).at(0).toString().contains(QStringLiteral("5 minutes")));
+    QVERIFY2(message.at(0).at(0).toString().contains(QStringLiteral("10 minutes")),
+             qPrintable(message.at(0).at(0).toString()));
 }
 
 QTEST_MAIN(TestEventActions)

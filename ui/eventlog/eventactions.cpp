@@ -27,7 +27,7 @@ EventActions::EventActions(QTableView *view, MonitorModel *model)
     m_copyCurl->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
     m_copyCurl->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_copyCurl->setToolTip(tr("Copies a curl command that re-sends this delivery, signed now: it is "
-                              "accepted for 5 minutes"));
+                              "accepted until the signature is older than the receiver's tolerance"));
     m_export->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
     m_export->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     view->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -51,10 +51,12 @@ EventActions::EventActions(QTableView *view, MonitorModel *model)
 
 EventActions::~EventActions() = default;
 
-void EventActions::setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret)
+void EventActions::setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret,
+                                 int toleranceSeconds)
 {
     m_target = target;
     m_secret = std::move(secret);
+    m_toleranceSeconds = toleranceSeconds;
 }
 
 QList<qint64> EventActions::selectedRowIds() const
@@ -94,8 +96,13 @@ void EventActions::onDetail(const DeliveryDetail &detail)
     const QString command = curlCommand(
         {m_target, detail.msgId, detail.body, QDateTime::currentSecsSinceEpoch(), m_secret.get()});
     QApplication::clipboard()->setText(command);
-    Q_EMIT message(m_secret ? tr("Copied a curl command signed now: the receiver accepts it for 5 minutes.")
-                            : tr("Copied a curl command without a signature: no secret is configured."));
+    const int minutes = m_toleranceSeconds / 60;
+    const QString within = m_toleranceSeconds % 60 != 0 ? tr("%1 s").arg(m_toleranceSeconds)
+        : minutes == 1                                  ? tr("1 minute")
+                                                        : tr("%1 minutes").arg(minutes);
+    Q_EMIT message(m_secret
+                       ? tr("Copied a curl command signed now: a receiver accepts it for %1.").arg(within)
+                       : tr("Copied a curl command without a signature: no secret is configured."));
 }
 
 void EventActions::exportSelection()

@@ -28,7 +28,8 @@ public:
 
     void setDataDir(const QString &dataDir) { m_dataDir = dataDir; }
     // Where "Copy as curl" sends to, and the secret it signs with (none: unsigned).
-    void setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret);
+    // tolerance: how long the receiver accepts a signature, said when the command is copied.
+    void setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret, int toleranceSeconds);
 
     QAction *copyAsCurlAction() const { return m_copyCurl; }
     QAction *exportAction() const { return m_export; }
@@ -53,6 +54,7 @@ private:
     QString m_dataDir;
     QUrl m_target;
     std::shared_ptr<const SigningSecret> m_secret;
+    int m_toleranceSeconds = 300;
     qint64 m_curlRowId = 0; // the delivery whose payload is awaited for the clipboard
 };
 
