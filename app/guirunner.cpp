@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "guirunner.h"
 
+#include "alerts/alertmonitor.h"
+#include "alerts/notifier.h"
 #include "eventlog/livelogmodel.h"
 #include "guisession.h"
 #include "latencyprobe.h"
@@ -132,6 +134,52 @@ int runGui(const AppOptions &options)
         QObject::connect(&store, &StoreWriter::committed, tray.get(), &TrayIcon::noteDeliveries);
         session.attachTray(tray.get());
     }
+    // Desktop alerts: live deliveries, stalls, refusals and the listener, coalesced, then shown
+    // by the notification server, else the tray's balloon, else a banner in the window.
+    AlertMonitor alerts;
+    alerts.setSettings(session.alertSettings());
+    QObject::connect(&session, &GuiSession::alertSettingsApplied, &alerts, &AlertMonitor::setSettings);
+    QObject::connect(&session, &GuiSession::listenerChanged, &alerts, &AlertMonitor::setListening);
+    QObject::connect(&store, &StoreWriter::committed, &alerts, &AlertMonitor::ingest);
+    QObject::connect(&receiver, &ReceiverHost::handled, &alerts, &AlertMonitor::handled);
+    alerts.watchStalls(&model);
+    Notifier notifier;
+    QString balloonMigration; // what a click on the tray's last alert balloon opens
+    notifier.setTrayFallback([&tray, &balloonMigration](const Notification &n) {
+        if (!tray || !tray->isVisible())
+            return false;
+        balloonMigration = n.migrationId;
+        tray->showMessage(n.title, n.body, n.urgency == AlertUrgency::Critical);
+        return true;
+    });
+    notifier.setBannerFallback([&window](const Notification &n) {
+        window.showAlertBanner(n.title, n.body, n.migrationId);
+        return true;
+    });
+    QObject::connect(&alerts, &AlertMonitor::notify, &notifier, &Notifier::show);
+    QObject::connect(&notifier, &Notifier::closed, &alerts, &AlertMonitor::notificationClosed);
+    auto openMigration = [&window](const QString &id) {
+        if (window.isMinimized())
+            window.showNormal();
+        else
+            window.show();
+        window.raise();
+        window.activateWindow();
+        window.selectMigration(id);
+    };
+    QObject::connect(&notifier, &Notifier::openMigration, &window, openMigration);
+    if (tray) {
+        QObject::connect(tray.get(), &TrayIcon::messageClicked, &window, [&balloonMigration, openMigration] {
+            if (!balloonMigration.isEmpty())
+                openMigration(std::exchange(balloonMigration, QString()));
+        });
+        QObject::connect(
+            tray.get(), &TrayIcon::pauseAlertsRequested, &alerts, [&alerts](const QDateTime &until) {
+                alerts.pauseFor(
+                    until.isValid() ? std::max<qint64>(1, QDateTime::currentDateTime().msecsTo(until)) : 0);
+            });
+    }
+    alerts.setListening(receiver.isRunning(), receiver.isRunning() ? QString() : error);
     if (options.demo)
         showSecretsInWindow(&window, config->secrets, receiver.url(), int(config->tolerance.count()));
     window.setDemo(options.demo);

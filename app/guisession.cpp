@@ -212,10 +212,12 @@ QString GuiSession::overrideNote() const
 void GuiSession::apply(const SettingsValues &values)
 {
     m_model->setStallThresholds(values.stallThresholds());
+    Q_EMIT alertSettingsApplied(values.alerts);
     if (m_tray)
         m_window->setCloseToTray(values.closeToTray);
     if (m_commandLine.demo) {
         m_saved.closeToTray = values.closeToTray;
+        m_saved.alerts = values.alerts;
         m_saved.stallWorkingMinutes = values.stallWorkingMinutes;
         m_saved.stallNotStartedMinutes = values.stallNotStartedMinutes;
         return;
@@ -248,6 +250,7 @@ void GuiSession::apply(const SettingsValues &values)
             problems.append(problem);
         if (m_tray)
             m_tray->setListener(m_receiver->isRunning(), m_receiver->url());
+        Q_EMIT listenerChanged(m_receiver->isRunning(), problem);
     } else if (next.secretTexts != m_current.secretTexts) {
         if (const auto secrets = parseSecretList(next.secretTexts)) {
             m_receiver->setSecrets(*secrets);

@@ -48,6 +48,14 @@ public:
     // After attach(), when the desktop has a tray: closing the window hides it there (a
     // setting), with a one-time hint, and the tray follows the receiver through rebinds.
     void attachTray(TrayIcon *tray);
+    // The alert settings saved (or, in the demo, chosen for this run).
+    AlertSettings alertSettings() const { return m_saved.alerts; }
+
+Q_SIGNALS:
+    // The settings dialog applied these alert settings.
+    void alertSettingsApplied(const mm::AlertSettings &settings);
+    // The receiver was restarted with new settings; problem says what went wrong, if anything.
+    void listenerChanged(bool listening, const QString &problem);
 
 private:
     void openSettings();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "viewreporter.h"
 
+#include "mainwindow.h"
 #include "model/monitormodel.h"
 #include "receiver/receiverhost.h"
 
@@ -26,12 +27,14 @@ ViewReporter::ViewReporter(const QWidget *window, MonitorModel *model, const Rec
 QString ViewReporter::line() const
 {
     const QString url = m_receiver->isRunning() ? m_receiver->url().toString() : QStringLiteral("-");
-    return QStringLiteral("view: window=%1 migrations=%2 events=%3 rejected=%4 listening=%5")
+    const auto *main = qobject_cast<const MainWindow *>(m_window);
+    const QString selected = main ? main->selectedMigration() : QString();
+    return QStringLiteral("view: window=%1 migrations=%2 events=%3 rejected=%4 listening=%5 selected=%6")
         .arg(m_window->isVisible() ? QStringLiteral("shown") : QStringLiteral("hidden"))
         .arg(m_model->filteredMigrations()->rowCount())
         .arg(m_model->filteredEvents()->rowCount())
         .arg(m_model->filteredRejections()->rowCount())
-        .arg(url);
+        .arg(url, selected.isEmpty() ? QStringLiteral("-") : selected);
 }
 
 void ViewReporter::report()

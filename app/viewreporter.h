@@ -23,7 +23,8 @@ public:
     ViewReporter(const QWidget *window, MonitorModel *model, const ReceiverHost *receiver,
                  QObject *parent = nullptr);
 
-    // "view: window=shown migrations=5 events=40 rejected=2 listening=http://127.0.0.1:PORT/webhooks"
+    // "view: window=shown migrations=5 events=40 rejected=2 listening=http://127.0.0.1:PORT/webhooks
+    // selected=mig_1" (the migration selected on the board, or -)
     // counting the rows of the models the window's tables show (after the filter).
     QString line() const;
 

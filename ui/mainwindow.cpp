@@ -186,15 +186,17 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
             [this] { m_inspector->setVisible(m_tabs->currentWidget() == m_events); });
     connect(m_events->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::inspectEvent);
-    // A new attempt of the shown delivery changes its row: read it again.
+    // A new attempt of the shown delivery changes its attempts: read it again.
     connect(model->filteredEvents(), &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
                 const int row = m_events->currentIndex().row();
-                if (row >= topLeft.row() && row <= bottomRight.row())
+                if (row >= topLeft.row() && row <= bottomRight.row()
+                    && topLeft.column() <= EventLogModel::Attempts
+                    && bottomRight.column() >= EventLogModel::Attempts)
                     inspectEvent(m_events->currentIndex());
             });
     connect(model, &MonitorModel::detailReady, this, [this](const DeliveryDetail &detail) {
-        if (detail.rowId == m_inspectedRowId) // replies for an earlier selection are dropped
+        if (detail.request == m_detailRequest) // answers to earlier requests are dropped
             m_inspector->showDetail(detail);
     });
 
@@ -346,13 +348,17 @@ void MainWindow::setCurlTarget(const QUrl &target, std::shared_ptr<const Signing
 
 void MainWindow::inspectEvent(const QModelIndex &proxyIndex)
 {
-    m_inspectedRowId = proxyIndex.data(RowIdRole).toLongLong();
-    if (m_inspectedRowId <= 0 || m_dataDir.isEmpty()) {
+    const qint64 rowId = proxyIndex.data(RowIdRole).toLongLong();
+    if (rowId <= 0 || m_dataDir.isEmpty()) {
+        m_inspectedRowId = 0;
+        m_detailRequest = 0;
         m_inspector->clear();
         return;
     }
-    m_inspector->showLoading();
-    m_model->requestDetail(m_dataDir, m_inspectedRowId);
+    if (rowId != m_inspectedRowId)
+        m_inspector->showLoading(); // a re-read of the same delivery keeps it on screen
+    m_inspectedRowId = rowId;
+    m_detailRequest = m_model->requestDetail(m_dataDir, rowId);
 }
 
 void MainWindow::setListenUrl(const QString &url)

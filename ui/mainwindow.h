@@ -59,6 +59,14 @@ public:
     // only when a tray icon exists). Quitting still quits.
     void setCloseToTray(bool on) { m_closeToTray = on; }
     bool closeToTray() const { return m_closeToTray; }
+    // Selects the migration's row on the board (clearing a filter that hides it) and shows
+    // its timeline; false when no such migration is known. mainwindowalerts.cpp
+    bool selectMigration(const QString &id);
+    // The migration selected on the board, or an empty string.
+    QString selectedMigration() const;
+    // An alert inside the window, when no notification server or tray can show it; with a
+    // migration it offers to open it. An empty title hides it.
+    void showAlertBanner(const QString &title, const QString &body, const QString &migrationId = {});
 
 Q_SIGNALS:
     void settingsRequested();
@@ -104,7 +112,10 @@ private:
     EventActions *m_eventActions = nullptr;
     QString m_dataDir;
     qint64 m_inspectedRowId = 0; // the delivery whose detail is awaited or shown
+    quint64 m_detailRequest = 0; // the only answer the inspector takes
     bool m_closeToTray = false;
+    QLabel *m_alertBanner = nullptr; // made on first use
+    QString m_alertMigration;
 };
 
 } // namespace mm

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The main window's menus and keyboard shortcuts, kept apart from its layout.
+// The main window's menus and keyboard shortcuts, and what closing it does, kept apart
+// from its layout.
 #include "eventlog/eventactions.h"
 #include "mainwindow.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QCoreApplication>
 #include <QMenu>
 #include <QMenuBar>
@@ -12,6 +14,19 @@
 #include <QTableView>
 
 namespace mm {
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // Only the window manager's close (spontaneous) hides to the tray: Quit, Ctrl+Q and
+    // SIGTERM close the window from inside the app, and those must end it.
+    if (m_closeToTray && event->spontaneous() && isVisible()) {
+        event->ignore();
+        hide();
+        Q_EMIT hiddenToTray();
+        return;
+    }
+    QMainWindow::closeEvent(event);
+}
 
 void MainWindow::addMenus()
 {

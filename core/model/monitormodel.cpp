@@ -216,14 +216,18 @@ void MonitorModel::refreshDowntime(const QString &dataDir)
         });
 }
 
-void MonitorModel::requestDetail(const QString &dataDir, qint64 rowId)
+quint64 MonitorModel::requestDetail(const QString &dataDir, qint64 rowId)
 {
+    const quint64 request = ++m_lastDetailRequest;
     readInBackground<DeliveryDetail>(
-        [dataDir, rowId] {
+        [dataDir, rowId, request] {
             StoreReader reader(dataDir);
-            return reader.detail(rowId);
+            DeliveryDetail detail = reader.detail(rowId);
+            detail.request = request;
+            return detail;
         },
         [this](DeliveryDetail detail) { Q_EMIT detailReady(detail); });
+    return request;
 }
 
 void MonitorModel::exportRows(const QString &dataDir, const QList<qint64> &rowIds, const QString &path)
@@ -235,7 +239,12 @@ void MonitorModel::exportRows(const QString &dataDir, const QList<qint64> &rowId
             if (!file.open(QIODevice::WriteOnly))
                 return {-1, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString())};
             // Payloads are customer data: the export is readable by its owner only.
-            file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+            if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+                file.cancelWriting();
+                return {
+                    -1,
+                    QStringLiteral("Cannot make %1 private (owner-only): %2").arg(path, file.errorString())};
+            }
             QString error;
             const qint64 count = JsonlExporter::exportRows(dataDir, rowIds, file, &error);
             if (count < 0)

@@ -57,7 +57,9 @@ public:
 
     // Reads one delivery's body, headers and attempts on a background thread;
     // detailReady() follows (also when it was not found).
-    void requestDetail(const QString &dataDir, qint64 rowId);
+    // Returns the request's number, carried back in DeliveryDetail::request so a caller can
+    // keep only the answer to its latest request.
+    quint64 requestDetail(const QString &dataDir, qint64 rowId);
     // Writes these deliveries as JSON Lines (the --export format) to path on a background
     // thread, replacing the file only when all is written; exportFinished() follows.
     void exportRows(const QString &dataDir, const QList<qint64> &rowIds, const QString &path);
@@ -109,6 +111,7 @@ private:
     QList<EventFacts> m_heldDuringLoad;
     QList<DowntimeGap> m_downtime;
     QList<QThread *> m_readers; // background reads still running
+    quint64 m_lastDetailRequest = 0;
 };
 
 } // namespace mm

@@ -26,8 +26,9 @@ bool hasHeader(const RejectionRecord &r, QByteArrayView svixName)
 QString secretList(const QStringList &hints)
 {
     QStringList shown;
-    for (const QString &hint : hints) // SigningSecret::hint() already starts with "…"
-        shown.append(hint.startsWith(u'…') ? hint : QStringLiteral("…") + hint);
+    // Never more than the last four characters, whatever the caller passes.
+    for (const QString &hint : hints)
+        shown.append(QStringLiteral("…") + hint.right(4));
     return shown.join(QStringLiteral(", "));
 }
 

@@ -23,6 +23,9 @@ const QString KeyTolerance = QStringLiteral("receiver/toleranceSeconds");
 const QString KeyStallWorking = QStringLiteral("stalls/workingMinutes");
 const QString KeyStallNotStarted = QStringLiteral("stalls/notStartedMinutes");
 const QString KeyDataDir = QStringLiteral("store/dataDir");
+const QString KeyCloseToTray = QStringLiteral("window/closeToTray");
+const QString KeyTrayHintShown = QStringLiteral("window/trayHintShown");
+const QString KeyAlertsGroup = QStringLiteral("alerts");
 const QString KeyGeometry = QStringLiteral("window/geometry");
 const QString KeyState = QStringLiteral("window/state");
 const QString KeyWindowVersion = QStringLiteral("window/version");
@@ -227,6 +230,65 @@ void AppSettings::setDataDir(const QString &dir)
     m_settings->setValue(KeyDataDir, dir);
 }
 
+bool AppSettings::closeToTray() const
+{
+    return m_settings->value(KeyCloseToTray, SettingsValues().closeToTray).toBool();
+}
+
+void AppSettings::setCloseToTray(bool on)
+{
+    m_settings->setValue(KeyCloseToTray, on);
+}
+
+AlertSettings AppSettings::alertSettings() const
+{
+    AlertSettings a;
+    m_settings->beginGroup(KeyAlertsGroup);
+    auto flag = [this](const char *key, bool fallback) {
+        return m_settings->value(QLatin1String(key), fallback).toBool();
+    };
+    a.migrationFailed = flag("migrationFailed", a.migrationFailed);
+    a.completedWithFailures = flag("completedWithFailures", a.completedWithFailures);
+    a.taskFailed = flag("taskFailed", a.taskFailed);
+    a.stalled = flag("stalled", a.stalled);
+    a.rejections = flag("rejections", a.rejections);
+    a.listener = flag("listener", a.listener);
+    a.quietHours = flag("quietHours", a.quietHours);
+    const int lastMinute = 24 * 60 - 1;
+    a.quietStartMinute
+        = boundedInt(*m_settings, QStringLiteral("quietStart"), a.quietStartMinute, 0, lastMinute);
+    a.quietEndMinute = boundedInt(*m_settings, QStringLiteral("quietEnd"), a.quietEndMinute, 0, lastMinute);
+    a.mutedMigrations = m_settings->value(QStringLiteral("muted")).toStringList();
+    m_settings->endGroup();
+    return a;
+}
+
+void AppSettings::setAlertSettings(const AlertSettings &a)
+{
+    m_settings->beginGroup(KeyAlertsGroup);
+    m_settings->setValue(QStringLiteral("migrationFailed"), a.migrationFailed);
+    m_settings->setValue(QStringLiteral("completedWithFailures"), a.completedWithFailures);
+    m_settings->setValue(QStringLiteral("taskFailed"), a.taskFailed);
+    m_settings->setValue(QStringLiteral("stalled"), a.stalled);
+    m_settings->setValue(QStringLiteral("rejections"), a.rejections);
+    m_settings->setValue(QStringLiteral("listener"), a.listener);
+    m_settings->setValue(QStringLiteral("quietHours"), a.quietHours);
+    m_settings->setValue(QStringLiteral("quietStart"), a.quietStartMinute);
+    m_settings->setValue(QStringLiteral("quietEnd"), a.quietEndMinute);
+    m_settings->setValue(QStringLiteral("muted"), a.mutedMigrations);
+    m_settings->endGroup();
+}
+
+bool AppSettings::trayHintShown() const
+{
+    return m_settings->value(KeyTrayHintShown, false).toBool();
+}
+
+void AppSettings::setTrayHintShown(bool shown)
+{
+    m_settings->setValue(KeyTrayHintShown, shown);
+}
+
 SettingsValues AppSettings::values() const
 {
     SettingsValues v;
@@ -240,6 +302,8 @@ SettingsValues AppSettings::values() const
     v.stallWorkingMinutes = minutes(t.workingUs);
     v.stallNotStartedMinutes = minutes(t.notStartedUs);
     v.dataDir = dataDir();
+    v.closeToTray = closeToTray();
+    v.alerts = alertSettings();
     return v;
 }
 
@@ -252,6 +316,8 @@ void AppSettings::setValues(const SettingsValues &v)
     setToleranceSeconds(v.toleranceSeconds);
     setStallThresholds(v.stallThresholds());
     setDataDir(v.dataDir);
+    setCloseToTray(v.closeToTray);
+    setAlertSettings(v.alerts);
 }
 
 QByteArray AppSettings::windowGeometry() const

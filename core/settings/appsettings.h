@@ -3,6 +3,7 @@
 // never written here; SecretStore keeps them in their own private file.
 #pragma once
 
+#include "alerts/alertrules.h"
 #include "model/migrationbook.h"
 
 #include <QByteArray>
@@ -26,6 +27,8 @@ struct SettingsValues
     int stallWorkingMinutes = 30; // WORKING with no event for this long counts as stalled
     int stallNotStartedMinutes = 60; // NOT_STARTED for this long counts as stalled
     QString dataDir; // empty: the default folder
+    bool closeToTray = true; // closing the window hides it to the tray, when there is one
+    AlertSettings alerts; // which desktop alerts, quiet hours, muted migrations
     // Carried for the dialog and the session; AppSettings never stores them.
     QStringList secrets;
 
@@ -85,6 +88,10 @@ public:
     void setStallThresholds(const StallThresholds &thresholds);
     QString dataDir() const;
     void setDataDir(const QString &dir);
+    bool closeToTray() const;
+    void setCloseToTray(bool on);
+    AlertSettings alertSettings() const;
+    void setAlertSettings(const AlertSettings &alerts);
 
     // All of the above at once. values().secrets is always empty; setValues() ignores it.
     SettingsValues values() const;
@@ -98,6 +105,10 @@ public:
 
     FilterBarState filterBar() const;
     void setFilterBar(const FilterBarState &state);
+
+    // Whether the one-time "still running in the tray" hint has been shown.
+    bool trayHintShown() const;
+    void setTrayHintShown(bool shown);
 
 private:
     std::unique_ptr<QSettings> m_settings;

@@ -2,6 +2,7 @@
 #include "deliverysource.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 
 namespace mm::sim {
@@ -15,6 +16,22 @@ DeliverySource::DeliverySource(Options options)
     m_eventsLeft = m_options.events;
     m_options.window = qMax(1, m_options.window);
     m_options.lanes = qMax(1, m_options.lanes);
+    if (m_options.pacing.enabled) {
+        if (!m_options.clockUs)
+            m_options.clockUs = [] {
+                using namespace std::chrono;
+                return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+            };
+        PacedSchedule::Options paced;
+        paced.pacing = m_options.pacing;
+        paced.lifecycle = m_options.lifecycle;
+        paced.originUs = m_options.clockUs();
+        paced.migrations = m_options.continuous ? 0 : qMax(1, m_options.migrations);
+        paced.pings = m_options.pings;
+        paced.outOfOrder = m_options.outOfOrder;
+        m_paced = std::make_unique<PacedSchedule>(std::move(paced));
+        return;
+    }
     // Place each ping before a random migration of the expected run (about four events each).
     const qint64 horizon
         = m_options.events > 0 ? qMax(1, m_options.events / 4) : qMax(1, m_options.migrations);
@@ -55,7 +72,13 @@ QList<GeneratedEvent> DeliverySource::generateMigration()
 
 std::optional<SourcedDelivery> DeliverySource::next()
 {
-    std::optional<SourcedDelivery> out = m_options.outOfOrder ? nextShuffled() : nextInOrder();
+    std::optional<SourcedDelivery> out;
+    if (m_paced) {
+        if (std::optional<GeneratedEvent> due = m_paced->takeDue(m_options.clockUs()))
+            out = SourcedDelivery {std::move(*due), -1};
+    } else {
+        out = m_options.outOfOrder ? nextShuffled() : nextInOrder();
+    }
     if (out)
         ++m_produced;
     return out;
@@ -136,8 +159,17 @@ std::optional<SourcedDelivery> DeliverySource::nextShuffled()
     return out;
 }
 
+qint64 DeliverySource::waitUs() const
+{
+    if (!m_paced || m_paced->exhausted())
+        return -1;
+    return qMax<qint64>(0, m_paced->nextDueUs() - m_options.clockUs());
+}
+
 bool DeliverySource::exhausted() const
 {
+    if (m_paced)
+        return m_paced->exhausted();
     return !canGenerate() && m_pingCursor == m_pingAt.size() && m_readyPings.empty() && m_activeLanes == 0
         && m_stream.empty() && m_window.empty();
 }

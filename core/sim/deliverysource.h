@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Decides which fresh delivery goes next. In order: a migration's next event waits until the
 // previous one was tried once, as when events are seconds apart. Out of order: a sliding window
-// is shuffled, so a migration.completed can overtake its migration.started.
+// is shuffled, so a migration.completed can overtake its migration.started. Paced: whatever the
+// PacedSchedule says is due by the clock.
 #pragma once
 
 #include "lifecyclegenerator.h"
+#include "pacedschedule.h"
 
 #include <QRandomGenerator>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -33,6 +37,10 @@ public:
         int window = 16; // out-of-order: deliveries the next one is drawn from
         int lanes = 16; // in order: migrations in progress at once
         quint64 seed = 0; // for the shuffle and ping placement
+        // Paced: events go when the schedule says, read from this clock (µs since the epoch;
+        // the wall clock when unset), so next() returns nothing until one is due.
+        PacingOptions pacing;
+        std::function<qint64()> clockUs;
     };
 
     explicit DeliverySource(Options options);
@@ -44,8 +52,14 @@ public:
     // Nothing more will ever come from next().
     bool exhausted() const;
 
+    // Paced: microseconds until next() may have something; -1 when not paced or nothing will.
+    qint64 waitUs() const;
+
     qint64 produced() const { return m_produced; }
-    qint64 migrationsGenerated() const { return m_generator.migrationsGenerated(); }
+    qint64 migrationsGenerated() const
+    {
+        return m_paced ? m_paced->migrationsStarted() : m_generator.migrationsGenerated();
+    }
 
 private:
     struct Lane
@@ -62,6 +76,7 @@ private:
 
     Options m_options;
     LifecycleGenerator m_generator;
+    std::unique_ptr<PacedSchedule> m_paced;
     QRandomGenerator m_rng;
     qint64 m_produced = 0;
     qint64 m_eventsLeft = 0; // budget when events > 0

@@ -230,18 +230,35 @@ GeneratedEvent LifecycleGenerator::taskFailedEvent(const Migration &migration, q
     return event;
 }
 
-QList<GeneratedEvent> LifecycleGenerator::nextMigration()
+LifecycleGenerator::Migration LifecycleGenerator::newMigration(qint64 recordUs)
 {
     ++m_migrations;
-    const qint64 start = m_options.clockUs();
     const int company = m_rng.bounded(int(m_companies.size()));
     const QList<QByteArray> &users = m_users.at(company);
-
     Migration migration;
-    migration.id = QByteArrayLiteral("mig_") + ulid(start / 1000, m_rng);
+    migration.id = QByteArrayLiteral("mig_") + ulid(recordUs / 1000, m_rng);
     migration.companyId = m_companies.at(company);
     migration.userId = users.at(m_rng.bounded(int(users.size())));
-    migration.created = formatTimestamp(start);
+    migration.created = formatTimestamp(recordUs);
+    return migration;
+}
+
+GeneratedEvent LifecycleGenerator::terminalEvent(const Migration &migration, bool fails, bool taskFailures,
+                                                 qint64 createdUs)
+{
+    if (fails) {
+        const QByteArrayView error = pick(MigrationErrors);
+        return migrationEvent("migration.failed", migration, "FAILED", createdUs, error);
+    }
+    if (taskFailures)
+        return migrationEvent("migration.completed", migration, "COMPLETED_WITH_FAILURES", createdUs, {});
+    return migrationEvent("migration.completed", migration, "COMPLETE", createdUs, {});
+}
+
+QList<GeneratedEvent> LifecycleGenerator::nextMigration()
+{
+    const qint64 start = m_options.clockUs();
+    const Migration migration = newMigration(start);
 
     const bool fails = m_rng.generateDouble() < m_options.failureRatio;
     int taskFailures = 0;
@@ -260,18 +277,31 @@ QList<GeneratedEvent> LifecycleGenerator::nextMigration()
         events.append(taskFailedEvent(migration, t));
     }
     t += stepUs(10, 500);
-    if (fails)
-        events.append(migrationEvent("migration.failed", migration, "FAILED", t, pick(MigrationErrors)));
-    else if (taskFailures > 0)
-        events.append(migrationEvent("migration.completed", migration, "COMPLETED_WITH_FAILURES", t, {}));
-    else
-        events.append(migrationEvent("migration.completed", migration, "COMPLETE", t, {}));
+    events.append(terminalEvent(migration, fails, taskFailures > 0, t));
+    return events;
+}
+
+QList<GeneratedEvent> LifecycleGenerator::plannedMigration(const LifecyclePlan &plan)
+{
+    const Migration migration = newMigration(plan.recordUs);
+    QList<GeneratedEvent> events;
+    events.reserve(3 + plan.taskFailuresUs.size());
+    events.append(migrationEvent("migration.created", migration, "NOT_STARTED", plan.createdUs, {}));
+    events.append(migrationEvent("migration.started", migration, "WORKING", plan.startedUs, {}));
+    for (qint64 t : plan.taskFailuresUs)
+        events.append(taskFailedEvent(migration, t));
+    events.append(terminalEvent(migration, plan.fails, !plan.taskFailuresUs.isEmpty(), plan.endUs));
     return events;
 }
 
 GeneratedEvent LifecycleGenerator::ping()
 {
-    GeneratedEvent event = makeEvent("svix.ping", m_options.clockUs());
+    return pingAt(m_options.clockUs());
+}
+
+GeneratedEvent LifecycleGenerator::pingAt(qint64 createdUs)
+{
+    GeneratedEvent event = makeEvent("svix.ping", createdUs);
     appendEnvelopeHead(event);
     event.body.append("\"success\": true}}");
     return event;

@@ -22,6 +22,18 @@ struct GeneratedEvent
     QByteArray body;
 };
 
+// One lifecycle whose timing and ending were decided elsewhere (the paced demo schedule).
+// Times are microseconds since the epoch and must increase in the order listed.
+struct LifecyclePlan
+{
+    qint64 recordUs = 0; // the migration record's own "created"
+    qint64 createdUs = 0; // migration.created
+    qint64 startedUs = 0; // migration.started
+    QList<qint64> taskFailuresUs; // migration_task.failed, one each
+    qint64 endUs = 0; // migration.completed or migration.failed
+    bool fails = false; // ends in migration.failed
+};
+
 struct LifecycleOptions
 {
     quint64 seed = 0;
@@ -42,7 +54,10 @@ public:
 
     // One migration's events in the order they happened.
     QList<GeneratedEvent> nextMigration();
+    // One migration's events, dated as the plan says.
+    QList<GeneratedEvent> plannedMigration(const LifecyclePlan &plan);
     GeneratedEvent ping();
+    GeneratedEvent pingAt(qint64 createdUs);
 
     qint64 migrationsGenerated() const { return m_migrations; }
 
@@ -58,6 +73,8 @@ private:
         QByteArray created;
     };
 
+    Migration newMigration(qint64 recordUs);
+    GeneratedEvent terminalEvent(const Migration &migration, bool fails, bool taskFailures, qint64 createdUs);
     // `type` and `status` arguments must be string literals; events refer to them without copying.
     GeneratedEvent makeEvent(QByteArrayView type, qint64 createdUs);
     void appendEnvelopeHead(GeneratedEvent &event);

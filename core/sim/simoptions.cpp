@@ -23,6 +23,25 @@ qint64 svixRetryDelayMs(int attempt)
     return Schedule[size_t(qMin(attempt, int(Schedule.size())) - 1)];
 }
 
+QString PacingOptions::validate() const
+{
+    if (!enabled)
+        return QString();
+    if (!(timeScale > 0.0))
+        return QStringLiteral("The pacing time scale must be positive.");
+    const bool ranges = 0.0 <= startGapMinS && startGapMinS <= startGapMaxS && 0.0 <= startDelayMinS
+        && startDelayMinS <= startDelayMaxS && 0.0 < spanMinS && spanMinS <= spanMaxS && 0.0 <= warmupGapMinS
+        && warmupGapMinS <= warmupGapMaxS && 0.0 < warmupSpanMinS && warmupSpanMinS <= warmupSpanMaxS;
+    if (!ranges)
+        return QStringLiteral(
+            "Pacing ranges need each minimum at or below its maximum, none negative, and spans above 0.");
+    if (!isRatio(failureRatio) || !isRatio(taskFailureRatio) || !isRatio(holdBack))
+        return QStringLiteral("Pacing ratios (failures, task failures, hold-back) must be between 0 and 1.");
+    if (warmup < 0 || maxTaskFailures < 0)
+        return QStringLiteral("Pacing counts (warm-up, task failures) cannot be negative.");
+    return QString();
+}
+
 QString SimOptions::validate() const
 {
     if (!target.isValid() || target.host().isEmpty())
@@ -57,6 +76,10 @@ QString SimOptions::validate() const
         return QStringLiteral("At least one attempt is needed.");
     if (requestTimeoutMs < 1)
         return QStringLiteral("The request timeout must be positive.");
+    if (pacing.enabled && !continuous && events > 0)
+        return QStringLiteral("Paced runs send whole migrations: ask for migrations, not events.");
+    if (const QString why = pacing.validate(); !why.isEmpty())
+        return why;
     return QString();
 }
 

@@ -12,6 +12,35 @@
 
 namespace mm::sim {
 
+// Real-time pacing (the app's --demo): a few migrations start a minute, several run at once,
+// and each unfolds over minutes of wall-clock time with events dated when they are sent, so
+// durations on a board are real. Off by default; without it a lifecycle takes milliseconds.
+struct PacingOptions
+{
+    bool enabled = false;
+    double timeScale = 1.0; // multiplies every duration below; tests turn minutes into milliseconds
+    double startGapMinS = 10.0; // from one migration's start to the next
+    double startGapMaxS = 25.0;
+    double startDelayMinS = 3.0; // migration.created → migration.started (at most a third of the span)
+    double startDelayMaxS = 15.0;
+    double spanMinS = 40.0; // record created → terminal event
+    double spanMaxS = 180.0;
+    // The first lifecycles come closer together, run shorter and end one of each way, so a first
+    // look sees live, completed and failed migrations within a minute.
+    int warmup = 3;
+    double warmupGapMinS = 5.0;
+    double warmupGapMaxS = 12.0;
+    double warmupSpanMinS = 20.0;
+    double warmupSpanMaxS = 45.0;
+    double failureRatio = 0.2; // after the warm-up: share ending in migration.failed
+    double taskFailureRatio = 0.35; // after the warm-up: share with migration_task.failed events
+    int maxTaskFailures = 3;
+    double holdBack = 0.15; // with outOfOrder: share of events sent just after their successor
+
+    // An empty string when the pacing can run; otherwise one sentence saying what is wrong.
+    QString validate() const;
+};
+
 struct SimOptions
 {
     QUrl target; // http:// or https:// endpoint the deliveries are POSTed to
@@ -33,6 +62,7 @@ struct SimOptions
     bool insecure = false; // https: accept any certificate
     int pings = 0; // svix.ping deliveries mixed in, on top of the lifecycle events
     bool continuous = false; // demo mode: new migrations forever, paced by rate
+    PacingOptions pacing; // real-time lifecycles; `migrations` of them unless continuous
     int requestTimeoutMs = 15'000; // Svix waits about 15 s for an answer
     // Seconds since the epoch for svix-timestamp; injectable so tests can prove re-signing.
     std::function<qint64()> signingClock;

@@ -33,6 +33,9 @@ Simulator::Simulator(SimOptions options, QObject *parent)
     m_paceTimer.setSingleShot(true);
     m_paceTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_paceTimer, &QTimer::timeout, this, &Simulator::pump);
+    m_scheduleTimer.setSingleShot(true);
+    m_scheduleTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_scheduleTimer, &QTimer::timeout, this, &Simulator::pump);
     connect(&m_watchdog, &QTimer::timeout, this, &Simulator::onWatchdog);
 }
 
@@ -80,6 +83,18 @@ bool Simulator::start()
     source.window = m_options.reorderWindow;
     source.lanes = qMax(16, 2 * m_options.concurrency);
     source.seed = m_options.seed;
+    source.pacing = m_options.pacing;
+    if (m_options.pacing.enabled) {
+        // Dates run on the steady clock from a wall-clock start, so a lifecycle's span is real.
+        const qint64 originUs = m_options.epochUs > 0
+            ? m_options.epochUs
+            : std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+        source.clockUs = [originUs, startNs = HttpConnection::nowNs()] {
+            return originUs + (HttpConnection::nowNs() - startNs) / 1000;
+        };
+    }
     m_source = std::make_unique<DeliverySource>(std::move(source));
 
     const QUrl &url = m_options.target;
@@ -182,8 +197,11 @@ int Simulator::takeReadyJob()
         return job;
     }
     std::optional<SourcedDelivery> fresh = m_source->next();
-    if (!fresh)
+    if (!fresh) {
+        if (const qint64 waitUs = m_source->waitUs(); waitUs >= 0)
+            m_scheduleTimer.start(int(qMin<qint64>((waitUs + 999) / 1000, 3'600'000)));
         return -1;
+    }
 
     int message;
     if (!m_freeMessages.empty()) {
@@ -355,6 +373,7 @@ void Simulator::finish(qint64 unfinished)
     m_counts.unfinished = unfinished;
     m_retryTimer.stop();
     m_paceTimer.stop();
+    m_scheduleTimer.stop();
     m_watchdog.stop();
     for (HttpConnection *connection : m_connections)
         connection->shutdown();

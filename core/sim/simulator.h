@@ -111,6 +111,7 @@ private:
 
     QTimer m_retryTimer;
     QTimer m_paceTimer;
+    QTimer m_scheduleTimer; // paced: wakes when the next event falls due
     QTimer m_watchdog;
     QFile m_ackFile;
     QByteArray m_ackLine;

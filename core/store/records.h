@@ -75,6 +75,31 @@ struct RejectionRecord
     qint64 bodySize = 0;
 };
 
+struct AttemptInfo
+{
+    int seq = 1;
+    qint64 receivedUs = 0;
+    qint64 timestampHeader = 0;
+    QString remote;
+    QString userAgent;
+    int secretIndex = -1;
+    // The attempt's request headers as received, signature values masked. Empty for
+    // attempts stored before schema version 2.
+    QList<QPair<QByteArray, QByteArray>> headers;
+};
+
+// Everything the inspector shows for one stored delivery, read on demand.
+struct DeliveryDetail
+{
+    qint64 rowId = 0;
+    quint64 request = 0; // MonitorModel::requestDetail's number for the request this answers
+    QByteArray msgId;
+    QByteArray body; // byte-exact as received
+    bool found = false; // false: no such delivery, or the store could not be read (see error)
+    QString error;
+    QList<AttemptInfo> attempts; // oldest first; attempts.first() is the first receipt
+};
+
 enum class WriteResult : quint8 { Stored, Duplicate, Failed };
 
 struct WriteOutcome
@@ -88,3 +113,4 @@ struct WriteOutcome
 
 Q_DECLARE_METATYPE(mm::EventFacts)
 Q_DECLARE_METATYPE(mm::RejectionRecord)
+Q_DECLARE_METATYPE(mm::DeliveryDetail)

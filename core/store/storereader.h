@@ -13,30 +13,6 @@
 
 namespace mm {
 
-struct AttemptInfo
-{
-    int seq = 1;
-    qint64 receivedUs = 0;
-    qint64 timestampHeader = 0;
-    QString remote;
-    QString userAgent;
-    int secretIndex = -1;
-    // The attempt's request headers as received, signature values masked. Empty for
-    // attempts stored before schema version 2.
-    QList<QPair<QByteArray, QByteArray>> headers;
-};
-
-// Everything the inspector shows for one stored delivery, read on demand.
-struct DeliveryDetail
-{
-    qint64 rowId = 0;
-    QByteArray msgId;
-    QByteArray body; // byte-exact as received
-    bool found = false; // false: no such delivery, or the store could not be read (see error)
-    QString error;
-    QList<AttemptInfo> attempts; // oldest first; attempts.first() is the first receipt
-};
-
 class StoreReader final
 {
 public:
@@ -70,5 +46,3 @@ private:
 };
 
 } // namespace mm
-
-Q_DECLARE_METATYPE(mm::DeliveryDetail)

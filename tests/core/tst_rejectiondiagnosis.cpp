@@ -83,10 +83,12 @@ void TestRejectionDiagnosis::sentences()
 
 void TestRejectionDiagnosis::neverShowsMoreThanFourCharacters()
 {
-    // The hint list is what the caller passes; the sentence quotes nothing else of a secret.
-    const QString got = diagnoseRejection(rejection("no_matching_signature"), {QStringLiteral("WXYZ")});
-    QVERIFY(got.contains(QStringLiteral("…WXYZ)")));
+    // Even handed a whole secret, the sentence quotes its last four characters only.
+    const QString got = diagnoseRejection(rejection("no_matching_signature"),
+                                          {QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")});
+    QVERIFY2(got.contains(QStringLiteral("(…LaSw)")), qPrintable(got));
     QVERIFY(!got.contains(QStringLiteral("whsec_")));
+    QVERIFY(!got.contains(QStringLiteral("aLaSw")));
 }
 
 void TestRejectionDiagnosis::modelShowsDiagnosisAndUpdatesWithHints()

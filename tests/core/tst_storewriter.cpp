@@ -365,6 +365,7 @@ private Q_SLOTS:
     void privateFolderAndFiles_data();
     void privateFolderAndFiles();
     void schema();
+    void upgradesAVersion1Store();
     void newerSchemaIsRefused();
     void unusableFolderFailsToStart();
 
@@ -440,6 +441,61 @@ void TestStoreWriter::privateFolderAndFiles()
     QVERIFY(!(QFileInfo(dataDir).permissions() & others));
     writer.stop();
     QCOMPARE(modeOf(dbPath), 0600);
+}
+
+// The schema as version 1 shipped it, to prove that a store written then still opens,
+// keeps its rows and takes the columns version 2 added.
+const char *const SchemaV1[] = {
+    "CREATE TABLE deliveries( id INTEGER PRIMARY KEY, msg_id TEXT NOT NULL UNIQUE, event_id TEXT, type TEXT, "
+    "migration_id TEXT, created_us INTEGER, status TEXT, error_message TEXT, task_id TEXT, company_id TEXT, "
+    "created_by TEXT, object_created_us INTEGER, received_us INTEGER NOT NULL, attempts INTEGER NOT NULL "
+    "DEFAULT 1, parsed INTEGER NOT NULL, body BLOB NOT NULL, timestamp_header INTEGER, remote TEXT, "
+    "user_agent TEXT, secret_index INTEGER)",
+    "CREATE TABLE attempts( delivery_id INTEGER NOT NULL REFERENCES deliveries(id), seq INTEGER NOT NULL, "
+    "received_us INTEGER NOT NULL, timestamp_header INTEGER, remote TEXT, user_agent TEXT, secret_index "
+    "INTEGER, PRIMARY KEY(delivery_id, seq)) WITHOUT ROWID",
+    "CREATE TABLE rejections( id INTEGER PRIMARY KEY, received_us INTEGER NOT NULL, remote TEXT, status "
+    "INTEGER NOT NULL, reason_code TEXT NOT NULL, reason TEXT NOT NULL, msg_id TEXT, timestamp_header "
+    "INTEGER, headers TEXT NOT NULL, body_head BLOB, body_size INTEGER NOT NULL)",
+    "CREATE TABLE listen_intervals( id INTEGER PRIMARY KEY, started_us INTEGER NOT NULL, alive_us INTEGER "
+    "NOT NULL, stopped_us INTEGER, url TEXT NOT NULL)",
+};
+
+void TestStoreWriter::upgradesAVersion1Store()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    {
+        QString error;
+        QVERIFY2(QDir().mkpath(tmp.path()), "mkpath");
+        SqlConnection db(tmp.path());
+        for (const char *statement : SchemaV1)
+            QVERIFY2(db.exec(QString::fromLatin1(statement)), statement);
+        QVERIFY(
+            db.exec(QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body, secret_index) "
+                                   "VALUES('msg_old', 1750207841000000, 1, x'7b7d', 0)")));
+        QVERIFY(db.exec(QStringLiteral("PRAGMA user_version=1")));
+    }
+    DeliveryRecord retry;
+    retry.msgId = "msg_old";
+    retry.body = "{}";
+    retry.receivedUs = 1750207846000000;
+    retry.headers = "svix-id: msg_old\n";
+    {
+        StoreWriter writer(options(tmp.path()));
+        QString error;
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        writer.submit(1, retry);
+        writer.stop();
+    }
+    SqlConnection db(tmp.path());
+    QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 2);
+    QCOMPARE(db.count(QStringLiteral("deliveries")), qint64(1));
+    QCOMPARE(db.scalar(QStringLiteral("SELECT attempts FROM deliveries WHERE msg_id = 'msg_old'")).toInt(),
+             2);
+    QVERIFY(db.scalar(QStringLiteral("SELECT headers FROM deliveries")).isNull()); // written before v2
+    QCOMPARE(db.scalar(QStringLiteral("SELECT headers FROM attempts WHERE seq = 2")).toString(),
+             QStringLiteral("svix-id: msg_old\n"));
 }
 
 void TestStoreWriter::schema()

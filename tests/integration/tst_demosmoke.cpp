@@ -128,7 +128,7 @@ void TestDemoSmoke::demoWindowFillsAndQuitsCleanly()
     QByteArray pending;
     QString appErrors;
     static const QRegularExpression lineRe(QStringLiteral(
-        "^view: window=(\\w+) migrations=(\\d+) events=(\\d+) rejected=(\\d+) listening=(\\S+)$"));
+        "^view: window=(\\w+) migrations=(\\d+) events=(\\d+) rejected=(\\d+) listening=(\\S+)( \\S+)*$"));
     connect(&app, &QProcess::readyReadStandardOutput, this, [&] {
         pending += app.readAllStandardOutput();
         qsizetype end;

@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QTest>
+#include <memory>
 
 using namespace mm::sim;
 
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void shuffleWindow();
     void pingsAreSpreadOut();
     void continuousNeverRunsOut();
+    void pacedWaitsForTheClock();
 };
 
 void TestDeliverySource::migrationsAreComplete()
@@ -196,6 +198,40 @@ void TestDeliverySource::continuousNeverRunsOut()
     }
     QVERIFY(!source.exhausted());
     QVERIFY(source.migrationsGenerated() > 300);
+}
+
+void TestDeliverySource::pacedWaitsForTheClock()
+{
+    auto now = std::make_shared<qint64>(1'750'207'840'000'000LL);
+    DeliverySource::Options o = options(7);
+    o.continuous = true;
+    o.pacing.enabled = true;
+    o.clockUs = [now] { return *now; };
+    DeliverySource source(o);
+    // The first record exists now; its webhook is due a moment later, not at once.
+    QVERIFY(!source.next());
+    const qint64 wait = source.waitUs();
+    QVERIFY2(wait > 0 && wait <= 500'000, qPrintable(QString::number(wait)));
+    *now += wait;
+    std::optional<SourcedDelivery> created = source.next();
+    QVERIFY(created);
+    QCOMPARE(created->event.type, QByteArrayLiteral("migration.created"));
+    QCOMPARE(created->event.createdUs, *now);
+    QCOMPARE(created->lane, -1);
+    QVERIFY(!source.next()); // migration.started comes seconds later
+    QVERIFY(source.waitUs() >= 2'000'000);
+    QCOMPARE(source.produced(), 1);
+    QCOMPARE(source.migrationsGenerated(), 1);
+    QVERIFY(!source.exhausted());
+
+    // An hour later: one start every 10–25 s, and everything due has been sent.
+    *now += 3'600'000'000LL;
+    int delivered = 0;
+    while (source.next())
+        ++delivered;
+    QVERIFY(source.migrationsGenerated() >= 140 && source.migrationsGenerated() <= 360);
+    QVERIFY(delivered > 400);
+    QVERIFY(source.waitUs() > 0); // nothing more is due until the clock moves
 }
 
 QTEST_GUILESS_MAIN(TestDeliverySource)

@@ -5,6 +5,7 @@
 #include "sim/simulator.h"
 #include "verify/verifier.h"
 
+#include <QDateTime>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
@@ -14,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <algorithm>
+#include <limits>
 
 using namespace mm;
 using namespace mm::sim;
@@ -123,6 +126,7 @@ private Q_SLOTS:
     void seedQuirkIsSignedAsSent();
     void rateLimitsSending();
     void continuousRunsUntilStopped();
+    void pacedRunSpreadsLifecyclesOverRealTime();
     void stoppingAFiniteRunIsAnInterruption();
     void invalidOptionsAreRejected();
 };
@@ -641,6 +645,58 @@ void TestSimulator::continuousRunsUntilStopped()
     QVERIFY(!simulator.start()); // one run per simulator
 }
 
+void TestSimulator::pacedRunSpreadsLifecyclesOverRealTime()
+{
+    FakeReceiver receiver;
+    QVERIFY(receiver.listen());
+    SimOptions o = optionsFor(receiver);
+    o.migrations = 5;
+    o.pings = 1;
+    o.pacing.enabled = true;
+    o.pacing.timeScale = 0.004; // 40 s–3 min lifecycles take 160–720 ms
+    const qint64 startUs = QDateTime::currentMSecsSinceEpoch() * 1000;
+    Simulator simulator(o);
+    QVERIFY(runToEnd(simulator));
+    QVERIFY(simulator.summary().success());
+
+    QHash<QString, QList<qint64>> createdByMigration;
+    qint64 firstCreatedUs = std::numeric_limits<qint64>::max(), lastCreatedUs = 0;
+    int terminals = 0;
+    for (const ReceivedRequest &r : receiver.requests) {
+        QVERIFY(verifies(r));
+        const QJsonObject root = json(r.body);
+        // The vendor writes UTC without a zone.
+        const QDateTime created
+            = QDateTime::fromString(root.value(u"created").toString().left(23), Qt::ISODateWithMs);
+        const qint64 createdUs
+            = QDateTime(created.date(), created.time(), Qt::UTC).toMSecsSinceEpoch() * 1000;
+        firstCreatedUs = qMin(firstCreatedUs, createdUs);
+        lastCreatedUs = qMax(lastCreatedUs, createdUs);
+        const QString type = root.value(u"type").toString();
+        terminals += type == u"migration.completed" || type == u"migration.failed";
+        const QString migration = root.value(u"data").toObject().value(u"migration_id").toString();
+        if (!migration.isEmpty())
+            createdByMigration[migration].append(createdUs);
+    }
+    QCOMPARE(terminals, 5);
+    QCOMPARE(createdByMigration.size(), 5);
+    QCOMPARE(receiver.requests.size(), simulator.summary().sent);
+    QVERIFY(receiver.requests.size() >= 5 * 3 + 1);
+    // Dated from the wall clock at the start, not from a fixed epoch.
+    QVERIFY(qAbs(firstCreatedUs - startUs) < 5'000'000);
+    // Sent when dated, give or take a busy machine's lag: an unpaced sender would deliver all
+    // of this within a few milliseconds.
+    const qint64 datedSpanUs = lastCreatedUs - firstCreatedUs;
+    const qint64 sentSpanUs = (receiver.requests.last().atNs - receiver.requests.first().atNs) / 1000;
+    QVERIFY2(datedSpanUs >= 250'000, qPrintable(QString::number(datedSpanUs)));
+    QVERIFY2(
+        sentSpanUs >= datedSpanUs / 2,
+        qPrintable(QStringLiteral("sent over %1 µs, dated over %2 µs").arg(sentSpanUs).arg(datedSpanUs)));
+    for (const QList<qint64> &times : std::as_const(createdByMigration))
+        QVERIFY(*std::max_element(times.begin(), times.end()) - *std::min_element(times.begin(), times.end())
+                >= 70'000); // created → terminal is at least 20 s × 0.004, less the webhook's lag
+}
+
 void TestSimulator::stoppingAFiniteRunIsAnInterruption()
 {
     FakeReceiver receiver;
@@ -689,6 +745,21 @@ void TestSimulator::invalidOptionsAreRejected()
     Simulator badLog(o);
     QVERIFY(!badLog.start());
     QVERIFY(badLog.errorString().contains(u"ack log"));
+
+    o.ackLog.clear();
+    o.pacing.enabled = true;
+    o.pacing.timeScale = 0;
+    Simulator badPacing(o);
+    QVERIFY(!badPacing.start());
+    QVERIFY(badPacing.errorString().contains(u"pacing"));
+    o.pacing.timeScale = 1;
+    o.pacing.spanMinS = 200; // above spanMaxS
+    QVERIFY(o.validate().contains(u"Pacing ranges"));
+    o.pacing.spanMinS = 40;
+    o.events = 10;
+    QVERIFY(o.validate().contains(u"whole migrations"));
+    o.continuous = true;
+    QVERIFY(o.validate().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSimulator)

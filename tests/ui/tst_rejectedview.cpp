@@ -33,6 +33,7 @@ private Q_SLOTS:
     void emptyStateSaysWhatGoesHere();
     void selectionShowsDiagnosisHeadersAndBody();
     void binaryBodyIsShownAsHex();
+    void selectionSurvivesARefresh();
 };
 
 void TestRejectedView::emptyStateSaysWhatGoesHere()
@@ -74,6 +75,27 @@ void TestRejectedView::binaryBodyIsShownAsHex()
     model.setRejections({r});
     view.table()->setCurrentIndex(proxy.index(0, 0));
     QVERIFY2(view.detailText().contains(QStringLiteral("ff fe 00 41")), qPrintable(view.detailText()));
+}
+
+void TestRejectedView::selectionSurvivesARefresh()
+{
+    RejectionsModel model;
+    RejectionFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    RejectedView view(&model, &proxy);
+    RejectionRecord older = wrongSecret();
+    older.msgId = "msg_older";
+    older.receivedUs -= 1000000;
+    model.setRejections({older, wrongSecret()});
+    // Sorted newest first: row 1 is the older one.
+    view.table()->setCurrentIndex(proxy.index(1, 0));
+    QVERIFY(view.detailText().contains(QStringLiteral("msg_older")));
+    RejectionRecord newest = wrongSecret();
+    newest.msgId = "msg_newest";
+    newest.receivedUs += 1000000;
+    model.setRejections({older, wrongSecret(), newest}); // the journal re-read with one more
+    QVERIFY2(view.detailText().contains(QStringLiteral("msg_older")), qPrintable(view.detailText()));
+    QCOMPARE(proxy.mapToSource(view.table()->currentIndex()).row(), 0);
 }
 
 QTEST_MAIN(TestRejectedView)

@@ -80,15 +80,14 @@ void EventActions::copyAsCurl()
     const QList<qint64> ids = selectedRowIds();
     if (ids.size() != 1 || m_dataDir.isEmpty())
         return;
-    m_curlRowId = ids.first();
-    m_model->requestDetail(m_dataDir, m_curlRowId);
+    m_curlRequest = m_model->requestDetail(m_dataDir, ids.first());
 }
 
 void EventActions::onDetail(const DeliveryDetail &detail)
 {
-    if (detail.rowId != m_curlRowId || m_curlRowId == 0)
+    if (m_curlRequest == 0 || detail.request != m_curlRequest)
         return;
-    m_curlRowId = 0;
+    m_curlRequest = 0;
     if (!detail.found) {
         Q_EMIT message(tr("Cannot copy as curl: %1").arg(detail.error));
         return;

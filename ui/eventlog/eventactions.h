@@ -55,7 +55,7 @@ private:
     QUrl m_target;
     std::shared_ptr<const SigningSecret> m_secret;
     int m_toleranceSeconds = 300;
-    qint64 m_curlRowId = 0; // the delivery whose payload is awaited for the clipboard
+    quint64 m_curlRequest = 0; // the payload request whose answer goes to the clipboard
 };
 
 } // namespace mm

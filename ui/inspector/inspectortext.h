@@ -3,7 +3,7 @@
 // tested alone: strict UTF-8 decoding, hex dumps, times, skew and the verification summary.
 #pragma once
 
-#include "store/storereader.h"
+#include "store/records.h"
 
 #include <QString>
 #include <QStringList>

@@ -101,9 +101,9 @@ InspectorWidget::InspectorWidget(QWidget *parent)
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(createJsonPage(), tr("&JSON"));
     m_tabs->addTab(createRawPage(), tr("&Raw"));
-    m_tabs->addTab(createHeadersPage(), tr("&Headers"));
+    m_tabs->addTab(createHeadersPage(), tr("Hea&ders"));
     m_tabs->addTab(createAttemptsPage(), tr("&Attempts"));
-    m_tabs->addTab(createVerificationPage(), tr("&Verification"));
+    m_tabs->addTab(createVerificationPage(), tr("Verificatio&n"));
     m_stack->addWidget(m_message);
     m_stack->addWidget(m_tabs);
     layout->addWidget(m_title);

@@ -3,7 +3,7 @@
 // first attempt's headers, every attempt, and which secret verified it. Never a secret.
 #pragma once
 
-#include "store/storereader.h"
+#include "store/records.h"
 
 #include <QWidget>
 

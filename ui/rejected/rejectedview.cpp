@@ -62,8 +62,32 @@ RejectedView::RejectedView(RejectionsModel *model, RejectionFilterProxy *proxy, 
     setStretchFactor(1, 2);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &RejectedView::showCurrent);
-    connect(proxy, &QAbstractItemModel::modelReset, this, &RejectedView::showCurrent);
+    // The journal is re-read (a model reset) while rejections arrive: keep the one being read.
+    connect(proxy, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        const QModelIndex current = m_proxy->mapToSource(m_table->currentIndex());
+        m_keep = current.isValid() ? std::optional(
+                     std::pair(m_model->at(current.row()).receivedUs, m_model->at(current.row()).msgId))
+                                   : std::nullopt;
+    });
+    connect(proxy, &QAbstractItemModel::modelReset, this, &RejectedView::reselect);
     connect(proxy, &QAbstractItemModel::dataChanged, this, &RejectedView::showCurrent);
+    showCurrent();
+}
+
+void RejectedView::reselect()
+{
+    if (m_keep) {
+        for (int row = 0; row < m_model->rowCount(); ++row) {
+            const RejectionRecord &r = m_model->at(row);
+            if (r.receivedUs == m_keep->first && r.msgId == m_keep->second) {
+                const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+                if (index.isValid())
+                    m_table->setCurrentIndex(index);
+                break;
+            }
+        }
+        m_keep.reset();
+    }
     showCurrent();
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <QSplitter>
+#include <optional>
+#include <utility>
 
 class QTableView;
 class QTextBrowser;
@@ -27,11 +29,13 @@ public:
 
 private:
     void showCurrent();
+    void reselect();
 
     RejectionsModel *m_model;
     RejectionFilterProxy *m_proxy;
     QTableView *m_table;
     QTextBrowser *m_detail;
+    std::optional<std::pair<qint64, QByteArray>> m_keep; // (received, msg id) across a reset
 };
 
 } // namespace mm

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "settingsdialog.h"
 
+#include "settings/alertspage.h"
 #include "settings/secretstore.h"
 #include "store/database.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -59,6 +61,8 @@ SettingsDialog::SettingsDialog(const SettingsValues &values, QWidget *parent)
     m_tabs->addTab(receiverPage(), tr("&Receiver"));
     m_tabs->addTab(secretsPage(), tr("Signing &secrets"));
     m_tabs->addTab(monitoringPage(), tr("&Monitoring"));
+    m_alerts = new AlertsPage(m_tabs);
+    m_tabs->addTab(m_alerts, tr("&Alerts"));
 
     m_note = hint(QString(), this);
     m_note->hide();
@@ -125,15 +129,15 @@ QWidget *SettingsDialog::receiverPage()
     connect(keyButton, &QPushButton::clicked, this,
             [this] { browseFile(m_tlsKey, tr("Choose the PEM private key")); });
 
-    form->addRow(tr("Listen &address:"), m_address);
+    form->addRow(tr("&Listen address:"), m_address);
     form->addRow(tr("&Port:"), m_port);
     form->addRow(tr("Webhook pa&th:"), m_path);
     form->addRow(hint(tr("Use 127.0.0.1 with a tunnel (svix listen, cloudflared); 0.0.0.0 listens on every "
                          "network interface."),
                       page));
-    form->addRow(tr("Timestamp &tolerance:"), m_tolerance);
+    form->addRow(tr("Timestamp t&olerance:"), m_tolerance);
     form->addRow(tr("TLS &certificate:"), withButton(m_tlsCert, certButton, page));
-    form->addRow(tr("TLS private &key:"), withButton(m_tlsKey, keyButton, page));
+    form->addRow(tr("TLS private ke&y:"), withButton(m_tlsKey, keyButton, page));
     form->addRow(hint(tr("Only needed when senders reach this computer directly over HTTPS."), page));
     return page;
 }
@@ -148,7 +152,7 @@ QWidget *SettingsDialog::secretsPage()
     m_secretList = new QListWidget(page);
     m_secretList->setObjectName(QStringLiteral("secretList"));
     m_noSecrets = hint(tr("No secret saved: every delivery will be refused until you add one."), page);
-    m_removeSecret = new QPushButton(tr("&Remove"), page);
+    m_removeSecret = new QPushButton(tr("R&emove"), page);
     m_removeSecret->setObjectName(QStringLiteral("removeSecret"));
     connect(m_removeSecret, &QPushButton::clicked, this, &SettingsDialog::removeSecret);
     connect(m_secretList, &QListWidget::currentRowChanged, this,
@@ -196,6 +200,11 @@ QWidget *SettingsDialog::monitoringPage()
     form->addRow(tr("&Data folder:"), withButton(m_dataDir, browse, page));
     form->addRow(
         hint(tr("A new data folder is used from the next start; the current one is left as it is."), page));
+    m_closeToTray = new QCheckBox(tr("&Keep running in the system tray when the window is closed"), page);
+    m_closeToTray->setObjectName(QStringLiteral("closeToTray"));
+    m_closeToTray->setToolTip(tr("Only where the desktop has a system tray. Quit from the File menu or the "
+                                 "tray icon's menu."));
+    form->addRow(m_closeToTray);
     return page;
 }
 
@@ -213,6 +222,8 @@ void SettingsDialog::setValues(const SettingsValues &values)
     m_stallWorking->setValue(values.stallWorkingMinutes);
     m_stallNotStarted->setValue(values.stallNotStartedMinutes);
     m_dataDir->setText(values.dataDir);
+    m_closeToTray->setChecked(values.closeToTray);
+    m_alerts->setSettings(values.alerts);
     showError(QString());
 }
 
@@ -262,6 +273,8 @@ std::optional<SettingsValues> SettingsDialog::collect()
     v.stallWorkingMinutes = m_stallWorking->value();
     v.stallNotStartedMinutes = m_stallNotStarted->value();
     v.dataDir = m_dataDir->text().trimmed();
+    v.closeToTray = m_closeToTray->isChecked();
+    v.alerts = m_alerts->settings();
 
     SettingsValues::Field where = SettingsValues::Field::None;
     const QString problem = v.problem(&where);

@@ -8,6 +8,7 @@
 #include <QDialog>
 #include <optional>
 
+class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -17,6 +18,8 @@ class QSpinBox;
 class QTabWidget;
 
 namespace mm {
+
+class AlertsPage;
 
 class SettingsDialog final : public QDialog
 {
@@ -73,6 +76,8 @@ private:
     QSpinBox *m_stallWorking = nullptr;
     QSpinBox *m_stallNotStarted = nullptr;
     QLineEdit *m_dataDir = nullptr;
+    AlertsPage *m_alerts = nullptr;
+    QCheckBox *m_closeToTray = nullptr;
     QLabel *m_note = nullptr;
     QWidget *m_errorRow = nullptr;
     QLabel *m_error = nullptr;
