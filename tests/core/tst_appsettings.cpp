@@ -36,6 +36,32 @@ private Q_SLOTS:
         QCOMPARE(s.filterBar(), FilterBarState());
     }
 
+    void alertSettingsRoundTrip()
+    {
+        AlertSettings a;
+        a.taskFailed = false;
+        a.listener = false;
+        a.quietHours = true;
+        a.quietStartMinute = 23 * 60;
+        a.quietEndMinute = 6 * 60 + 30;
+        a.mutedMigrations = {QStringLiteral("mig_1"), QStringLiteral("mig_2")};
+        {
+            AppSettings s(iniPath());
+            QCOMPARE(s.alertSettings(), AlertSettings());
+            s.setAlertSettings(a);
+            QVERIFY(s.sync());
+        }
+        AppSettings reread(iniPath());
+        QCOMPARE(reread.alertSettings(), a);
+        QCOMPARE(reread.values().alerts, a);
+        // Times out of range fall back to the defaults.
+        {
+            QSettings raw(iniPath(), QSettings::IniFormat);
+            raw.setValue(QStringLiteral("alerts/quietStart"), 5000);
+        }
+        QCOMPARE(AppSettings(iniPath()).alertSettings().quietStartMinute, AlertSettings().quietStartMinute);
+    }
+
     void valuesRoundTrip()
     {
         SettingsValues v;

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The window keeps the board, the timeline, the event log and the inspector in step: a
+// migration chosen on the board is drawn in the timeline; a marker clicked there selects
+// that delivery in the log, and the inspector shows its stored payload.
+#include "eventlog/livelogmodel.h"
+#include "inspector/inspectorwidget.h"
+#include "mainwindow.h"
+#include "model/modelroles.h"
+#include "model/monitormodel.h"
+#include "store/storewriter.h"
+#include "timeline/timelinewidget.h"
+
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mm;
+
+namespace {
+constexpr qint64 Sec = 1000000;
+constexpr qint64 T0 = 1750207841LL * Sec;
+
+DeliveryRecord record(const QByteArray &msgId, const char *migration, const char *type, const char *status,
+                      qint64 createdUs)
+{
+    DeliveryRecord r;
+    r.msgId = msgId;
+    r.eventId = QStringLiteral("evt_") + QString::fromLatin1(msgId);
+    r.type = QString::fromLatin1(type);
+    r.migrationId = QString::fromLatin1(migration);
+    r.status = QString::fromLatin1(status);
+    r.createdUs = createdUs;
+    r.parsed = true;
+    r.body = R"({"type":")" + QByteArray(type) + R"(","msg":")" + msgId + R"("})";
+    r.receivedUs = createdUs;
+    r.timestampHeader = createdUs / Sec;
+    r.headers = "svix-id: " + msgId + "\nsvix-signature: v1,[masked]\n";
+    return r;
+}
+} // namespace
+
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void timelineLogAndInspectorStayInStep();
+};
+
+void TestMainWindow::timelineLogAndInspectorStayInStep()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    {
+        StoreWriter writer(StoreWriter::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        QString error;
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        writer.submit(1, record("msg_a1", "mig_A", "migration.created", "NOT_STARTED", T0));
+        writer.submit(2, record("msg_b1", "mig_B", "migration.created", "NOT_STARTED", T0 + Sec));
+        writer.submit(3, record("msg_a2", "mig_A", "migration.started", "WORKING", T0 + 60 * Sec));
+        writer.submit(4, record("msg_a3", "mig_A", "migration.failed", "FAILED", T0 + 600 * Sec));
+        writer.stop();
+    }
+    MonitorModel model;
+    QSignalSpy loaded(&model, &MonitorModel::loaded);
+    model.loadFromStore(dir.path());
+    QVERIFY(loaded.wait(10000));
+    LiveLogModel log;
+    MainWindow window(&model, &log);
+    window.setDataDir(dir.path());
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    auto *board = window.findChild<QTableView *>(QStringLiteral("board"));
+    auto *events = window.findChild<QTableView *>(QStringLiteral("events"));
+    auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("tabs"));
+    auto *timeline = window.findChild<TimelineWidget *>();
+    auto *inspector = window.findChild<InspectorWidget *>();
+    QVERIFY(board && events && tabs && timeline && inspector);
+
+    // Choose mig_A on the board.
+    int boardRow = -1;
+    for (int r = 0; r < board->model()->rowCount(); ++r)
+        if (board->model()->index(r, 0).data(MigrationIdRole).toString() == QStringLiteral("mig_A"))
+            boardRow = r;
+    QVERIFY(boardRow >= 0);
+    board->setCurrentIndex(board->model()->index(boardRow, 0));
+    tabs->setCurrentWidget(timeline->parentWidget());
+    QTRY_VERIFY(timeline->isVisible());
+
+    // Find the markers by scanning the event lane: mig_A has three, mig_B's is not drawn.
+    const QRectF lane = timeline->eventLane();
+    QList<qint64> found;
+    QPoint failedAt;
+    for (int x = int(lane.left()); x <= int(lane.right()); ++x) {
+        for (int y = int(lane.top()); y <= int(lane.bottom()); y += 2) {
+            const qint64 id = timeline->rowIdAt(QPointF(x, y));
+            if (id != 0 && !found.contains(id)) {
+                found.append(id);
+                failedAt = QPoint(x, y); // the rightmost marker is the last event: migration.failed
+            }
+        }
+    }
+    QCOMPARE(found.size(), qsizetype(3));
+
+    // Clicking it selects that delivery in the event log...
+    QTest::mouseClick(timeline, Qt::LeftButton, Qt::NoModifier, failedAt);
+    QCOMPARE(tabs->currentWidget(), events);
+    const QModelIndex current = events->currentIndex();
+    QVERIFY(current.isValid());
+    const qint64 rowId = current.data(RowIdRole).toLongLong();
+    QCOMPARE(rowId, found.last());
+    QCOMPARE(current.siblingAtColumn(EventLogModel::Type).data().toString(),
+             QStringLiteral("migration.failed"));
+
+    // ...and the inspector shows that delivery, read from the store.
+    QTRY_COMPARE_WITH_TIMEOUT(inspector->rowId(), rowId, 10000);
+    QVERIFY(inspector->isShowingDetail());
+
+    // Moving in the log moves the inspector with it.
+    const QModelIndex other = events->model()->index(0, 0);
+    QVERIFY(other.data(RowIdRole).toLongLong() != rowId);
+    events->setCurrentIndex(other);
+    QTRY_COMPARE_WITH_TIMEOUT(inspector->rowId(), other.data(RowIdRole).toLongLong(), 10000);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
