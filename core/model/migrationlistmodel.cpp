@@ -101,8 +101,11 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
             QStringList flags;
             if (stalled)
                 flags.append(tr("stalled"));
-            if (m.anomalies)
-                flags.append(tr("%n anomaly(s)", nullptr, int(anomaliesIn(m.anomalies).size())));
+            if (m.anomalies) {
+                // Spelled out: no translation catalogue is loaded to pick the plural.
+                const auto n = anomaliesIn(m.anomalies).size();
+                flags.append(n == 1 ? tr("1 anomaly") : tr("%1 anomalies").arg(n));
+            }
             return flags.join(QStringLiteral(", "));
         }
         default:
