@@ -2,6 +2,8 @@
 // Smoke test of the real window: `migration-monitor --demo` on its own Xvfb (xcb, not
 // offscreen) fills its tables, is photographed, and quits cleanly on SIGTERM.
 // The screenshot is left in BUILD_DIR/test-artifacts/demo-smoke.png for people to look at.
+#include "xvfb.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
@@ -28,18 +30,6 @@ struct ViewReport
     QString listening;
 };
 
-// What is missing to run the test, or an empty string.
-QByteArray missingTools()
-{
-    QByteArrayList missing;
-    for (const char *tool : {"Xvfb", "import"}) {
-        if (QStandardPaths::findExecutable(QString::fromLatin1(tool)).isEmpty())
-            missing.append(tool);
-    }
-    if (missing.isEmpty())
-        return {};
-    return missing.join(", ") + " not installed (scripts/bootstrap.sh installs xvfb and imagemagick)";
-}
 } // namespace
 
 // A private X server on a free display, chosen by Xvfb itself (-displayfd).
@@ -59,21 +49,7 @@ public:
     QString start()
     {
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.start(QStringLiteral("Xvfb"),
-                        {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-                         QStringLiteral("0"), QStringLiteral("%1x%2x24").arg(ScreenWidth).arg(ScreenHeight),
-                         QStringLiteral("-nolisten"), QStringLiteral("tcp")});
-        // Xvfb writes the display number once it is ready.
-        QByteArray out;
-        QElapsedTimer clock;
-        clock.start();
-        while (!out.contains('\n') && clock.elapsed() < 15000 && m_process.state() != QProcess::NotRunning) {
-            m_process.waitForReadyRead(200);
-            out += m_process.readAllStandardOutput();
-        }
-        bool ok = false;
-        const int display = out.trimmed().toInt(&ok);
-        return ok ? QStringLiteral(":%1").arg(display) : QString();
+        return mm::test::startXvfb(m_process, ScreenWidth, ScreenHeight);
     }
     QString errors() { return QString::fromLocal8Bit(m_process.readAllStandardError()); }
 
@@ -92,7 +68,7 @@ private Q_SLOTS:
 
 void TestDemoSmoke::initTestCase()
 {
-    const QByteArray missing = missingTools();
+    const QByteArray missing = mm::test::missingTools({"Xvfb", "import"});
     if (missing.isEmpty())
         return;
     // A developer's machine may lack them; CI must not silently skip the test.

@@ -5,6 +5,7 @@
 // action. The screenshot is left in BUILD_DIR/test-artifacts/notification.png.
 #include "dbusmonitorlog.h"
 #include "testhttp.h"
+#include "xvfb.h"
 
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
@@ -31,19 +32,6 @@ using namespace mm::test;
 namespace {
 const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 const QString NotificationsService = QStringLiteral("org.freedesktop.Notifications");
-
-QByteArray missingTools()
-{
-    QByteArrayList missing;
-    for (const char *tool : {"Xvfb", "dbus-daemon", "dbus-monitor", "dunst", "dunstctl", "import"}) {
-        if (QStandardPaths::findExecutable(QString::fromLatin1(tool)).isEmpty())
-            missing.append(tool);
-    }
-    if (missing.isEmpty())
-        return {};
-    return missing.join(", ")
-        + " not installed (scripts/bootstrap.sh installs xvfb, dbus, dunst and imagemagick)";
-}
 
 quint16 freePort()
 {
@@ -116,7 +104,8 @@ std::unique_ptr<QProcess> TestNotifications::start(const QString &program, const
 
 void TestNotifications::initTestCase()
 {
-    const QByteArray missing = missingTools();
+    const QByteArray missing
+        = mm::test::missingTools({"Xvfb", "dbus-daemon", "dbus-monitor", "dunst", "dunstctl", "import"});
     if (!missing.isEmpty()) {
         // A developer's machine may lack them; CI must not silently skip the test.
         if (qEnvironmentVariableIsSet("CI"))
@@ -137,29 +126,20 @@ void TestNotifications::initTestCase()
     m_env.remove(QStringLiteral("WAYLAND_DISPLAY"));
 
     // A private X server on a display Xvfb picks itself.
-    auto xvfb = start(QStringLiteral("Xvfb"),
-                      {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-                       QStringLiteral("0"), QStringLiteral("1280x800x24"), QStringLiteral("-nolisten"),
-                       QStringLiteral("tcp")},
-                      m_env);
-    QByteArray out;
-    QElapsedTimer clock;
-    clock.start();
-    while (!out.contains('\n') && clock.elapsed() < 15000 && xvfb->state() != QProcess::NotRunning) {
-        xvfb->waitForReadyRead(200);
-        out += xvfb->readAllStandardOutput();
-    }
+    auto xvfb = std::make_unique<QProcess>();
+    xvfb->setProcessEnvironment(m_env);
+    m_display = mm::test::startXvfb(*xvfb, 1280, 800);
     m_processes.push_back(std::move(xvfb));
-    QVERIFY2(out.trimmed().toInt() > 0 || out.trimmed() == "0", "Xvfb did not start");
-    m_display = QStringLiteral(":") + QString::fromLatin1(out.trimmed());
+    QVERIFY2(!m_display.isEmpty(), "Xvfb did not start");
     m_env.insert(QStringLiteral("DISPLAY"), m_display);
 
     // A private session bus.
     auto bus = start(
         QStringLiteral("dbus-daemon"),
         {QStringLiteral("--session"), QStringLiteral("--print-address"), QStringLiteral("--nofork")}, m_env);
-    out.clear();
-    clock.restart();
+    QByteArray out;
+    QElapsedTimer clock;
+    clock.start();
     while (!out.contains('\n') && clock.elapsed() < 15000 && bus->state() != QProcess::NotRunning) {
         bus->waitForReadyRead(200);
         out += bus->readAllStandardOutput();

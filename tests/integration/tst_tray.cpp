@@ -6,6 +6,7 @@
 // tray's pixels are read from screenshots; the one with the badge is left in
 // BUILD_DIR/test-artifacts/tray.png for people to look at.
 #include "testhttp.h"
+#include "xvfb.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -30,18 +31,6 @@ namespace {
 constexpr int ScreenWidth = 1024;
 constexpr int ScreenHeight = 768;
 const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-
-QByteArray missingTools()
-{
-    QByteArrayList missing;
-    for (const char *tool : {"Xvfb", "import", "trayer", "xdotool"}) {
-        if (QStandardPaths::findExecutable(QString::fromLatin1(tool)).isEmpty())
-            missing.append(tool);
-    }
-    if (missing.isEmpty())
-        return {};
-    return missing.join(", ") + " not installed (scripts/bootstrap.sh installs them)";
-}
 
 // The icon's pixels in its colours (trayicon.cpp): the blue glyph and the red badge.
 struct TrayPixels
@@ -126,7 +115,6 @@ private Q_SLOTS:
     void iconShowsUnseenFailures();
 
 private:
-    QString startXvfb(Child &xvfb);
     // Runs a tool to its end: its output, or nullopt when it failed.
     std::optional<QByteArray> run(const QString &program, const QStringList &args, int timeoutMs = 15000);
     // Raises trayer's panel above the window (there is no window manager) and returns where it is.
@@ -139,32 +127,13 @@ private:
 
 void TestTray::initTestCase()
 {
-    const QByteArray missing = missingTools();
+    const QByteArray missing = mm::test::missingTools({"Xvfb", "import", "trayer", "xdotool"});
     if (missing.isEmpty())
         return;
     // A developer's machine may lack them; CI must not silently skip the test.
     if (qEnvironmentVariableIsSet("CI"))
         QFAIL(missing.constData());
     QSKIP(missing.constData());
-}
-
-// A private X server on a free display, chosen by Xvfb itself (-displayfd).
-QString TestTray::startXvfb(Child &xvfb)
-{
-    xvfb.process.start(QStringLiteral("Xvfb"),
-                       {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-                        QStringLiteral("0"), QStringLiteral("%1x%2x24").arg(ScreenWidth).arg(ScreenHeight),
-                        QStringLiteral("-nolisten"), QStringLiteral("tcp")});
-    QByteArray out;
-    QElapsedTimer clock;
-    clock.start();
-    while (!out.contains('\n') && clock.elapsed() < 15000 && xvfb.process.state() != QProcess::NotRunning) {
-        xvfb.process.waitForReadyRead(200);
-        out += xvfb.process.readAllStandardOutput();
-    }
-    bool ok = false;
-    const int display = out.trimmed().toInt(&ok);
-    return ok ? QStringLiteral(":%1").arg(display) : QString();
 }
 
 std::optional<QByteArray> TestTray::run(const QString &program, const QStringList &args, int timeoutMs)
@@ -211,7 +180,7 @@ bool TestTray::click(QPoint at)
 void TestTray::iconShowsUnseenFailures()
 {
     Child xvfb;
-    const QString display = startXvfb(xvfb);
+    const QString display = mm::test::startXvfb(xvfb.process, ScreenWidth, ScreenHeight);
     QVERIFY2(!display.isEmpty(), "Xvfb did not start");
 
     QTemporaryDir home;
