@@ -94,7 +94,10 @@ void TestDemoSmoke::demoWindowFillsAndQuitsCleanly()
     env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
     env.insert(QStringLiteral("XDG_CACHE_HOME"), home.filePath(QStringLiteral("cache")));
     env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-    env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+    // No session bus (a path nothing listens on): without one, libdbus would autolaunch a
+    // bus for the X display and leave it running after the test.
+    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+               QStringLiteral("unix:path=") + home.filePath(QStringLiteral("no-bus")));
     env.remove(QStringLiteral("MIGRATION_MONITOR_SECRETS"));
 
     QProcess app;
