@@ -82,7 +82,6 @@ QString SecretStore::filePath() const
 
 bool SecretStore::load(QString *error)
 {
-    QString why;
     auto fail = [&](const QString &text) {
         if (error)
             *error = text;
@@ -100,22 +99,77 @@ bool SecretStore::load(QString *error)
         return fail(tr("Cannot make the folder %1 private: %2").arg(m_dir, systemError()));
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         return fail(tr("Cannot read the secrets file %1: %2").arg(file.fileName(), file.errorString()));
+    return fromText(QString::fromUtf8(file.readAll()), tr("the secrets file %1").arg(file.fileName()), error);
+}
+
+bool SecretStore::fromText(const QString &text, const QString &where, QString *error)
+{
     QList<Entry> entries;
     int lineNumber = 0;
-    while (!file.atEnd()) {
+    for (QStringView raw : QStringView(text).split(u'\n')) {
         ++lineNumber;
-        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        const QString line = raw.trimmed().toString();
         if (line.isEmpty() || line.startsWith(u'#'))
             continue;
+        QString why;
         auto secret = SigningSecret::parse(line, &why);
-        if (!secret)
-            return fail(tr("Line %1 of the secrets file %2: %3").arg(lineNumber).arg(file.fileName(), why));
+        if (!secret) {
+            if (error)
+                *error = tr("Line %1 of %2: %3").arg(lineNumber).arg(where, why);
+            return false;
+        }
         const bool known = std::any_of(entries.cbegin(), entries.cend(),
                                        [&line](const Entry &e) { return sameSecret(e.text, line); });
         if (!known)
             entries.append(Entry {line, *secret});
     }
     m_entries = std::move(entries);
+    return true;
+}
+
+QString SecretStore::toText() const
+{
+    QString out;
+    for (const Entry &e : m_entries)
+        out += e.text + u'\n';
+    return out;
+}
+
+bool SecretStore::fileExists() const
+{
+    return QFile::exists(filePath());
+}
+
+bool SecretStore::removeFile(QString *error) const
+{
+    const QString path = filePath();
+    const QByteArray native = QFile::encodeName(path);
+    const int fd = ::open(native.constData(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return true;
+        if (error)
+            *error = tr("Cannot open the secrets file %1 to erase it: %2").arg(path, systemError());
+        return false;
+    }
+    // Overwritten and flushed before the name goes, so the secrets do not linger in the freed
+    // blocks (as far as the file system allows: copy-on-write ones may keep old copies).
+    struct stat st = {};
+    bool ok = ::fstat(fd, &st) == 0;
+    const QByteArray zeros(64 * 1024, '\0');
+    for (off_t done = 0; ok && done < st.st_size;) {
+        const ssize_t n
+            = ::write(fd, zeros.constData(), size_t(std::min<off_t>(zeros.size(), st.st_size - done)));
+        ok = n > 0;
+        done += n > 0 ? n : 0;
+    }
+    ok = ok && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || ::unlink(native.constData()) != 0) {
+        if (error)
+            *error = tr("Cannot erase the secrets file %1: %2").arg(path, systemError());
+        return false;
+    }
     return true;
 }
 

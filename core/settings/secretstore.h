@@ -28,6 +28,17 @@ public:
     bool load(QString *error = nullptr);
     // Replaces the file atomically. The file is private before any secret reaches it.
     bool save(QString *error = nullptr) const;
+    bool fileExists() const;
+    // Overwrites the file's bytes, then deletes it (once the secrets live in the keyring).
+    // A missing file is no error.
+    bool removeFile(QString *error = nullptr) const;
+
+    // The secrets as text, one per line (the file's format, and what the keyring holds).
+    QString toText() const;
+    // Reads secrets from text in that format; on a bad line returns false with a sentence
+    // naming the line (never its text) and keeps what was there before. where names the
+    // source in that sentence.
+    bool fromText(const QString &text, const QString &where, QString *error = nullptr);
 
     // Checks the text with the verifier's own parser. Returns false with a sentence
     // (that does not repeat the secret) when it is malformed or already saved.

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "storehealth.h"
+
+#include "alerts/alertmonitor.h"
+#include "mainwindow.h"
+#include "receiver/receiverhost.h"
+#include "store/storewriter.h"
+
+#include <QDateTime>
+#include <cstdio>
+
+namespace mm {
+
+namespace {
+void say(const QString &line)
+{
+    std::fprintf(stderr, "%s migration-monitor: %s\n",
+                 qPrintable(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)), qPrintable(line));
+    std::fflush(stderr);
+}
+} // namespace
+
+RetentionPolicy retentionPolicy(const AppOptions &options)
+{
+    RetentionPolicy p;
+    p.maxAgeDays = options.retentionDays.value_or(0);
+    p.maxBytes = qint64(options.retentionMaxMb.value_or(0)) * 1024 * 1024;
+    return p;
+}
+
+QString prepareStoreForRetention(const QString &dataDir)
+{
+    QString error;
+    if (Retention::prepareStore(dataDir, &error))
+        return {};
+    return QStringLiteral("store: cannot switch to incremental vacuum, so retention frees space without "
+                          "shrinking the file: %1")
+        .arg(error);
+}
+
+HeadlessHealth::HeadlessHealth(StoreWriter *store, ReceiverHost *receiver, int toleranceSeconds,
+                               QObject *parent)
+    : QObject(parent)
+    , m_dataDir(store->options().dataDir)
+    , m_toleranceSeconds(toleranceSeconds)
+{
+    connect(store, &StoreWriter::storageFull, this, &HeadlessHealth::storageFull);
+    connect(receiver, &ReceiverHost::handled, this, &HeadlessHealth::handled);
+}
+
+void HeadlessHealth::storageFull(bool full, const QString &reason)
+{
+    // The writer tells changes only, so this is one line when the disk fills, one when it is back.
+    if (full)
+        say(QStringLiteral("storage full: %1 (%2). Deliveries are refused with 503 until space is freed; "
+                           "Svix retries them, and receiving resumes by itself.")
+                .arg(reason, m_dataDir));
+    else
+        say(QStringLiteral("storage writable again: deliveries are accepted."));
+}
+
+void HeadlessHealth::handled(const QList<DeliveryLogEntry> &entries)
+{
+    bool added = false;
+    for (const DeliveryLogEntry &e : entries) {
+        if (e.status >= 200 && e.status < 300 && e.timestampHeader > 0) {
+            m_skew.add(e.atUs, e.timestampHeader);
+            added = true;
+        }
+    }
+    if (!added || m_skew.isSkewed() == m_skewReported)
+        return;
+    m_skewReported = m_skew.isSkewed();
+    if (m_skewReported)
+        say(QStringLiteral("clock skew: %1").arg(m_skew.warning(m_toleranceSeconds)));
+    else
+        say(QStringLiteral("clock skew: this computer's clock agrees with the sender's again."));
+}
+
+GuiHealth::GuiHealth(StoreWriter *store, MainWindow *window, AlertMonitor *alerts, int toleranceSeconds,
+                     QObject *parent)
+    : QObject(parent)
+    , m_window(window)
+    , m_alerts(alerts)
+    , m_dataDir(store->options().dataDir)
+    , m_toleranceSeconds(toleranceSeconds)
+{
+    connect(store, &StoreWriter::storageFull, this, &GuiHealth::storageFull);
+    connect(store, &StoreWriter::committed, this, &GuiHealth::committed);
+}
+
+void GuiHealth::setToleranceSeconds(int seconds)
+{
+    m_toleranceSeconds = seconds;
+    showSkew();
+}
+
+void GuiHealth::storageFull(bool full, const QString &reason)
+{
+    m_alerts->setStorageFull(full, reason);
+    m_window->setWarning(
+        QStringLiteral("storage"),
+        full ? tr("Storage full: the store in %1 cannot write (%2). Deliveries are refused "
+                  "with 503 until space is freed; Svix retries them, and receiving resumes by "
+                  "itself.")
+                   .arg(m_dataDir, reason)
+             : QString());
+}
+
+void GuiHealth::committed(const QList<EventFacts> &facts)
+{
+    for (const EventFacts &f : facts) {
+        if (!f.replayed)
+            m_skew.add(f.receivedUs, f.timestampHeader);
+    }
+    showSkew();
+}
+
+void GuiHealth::showSkew()
+{
+    m_window->setWarning(QStringLiteral("clock"), m_skew.warning(m_toleranceSeconds));
+}
+
+} // namespace mm

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "retention.h"
+
+#include "database.h"
+
+#include <QAtomicInteger>
+#include <QDateTime>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QVariant>
+#include <limits>
+
+namespace mm {
+
+namespace {
+constexpr qint64 UsPerDay = 86400LL * 1000 * 1000;
+QAtomicInteger<quint64> s_workers;
+
+qint64 pragma(const QSqlDatabase &db, const char *name)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("PRAGMA %1").arg(QLatin1String(name))) || !q.next())
+        return -1;
+    return q.value(0).toLongLong();
+}
+
+bool execOk(QSqlQuery &q, QString *error)
+{
+    if (q.exec())
+        return true;
+    *error = q.lastError().text();
+    return false;
+}
+} // namespace
+
+Retention::Retention(QString connectionName, Clock clock)
+    : m_connection(std::move(connectionName))
+    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch() * 1000; }))
+{
+}
+
+QSqlDatabase Retention::db() const
+{
+    return QSqlDatabase::database(m_connection, false);
+}
+
+void Retention::setPolicy(const RetentionPolicy &policy)
+{
+    if (policy == m_policy)
+        return;
+    m_policy = policy;
+    m_sizeWarned = false;
+}
+
+qint64 Retention::usedBytes() const
+{
+    const QSqlDatabase d = db();
+    const qint64 pages = pragma(d, "page_count");
+    const qint64 free = pragma(d, "freelist_count");
+    const qint64 size = pragma(d, "page_size");
+    return pages < 0 || free < 0 || size < 0 ? -1 : (pages - free) * size;
+}
+
+Retention::Pass Retention::run(const std::function<bool()> &betweenBatches)
+{
+    Pass pass;
+    if (m_policy.isUnlimited())
+        return pass;
+    auto stopped = [&] { return betweenBatches && !betweenBatches(); };
+    auto fail = [&pass](const QString &error) {
+        pass.complete = false;
+        pass.error = error;
+        return pass;
+    };
+    QSqlDatabase d = db();
+    QSqlQuery probe(d);
+    if (!probe.exec(
+            QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'forward_queue'")))
+        return fail(probe.lastError().text());
+    const bool hasForwardQueue = probe.next();
+    probe.finish();
+    QString error;
+
+    const qint64 cutoff = m_policy.maxAgeDays > 0 ? m_clock() - m_policy.maxAgeDays * UsPerDay
+                                                  : std::numeric_limits<qint64>::min();
+    if (m_policy.maxAgeDays > 0) {
+        for (;;) {
+            const qint64 n = deleteBatch(cutoff, BatchSize, hasForwardQueue, &error);
+            if (n < 0)
+                return fail(error);
+            pass.deliveries += n;
+            if (n == 0)
+                break;
+            if (stopped()) {
+                pass.complete = false;
+                return pass;
+            }
+        }
+        QSqlQuery rejections(d);
+        rejections.prepare(QStringLiteral("DELETE FROM rejections WHERE received_us < ?"));
+        rejections.addBindValue(cutoff);
+        if (!execOk(rejections, &error))
+            return fail(error);
+        pass.rejections = rejections.numRowsAffected();
+    }
+
+    if (m_policy.maxBytes > 0) {
+        for (qint64 used = usedBytes(); used > m_policy.maxBytes; used = usedBytes()) {
+            // With an age limit, everything older than it is gone already: what is left is
+            // young enough to be kept whatever its size.
+            qint64 n = 0;
+            if (m_policy.maxAgeDays <= 0) {
+                // About as many rows as the excess holds, from the average row's size.
+                QSqlQuery span(d);
+                if (!span.exec(QStringLiteral("SELECT max(id) - min(id) + 1 FROM deliveries"))
+                    || !span.next())
+                    return fail(span.lastError().text());
+                const qint64 rows = std::max<qint64>(1, span.value(0).toLongLong());
+                const qint64 perRow = std::max<qint64>(1, used / rows);
+                const int wanted
+                    = int(std::clamp<qint64>((used - m_policy.maxBytes) / perRow + 1, 1, BatchSize));
+                n = deleteBatch(std::numeric_limits<qint64>::max(), wanted, hasForwardQueue, &error);
+                if (n < 0)
+                    return fail(error);
+                pass.deliveries += n;
+            }
+            if (n == 0) {
+                pass.sizeLimitUnmet = true;
+                break;
+            }
+            if (stopped()) {
+                pass.complete = false;
+                return pass;
+            }
+        }
+        if (pass.sizeLimitUnmet && !m_sizeWarned) {
+            m_sizeWarned = true;
+            if (m_policy.maxAgeDays > 0)
+                qWarning("store: the size limit (%lld MiB) cannot be met without deleting deliveries "
+                         "younger than %d days; they are kept",
+                         static_cast<long long>(m_policy.maxBytes / (1024 * 1024)), m_policy.maxAgeDays);
+            else
+                qWarning("store: the size limit (%lld MiB) cannot be met: what is left is waiting to be "
+                         "forwarded",
+                         static_cast<long long>(m_policy.maxBytes / (1024 * 1024)));
+        } else if (!pass.sizeLimitUnmet) {
+            m_sizeWarned = false;
+        }
+    }
+
+    const qint64 freed = vacuum(betweenBatches, &error);
+    if (freed < 0)
+        return fail(error);
+    pass.pagesFreed = freed;
+    if (pass.deliveries > 0 || pass.rejections > 0)
+        qInfo("store: retention deleted %lld deliveries and %lld rejections, %lld pages returned",
+              static_cast<long long>(pass.deliveries), static_cast<long long>(pass.rejections),
+              static_cast<long long>(pass.pagesFreed));
+    return pass;
+}
+
+qint64 Retention::deleteBatch(qint64 cutoffUs, int limit, bool hasForwardQueue, QString *error)
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    // IMMEDIATE: the forwarding state read below cannot change before this transaction ends.
+    if (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+        *error = q.lastError().text();
+        return -1;
+    }
+    auto rollback = [&](const QString &why) -> qint64 {
+        *error = why;
+        QSqlQuery(d).exec(QStringLiteral("ROLLBACK"));
+        return -1;
+    };
+    QList<qint64> doomed;
+    qint64 after = std::numeric_limits<qint64>::min();
+    // Oldest first. Ids follow arrival; the first young row ends the batch, so a clock that
+    // jumped back can only make retention keep more.
+    for (bool more = true; more && doomed.size() < limit;) {
+        QSqlQuery rows(d);
+        rows.prepare(
+            QStringLiteral("SELECT id, received_us FROM deliveries WHERE id > ? ORDER BY id LIMIT ?"));
+        rows.addBindValue(after);
+        rows.addBindValue(limit);
+        if (!rows.exec())
+            return rollback(rows.lastError().text());
+        QList<std::pair<qint64, qint64>> candidates;
+        while (rows.next())
+            candidates.append({rows.value(0).toLongLong(), rows.value(1).toLongLong()});
+        if (candidates.isEmpty())
+            break;
+        QSet<qint64> pending;
+        if (hasForwardQueue) {
+            QSqlQuery p(d);
+            p.prepare(QStringLiteral("SELECT delivery_id FROM forward_queue WHERE state = 'pending' "
+                                     "AND delivery_id BETWEEN ? AND ?"));
+            p.addBindValue(candidates.first().first);
+            p.addBindValue(candidates.last().first);
+            if (!p.exec())
+                return rollback(p.lastError().text());
+            while (p.next())
+                pending.insert(p.value(0).toLongLong());
+        }
+        for (const auto &[id, receivedUs] : std::as_const(candidates)) {
+            if (receivedUs >= cutoffUs) {
+                more = false;
+                break;
+            }
+            after = id;
+            if (!pending.contains(id))
+                doomed.append(id);
+            if (doomed.size() >= limit)
+                break;
+        }
+        if (candidates.size() < limit)
+            more = false;
+    }
+
+    QSqlQuery attempts(d);
+    QSqlQuery forwards(d);
+    QSqlQuery deliveries(d);
+    attempts.prepare(QStringLiteral("DELETE FROM attempts WHERE delivery_id = ?"));
+    if (hasForwardQueue)
+        forwards.prepare(
+            QStringLiteral("DELETE FROM forward_queue WHERE delivery_id = ? AND state != 'pending'"));
+    deliveries.prepare(QStringLiteral("DELETE FROM deliveries WHERE id = ?"));
+    for (const qint64 id : std::as_const(doomed)) {
+        attempts.bindValue(0, id);
+        deliveries.bindValue(0, id);
+        QString why;
+        if (!execOk(attempts, &why) || !execOk(deliveries, &why))
+            return rollback(why);
+        if (hasForwardQueue) {
+            forwards.bindValue(0, id);
+            if (!execOk(forwards, &why))
+                return rollback(why);
+        }
+    }
+    if (!q.exec(QStringLiteral("COMMIT")))
+        return rollback(q.lastError().text());
+    return doomed.size();
+}
+
+qint64 Retention::vacuum(const std::function<bool()> &betweenBatches, QString *error)
+{
+    QSqlDatabase d = db();
+    if (pragma(d, "auto_vacuum") != 2)
+        return 0; // not switched (see prepareStore): freed pages are reused, the file keeps its size
+    qint64 freed = 0;
+    for (qint64 free = pragma(d, "freelist_count"); free > 0; free = pragma(d, "freelist_count")) {
+        QSqlQuery q(d);
+        // Each step is its own short transaction; the pragma frees a page per row it steps.
+        if (!q.exec(QStringLiteral("PRAGMA incremental_vacuum(%1)").arg(VacuumPages))) {
+            *error = q.lastError().text();
+            return -1;
+        }
+        while (q.next()) { }
+        q.finish();
+        const qint64 left = pragma(d, "freelist_count");
+        if (left >= free)
+            break; // no progress (should not happen): do not spin
+        freed += free - left;
+        if (betweenBatches && !betweenBatches())
+            break;
+    }
+    if (freed > 0) // the file itself shrinks when the WAL is copied back
+        QSqlQuery(d).exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+    return freed;
+}
+
+bool Retention::enableIncrementalVacuum(QSqlDatabase &db, QString *error)
+{
+    if (pragma(db, "auto_vacuum") == 2)
+        return true;
+    if (!Database::exec(db, QStringLiteral("PRAGMA auto_vacuum=INCREMENTAL"), error)
+        || !Database::exec(db, QStringLiteral("VACUUM"), error))
+        return false;
+    if (pragma(db, "auto_vacuum") != 2) {
+        if (error)
+            *error = QStringLiteral("the store did not switch to incremental vacuum");
+        return false;
+    }
+    return true;
+}
+
+bool Retention::prepareStore(const QString &dataDir, QString *error)
+{
+    const QString name = QStringLiteral("mm-retention-prepare");
+    bool ok = false;
+    {
+        auto db = Database::open(dataDir, name, error);
+        if (!db)
+            return false;
+        ok = enableIncrementalVacuum(*db, error);
+    }
+    Database::close(name);
+    return ok;
+}
+
+RetentionWorker::RetentionWorker(QString dataDir, RetentionPolicy policy, std::chrono::milliseconds interval,
+                                 std::chrono::milliseconds firstPass)
+    : m_dataDir(std::move(dataDir))
+    , m_interval(interval)
+    , m_firstPass(firstPass)
+    , m_policy(policy)
+{
+}
+
+RetentionWorker::~RetentionWorker()
+{
+    stop();
+}
+
+void RetentionWorker::start()
+{
+    Q_ASSERT(!m_thread);
+    m_stopping = false;
+    m_thread = QThread::create([this] { run(); });
+    m_thread->setObjectName(QStringLiteral("mm-retention"));
+    m_thread->start(QThread::LowPriority);
+}
+
+void RetentionWorker::stop()
+{
+    if (!m_thread)
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+}
+
+void RetentionWorker::setPolicy(const RetentionPolicy &policy)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (policy == m_policy)
+            return;
+        m_policy = policy;
+        m_policyChanged = true;
+    }
+    m_wake.notify_all();
+}
+
+int RetentionWorker::passes() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_passes;
+}
+
+void RetentionWorker::run()
+{
+    const QString connection = QStringLiteral("mm-retention-%1").arg(s_workers.fetchAndAddRelaxed(1));
+    {
+        QString error;
+        auto db = Database::open(m_dataDir, connection, &error);
+        if (!db) {
+            qWarning("store: retention disabled: %s", qPrintable(error));
+            return;
+        }
+        Retention retention(connection);
+        std::unique_lock lock(m_mutex);
+        auto wait = m_firstPass;
+        for (;;) {
+            m_wake.wait_for(lock, wait, [this] { return m_stopping || m_policyChanged; });
+            if (m_stopping)
+                break;
+            m_policyChanged = false;
+            retention.setPolicy(m_policy);
+            lock.unlock();
+            // Between batches, a short pause lets the receiver's commits in first.
+            const Retention::Pass pass = retention.run([this] {
+                std::unique_lock pause(m_mutex);
+                return !m_wake.wait_for(pause, std::chrono::milliseconds(20), [this] { return m_stopping; });
+            });
+            if (!pass.error.isEmpty())
+                qWarning("store: retention pass failed: %s", qPrintable(pass.error));
+            lock.lock();
+            ++m_passes;
+            wait = m_interval;
+        }
+    }
+    Database::close(connection);
+}
+
+} // namespace mm

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Keeps the store within its retention limits: deletes the oldest deliveries (with their attempts
+// and finished forwarding rows) in short transactions, then gives the freed pages back to the disk.
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+
+class QThread;
+
+namespace mm {
+
+struct RetentionPolicy
+{
+    int maxAgeDays = 0; // 0: keep deliveries forever
+    qint64 maxBytes = 0; // 0: no size limit
+
+    bool isUnlimited() const { return maxAgeDays <= 0 && maxBytes <= 0; }
+    bool operator==(const RetentionPolicy &) const = default;
+};
+
+// One retention pass at a time on a connection the caller opened on this thread. Deliveries
+// younger than maxAgeDays are never deleted, not even to meet maxBytes (a size limit alone,
+// with no age, deletes the oldest until the store fits). A delivery still waiting to be
+// forwarded is never deleted.
+class Retention final
+{
+public:
+    using Clock = std::function<qint64()>; // microseconds since the epoch
+    static constexpr int BatchSize = 200; // deliveries per transaction
+    static constexpr int VacuumPages = 256; // pages returned per incremental_vacuum step
+
+    struct Pass
+    {
+        qint64 deliveries = 0; // deleted
+        qint64 rejections = 0; // deleted
+        qint64 pagesFreed = 0; // returned to the file system
+        bool sizeLimitUnmet = false;
+        bool complete = true; // false: stopped early, or failed (see error)
+        QString error;
+    };
+
+    // An empty clock reads the system clock.
+    explicit Retention(QString connectionName, Clock clock = {});
+
+    const RetentionPolicy &policy() const { return m_policy; }
+    void setPolicy(const RetentionPolicy &policy);
+
+    // One pass. betweenBatches runs between transactions; returning false ends the pass there.
+    Pass run(const std::function<bool()> &betweenBatches = {});
+    // Pages in use (not on the free list) times the page size.
+    qint64 usedBytes() const;
+
+    // Switches an existing store to incremental auto-vacuum; a store that is not in that mode
+    // needs one full VACUUM (SQLite cannot change it otherwise). Does nothing when already so.
+    static bool enableIncrementalVacuum(QSqlDatabase &db, QString *error);
+    // Opens dataDir's store and does the above. Meant for start-up, before the writer opens.
+    static bool prepareStore(const QString &dataDir, QString *error);
+
+private:
+    qint64 deleteBatch(qint64 cutoffUs, int limit, bool hasForwardQueue, QString *error);
+    qint64 vacuum(const std::function<bool()> &betweenBatches, QString *error);
+    QSqlDatabase db() const;
+
+    QString m_connection;
+    Clock m_clock;
+    RetentionPolicy m_policy;
+    bool m_sizeWarned = false; // "the size limit cannot be met" is said once
+};
+
+// Runs retention on its own thread and connection: a pass shortly after start, then every
+// interval, and at once when the policy changes. Off the receiving path; each batch is a
+// short transaction, so the receiver's commits wait for one batch at most.
+class RetentionWorker final
+{
+public:
+    RetentionWorker(QString dataDir, RetentionPolicy policy,
+                    std::chrono::milliseconds interval = std::chrono::minutes(1),
+                    std::chrono::milliseconds firstPass = std::chrono::seconds(5));
+    ~RetentionWorker();
+    RetentionWorker(const RetentionWorker &) = delete;
+    RetentionWorker &operator=(const RetentionWorker &) = delete;
+
+    void start();
+    void stop();
+    // Thread-safe; the next pass uses it, and runs now.
+    void setPolicy(const RetentionPolicy &policy);
+    // Passes completed so far (for tests and diagnostics).
+    int passes() const;
+
+private:
+    void run();
+
+    const QString m_dataDir;
+    const std::chrono::milliseconds m_interval;
+    const std::chrono::milliseconds m_firstPass;
+    QThread *m_thread = nullptr;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    RetentionPolicy m_policy; // guarded by m_mutex
+    bool m_policyChanged = false;
+    bool m_stopping = false;
+    int m_passes = 0;
+};
+
+} // namespace mm

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Retention on a real SQLite store with a fake clock: the age limit, the size limit, young
+// deliveries and deliveries waiting to be forwarded kept, and the file shrinking afterwards.
+#include "store/database.h"
+#include "store/retention.h"
+
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mm;
+
+namespace {
+constexpr qint64 Day = 86400LL * 1000 * 1000;
+constexpr qint64 Now = 1750000000LL * 1000 * 1000; // the fake clock's "now"
+const QString Connection = QStringLiteral("tst-retention");
+
+qint64 scalar(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(Connection, false));
+    if (!q.exec(sql) || !q.next())
+        return -1;
+    return q.value(0).toLongLong();
+}
+} // namespace
+
+class TestRetention : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void ageDeletesOldDeliveriesTheirAttemptsAndRejections();
+    void pendingForwardsAreKept();
+    void sizeLimitDeletesOldestUntilItFits();
+    void sizeLimitNeverDeletesYoungDeliveries();
+    void sizeLimitAloneKeepsPendingForwards();
+    void fileShrinksAfterIncrementalVacuum();
+    void existingStoreIsSwitchedToIncrementalVacuum();
+    void passStopsBetweenBatchesWhenAsked();
+    void workerRunsOnItsOwnThread();
+
+private:
+    // A delivery received at receivedUs with a body of bodyBytes; returns its id.
+    qint64 deliver(qint64 receivedUs, int bodyBytes = 64, int retries = 0);
+    void forward(qint64 deliveryId, const char *state);
+    void reject(qint64 receivedUs);
+    qint64 count(const char *table)
+    {
+        return scalar(QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(table)));
+    }
+    Retention retention(RetentionPolicy policy)
+    {
+        Retention r(Connection, [] { return Now; });
+        r.setPolicy(policy);
+        return r;
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QSqlDatabase m_db;
+    int m_next = 0;
+};
+
+void TestRetention::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    QString error;
+    QVERIFY2(Retention::prepareStore(m_dir->path(), &error), qPrintable(error));
+    auto db = Database::open(m_dir->path(), Connection, &error);
+    QVERIFY2(db, qPrintable(error));
+    m_db = *db;
+    QCOMPARE(scalar(QStringLiteral("PRAGMA auto_vacuum")), 2);
+}
+
+void TestRetention::cleanup()
+{
+    m_db = QSqlDatabase();
+    Database::close(Connection);
+    m_dir.reset();
+}
+
+qint64 TestRetention::deliver(qint64 receivedUs, int bodyBytes, int retries)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body, attempts) "
+                             "VALUES(?, ?, 1, ?, ?)"));
+    q.addBindValue(QStringLiteral("msg_%1").arg(++m_next));
+    q.addBindValue(receivedUs);
+    q.addBindValue(QByteArray(bodyBytes, char('a' + m_next % 26)));
+    q.addBindValue(1 + retries);
+    if (!q.exec())
+        qFatal("insert: %s", qPrintable(q.lastError().text()));
+    const qint64 id = q.lastInsertId().toLongLong();
+    for (int seq = 2; seq <= 1 + retries; ++seq) {
+        QSqlQuery a(m_db);
+        a.prepare(QStringLiteral("INSERT INTO attempts(delivery_id, seq, received_us) VALUES(?, ?, ?)"));
+        a.addBindValue(id);
+        a.addBindValue(seq);
+        a.addBindValue(receivedUs + seq);
+        if (!a.exec())
+            qFatal("insert attempt: %s", qPrintable(a.lastError().text()));
+    }
+    return id;
+}
+
+void TestRetention::forward(qint64 deliveryId, const char *state)
+{
+    QSqlQuery q(m_db);
+    q.prepare(
+        QStringLiteral("INSERT INTO forward_queue(delivery_id, target, resign, state, enqueued_us, next_us) "
+                       "VALUES(?, 'http://127.0.0.1:9/x', 0, ?, 0, 0)"));
+    q.addBindValue(deliveryId);
+    q.addBindValue(QString::fromLatin1(state));
+    QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+}
+
+void TestRetention::reject(qint64 receivedUs)
+{
+    QSqlQuery q(m_db);
+    q.prepare(
+        QStringLiteral("INSERT INTO rejections(received_us, status, reason_code, reason, headers, body_size) "
+                       "VALUES(?, 401, 'no_match', 'No matching signature', '[]', 0)"));
+    q.addBindValue(receivedUs);
+    QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+}
+
+void TestRetention::ageDeletesOldDeliveriesTheirAttemptsAndRejections()
+{
+    for (int i = 0; i < 450; ++i) // more than two batches
+        deliver(Now - 10 * Day + i, 64, i % 3);
+    QList<qint64> young;
+    for (int i = 0; i < 5; ++i)
+        young.append(deliver(Now - 6 * Day + i, 64, 2));
+    reject(Now - 8 * Day);
+    reject(Now - 1 * Day);
+    const qint64 youngAttempts = 5 * 2;
+    QCOMPARE(count("attempts"), 150 * 1 + 150 * 2 + youngAttempts);
+
+    Retention r = retention({7, 0});
+    const Retention::Pass pass = r.run();
+    QVERIFY2(pass.complete, qPrintable(pass.error));
+    QCOMPARE(pass.deliveries, 450);
+    QCOMPARE(pass.rejections, 1);
+    QCOMPARE(count("deliveries"), 5);
+    QCOMPARE(scalar(QStringLiteral("SELECT min(id) FROM deliveries")), young.first());
+    QCOMPARE(count("attempts"), youngAttempts); // every deleted delivery's attempts went with it
+    QCOMPARE(count("rejections"), 1);
+    QCOMPARE(scalar(QStringLiteral("SELECT received_us FROM rejections")), Now - 1 * Day);
+
+    // A day later the next pass finds nothing more to do; at the boundary, kept.
+    QCOMPARE(r.run().deliveries, 0);
+    QCOMPARE(count("deliveries"), 5);
+}
+
+void TestRetention::pendingForwardsAreKept()
+{
+    const qint64 pending = deliver(Now - 30 * Day);
+    const qint64 delivered = deliver(Now - 30 * Day);
+    const qint64 failed = deliver(Now - 30 * Day);
+    const qint64 young = deliver(Now - Day);
+    forward(pending, "pending");
+    forward(delivered, "delivered");
+    forward(failed, "failed");
+    forward(young, "pending");
+
+    const Retention::Pass pass = retention({7, 0}).run();
+    QVERIFY2(pass.complete, qPrintable(pass.error));
+    QCOMPARE(pass.deliveries, 2);
+    QCOMPARE(
+        scalar(
+            QStringLiteral("SELECT count(*) FROM deliveries WHERE id IN (%1, %2)").arg(pending).arg(young)),
+        2);
+    // The finished forwards went with their deliveries; the waiting ones stay queued.
+    QCOMPARE(count("forward_queue"), 2);
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM forward_queue WHERE state = 'pending'")), 2);
+}
+
+void TestRetention::sizeLimitDeletesOldestUntilItFits()
+{
+    QList<qint64> ids;
+    for (int i = 0; i < 200; ++i)
+        ids.append(deliver(Now - Day + i, 16 * 1024));
+    Retention r = retention({0, 1024 * 1024});
+    QVERIFY(r.usedBytes() > 3 * 1024 * 1024);
+
+    const Retention::Pass pass = r.run();
+    QVERIFY2(pass.complete, qPrintable(pass.error));
+    QVERIFY(!pass.sizeLimitUnmet);
+    QVERIFY2(r.usedBytes() <= 1024 * 1024, qPrintable(QString::number(r.usedBytes())));
+    // The oldest went, the newest stayed, and not many more went than needed (16 KiB each).
+    const qint64 left = count("deliveries");
+    QVERIFY2(left >= 30 && left < 64, qPrintable(QString::number(left)));
+    QCOMPARE(scalar(QStringLiteral("SELECT max(id) FROM deliveries")), ids.last());
+    QCOMPARE(scalar(QStringLiteral("SELECT min(id) FROM deliveries")), ids.at(200 - left));
+}
+
+void TestRetention::sizeLimitNeverDeletesYoungDeliveries()
+{
+    QList<qint64> ids;
+    for (int i = 0; i < 100; ++i)
+        ids.append(deliver(Now - 2 * Day + i, 16 * 1024));
+    Retention r = retention({30, 1024 * 1024});
+    QVERIFY(r.usedBytes() > 1024 * 1024);
+    QTest::ignoreMessage(
+        QtWarningMsg,
+        "store: the size limit (1 MiB) cannot be met without deleting deliveries younger than "
+        "30 days; they are kept");
+    Retention::Pass pass = r.run();
+    QVERIFY(pass.complete);
+    QVERIFY(pass.sizeLimitUnmet);
+    QCOMPARE(pass.deliveries, 0);
+    QCOMPARE(count("deliveries"), 100);
+
+    // Said once, not at every pass.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("size limit")));
+    pass = r.run();
+    QVERIFY(pass.sizeLimitUnmet);
+    QCOMPARE(count("deliveries"), 100);
+}
+
+void TestRetention::sizeLimitAloneKeepsPendingForwards()
+{
+    for (int i = 0; i < 100; ++i)
+        forward(deliver(Now - 2 * Day + i, 16 * 1024), "pending");
+    Retention r = retention({0, 1024 * 1024});
+    QTest::ignoreMessage(
+        QtWarningMsg, "store: the size limit (1 MiB) cannot be met: what is left is waiting to be forwarded");
+    const Retention::Pass pass = r.run();
+    QVERIFY(pass.sizeLimitUnmet);
+    QCOMPARE(pass.deliveries, 0);
+    QCOMPARE(count("deliveries"), 100);
+}
+
+void TestRetention::fileShrinksAfterIncrementalVacuum()
+{
+    for (int i = 0; i < 300; ++i)
+        deliver(Now - 20 * Day + i, 8 * 1024);
+    for (int i = 0; i < 10; ++i)
+        deliver(Now - Day + i, 8 * 1024);
+    QSqlQuery(m_db).exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    const QString file = Database::databasePath(m_dir->path());
+    const qint64 before = QFileInfo(file).size();
+    QVERIFY(before > 2 * 1024 * 1024);
+
+    const Retention::Pass pass = retention({7, 0}).run();
+    QVERIFY2(pass.complete, qPrintable(pass.error));
+    QCOMPARE(pass.deliveries, 300);
+    QVERIFY(pass.pagesFreed > 0);
+    QCOMPARE(scalar(QStringLiteral("PRAGMA freelist_count")), 0);
+    const qint64 after = QFileInfo(file).size();
+    QVERIFY2(after < before / 5, qPrintable(QStringLiteral("%1 -> %2 bytes").arg(before).arg(after)));
+    QCOMPARE(count("deliveries"), 10);
+}
+
+void TestRetention::existingStoreIsSwitchedToIncrementalVacuum()
+{
+    QTemporaryDir dir;
+    const QString name = QStringLiteral("tst-retention-old");
+    {
+        QString error;
+        auto db = Database::open(dir.path(), name, &error);
+        QVERIFY2(db, qPrintable(error));
+        QSqlQuery q(*db);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA auto_vacuum")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0); // what stores made before retention have
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body) "
+                                      "VALUES('msg_old', 1, 1, x'00')")));
+    }
+    Database::close(name);
+    QString error;
+    QVERIFY2(Retention::prepareStore(dir.path(), &error), qPrintable(error));
+    QVERIFY2(Retention::prepareStore(dir.path(), &error), qPrintable(error)); // a second time: nothing to do
+    {
+        auto db = Database::open(dir.path(), name, &error);
+        QVERIFY2(db, qPrintable(error));
+        QSqlQuery q(*db);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA auto_vacuum")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 2);
+        QVERIFY(q.exec(QStringLiteral("SELECT msg_id FROM deliveries")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("msg_old"));
+    }
+    Database::close(name);
+}
+
+void TestRetention::passStopsBetweenBatchesWhenAsked()
+{
+    for (int i = 0; i < 3 * Retention::BatchSize; ++i)
+        deliver(Now - 10 * Day + i);
+    int calls = 0;
+    const Retention::Pass pass = retention({7, 0}).run([&calls] { return ++calls < 2; });
+    QVERIFY(!pass.complete);
+    QVERIFY(pass.error.isEmpty());
+    QCOMPARE(pass.deliveries, 2 * Retention::BatchSize);
+    QCOMPARE(count("deliveries"), Retention::BatchSize);
+}
+
+void TestRetention::workerRunsOnItsOwnThread()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1000;
+    for (int i = 0; i < 20; ++i)
+        deliver(now - 3 * Day + i);
+    const qint64 kept = deliver(now);
+    RetentionWorker worker(m_dir->path(), RetentionPolicy {}, std::chrono::minutes(1),
+                           std::chrono::milliseconds(0));
+    worker.start();
+    QTRY_COMPARE(worker.passes(), 1);
+    QCOMPARE(count("deliveries"), 21); // no limits, nothing deleted
+    worker.setPolicy({2, 0}); // a new policy runs a pass at once
+    QTRY_COMPARE(count("deliveries"), 1);
+    QCOMPARE(scalar(QStringLiteral("SELECT id FROM deliveries")), kept);
+    worker.stop();
+}
+
+QTEST_GUILESS_MAIN(TestRetention)
+#include "tst_retention.moc"

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Where the signing secrets live (core/settings/secretkeeper): the keyring when one answers,
+// else the 0600 file with a warning; file secrets moved into the keyring and the file erased;
+// a slow or refusing keyring never loses a secret. Against a fake keyring, and against a real
+// one (gnome-keyring on a private D-Bus session) when the tools are installed.
+#include "settings/secretkeeper.h"
+
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QPointer>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace mm;
+
+namespace {
+QString secretFor(const char *key)
+{
+    return QStringLiteral("whsec_") + QString::fromLatin1(QByteArray(key).toBase64());
+}
+
+const QString A = secretFor("first-endpoint-key-bytes");
+const QString B = secretFor("second-endpoint-key-byte");
+const QString C = secretFor("third-endpoint-key-bytes");
+
+int modeOf(const QString &path)
+{
+    struct stat st = {};
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
+}
+
+// An in-memory keyring. Answers come from the event loop, or only when released (hold*).
+class FakeKeyring final : public SecretBackend
+{
+public:
+    struct Shelf
+    {
+        bool available = true;
+        bool refuseWrites = false;
+        bool holdReads = false;
+        bool holdWrites = false;
+        std::optional<QString> text; // what is stored; none: NotFound
+        int writes = 0;
+        std::vector<std::function<void()>> held;
+        void release()
+        {
+            for (auto &answer : std::exchange(held, {}))
+                answer();
+        }
+    };
+
+    explicit FakeKeyring(std::shared_ptr<Shelf> shelf)
+        : m_shelf(std::move(shelf))
+    {
+    }
+
+    void read(Done done) override
+    {
+        answer(m_shelf->holdReads, [shelf = m_shelf, done] {
+            if (!shelf->available)
+                done({Status::Failed,
+                      {},
+                      QStringLiteral("The name org.freedesktop.secrets was not provided")});
+            else if (!shelf->text)
+                done({Status::NotFound, {}, {}});
+            else
+                done({Status::Ok, *shelf->text, {}});
+        });
+    }
+    void write(const QString &text, Done done) override
+    {
+        answer(m_shelf->holdWrites, [shelf = m_shelf, text, done] {
+            ++shelf->writes;
+            if (!shelf->available || shelf->refuseWrites) {
+                done({Status::Failed, {}, QStringLiteral("Cannot create an item in a locked collection")});
+                return;
+            }
+            shelf->text = text;
+            done({Status::Ok, {}, {}});
+        });
+    }
+
+private:
+    void answer(bool hold, std::function<void()> reply)
+    {
+        QPointer<FakeKeyring> self(this);
+        auto guarded = [self, reply = std::move(reply)] {
+            if (self)
+                reply();
+        };
+        if (hold)
+            m_shelf->held.push_back(guarded);
+        else
+            QTimer::singleShot(0, this, guarded);
+    }
+    std::shared_ptr<Shelf> m_shelf;
+};
+
+// Every message logged while it lives.
+class LogCapture
+{
+public:
+    LogCapture() { s_messages.clear(), s_previous = qInstallMessageHandler(&LogCapture::handle); }
+    ~LogCapture() { qInstallMessageHandler(s_previous); }
+    static QString all() { return s_messages.join(u'\n'); }
+
+private:
+    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message)
+    {
+        s_messages.append(message);
+        s_previous(type, context, message);
+    }
+    static inline QStringList s_messages;
+    static inline QtMessageHandler s_previous = nullptr;
+};
+} // namespace
+
+class TestSecretKeeper : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void fileForcedByTheEnvironment();
+    void noKeyringMeansTheFileWithAWarning();
+    void secretsGoToTheKeyringNotTheFile();
+    void fileSecretsMoveIntoTheKeyringAndTheFileIsErased();
+    void refusingKeyringFallsBackToTheFile();
+    void slowKeyringIsWaitedForBrieflyThenMergedLate();
+    void savesInFlightAreQueuedNotRaced();
+    void secretsAreNeverLogged();
+    void realKeyringOnAPrivateSession();
+    void cleanupTestCase();
+
+private:
+    std::unique_ptr<SecretKeeper> keeper(std::shared_ptr<FakeKeyring::Shelf> shelf)
+    {
+        return std::make_unique<SecretKeeper>(m_dir->path(),
+                                              shelf ? std::make_unique<FakeKeyring>(shelf) : nullptr);
+    }
+    void writeFile(const QStringList &secrets)
+    {
+        SecretStore file(m_dir->path());
+        QVERIFY(file.setTexts(secrets));
+        QVERIFY(file.save());
+    }
+
+    QTemporaryDir m_home;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::vector<std::unique_ptr<QProcess>> m_daemons; // the real keyring test's bus and keyring
+};
+
+void TestSecretKeeper::initTestCase()
+{
+    // The default keeper's folder, away from the real one.
+    QVERIFY(m_home.isValid());
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("config"))));
+    qunsetenv(SecretKeeper::BackendEnv);
+}
+
+void TestSecretKeeper::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestSecretKeeper::fileForcedByTheEnvironment()
+{
+    QVERIFY(!SecretKeeper::fileForced());
+    qputenv(SecretKeeper::BackendEnv, "file");
+    QVERIFY(SecretKeeper::fileForced());
+    SecretKeeper forced; // the app's own, which would otherwise ask the keyring
+    qunsetenv(SecretKeeper::BackendEnv);
+    QCOMPARE(QFileInfo(forced.filePath()).dir().path(),
+             QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation));
+    QVERIFY(forced.load());
+    QCOMPARE(forced.where(), SecretKeeper::Where::File);
+    QVERIFY2(forced.warning().contains(QLatin1String("MM_SECRET_BACKEND=file")),
+             qPrintable(forced.warning()));
+    QVERIFY(forced.store().add(A));
+    bool saved = false;
+    forced.save([&saved](bool ok, const QString &) { saved = ok; });
+    QVERIFY(saved); // the file is written at once
+    QCOMPARE(modeOf(forced.filePath()), 0600);
+}
+
+void TestSecretKeeper::noKeyringMeansTheFileWithAWarning()
+{
+    auto shelf = std::make_shared<FakeKeyring::Shelf>();
+    shelf->available = false;
+    writeFile({A});
+    auto k = keeper(shelf);
+    QString error;
+    QVERIFY2(k->load(2000, &error), qPrintable(error));
+    QCOMPARE(k->where(), SecretKeeper::Where::File);
+    QCOMPARE(k->store().texts(), QStringList {A});
+    QVERIFY2(k->warning().startsWith(QLatin1String("No keyring found")), qPrintable(k->warning()));
+    QVERIFY(k->warning().contains(QLatin1String("readable only by you")));
+    QVERIFY(k->warning().contains(k->filePath()));
+    QVERIFY(k->store().add(B));
+    bool saved = false;
+    k->save([&saved](bool ok, const QString &) { saved = ok; });
+    QVERIFY(saved);
+    QCOMPARE(shelf->writes, 0);
+    SecretStore reread(m_dir->path());
+    QVERIFY(reread.load());
+    QCOMPARE(reread.texts(), (QStringList {A, B}));
+    QCOMPARE(modeOf(k->filePath()), 0600);
+}
+
+void TestSecretKeeper::secretsGoToTheKeyringNotTheFile()
+{
+    auto shelf = std::make_shared<FakeKeyring::Shelf>();
+    auto k = keeper(shelf);
+    QSignalSpy moved(k.get(), &SecretKeeper::whereChanged);
+    QVERIFY(k->load());
+    QCOMPARE(k->where(), SecretKeeper::Where::Keyring);
+    QVERIFY(k->warning().isEmpty());
+    QVERIFY(k->store().isEmpty());
+    QVERIFY(k->store().setTexts({A, B}));
+    int done = 0;
+    k->save([&done](bool ok, const QString &) { done += ok ? 1 : 100; });
+    QCOMPARE(done, 0); // asynchronous
+    QTRY_COMPARE(done, 1);
+    QCOMPARE(shelf->text.value_or(QString()), A + u'\n' + B + u'\n');
+    QVERIFY(!QFile::exists(k->filePath()));
+
+    auto again = keeper(shelf);
+    QVERIFY(again->load());
+    QCOMPARE(again->store().texts(), (QStringList {A, B}));
+}
+
+void TestSecretKeeper::fileSecretsMoveIntoTheKeyringAndTheFileIsErased()
+{
+    auto shelf = std::make_shared<FakeKeyring::Shelf>();
+    shelf->text = C + u'\n';
+    writeFile({A, B, C});
+    auto k = keeper(shelf);
+    QVERIFY(k->load());
+    QCOMPARE(k->where(), SecretKeeper::Where::Keyring);
+    QCOMPARE(k->store().texts(), (QStringList {C, A, B})); // the keyring's first, nothing twice
+    QTRY_VERIFY(!QFile::exists(k->filePath()));
+    QCOMPARE(shelf->text.value_or(QString()), C + u'\n' + A + u'\n' + B + u'\n');
+    QCOMPARE(QDir(m_dir->path()).entryList(QDir::Files | QDir::Hidden), QStringList()); // no copy left
+}
+
+void TestSecretKeeper::refusingKeyringFallsBackToTheFile()
+{
+    auto shelf = std::make_shared<FakeKeyring::Shelf>();
+    shelf->refuseWrites = true; // reads work, writes do not (a locked collection)
+    auto k = keeper(shelf);
+    QVERIFY(k->load());
+    QCOMPARE(k->where(), SecretKeeper::Where::Keyring);
+    QSignalSpy moved(k.get(), &SecretKeeper::whereChanged);
+    QVERIFY(k->store().add(A));
+    bool ok = false;
+    QString error = QStringLiteral("not called");
+    k->save([&](bool saved, const QString &why) { ok = saved, error = why; });
+    QTRY_VERIFY(error != QLatin1String("not called"));
+    QVERIFY2(ok, qPrintable(error));
+    QCOMPARE(k->where(), SecretKeeper::Where::File);
+    QCOMPARE(moved.size(), 1);
+    QVERIFY2(k->warning().contains(QLatin1String("refused")), qPrintable(k->warning()));
+    SecretStore reread(m_dir->path());
+    QVERIFY(reread.load());
+    QCOMPARE(reread.texts(), QStringList {A});
+    QCOMPARE(modeOf(k->filePath()), 0600);
+}
+
+void TestSecretKeeper::slowKeyringIsWaitedForBrieflyThenMergedLate()
+{
+    auto shelf = std::make_shared<FakeKeyring::Shelf>();
+    shelf->holdReads = true;
+    shelf->text = B + u'\n';
+    writeFile({A});
+    auto k = keeper(shelf);
+    QSignalSpy changed(k.get(), &SecretKeeper::secretsChanged);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(k->load(200));
+    QVERIFY(clock.elapsed() >= 200);
+    QCOMPARE(k->where(), SecretKeeper::Where::File);
+    QVERIFY2(k->warning().contains(QLatin1String("did not answer")), qPrintable(k->warning()));
+    QCOMPARE(k->store().texts(), QStringList {A});
+
+    shelf->release(); // the keyring answers at last (the user unlocked it, say)
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(k->where(), SecretKeeper::Where::Keyring);
+    QVERIFY(k->warning().isEmpty());
+    QCOMPARE(k->store().texts(), (QStringList {B, A}));
+    QTRY_VERIFY(!QFile::exists(k->filePath()));
+    QCOMPARE(shelf->text.value_or(QString()), B + u'\n' + A + u'\n');
+}
+
+void TestSecretKeeper::savesInFlightAreQueuedNotRaced()
+{
+    auto shelf = std::make_shared<FakeKeyring::Shelf>();
+    auto k = keeper(shelf);
+    QVERIFY(k->load());
+    shelf->holdWrites = true;
+    QStringList calls;
+    QVERIFY(k->store().add(A));
+    k->save(
+        [&calls](bool ok, const QString &) { calls.append(ok ? QStringLiteral("1") : QStringLiteral("x")); });
+    QVERIFY(k->store().add(B));
+    k->save(
+        [&calls](bool ok, const QString &) { calls.append(ok ? QStringLiteral("2") : QStringLiteral("x")); });
+    QVERIFY(k->store().add(C));
+    k->save(
+        [&calls](bool ok, const QString &) { calls.append(ok ? QStringLiteral("3") : QStringLiteral("x")); });
+    QCOMPARE(shelf->held.size(), size_t(1)); // one write at a time
+    shelf->release();
+    QCOMPARE(calls, QStringList {QStringLiteral("1")});
+    QCOMPARE(shelf->held.size(), size_t(1)); // the next write carries both later saves
+    shelf->release();
+    QCOMPARE(calls, (QStringList {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3")}));
+    QCOMPARE(shelf->writes, 2);
+    QCOMPARE(shelf->text.value_or(QString()), A + u'\n' + B + u'\n' + C + u'\n');
+}
+
+void TestSecretKeeper::secretsAreNeverLogged()
+{
+    LogCapture log;
+    auto shelf = std::make_shared<FakeKeyring::Shelf>();
+    shelf->refuseWrites = true;
+    writeFile({A, QStringLiteral("whsec_not*valid")});
+    auto k = keeper(shelf);
+    QString error;
+    QVERIFY(!k->load(2000, &error)); // the file has a bad line: reported by number, never by text
+    QVERIFY2(error.contains(QLatin1String("Line 2")), qPrintable(error));
+    QVERIFY(k->store().setTexts({A, B}));
+    bool done = false;
+    k->save([&done](bool, const QString &why) {
+        qWarning("save: %s", qPrintable(why));
+        done = true;
+    });
+    QTRY_VERIFY(done);
+    const QString logged = LogCapture::all() + error + k->warning();
+    for (const QString &secret : {A, B, QStringLiteral("not*valid")})
+        QVERIFY2(!logged.contains(secret.mid(6, 12)), qPrintable(logged));
+}
+
+void TestSecretKeeper::realKeyringOnAPrivateSession()
+{
+    for (const char *tool : {"dbus-daemon", "gnome-keyring-daemon"}) {
+        if (QStandardPaths::findExecutable(QString::fromLatin1(tool)).isEmpty()) {
+            const QByteArray why = QByteArray(tool) + " is not installed (scripts/bootstrap.sh installs it)";
+            if (qEnvironmentVariableIsSet("CI"))
+                QFAIL(why.constData());
+            QSKIP(why.constData());
+        }
+    }
+    // A private session bus and an unlocked gnome-keyring on it, in a throw-away home.
+    QTemporaryDir home;
+    for (const char *dir : {"data", "runtime"})
+        QVERIFY(QDir(home.path()).mkpath(QString::fromLatin1(dir)));
+    QVERIFY(QFile::setPermissions(home.filePath(QStringLiteral("runtime")),
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home.filePath(QStringLiteral("runtime")));
+    auto bus = std::make_unique<QProcess>();
+    bus->setProcessEnvironment(env);
+    bus->start(QStringLiteral("dbus-daemon"),
+               {QStringLiteral("--session"), QStringLiteral("--print-address"), QStringLiteral("--nofork")});
+    QByteArray address;
+    QTRY_VERIFY_WITH_TIMEOUT((address += bus->readAllStandardOutput(), address.contains('\n')), 15000);
+    m_daemons.push_back(std::move(bus));
+    address = address.trimmed();
+    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QString::fromLatin1(address));
+    auto keyring = std::make_unique<QProcess>();
+    keyring->setProcessEnvironment(env);
+    keyring->start(
+        QStringLiteral("gnome-keyring-daemon"),
+        {QStringLiteral("--foreground"), QStringLiteral("--unlock"), QStringLiteral("--components=secrets")});
+    QVERIFY(keyring->waitForStarted(10000));
+    keyring->write("test-keyring-password");
+    keyring->closeWriteChannel();
+    m_daemons.push_back(std::move(keyring));
+    {
+        QDBusConnection probe
+            = QDBusConnection::connectToBus(QString::fromLatin1(address), QStringLiteral("probe"));
+        QVERIFY(probe.isConnected());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            probe.interface()->isServiceRegistered(QStringLiteral("org.freedesktop.secrets")), 15000);
+    }
+    QDBusConnection::disconnectFromBus(QStringLiteral("probe"));
+    // Nothing in this process has used the session bus yet, so QtKeychain connects to this one.
+    qputenv("DBUS_SESSION_BUS_ADDRESS", address);
+
+    const QString service = QStringLiteral("migration-monitor-test-%1").arg(::getpid());
+    auto real = [&] {
+        return std::make_unique<SecretKeeper>(m_dir->path(), std::make_unique<KeychainBackend>(service));
+    };
+    writeFile({A, B});
+    auto k = real();
+    QString error;
+    QVERIFY2(k->load(10000, &error), qPrintable(error));
+    QVERIFY2(k->where() == SecretKeeper::Where::Keyring, qPrintable(k->warning()));
+    QCOMPARE(k->store().texts(), (QStringList {A, B}));
+    QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(k->filePath()), 10000); // moved, and the file erased
+
+    auto second = real();
+    QVERIFY(second->load(10000));
+    QCOMPARE(second->where(), SecretKeeper::Where::Keyring);
+    QCOMPARE(second->store().texts(), (QStringList {A, B}));
+    second->store().remove(0);
+    QVERIFY(second->store().add(C));
+    bool saved = false;
+    second->save(
+        [&saved](bool ok, const QString &why) { saved = ok || (qWarning("%s", qPrintable(why)), false); });
+    QTRY_VERIFY_WITH_TIMEOUT(saved, 10000);
+    QVERIFY(!QFile::exists(second->filePath()));
+
+    auto third = real();
+    QVERIFY(third->load(10000));
+    QCOMPARE(third->store().texts(), (QStringList {B, C}));
+}
+
+void TestSecretKeeper::cleanupTestCase()
+{
+    while (!m_daemons.empty()) {
+        QProcess *p = m_daemons.back().get();
+        if (p->state() != QProcess::NotRunning) {
+            p->terminate();
+            if (!p->waitForFinished(5000))
+                p->kill();
+            p->waitForFinished(5000);
+        }
+        m_daemons.pop_back();
+    }
+}
+
+QTEST_GUILESS_MAIN(TestSecretKeeper)
+#include "tst_secretkeeper.moc"
