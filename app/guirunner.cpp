@@ -14,6 +14,7 @@
 #include "store/database.h"
 #include "store/storereader.h"
 #include "store/storewriter.h"
+#include "storehealth.h"
 #include "tray/trayicon.h"
 #include "viewreporter.h"
 
@@ -68,11 +69,18 @@ int runGui(const AppOptions &options)
         return 2;
     }
     const QString dataDir = effective.dataDir.value_or(Database::defaultDataDir());
+    if (const QString problem = prepareStoreForRetention(dataDir); !problem.isEmpty())
+        qWarning("%s", qPrintable(problem));
     StoreWriter store(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000, true});
     if (!store.start(&error)) {
         QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), error);
         return 1;
     }
+    // Deletes what is past the retention limits, on its own thread; Settings changes them live.
+    RetentionWorker retention(dataDir, retentionPolicy(effective));
+    retention.start();
+    QObject::connect(&session, &GuiSession::retentionApplied, &session,
+                     [&retention](const RetentionPolicy &policy) { retention.setPolicy(policy); });
     LiveLogModel log;
     MonitorModel model;
     MainWindow window(&model, &log);
@@ -143,6 +151,8 @@ int runGui(const AppOptions &options)
     QObject::connect(&store, &StoreWriter::committed, &alerts, &AlertMonitor::ingest);
     QObject::connect(&receiver, &ReceiverHost::handled, &alerts, &AlertMonitor::handled);
     alerts.watchStalls(&model);
+    // A full disk (a warning and an alert) and a clock that disagrees with the sender's (a warning).
+    GuiHealth health(&store, &window, &alerts, int(config->tolerance.count()));
     Notifier notifier;
     QString balloonMigration; // what a click on the tray's last alert balloon opens
     notifier.setTrayFallback([&tray, &balloonMigration](const Notification &n) {
@@ -211,7 +221,11 @@ int runGui(const AppOptions &options)
     ViewReporter viewReport(&window, &model, &receiver);
     LatencyProbe latencyProbe;
 
-    window.show();
+    if (!options.minimized)
+        window.show();
+    else if (!tray)
+        window.showMinimized(); // no tray to wait in: the task bar is the way back
+    // else: hidden in the tray, as after closing the window to it; the icon brings it back.
     const int rc = QApplication::exec();
     demoSender.stop();
     receiver.stop();

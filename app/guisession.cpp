@@ -7,6 +7,7 @@
 #include "model/monitormodel.h"
 #include "receiver/receiverhost.h"
 #include "settings/settingsdialog.h"
+#include "storehealth.h"
 #include "tray/trayicon.h"
 #include "windowlayout.h"
 
@@ -64,6 +65,10 @@ AppOptions withSavedSettings(const AppOptions &commandLine, const SettingsValues
     }
     if (!o.toleranceSeconds)
         o.toleranceSeconds = saved.toleranceSeconds;
+    if (!o.retentionDays)
+        o.retentionDays = saved.retentionDays;
+    if (!o.retentionMaxMb)
+        o.retentionMaxMb = saved.retentionMaxMb;
     return o;
 }
 
@@ -72,10 +77,13 @@ GuiSession::GuiSession(const AppOptions &commandLine, QObject *parent)
     , m_commandLine(commandLine)
     , m_current(commandLine)
 {
-    if (commandLine.demo)
+    if (commandLine.demo) {
+        m_saved.startAtLogin = m_autostart.isEnabled();
         return;
+    }
     QString error;
     m_saved = m_settings.values();
+    m_saved.startAtLogin = m_autostart.isEnabled();
     if (!m_secrets.load(&error)) {
         m_secretsUnreadable = true;
         m_loadProblem = tr("The saved signing secrets could not be read. %1").arg(error);
@@ -236,13 +244,17 @@ void GuiSession::apply(const SettingsValues &values)
     m_settings.setValues(values);
     if (!m_settings.sync(&error))
         problems.append(error);
+    if (values.startAtLogin != m_saved.startAtLogin && !m_autostart.setEnabled(values.startAtLogin, &error))
+        problems.append(tr("Start at login could not be changed: %1").arg(error));
     const bool dataDirChanged = values.dataDir != m_saved.dataDir;
     const QStringList onDisk = m_saved.secrets;
     m_saved = values;
+    m_saved.startAtLogin = m_autostart.isEnabled();
     if (!secretsSaved)
         m_saved.secrets = onDisk; // so the next Apply tries to save them again
 
     AppOptions next = withSavedSettings(m_commandLine, values);
+    Q_EMIT retentionApplied(retentionPolicy(next));
     next.dataDir = m_current.dataDir; // the store in use stays until the next start
     if (receiverSettingsDiffer(next, m_current) || !m_receiver->isRunning()) {
         const QString problem = rebind(next);

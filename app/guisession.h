@@ -6,7 +6,9 @@
 
 #include "options.h"
 #include "settings/appsettings.h"
+#include "settings/autostart.h"
 #include "settings/secretstore.h"
+#include "store/retention.h"
 
 #include <QObject>
 #include <QPointer>
@@ -56,6 +58,8 @@ Q_SIGNALS:
     void alertSettingsApplied(const mm::AlertSettings &settings);
     // The receiver was restarted with new settings; problem says what went wrong, if anything.
     void listenerChanged(bool listening, const QString &problem);
+    // The settings dialog applied these retention limits (the command line's, when given, win).
+    void retentionApplied(const mm::RetentionPolicy &policy);
 
 private:
     void openSettings();
@@ -77,6 +81,7 @@ private:
     const AppOptions m_commandLine;
     AppOptions m_current;
     AppSettings m_settings;
+    Autostart m_autostart;
     SecretStore m_secrets;
     SettingsValues m_saved;
     QString m_loadProblem;

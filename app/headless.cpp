@@ -4,11 +4,14 @@
 #include "event/envelope.h"
 #include "model/migrationbook.h"
 #include "receiver/receiverhost.h"
+#include "replay/forwarder.h"
+#include "replaycli.h"
 #include "signalwatcher.h"
 #include "store/database.h"
 #include "store/exporter.h"
 #include "store/storereader.h"
 #include "store/storewriter.h"
+#include "storehealth.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -62,11 +65,33 @@ int runHeadless(const AppOptions &options)
     // Installed first: a SIGTERM during start-up must still end in an orderly stop.
     SignalWatcher signals;
     const QString dataDir = options.dataDir.value_or(Database::defaultDataDir());
+    if (const QString problem = prepareStoreForRetention(dataDir); !problem.isEmpty())
+        printError(problem);
     StoreWriter store(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000,
                                             qEnvironmentVariableIntValue("MM_STORE_THREAD") == 0});
     if (!store.start(&error)) {
         printError(error);
         return 1;
+    }
+    // Deletes what is past the retention limits, on its own thread and connection.
+    RetentionWorker retention(dataDir, retentionPolicy(options));
+    retention.start();
+    // Queues new deliveries from the first one on: set up before the receiver listens.
+    const std::unique_ptr<Forwarder> forwarder = startForwarding(options, dataDir, store, &error);
+    if (!forwarder && !error.isEmpty()) {
+        printError(error);
+        store.stop();
+        return 2;
+    }
+    if (forwarder) {
+        QObject::connect(forwarder.get(), &Forwarder::entryUpdated, forwarder.get(),
+                         [](const ForwardEntry &e) {
+                             std::fprintf(stderr, "forward %s %s %d %s%s%s\n", qPrintable(e.state),
+                                          e.msgId.constData(), e.lastStatus, qPrintable(e.type),
+                                          e.lastError.isEmpty() ? "" : " ", qPrintable(e.lastError));
+                         });
+        std::printf("forwarding to %s (%s)\n", qPrintable(options.replay.forwardTarget),
+                    options.replay.forwardSecret.isEmpty() ? "original headers" : "re-signed");
     }
     ReceiverHost receiver;
     if (!receiver.start(*config, &store, &error)) {
@@ -75,6 +100,8 @@ int runHeadless(const AppOptions &options)
         return 1;
     }
     QObject::connect(&receiver, &ReceiverHost::handled, &receiver, &writeLog);
+    // One line when the disk fills and when it is writable again; one when the clock is off.
+    HeadlessHealth health(&store, &receiver, int(config->tolerance.count()));
     QObject::connect(&receiver, &ReceiverHost::guardRejected, &receiver,
                      [](int status, const QString &remote, const QByteArray &reason) {
                          std::fprintf(stderr, "%s %d refused %s %s\n",
@@ -108,8 +135,6 @@ int runHeadless(const AppOptions &options)
     return rc;
 }
 
-namespace {
-// Writes to a file through a temporary (so a failure leaves no half file), or to stdout.
 int writeOutput(const QString &target, const std::function<bool(QIODevice &, QString *)> &write)
 {
     QString error;
@@ -123,7 +148,9 @@ int writeOutput(const QString &target, const std::function<bool(QIODevice &, QSt
         ok = write(out, &error);
     } else {
         QSaveFile out(target);
-        if (!out.open(QIODevice::WriteOnly)) {
+        // Owner-only before a byte is written: exports hold every body.
+        if (!out.open(QIODevice::WriteOnly)
+            || !out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
             printError(QStringLiteral("Cannot write %1: %2").arg(target, out.errorString()));
             return 1;
         }
@@ -138,6 +165,7 @@ int writeOutput(const QString &target, const std::function<bool(QIODevice &, QSt
     return 0;
 }
 
+namespace {
 QJsonValue timeOrNull(const std::optional<qint64> &us)
 {
     return us ? QJsonValue(formatTimestampUs(*us)) : QJsonValue(QJsonValue::Null);

@@ -2,9 +2,12 @@
 #include "guirunner.h"
 #include "headless.h"
 #include "options.h"
+#include "replaycli.h"
+#include "util/appid.h"
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QIcon>
 #include <cstdio>
 #include <memory>
 
@@ -19,7 +22,7 @@ void describeApplication()
 int main(int argc, char *argv[])
 {
     // Before anything copies argv: blank secrets so process listings cannot show them.
-    const QStringList argvSecrets = mm::takeSecretsFromArgv(argc, argv);
+    const mm::ArgvSecrets argvSecrets = mm::takeSecretsFromArgv(argc, argv);
     std::unique_ptr<QCoreApplication> app;
     if (mm::wantsNoGui(argc, argv))
         app = std::make_unique<QCoreApplication>(argc, argv);
@@ -40,10 +43,19 @@ int main(int argc, char *argv[])
         return mm::runExport(*options);
     case mm::AppOptions::Mode::ReportMigrations:
         return mm::runReportMigrations(*options);
+    case mm::AppOptions::Mode::Replay:
+        return mm::runReplay(*options);
+    case mm::AppOptions::Mode::Import:
+        return mm::runImport(*options);
+    case mm::AppOptions::Mode::ExportHar:
+        return mm::runExportHar(*options);
     case mm::AppOptions::Mode::Gui:
         break;
     }
 
     QApplication::setApplicationDisplayName(QStringLiteral("Migration Monitor"));
+    // Ties the window to the installed .desktop file (Wayland app id, task bars) and its icon.
+    QGuiApplication::setDesktopFileName(QLatin1String(mm::AppId));
+    QApplication::setWindowIcon(QIcon::fromTheme(QLatin1String(mm::AppId)));
     return mm::runGui(*options);
 }

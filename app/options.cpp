@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "options.h"
 
+#include "replayoptions.h"
 #include "store/database.h"
 
 #include <QCommandLineParser>
@@ -52,21 +53,30 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port, QStr
 }
 } // namespace
 
-QStringList takeSecretsFromArgv(int argc, char **argv)
+ArgvSecrets takeSecretsFromArgv(int argc, char **argv)
 {
-    QStringList secrets;
-    for (int i = 1; i < argc; ++i) {
-        char *arg = argv[i];
+    ArgvSecrets secrets;
+    // Takes the value of `name` at argv[*i] (as "--name V" or "--name=V"), blanking it.
+    auto take = [argc, argv](int *i, const char *name, QString *into) {
+        char *arg = argv[*i];
+        const size_t n = std::strlen(name);
         char *value = nullptr;
-        if (std::strcmp(arg, "--secret") == 0 && i + 1 < argc) {
-            value = argv[++i];
-        } else if (std::strncmp(arg, "--secret=", 9) == 0) {
-            value = arg + 9;
-        }
-        if (value) {
-            secrets.append(QString::fromLocal8Bit(value));
-            std::memset(value, 'x', std::strlen(value));
-        }
+        if (std::strcmp(arg, name) == 0 && *i + 1 < argc)
+            value = argv[++*i];
+        else if (std::strncmp(arg, name, n) == 0 && arg[n] == '=')
+            value = arg + n + 1;
+        if (!value)
+            return false;
+        *into = QString::fromLocal8Bit(value);
+        std::memset(value, 'x', std::strlen(value));
+        return true;
+    };
+    for (int i = 1; i < argc; ++i) {
+        QString value;
+        if (take(&i, "--secret", &value))
+            secrets.endpoint.append(value);
+        else if (!take(&i, "--resign-secret", &secrets.resign))
+            take(&i, "--forward-secret", &secrets.forward);
     }
     return secrets;
 }
@@ -77,6 +87,9 @@ bool wantsNoGui(int argc, char **argv)
         const char *a = argv[i];
         if (!std::strcmp(a, "--headless") || !std::strcmp(a, "--export") || !std::strncmp(a, "--export=", 9)
             || !std::strcmp(a, "--report-migrations") || !std::strncmp(a, "--report-migrations=", 20)
+            || !std::strcmp(a, "--replay-to") || !std::strncmp(a, "--replay-to=", 12)
+            || !std::strcmp(a, "--import") || !std::strncmp(a, "--import=", 9)
+            || !std::strcmp(a, "--export-har") || !std::strncmp(a, "--export-har=", 13)
             || !std::strcmp(a, "--help") || !std::strcmp(a, "-h") || !std::strcmp(a, "--version")
             || !std::strcmp(a, "-v"))
             return true;
@@ -84,7 +97,7 @@ bool wantsNoGui(int argc, char **argv)
     return false;
 }
 
-std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStringList &secretsFromArgv,
+std::optional<AppOptions> parseOptions(const QCoreApplication &app, const ArgvSecrets &secretsFromArgv,
                                        QString *error)
 {
     QCommandLineParser parser;
@@ -101,6 +114,10 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
     const QCommandLineOption demo(
         QStringLiteral("demo"),
         QStringLiteral("Start with a built-in simulated sender and a throw-away store."));
+    const QCommandLineOption minimized(
+        QStringLiteral("minimized"),
+        QStringLiteral("Start with the window hidden in the system tray, or minimised where there is no tray "
+                       "(used by Start at login)."));
     const QCommandLineOption listen(QStringLiteral("listen"),
                                     QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."),
                                     QStringLiteral("HOST:PORT"));
@@ -124,6 +141,15 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
     const QCommandLineOption maxBody(QStringLiteral("max-body"),
                                      QStringLiteral("Largest accepted body in bytes (default 2097152)."),
                                      QStringLiteral("BYTES"));
+    const QCommandLineOption retentionDays(
+        QStringLiteral("retention-days"),
+        QStringLiteral("Delete stored deliveries older than N days (0 keeps them forever, the default)."),
+        QStringLiteral("N"));
+    const QCommandLineOption retentionMaxMb(
+        QStringLiteral("retention-max-mb"),
+        QStringLiteral("Keep the store under N MiB by deleting the oldest deliveries, never ones younger "
+                       "than --retention-days (0: no limit, the default)."),
+        QStringLiteral("N"));
     const QCommandLineOption exportTo(
         QStringLiteral("export"),
         QStringLiteral("Write the stored deliveries as JSON Lines to FILE (- for stdout) "
@@ -134,8 +160,10 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
         QStringLiteral("Write one JSON line per migration rebuilt from the store to FILE "
                        "(- for stdout) and exit."),
         QStringLiteral("FILE"));
-    parser.addOptions({headless, demo, listen, path, secret, dataDir, tlsCert, tlsKey, tolerance, maxBody,
-                       exportTo, report});
+    parser.addOptions({headless, demo, minimized, listen, path, secret, dataDir, tlsCert, tlsKey, tolerance,
+                       maxBody, retentionDays, retentionMaxMb, exportTo, report});
+    const ReplayCommandLine replayOptions;
+    replayOptions.addTo(parser);
     parser.process(app);
 
     AppOptions o;
@@ -145,6 +173,7 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
         return std::nullopt;
     }
     o.demo = parser.isSet(demo);
+    o.minimized = parser.isSet(minimized);
     if (parser.isSet(exportTo) && parser.isSet(report)) {
         *error = QStringLiteral(
             "--export and --report-migrations are separate commands; run them one at a time.");
@@ -159,9 +188,16 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
     } else if (parser.isSet(headless)) {
         o.mode = AppOptions::Mode::Headless;
     }
+    if (!replayOptions.read(parser, secretsFromArgv, o, error))
+        return std::nullopt;
     if (o.demo && o.mode != AppOptions::Mode::Gui) {
         *error
             = QStringLiteral("--demo is for the window; it cannot be combined with --headless or --export.");
+        return std::nullopt;
+    }
+    if (o.minimized && o.mode != AppOptions::Mode::Gui) {
+        *error = QStringLiteral(
+            "--minimized is for the window; it cannot be combined with --headless or --export.");
         return std::nullopt;
     }
     if (parser.isSet(listen)) {
@@ -182,7 +218,7 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
         }
         o.path = p;
     }
-    o.secretTexts = secretsFromArgv;
+    o.secretTexts = secretsFromArgv.endpoint;
     const QString env = qEnvironmentVariable(SecretsEnv);
     o.secretTexts += env.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
     if (parser.isSet(dataDir))
@@ -211,6 +247,23 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStrin
         }
         o.maxBody = b;
     }
+    auto count = [&parser, error](const QCommandLineOption &option, int high, std::optional<int> *into) {
+        if (!parser.isSet(option))
+            return true;
+        bool ok = false;
+        const int n = parser.value(option).toInt(&ok);
+        if (!ok || n < 0 || n > high) {
+            *error = QStringLiteral("--%1: expected a whole number from 0 to %2.")
+                         .arg(option.names().first())
+                         .arg(high);
+            return false;
+        }
+        *into = n;
+        return true;
+    };
+    if (!count(retentionDays, 36500, &o.retentionDays)
+        || !count(retentionMaxMb, 1024 * 1024, &o.retentionMaxMb))
+        return std::nullopt;
     return o;
 }
 

@@ -12,11 +12,37 @@ class QCoreApplication;
 
 namespace mm {
 
+// Secrets given on the command line, taken out of argv (see takeSecretsFromArgv).
+struct ArgvSecrets
+{
+    QStringList endpoint; // --secret
+    QString resign; // --resign-secret
+    QString forward; // --forward-secret
+};
+
+struct ReplayArgs
+{
+    QString target; // --replay-to
+    QString migrationId;
+    QString type;
+    std::optional<qint64> sinceUs;
+    QString resignSecret;
+    bool newIds = false;
+    int concurrency = 1;
+    double ratePerSecond = 0;
+    int retries = 0;
+    QString forwardTarget; // --forward-to
+    QString forwardSecret;
+    QString importSource; // --import
+    QString harTarget; // --export-har
+};
+
 struct AppOptions
 {
-    enum class Mode { Gui, Headless, Export, ReportMigrations };
+    enum class Mode { Gui, Headless, Export, ReportMigrations, Replay, Import, ExportHar };
     Mode mode = Mode::Gui;
     bool demo = false;
+    bool minimized = false; // start hidden in the tray (minimised without one)
 
     // Set only when given on the command line (or the environment), so they can
     // override saved settings for this run.
@@ -29,20 +55,24 @@ struct AppOptions
     QString tlsKey;
     std::optional<int> toleranceSeconds;
     std::optional<qint64> maxBody;
+    std::optional<int> retentionDays; // --retention-days, 0: keep forever
+    std::optional<int> retentionMaxMb; // --retention-max-mb, 0: no size limit
     QString exportTarget;
     QString reportTarget;
+    ReplayArgs replay; // --replay-to and its filters, --forward-to, --import, --export-har
 };
 
-// Takes --secret values out of argv and blanks them in place, so they do not stay
-// visible in /proc/PID/cmdline and process listings. Call before QCoreApplication.
-QStringList takeSecretsFromArgv(int argc, char **argv);
+// Takes --secret, --resign-secret and --forward-secret values out of argv and blanks them
+// in place, so they do not stay visible in /proc/PID/cmdline and process listings. Call
+// before QCoreApplication.
+ArgvSecrets takeSecretsFromArgv(int argc, char **argv);
 
 // Whether argv asks for a mode that needs no GUI (decides the application class).
 bool wantsNoGui(int argc, char **argv);
 
 // Parses the arguments. On --help/--version it prints and exits; on an error it
 // returns nullopt with a sentence in error.
-std::optional<AppOptions> parseOptions(const QCoreApplication &app, const QStringList &secretsFromArgv,
+std::optional<AppOptions> parseOptions(const QCoreApplication &app, const ArgvSecrets &secretsFromArgv,
                                        QString *error);
 
 // Builds the receiver configuration from options (secrets, TLS files, limits).

@@ -19,10 +19,13 @@ src=$(pwd)
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev
+  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
   libqt6sql6-sqlite libsqlite3-dev qt6-qpa-plugins libgl-dev libssl-dev
   xvfb xauth dbus dbus-x11 dunst libnotify-bin x11-apps imagemagick trayer xdotool libxcb1-dev
   curl openssl sqlite3 fonts-dejavu-core procps
+  qtkeychain-qt6-dev gnome-keyring
+  clang libclang-rt-dev
+  dpkg-dev file desktop-file-utils appstream librsvg2-bin
 )
 
 missing=()
@@ -56,5 +59,10 @@ fi
 build=build/ci
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMM_WERROR=ON
 cmake --build "$build" -j"$jobs"
+# The packaging test (tests/packaging) builds the .deb, installs it with apt and removes it again;
+# it runs only as root, and only with this consent.
+export MM_PACKAGE_TEST=1
+# The fuzz targets (tests/fuzz), a minute each, in their own clang build (build/fuzz).
+scripts/fuzz.sh 60
 # ctest's summary is the last thing printed.
 exec ctest --test-dir "$build" --output-on-failure --no-tests=error -j"$jobs"

@@ -7,6 +7,7 @@
 #include "filterbar/filterbar.h"
 
 #include <QMainWindow>
+#include <QMap>
 #include <QUrl>
 #include <memory>
 
@@ -67,6 +68,10 @@ public:
     // An alert inside the window, when no notification server or tray can show it; with a
     // migration it offers to open it. An empty title hides it.
     void showAlertBanner(const QString &title, const QString &body, const QString &migrationId = {});
+    // Standing warnings about this computer, each under its own key ("storage", "clock"), shown
+    // together in a banner until cleared with an empty text. mainwindowwarnings.cpp
+    void setWarning(const QString &key, const QString &text);
+    QString warningText() const; // what the banner shows, one warning a line
 
 Q_SIGNALS:
     void settingsRequested();
@@ -115,6 +120,8 @@ private:
     quint64 m_detailRequest = 0; // the only answer the inspector takes
     bool m_closeToTray = false;
     QLabel *m_alertBanner = nullptr; // made on first use
+    QLabel *m_warningBanner = nullptr; // made on first use
+    QMap<QString, QString> m_warnings;
     QString m_alertMigration;
 };
 

@@ -75,6 +75,14 @@ void AlertMonitor::setListening(bool listening, const QString &reason)
         take(m_rules.listenerStopped(reason));
 }
 
+void AlertMonitor::setStorageFull(bool full, const QString &reason)
+{
+    const bool filled = full && !m_storageFull;
+    m_storageFull = full;
+    if (filled)
+        take(m_rules.storageFull(reason));
+}
+
 void AlertMonitor::notificationClosed(quint32 id, bool byUser)
 {
     m_coalescer.closed(id, byUser);

@@ -44,6 +44,9 @@ public Q_SLOTS:
     void handled(const QList<mm::DeliveryLogEntry> &entries);
     // A listener that goes from listening (or unknown) to not listening alerts once.
     void setListening(bool listening, const QString &reason = {});
+    // The store's disk is full (StoreWriter::storageFull): alerts once when it fills; cleared
+    // when a write succeeds again, so the next time it fills alerts again.
+    void setStorageFull(bool full, const QString &reason = {});
     // The notification server closed one of ours (see Coalescer::closed).
     void notificationClosed(quint32 id, bool byUser);
 
@@ -65,6 +68,7 @@ private:
     bool m_storeLoaded = false;
     bool m_baselineCheck = false; // the stall check right after the load is under way
     std::optional<bool> m_listening;
+    bool m_storageFull = false;
 };
 
 } // namespace mm

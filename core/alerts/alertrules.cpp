@@ -92,9 +92,11 @@ QList<Alert> AlertRules::facts(const QList<EventFacts> &facts)
 {
     QList<Alert> alerts;
     for (const EventFacts &f : facts) {
-        // Every fact is remembered, even while silenced, so a later attempt stays quiet.
-        if (f.replayed || !f.parsed || f.attempts > 1 || !firstSighting(f))
+        // Every live fact is remembered, even while silenced, so a later attempt stays quiet.
+        // A replayed one was fed back in on purpose: it alerts again, and is not remembered.
+        if (!f.parsed || (!f.replayed && (f.attempts > 1 || !firstSighting(f))))
             continue;
+        const qsizetype before = alerts.size();
         const EventKind kind = eventKindOf(f.type);
         const QString &id = f.migrationId;
         if (kind == EventKind::Failed && m_settings.migrationFailed) {
@@ -114,6 +116,10 @@ QList<Alert> AlertRules::facts(const QList<EventFacts> &facts)
             a.body = f.errorMessage.isEmpty() ? tr("%1 failed.").arg(task)
                                               : tr("%1 failed: %2").arg(task, f.errorMessage);
             alerts.append(a);
+        }
+        if (f.replayed && alerts.size() > before) {
+            alerts.last().replayed = true;
+            alerts.last().title += tr(" (replayed)");
         }
     }
     if (isSilenced())
@@ -170,6 +176,17 @@ QList<Alert> AlertRules::listenerStopped(const QString &reason)
         body = reason + u'\n' + body;
     return {{AlertKind::ListenerDown, QString(), tr("The receiver is not listening"), body,
              AlertUrgency::Critical}};
+}
+
+QList<Alert> AlertRules::storageFull(const QString &reason)
+{
+    if (!allowed(QString()))
+        return {};
+    QString body = tr("Deliveries are refused (503) until space is freed; Svix retries them. Nothing "
+                      "acknowledged is lost, and receiving resumes by itself.");
+    if (!reason.isEmpty())
+        body = tr("The store cannot write: %1.").arg(reason) + u'\n' + body;
+    return {{AlertKind::StorageFull, QString(), tr("Storage full"), body, AlertUrgency::Critical}};
 }
 
 } // namespace mm

@@ -21,6 +21,7 @@ enum class AlertKind : quint8 {
     Stalled, // no event for longer than the stall threshold
     Rejections, // many deliveries refused in a minute: likely a wrong secret
     ListenerDown, // the receiver stopped or could not bind its port
+    StorageFull, // the store's disk is full: deliveries are refused (503) until space returns
 };
 
 // Values match the freedesktop urgency hint (0 low, 1 normal, 2 critical).
@@ -34,6 +35,7 @@ struct Alert
     QString body;
     AlertUrgency urgency = AlertUrgency::Normal;
     int count = 1; // what it stands for: one event, or N rejected deliveries
+    bool replayed = false; // raised by a delivery fed back in, not a live one
 };
 
 // Which rules are on, and when to keep quiet. Quiet hours run from quietStartMinute to
@@ -77,7 +79,8 @@ public:
     bool inQuietHours(qint64 ms) const;
 
     // Facts of live deliveries. A delivery seen before (another attempt, or the same event
-    // under a second message id) and replayed ones raise nothing.
+    // under a second message id) raises nothing. Replayed facts (fed back in on purpose)
+    // always raise theirs, marked "(replayed)" in the title.
     QList<Alert> facts(const QList<EventFacts> &facts);
     // Migrations that became stalled.
     QList<Alert> stalled(const QStringList &migrationIds);
@@ -85,6 +88,8 @@ public:
     QList<Alert> rejected(int count);
     // The receiver is not listening (any more); reason says why, in a sentence.
     QList<Alert> listenerStopped(const QString &reason);
+    // The store's disk is full; reason is SQLite's sentence.
+    QList<Alert> storageFull(const QString &reason);
 
 private:
     qint64 now() const;

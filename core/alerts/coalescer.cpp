@@ -23,6 +23,9 @@ QString counted(int n, const char *one, const char *many)
 
 QString groupKey(const Alert &alert)
 {
+    // Replayed alerts are summed up apart from live ones, so a summary never mixes them.
+    if (alert.replayed)
+        return QStringLiteral("replayed:") + alert.migrationId;
     if (!alert.migrationId.isEmpty())
         return alert.migrationId;
     return QStringLiteral("@%1").arg(int(alert.kind));
@@ -44,6 +47,8 @@ QString share(AlertKind kind, int n)
         return counted(n, "%1 rejected delivery", "%1 rejected deliveries");
     case AlertKind::ListenerDown:
         return tr("receiver not listening");
+    case AlertKind::StorageFull:
+        return tr("storage full");
     }
     return QString();
 }
@@ -115,6 +120,7 @@ std::pair<QString, QString> Coalescer::summary(const Tally &tally, const QString
                 tr("The signing secret is likely wrong: compare it with the endpoint's in the Anon "
                    "dashboard.")};
     case AlertKind::ListenerDown:
+    case AlertKind::StorageFull:
         return {tally.latest.title, tally.latest.body};
     case AlertKind::MigrationFailed:
     case AlertKind::CompletedWithFailures:
@@ -186,6 +192,9 @@ Notification Coalescer::show(Group &g, qint64 now)
     if (&g == &m_storm && g.burst.migrations.size() == 1)
         n.migrationId = *g.burst.migrations.cbegin();
     std::tie(n.title, n.body) = summary(g.burst, g.migrationId);
+    const QString replayed = tr(" (replayed)");
+    if (g.burst.latest.replayed && !n.title.endsWith(replayed))
+        n.title += replayed;
     n.urgency = g.burst.mostUrgent.urgency;
     n.alerts = g.burst.alerts;
     // What this adds to the minute, for a storm summary that may follow.

@@ -23,6 +23,11 @@ qsizetype EventLog::indexOfRowId(qint64 rowId) const
     return other == m_outOfOrder.cend() ? -1 : qsizetype(*other);
 }
 
+qint64 EventLog::highestRowId() const
+{
+    return m_sorted.empty() ? 0 : std::max<qint64>(0, m_rows[m_sorted.back()].rowId);
+}
+
 quint32 EventLog::upsert(const EventFacts &f, bool *isNew)
 {
     const qsizetype known = indexOfRowId(f.rowId);

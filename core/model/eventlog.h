@@ -37,6 +37,9 @@ struct EventRow
     bool replayed = false;
 
     bool hasCreated() const { return createdUs != NoTime; }
+    // The delivery in the store. A delivery fed back in (MonitorModel::reinject) is a row of
+    // its own, with the stored row's id negated.
+    qint64 storeRowId() const { return rowId < 0 ? -rowId : rowId; }
     QByteArrayView msgId() const { return part(0); }
     QByteArrayView eventId() const { return part(1); }
     QByteArrayView taskId() const { return part(2); }
@@ -65,6 +68,8 @@ public:
     qsizetype size() const { return qsizetype(m_rows.size()); }
     const EventRow &at(qsizetype index) const { return m_rows[size_t(index)]; }
     qsizetype indexOfRowId(qint64 rowId) const;
+    // The highest row id seen (0 when none): rows stored later have higher ones.
+    qint64 highestRowId() const;
 
     const Interner &types() const { return m_types; }
     const Interner &migrations() const { return m_migrations; }

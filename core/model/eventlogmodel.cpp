@@ -87,7 +87,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
             return data(index, Qt::DisplayRole);
         }
     case RowIdRole:
-        return row.rowId;
+        return row.storeRowId(); // a fed-back copy inspects, exports and replays its stored delivery
     case MigrationIdRole:
         return m_log.migrationId(row);
     case LogIndexRole:

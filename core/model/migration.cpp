@@ -143,10 +143,17 @@ void Migration::refresh(const EventLog &log)
     QSet<QByteArrayView> eventIds; // views into the log's rows, which outlive this call
     for (const Event &e : events) {
         const EventRow &row = log.at(e.logIndex);
-        attemptCount += row.attempts;
-        duplicateCount += row.attempts - 1;
+        // A delivery fed back in is a copy of a stored one: it takes part in the status and
+        // the anomalies (which it cannot change) but is not counted, and is not news.
+        const bool copy = row.replayed;
+        if (copy)
+            --eventCount;
+        else {
+            attemptCount += row.attempts;
+            duplicateCount += row.attempts - 1;
+        }
         bool resent = false;
-        if (!row.eventId().isEmpty()) {
+        if (!copy && !row.eventId().isEmpty()) {
             // The same event under a second message id (a resend) is a duplicate too.
             resent = eventIds.contains(row.eventId());
             if (resent)
@@ -154,7 +161,8 @@ void Migration::refresh(const EventLog &log)
             else
                 eventIds.insert(row.eventId());
         }
-        lastReceivedUs = std::max(lastReceivedUs, row.receivedUs);
+        if (!copy)
+            lastReceivedUs = std::max(lastReceivedUs, row.receivedUs);
         // Who and when: from the earliest event that says so (events are sorted).
         if (companyId.isEmpty() && row.company)
             companyId = log.texts().at(row.company);
@@ -175,7 +183,7 @@ void Migration::refresh(const EventLog &log)
                 startedUs = e.when;
             break;
         case EventKind::TaskFailed:
-            if (!resent)
+            if (!resent && !copy)
                 ++taskFailureCount;
             break;
         case EventKind::Completed:
@@ -237,7 +245,7 @@ QList<TaskFailure> Migration::taskFailures(const EventLog &log) const
         if (e.kind != EventKind::TaskFailed)
             continue;
         const EventRow &row = log.at(e.logIndex);
-        if (!row.eventId().isEmpty() && seen.contains(row.eventId()))
+        if (row.replayed || (!row.eventId().isEmpty() && seen.contains(row.eventId())))
             continue;
         seen.insert(row.eventId());
         out.append(TaskFailure {e.when, EventLog::taskId(row), log.error(row)});

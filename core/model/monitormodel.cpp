@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitormodel.h"
 
-#include "store/exporter.h"
 #include "store/storereader.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QPointer>
-#include <QSaveFile>
 #include <QThread>
 
 #ifdef __GLIBC__
@@ -30,6 +28,7 @@ MonitorModel::MonitorModel(QObject *parent)
 {
     qRegisterMetaType<QList<mm::EventFacts>>();
     qRegisterMetaType<mm::DeliveryDetail>();
+    qRegisterMetaType<mm::ImportReport>();
     m_filteredEvents.setSourceModel(&m_events);
     m_filteredMigrations.setSourceModel(&m_migrations);
     m_filteredTimeline.setSourceModel(&m_timeline);
@@ -165,15 +164,14 @@ void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
     checkStalls();
 }
 
-template<typename Result>
-void MonitorModel::readInBackground(std::function<Result()> read, std::function<void(Result)> apply)
+void MonitorModel::runInBackground(std::function<std::function<void()>()> work)
 {
     QPointer<MonitorModel> self(this);
-    QThread *thread = QThread::create([self, read = std::move(read), apply = std::move(apply)] {
-        Result result = read();
-        QMetaObject::invokeMethod(self.data(), [self, apply, result = std::move(result)] {
-            if (self)
-                apply(result);
+    QThread *thread = QThread::create([self, work = std::move(work)] {
+        std::function<void()> then = work();
+        QMetaObject::invokeMethod(self.data(), [self, then = std::move(then)] {
+            if (self && then)
+                then();
         });
     });
     thread->setObjectName(QStringLiteral("mm-read"));
@@ -228,32 +226,6 @@ quint64 MonitorModel::requestDetail(const QString &dataDir, qint64 rowId)
         },
         [this](DeliveryDetail detail) { Q_EMIT detailReady(detail); });
     return request;
-}
-
-void MonitorModel::exportRows(const QString &dataDir, const QList<qint64> &rowIds, const QString &path)
-{
-    using Result = std::pair<qint64, QString>;
-    readInBackground<Result>(
-        [dataDir, rowIds, path]() -> Result {
-            QSaveFile file(path);
-            if (!file.open(QIODevice::WriteOnly))
-                return {-1, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString())};
-            // Payloads are customer data: the export is readable by its owner only.
-            if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-                file.cancelWriting();
-                return {
-                    -1,
-                    QStringLiteral("Cannot make %1 private (owner-only): %2").arg(path, file.errorString())};
-            }
-            QString error;
-            const qint64 count = JsonlExporter::exportRows(dataDir, rowIds, file, &error);
-            if (count < 0)
-                return {-1, error};
-            if (!file.commit())
-                return {-1, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString())};
-            return {count, QString()};
-        },
-        [this, path](Result result) { Q_EMIT exportFinished(result.first, path, result.second); });
 }
 
 void MonitorModel::setStallThresholds(const StallThresholds &thresholds)

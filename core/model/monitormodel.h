@@ -10,6 +10,7 @@
 #include "migrationbook.h"
 #include "migrationlistmodel.h"
 #include "rejectionsmodel.h"
+#include "store/importer.h"
 #include "store/storereader.h"
 #include "timelinemodel.h"
 
@@ -17,10 +18,21 @@
 #include <QSet>
 #include <QTimer>
 #include <functional>
+#include <optional>
 
 class QThread;
 
 namespace mm {
+
+// How a JSON Lines import went, for MonitorModel::importFinished().
+struct ImportReport
+{
+    QString path;
+    std::optional<JsonlImporter::Result> result; // nullopt: the file or the store could not be used
+    QString error; // why, when result is nullopt
+    // "Imported 12, 3 already stored, 1 unreadable line (first: line 3: …)" or the error.
+    QString summary() const;
+};
 
 class MonitorModel final : public QObject
 {
@@ -60,9 +72,26 @@ public:
     // Returns the request's number, carried back in DeliveryDetail::request so a caller can
     // keep only the answer to its latest request.
     quint64 requestDetail(const QString &dataDir, qint64 rowId);
-    // Writes these deliveries as JSON Lines (the --export format) to path on a background
-    // thread, replacing the file only when all is written; exportFinished() follows.
-    void exportRows(const QString &dataDir, const QList<qint64> &rowIds, const QString &path);
+    // Writes these deliveries as JSON Lines (the --export format) or HAR to path on a
+    // background thread, owner-only, replacing the file only when all is written;
+    // exportFinished() follows. monitormodeljobs.cpp, as are the jobs below.
+    enum class ExportFormat { JsonLines, Har };
+    void exportRows(const QString &dataDir, const QList<qint64> &rowIds, const QString &path,
+                    ExportFormat format = ExportFormat::JsonLines);
+    // Every stored delivery, the same way.
+    void exportAll(const QString &dataDir, const QString &path, ExportFormat format);
+    // Imports a JSON Lines file (the --export format) into the store on a background thread,
+    // then shows the deliveries it added; importFinished() follows.
+    void importJsonl(const QString &dataDir, const QString &path);
+    // Reads the deliveries stored with a row id above afterRowId (an import's, say) and
+    // shows them: a few as live ones, many in one reset. newRowsLoaded() follows.
+    void loadNewRows(const QString &dataDir, qint64 afterRowId);
+    // Feeds these stored deliveries back in as if they had just arrived, marked replayed:
+    // migrations are rebuilt and reinjected() lets the alert rules look at them again.
+    // reinjectFinished() follows.
+    void reinject(const QString &dataDir, const QList<qint64> &rowIds);
+    // The stored deliveries (row ids, oldest first) of a migration, fed-back copies left out.
+    QList<qint64> rowIdsOfMigration(const QString &migrationId) const;
 
     void setStallThresholds(const StallThresholds &thresholds);
     // Checks for stalls now (the timer does it every minute).
@@ -83,13 +112,28 @@ Q_SIGNALS:
     void detailReady(const mm::DeliveryDetail &detail);
     // count is -1 on failure, with a sentence in error.
     void exportFinished(qint64 count, const QString &path, const QString &error);
+    void importFinished(const mm::ImportReport &report);
+    void newRowsLoaded(qint64 count);
+    // Facts just fed back in (replayed set), for the alert rules.
+    void reinjected(const QList<mm::EventFacts> &facts);
+    // count is -1 when the store could not be read, with a sentence in error.
+    void reinjectFinished(qint64 count, const QString &error);
 
 private:
     void publish();
     void applyLoaded(EventLog *log, MigrationBook *book, qint64 ms);
-    // Runs read() on a short-lived thread with its own store connection, then apply() here.
+    // Many rows at once (an import): one reset instead of a row-by-row ingest.
+    void applyNewRows(const QList<EventFacts> &facts);
+    // Runs work() on a short-lived thread (with its own store connection, if it opens
+    // one); the function it returns then runs here, unless this model is gone.
+    void runInBackground(std::function<std::function<void()>()> work);
     template<typename Result>
-    void readInBackground(std::function<Result()> read, std::function<void(Result)> apply);
+    void readInBackground(std::function<Result()> read, std::function<void(Result)> apply)
+    {
+        runInBackground([read = std::move(read), apply = std::move(apply)]() -> std::function<void()> {
+            return [apply, result = read()] { apply(result); };
+        });
+    }
 
     EventLog m_log;
     MigrationBook m_book;
@@ -115,3 +159,5 @@ private:
 };
 
 } // namespace mm
+
+Q_DECLARE_METATYPE(mm::ImportReport)

@@ -2,6 +2,7 @@
 #include "receiver.h"
 
 #include "event/envelope.h"
+#include "store/importer.h"
 #include "store/storewriter.h"
 #include "verify/headermask.h"
 #include "virtualsocket.h"
@@ -182,28 +183,17 @@ void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&
         return;
     }
 
-    const Envelope envelope = parseEnvelope(body);
-    DeliveryRecord record;
+    DeliveryRecord record = deliveryRecordFromBody(body);
     record.msgId = headers.id;
-    record.eventId = envelope.eventId;
-    record.type = envelope.type;
-    record.migrationId = envelope.migrationId;
-    record.createdUs = envelope.createdUs;
-    record.status = envelope.status;
-    record.errorMessage = envelope.errorMessage;
-    record.taskId = envelope.taskId;
-    record.companyId = envelope.companyId;
-    record.createdByUserId = envelope.createdByUserId;
-    record.objectCreatedUs = envelope.objectCreatedUs;
-    record.parsed = envelope.parsed;
-    record.body = body;
     record.receivedUs = entry.atUs;
     record.timestampHeader = verdict.timestamp;
+    entry.timestampHeader = verdict.timestamp;
     record.remote = entry.remote;
     record.userAgent = QString::fromLatin1(request.value(QByteArrayLiteral("user-agent")).left(512));
     record.secretIndex = verdict.secretIndex;
     record.headers = keptHeaderLines(request);
-    entry.type = envelope.type;
+    record.signature = headers.signature.left(4096);
+    entry.type = record.type;
 
     auto *socket = qobject_cast<VirtualSocket *>(responder.socket());
     Q_ASSERT(socket); // every connection comes through the guard
@@ -263,11 +253,18 @@ void Receiver::onStored(const QList<WriteOutcome> &outcomes)
             break;
         case WriteResult::Failed:
             // Nothing was stored; a 5xx makes the sender retry later.
-            p->responder.write(oneLine(QStringLiteral("The store cannot write right now; retry later.")),
-                               {{"Content-Type", "text/plain; charset=utf-8"}, {"Retry-After", "5"}},
-                               QHttpServerResponder::StatusCode::ServiceUnavailable);
+            if (o.storageFull) {
+                p->responder.write(oneLine(QStringLiteral("The store's disk is full; retry later.")),
+                                   {{"Content-Type", "text/plain; charset=utf-8"}, {"Retry-After", "60"}},
+                                   QHttpServerResponder::StatusCode::ServiceUnavailable);
+                entry.verdict = QStringLiteral("store_full");
+            } else {
+                p->responder.write(oneLine(QStringLiteral("The store cannot write right now; retry later.")),
+                                   {{"Content-Type", "text/plain; charset=utf-8"}, {"Retry-After", "5"}},
+                                   QHttpServerResponder::StatusCode::ServiceUnavailable);
+                entry.verdict = QStringLiteral("store_failed");
+            }
             entry.status = 503;
-            entry.verdict = QStringLiteral("store_failed");
             break;
         }
         QPointer<VirtualSocket> socket = p->socket;

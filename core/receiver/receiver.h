@@ -46,6 +46,7 @@ struct DeliveryLogEntry
     QByteArray msgId;
     QString type;
     QString remote;
+    qint64 timestampHeader = 0; // the verified svix-timestamp (s) of an accepted delivery
 };
 
 class Receiver final : public QObject

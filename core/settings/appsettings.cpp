@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QSettings>
+#include <algorithm>
 
 namespace mm {
 
@@ -13,6 +14,8 @@ namespace {
 constexpr qint64 UsPerMinute = 60LL * 1000000;
 constexpr int MaxToleranceSeconds = 86400;
 constexpr int MaxStallMinutes = 7 * 24 * 60;
+constexpr int MaxRetentionDays = 36500;
+constexpr int MaxRetentionMb = 1024 * 1024;
 
 const QString KeyAddress = QStringLiteral("receiver/address");
 const QString KeyPort = QStringLiteral("receiver/port");
@@ -23,6 +26,8 @@ const QString KeyTolerance = QStringLiteral("receiver/toleranceSeconds");
 const QString KeyStallWorking = QStringLiteral("stalls/workingMinutes");
 const QString KeyStallNotStarted = QStringLiteral("stalls/notStartedMinutes");
 const QString KeyDataDir = QStringLiteral("store/dataDir");
+const QString KeyRetentionDays = QStringLiteral("store/retentionDays");
+const QString KeyRetentionMaxMb = QStringLiteral("store/retentionMaxMb");
 const QString KeyCloseToTray = QStringLiteral("window/closeToTray");
 const QString KeyTrayHintShown = QStringLiteral("window/trayHintShown");
 const QString KeyAlertsGroup = QStringLiteral("alerts");
@@ -230,6 +235,22 @@ void AppSettings::setDataDir(const QString &dir)
     m_settings->setValue(KeyDataDir, dir);
 }
 
+int AppSettings::retentionDays() const
+{
+    return boundedInt(*m_settings, KeyRetentionDays, 0, 0, MaxRetentionDays);
+}
+
+int AppSettings::retentionMaxMb() const
+{
+    return boundedInt(*m_settings, KeyRetentionMaxMb, 0, 0, MaxRetentionMb);
+}
+
+void AppSettings::setRetention(int days, int maxMb)
+{
+    m_settings->setValue(KeyRetentionDays, std::clamp(days, 0, MaxRetentionDays));
+    m_settings->setValue(KeyRetentionMaxMb, std::clamp(maxMb, 0, MaxRetentionMb));
+}
+
 bool AppSettings::closeToTray() const
 {
     return m_settings->value(KeyCloseToTray, SettingsValues().closeToTray).toBool();
@@ -302,6 +323,8 @@ SettingsValues AppSettings::values() const
     v.stallWorkingMinutes = minutes(t.workingUs);
     v.stallNotStartedMinutes = minutes(t.notStartedUs);
     v.dataDir = dataDir();
+    v.retentionDays = retentionDays();
+    v.retentionMaxMb = retentionMaxMb();
     v.closeToTray = closeToTray();
     v.alerts = alertSettings();
     return v;
@@ -316,6 +339,7 @@ void AppSettings::setValues(const SettingsValues &v)
     setToleranceSeconds(v.toleranceSeconds);
     setStallThresholds(v.stallThresholds());
     setDataDir(v.dataDir);
+    setRetention(v.retentionDays, v.retentionMaxMb);
     setCloseToTray(v.closeToTray);
     setAlertSettings(v.alerts);
 }

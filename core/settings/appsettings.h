@@ -27,7 +27,12 @@ struct SettingsValues
     int stallWorkingMinutes = 30; // WORKING with no event for this long counts as stalled
     int stallNotStartedMinutes = 60; // NOT_STARTED for this long counts as stalled
     QString dataDir; // empty: the default folder
+    int retentionDays = 0; // delete deliveries older than this; 0 keeps them forever
+    int retentionMaxMb = 0; // keep the store under this (never deleting younger ones); 0: no limit
     bool closeToTray = true; // closing the window hides it to the tray, when there is one
+    // Start at login, minimised to the tray: the XDG autostart entry (Autostart), which
+    // GuiSession reads and writes; AppSettings never stores it.
+    bool startAtLogin = false;
     AlertSettings alerts; // which desktop alerts, quiet hours, muted migrations
     // Carried for the dialog and the session; AppSettings never stores them.
     QStringList secrets;
@@ -88,6 +93,10 @@ public:
     void setStallThresholds(const StallThresholds &thresholds);
     QString dataDir() const;
     void setDataDir(const QString &dir);
+    // Retention: 0 means unlimited.
+    int retentionDays() const;
+    int retentionMaxMb() const;
+    void setRetention(int days, int maxMb);
     bool closeToTray() const;
     void setCloseToTray(bool on);
     AlertSettings alertSettings() const;

@@ -79,12 +79,67 @@ const char *const Migrations[] = {
     ALTER TABLE deliveries ADD COLUMN headers TEXT;
     ALTER TABLE attempts ADD COLUMN headers TEXT;
     )sql",
+    // 3: replay and forwarding. The first attempt's signature header as received, so a
+    // delivery can be replayed or forwarded "as received" (it proves one message at one
+    // time, and holds no secret). Replay runs and their requests are the replay history;
+    // forward_queue is the persisted forwarding queue and log: a row is written in the same
+    // transaction as the delivery it forwards, and left as the log once done.
+    R"sql(
+    ALTER TABLE deliveries ADD COLUMN signature TEXT;
+    CREATE TABLE replay_runs(
+        id INTEGER PRIMARY KEY,
+        started_us INTEGER NOT NULL,
+        finished_us INTEGER,
+        target TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        requested INTEGER NOT NULL,
+        succeeded INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        cancelled INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE replay_requests(
+        run_id INTEGER NOT NULL REFERENCES replay_runs(id),
+        seq INTEGER NOT NULL,
+        delivery_id INTEGER,
+        msg_id TEXT NOT NULL,
+        sent_us INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        latency_us INTEGER NOT NULL,
+        tries INTEGER NOT NULL,
+        error TEXT,
+        response_head BLOB,
+        PRIMARY KEY(run_id, seq)) WITHOUT ROWID;
+    CREATE TABLE forward_queue(
+        id INTEGER PRIMARY KEY,
+        delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
+        target TEXT NOT NULL,
+        resign INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        enqueued_us INTEGER NOT NULL,
+        next_us INTEGER NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        last_status INTEGER,
+        last_error TEXT,
+        done_us INTEGER);
+    CREATE INDEX forward_pending ON forward_queue(state, next_us);
+    )sql",
 };
 static_assert(std::size(Migrations) == Database::SchemaVersion);
 
 bool ensurePrivateFile(const QString &path, QString *error)
 {
     const QByteArray native = QFile::encodeName(path);
+    // An existing store is never opened here: closing any descriptor of the file drops every
+    // POSIX lock this process holds on it, including the shared lock of a connection that is
+    // already open. Another process closing its connection would then take itself for the
+    // last one and delete the WAL that this process still writes to (commits invisible to
+    // readers, and lost on a crash).
+    if (::chmod(native.constData(), 0600) == 0)
+        return true;
+    if (errno != ENOENT) {
+        *error
+            = QStringLiteral("Cannot make %1 private: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
     const int fd = ::open(native.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
         *error = QStringLiteral("Cannot create %1: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));

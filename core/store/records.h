@@ -29,6 +29,7 @@ struct EventFacts
     QString createdByUserId;
     std::optional<qint64> objectCreatedUs; // data.object.created
     qint64 receivedUs = 0; // first receipt
+    qint64 timestampHeader = 0; // the signed svix-timestamp (s) that came with receivedUs
     int attempts = 1;
     bool parsed = false;
     bool replayed = false; // fed back in locally, not received
@@ -57,6 +58,7 @@ struct DeliveryRecord
     QString userAgent;
     int secretIndex = -1;
     QByteArray headers; // "name: value" lines as received, signature and credential values masked
+    QByteArray signature; // the signature header's value as received (replay and forward "as received")
 };
 
 // A refused delivery, kept in a bounded journal for diagnostics. Headers are stored
@@ -107,6 +109,7 @@ struct WriteOutcome
     quint64 ticket = 0;
     WriteResult result = WriteResult::Failed;
     QString error; // set when Failed
+    bool storageFull = false; // Failed because the disk is full
 };
 
 } // namespace mm

@@ -47,6 +47,23 @@ qint64 StoreReader::deliveryCount()
 qint64 StoreReader::loadFacts(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
                               int batchSize)
 {
+    return loadFactsWhere(batch, afterRowId, batchSize, nullptr);
+}
+
+QList<EventFacts> StoreReader::factsOf(QList<qint64> rowIds)
+{
+    QList<EventFacts> out;
+    if (rowIds.isEmpty())
+        return out;
+    if (loadFactsWhere([&out](QList<EventFacts> &&batch) { out.append(std::move(batch)); }, 0, 4096, &rowIds)
+        < 0)
+        out.clear();
+    return out;
+}
+
+qint64 StoreReader::loadFactsWhere(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
+                                   int batchSize, const QList<qint64> *only)
+{
     // A million rows through QSqlQuery take ~14 s (a QVariant per value); SQLite's own API
     // reads them in about a second, on a connection of its own that only reads.
     sqlite3 *db = nullptr;
@@ -58,12 +75,20 @@ qint64 StoreReader::loadFacts(const std::function<void(QList<EventFacts> &&)> &b
         return -1;
     }
     sqlite3_busy_timeout(db, 2000);
-    const char *sql
+    QByteArray sql
         = "SELECT id, msg_id, event_id, type, migration_id, created_us, status, error_message, task_id, "
-          "company_id, created_by, object_created_us, received_us, attempts, parsed "
-          "FROM deliveries WHERE id > ? ORDER BY id";
+          "company_id, created_by, object_created_us, received_us, attempts, parsed, timestamp_header "
+          "FROM deliveries WHERE id > ?";
+    if (only) {
+        QByteArrayList ids;
+        ids.reserve(only->size());
+        for (qint64 id : *only)
+            ids.append(QByteArray::number(id)); // integers only: nothing to escape
+        sql += " AND id IN (" + ids.join(',') + ')';
+    }
+    sql += " ORDER BY id";
     sqlite3_stmt *stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK) {
         m_error = QString::fromUtf8(sqlite3_errmsg(db));
         sqlite3_close(db);
         return -1;
@@ -113,6 +138,7 @@ qint64 StoreReader::loadFacts(const std::function<void(QList<EventFacts> &&)> &b
         f.receivedUs = sqlite3_column_int64(stmt, 12);
         f.attempts = sqlite3_column_int(stmt, 13);
         f.parsed = sqlite3_column_int(stmt, 14) != 0;
+        f.timestampHeader = sqlite3_column_int64(stmt, 15);
         facts.append(std::move(f));
         ++count;
         if (facts.size() >= batchSize) {

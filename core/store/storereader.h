@@ -30,6 +30,8 @@ public:
     // read, or -1 on error.
     qint64 loadFacts(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId = 0,
                      int batchSize = 4096);
+    // The facts of these deliveries (those still stored), oldest first; empty on error.
+    QList<EventFacts> factsOf(QList<qint64> rowIds);
     qint64 deliveryCount();
 
     std::optional<QByteArray> body(qint64 rowId);
@@ -39,6 +41,9 @@ public:
     QList<ListenInterval> listenIntervals();
 
 private:
+    qint64 loadFactsWhere(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
+                          int batchSize, const QList<qint64> *only);
+
     QString m_connection;
     QString m_path;
     bool m_open = false;

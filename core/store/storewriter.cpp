@@ -110,13 +110,17 @@ struct StoreWriter::Queries
               handle,
               "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, parsed, "
               "body, timestamp_header, remote, user_agent, secret_index, status, error_message, task_id, "
-              "company_id, created_by, object_created_us, headers) "
-              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+              "company_id, created_by, object_created_us, headers, signature) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+              "?20) "
               "ON CONFLICT(msg_id) DO UPDATE SET attempts = attempts + 1 RETURNING id, attempts")
         , insertAttempt(
               handle,
               "INSERT INTO attempts(delivery_id, seq, received_us, timestamp_header, remote, user_agent, "
               "secret_index, headers) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        , insertForward(handle,
+                        "INSERT INTO forward_queue(delivery_id, target, resign, enqueued_us, next_us) "
+                        "VALUES(?1, ?2, ?3, ?4, ?4)")
         , insertRejection(db)
         , trimRejections(db)
         , listen(db)
@@ -131,7 +135,7 @@ struct StoreWriter::Queries
     bool isValid() const
     {
         return handle && begin.isValid() && commit.isValid() && rollback.isValid() && insertDelivery.isValid()
-            && insertAttempt.isValid();
+            && insertAttempt.isValid() && insertForward.isValid();
     }
     QString lastError() const
     {
@@ -144,6 +148,7 @@ struct StoreWriter::Queries
     RawStatement rollback;
     RawStatement insertDelivery;
     RawStatement insertAttempt;
+    RawStatement insertForward;
     QSqlQuery insertRejection;
     QSqlQuery trimRejections;
     QSqlQuery listen;
@@ -264,15 +269,24 @@ void StoreWriter::runCheckpointer()
             return;
         }
         const QString walPath = Database::databasePath(m_options.dataDir) + QStringLiteral("-wal");
+        bool failing = false;
         std::unique_lock lock(m_mutex);
         while (!m_stopping) {
             m_checkpointWake.wait_for(lock, CheckpointInterval, [this] { return m_stopping; });
             if (m_stopping)
                 break;
             lock.unlock();
-            Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"), nullptr);
-            if (QFileInfo(walPath).size() > MaxWalBytes)
-                Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"), nullptr);
+            QString why;
+            bool ok = Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"), &why);
+            if (ok && QFileInfo(walPath).size() > MaxWalBytes)
+                ok = Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"), &why);
+            // A failing checkpoint (a full disk, say) only lets the WAL grow; it is said once,
+            // and tried again at the next interval.
+            if (!ok && !failing)
+                qWarning("store: checkpoint failed: %s", qPrintable(why));
+            else if (ok && failing)
+                qWarning("store: checkpoints work again");
+            failing = !ok;
             lock.lock();
         }
     }
@@ -316,6 +330,18 @@ void StoreWriter::submit(quint64 ticket, DeliveryRecord record)
     enqueue(DeliveryJob {ticket, std::move(record)});
 }
 
+void StoreWriter::setForwarding(Forwarding forwarding)
+{
+    std::lock_guard lock(m_mutex);
+    m_forwarding = std::move(forwarding);
+}
+
+StoreWriter::Forwarding StoreWriter::forwarding() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_forwarding;
+}
+
 void StoreWriter::submitRejection(RejectionRecord record)
 {
     enqueue(std::move(record));
@@ -357,12 +383,20 @@ void StoreWriter::commit(Queries &queries, std::deque<Job> &batch)
     // Facts for the model are gathered only when someone listens (the window, not headless).
     QList<EventFacts> facts;
     const bool wantFacts = isSignalConnected(QMetaMethod::fromSignal(&StoreWriter::committed));
+    m_batchFull = false;
     const bool ok = writeBatch(queries, batch, outcomes, stored, wantFacts ? &facts : nullptr, &batchError);
     if (!ok) {
         for (WriteOutcome &o : outcomes) {
             o.result = WriteResult::Failed;
             o.error = batchError;
+            o.storageFull = m_batchFull;
         }
+    }
+    // Told on a change only: full at the first failure for want of space, cleared by the first
+    // write that succeeds (other failures leave it as it was).
+    if ((ok || m_batchFull) && m_storageFull != m_batchFull) {
+        m_storageFull = m_batchFull;
+        Q_EMIT storageFull(m_storageFull, m_storageFull ? batchError : QString());
     }
     {
         std::lock_guard lock(m_mutex);
@@ -480,6 +514,7 @@ EventFacts StoreWriter::factsOf(const DeliveryRecord &r, qint64 rowId, int attem
     f.createdByUserId = r.createdByUserId;
     f.objectCreatedUs = r.objectCreatedUs;
     f.receivedUs = r.receivedUs;
+    f.timestampHeader = r.timestampHeader;
     f.attempts = attempts;
     f.parsed = r.parsed;
     return f;
@@ -494,8 +529,19 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
     }
     auto failWith = [&](const QString &why) {
         *error = why;
+        // Read before ROLLBACK replaces it: SQLite reports a full disk (ENOSPC) as SQLITE_FULL.
+        m_batchFull = q.handle && (sqlite3_extended_errcode(q.handle) & 0xff) == SQLITE_FULL;
         q.rollback.step();
         q.rollback.reset();
+        if (q.handle && !sqlite3_get_autocommit(q.handle)) {
+            // Still in the transaction (a statement left mid-step can keep ROLLBACK from
+            // finishing): reset every statement and roll back again, so the next BEGIN works.
+            for (sqlite3_stmt *st = sqlite3_next_stmt(q.handle, nullptr); st;
+                 st = sqlite3_next_stmt(q.handle, st))
+                sqlite3_reset(st);
+            q.rollback.step();
+            q.rollback.reset();
+        }
         stored = 0;
         if (facts)
             facts->clear();
@@ -508,6 +554,12 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
     if (began != SQLITE_DONE)
         return failWith(q.lastError());
 
+    std::optional<Forwarding> forward;
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_forwarding.target.isEmpty())
+            forward = m_forwarding;
+    }
     int outcomeIndex = 0;
     bool rejected = false;
     qint64 startedRowId = -1; // becomes m_listenRowId only once committed
@@ -534,6 +586,7 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
             ins.text(17, r.createdByUserId);
             ins.optional(18, r.objectCreatedUs);
             ins.text(19, r.headers);
+            ins.text(20, r.signature);
             // One statement decides new or duplicate and counts the attempt; a new
             // delivery's first attempt is recorded in its own row.
             if (ins.step() != SQLITE_ROW) {
@@ -560,6 +613,18 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
                 att.text(8, r.headers);
                 const int rc = att.step();
                 att.reset();
+                if (rc != SQLITE_DONE)
+                    return failWith(q.lastError());
+            }
+            if (isNew && forward) {
+                // Queued in the delivery's own transaction: acknowledged means queued.
+                RawStatement &fwd = q.insertForward;
+                fwd.integer(1, deliveryId);
+                fwd.text(2, forward->target);
+                fwd.integer(3, forward->resign ? 1 : 0);
+                fwd.integer(4, r.receivedUs);
+                const int rc = fwd.step();
+                fwd.reset();
                 if (rc != SQLITE_DONE)
                     return failWith(q.lastError());
             }

@@ -64,6 +64,16 @@ public:
     // Several at once: one lock and at most one wake-up for the lot.
     void submit(std::vector<std::pair<quint64, DeliveryRecord>> records);
     void submitRejection(RejectionRecord record);
+
+    // Live forwarding: while target is set, every new delivery is also queued for it in
+    // forward_queue, in the same transaction. An empty target stops queueing. Thread-safe.
+    struct Forwarding
+    {
+        QString target;
+        bool resign = false; // re-sign with the forwarder's secret instead of the original headers
+    };
+    void setForwarding(Forwarding forwarding);
+    Forwarding forwarding() const;
     void listeningStarted(const QString &url);
     void listeningAlive();
     void listeningStopped();
@@ -87,6 +97,9 @@ Q_SIGNALS:
     // old ones, with their attempt count), for the migration model. Only built when
     // connected.
     void committed(const QList<mm::EventFacts> &facts);
+    // The disk is full (SQLITE_FULL): emitted once when a write fails for that reason, and once
+    // (full false) when a write succeeds again. From the thread that commits.
+    void storageFull(bool full, const QString &reason);
 
 private:
     struct ListenEvent
@@ -133,7 +146,10 @@ private:
     QString m_startError;
     qint64 m_listenRowId = -1;
     Stats m_stats; // guarded by m_mutex
+    Forwarding m_forwarding; // guarded by m_mutex
     bool m_callerMode = false;
+    bool m_storageFull = false; // the thread that commits only
+    bool m_batchFull = false; // the last failed batch failed with SQLITE_FULL
     std::unique_ptr<Queries> m_callerQueries; // commitOnCallerThread mode, owned by that thread
 };
 

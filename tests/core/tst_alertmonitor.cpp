@@ -42,9 +42,11 @@ private:
 
 private Q_SLOTS:
     void liveFailureNotifies();
+    void replayedFailureNotifiesMarked();
     void stallsAfterTheBaseline();
     void refusalsInAMinute();
     void listenerStopsOnce();
+    void storageFullOnceUntilWritable();
     void pauseSilences();
 };
 
@@ -53,10 +55,6 @@ void TestAlertMonitor::liveFailureNotifies()
     AlertMonitor monitor(clock());
     QSignalSpy notified(&monitor, &AlertMonitor::notify);
     QSignalSpy raised(&monitor, &AlertMonitor::raised);
-    EventFacts replayed = failed(QStringLiteral("mig_r"), QStringLiteral("e0"));
-    replayed.replayed = true;
-    monitor.ingest({replayed});
-    QCOMPARE(notified.size(), 0);
     monitor.ingest({failed(QStringLiteral("mig_1"), QStringLiteral("e1"))});
     QCOMPARE(raised.size(), 1);
     QCOMPARE(notified.size(), 1);
@@ -73,6 +71,41 @@ void TestAlertMonitor::liveFailureNotifies()
     monitor.setMuted(QStringLiteral("mig_2"), true);
     monitor.ingest({failed(QStringLiteral("mig_2"), QStringLiteral("e3"))});
     QCOMPARE(raised.size(), 2);
+}
+
+void TestAlertMonitor::replayedFailureNotifiesMarked()
+{
+    AlertMonitor monitor(clock());
+    QSignalSpy notified(&monitor, &AlertMonitor::notify);
+    monitor.ingest({failed(QStringLiteral("mig_1"), QStringLiteral("e1"))});
+    QCOMPARE(notified.size(), 1);
+    // The same event fed back in: shown at once, apart from the live one's 30 s hold, and marked.
+    EventFacts replayed = failed(QStringLiteral("mig_1"), QStringLiteral("e1"));
+    replayed.replayed = true;
+    monitor.ingest({replayed});
+    QCOMPARE(notified.size(), 2);
+    const auto n = notified.last().first().value<Notification>();
+    QCOMPARE(n.title, QStringLiteral("Migration failed (replayed)"));
+    QCOMPARE(n.migrationId, QStringLiteral("mig_1"));
+    QVERIFY(!n.replaces);
+    // Task failures replayed within 30 s are held; their summary, once due, stays marked.
+    EventFacts task = failed(QStringLiteral("mig_2"), QStringLiteral("t1"));
+    task.type = QStringLiteral("migration_task.failed");
+    task.replayed = true;
+    monitor.ingest({task});
+    QCOMPARE(notified.size(), 3);
+    QCOMPARE(notified.last().first().value<Notification>().title,
+             QStringLiteral("Task failed in mig_2 (replayed)"));
+    task.eventId = QStringLiteral("t2");
+    monitor.ingest({task});
+    QCOMPARE(notified.size(), 3);
+    m_now += 31000;
+    task.eventId = QStringLiteral("t3");
+    monitor.ingest({task});
+    QCOMPARE(notified.size(), 4);
+    const auto summary = notified.last().first().value<Notification>();
+    QCOMPARE(summary.title, QStringLiteral("3 task failures in mig_2 (replayed)"));
+    QVERIFY(summary.replaces);
 }
 
 void TestAlertMonitor::stallsAfterTheBaseline()
@@ -123,6 +156,30 @@ void TestAlertMonitor::listenerStopsOnce()
     m_now += 60000;
     monitor.setListening(true);
     monitor.setListening(false);
+    QCOMPARE(notified.size(), 2);
+}
+
+void TestAlertMonitor::storageFullOnceUntilWritable()
+{
+    AlertMonitor monitor(clock());
+    QSignalSpy notified(&monitor, &AlertMonitor::notify);
+    monitor.setStorageFull(false);
+    QCOMPARE(notified.size(), 0);
+    monitor.setStorageFull(true, QStringLiteral("database or disk is full"));
+    QCOMPARE(notified.size(), 1);
+    const auto n = notified.first().first().value<Notification>();
+    QCOMPARE(n.title, QStringLiteral("Storage full"));
+    QCOMPARE(n.urgency, AlertUrgency::Critical);
+    QVERIFY(n.body.startsWith(QLatin1String("The store cannot write: database or disk is full.")));
+    QVERIFY(n.migrationId.isEmpty());
+    // Every failed write says so again; one alert is enough.
+    monitor.setStorageFull(true, QStringLiteral("database or disk is full"));
+    QCOMPARE(notified.size(), 1);
+    // A write succeeded: cleared. Filling up again later alerts again.
+    m_now += 120000;
+    monitor.setStorageFull(false);
+    QCOMPARE(notified.size(), 1);
+    monitor.setStorageFull(true);
     QCOMPARE(notified.size(), 2);
 }
 

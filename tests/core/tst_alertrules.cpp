@@ -109,7 +109,10 @@ void TestAlertRules::factsRaiseAlerts_data()
     EventFacts replayed
         = fact(QStringLiteral("migration.failed"), QStringLiteral("mig_1"), QStringLiteral("e8"));
     replayed.replayed = true;
-    QTest::addRow("replayed") << replayed << 0 << 0 << 0 << QString() << QString();
+    replayed.attempts = 3; // fed back in on purpose: alerts whatever its attempts, marked
+    QTest::addRow("replayed") << replayed << 1 << int(AlertKind::MigrationFailed) << critical
+                              << QStringLiteral("Migration failed (replayed)")
+                              << QStringLiteral("mig_1 failed.");
     EventFacts retry
         = fact(QStringLiteral("migration.failed"), QStringLiteral("mig_1"), QStringLiteral("e9"));
     retry.attempts = 2;
@@ -148,6 +151,15 @@ void TestAlertRules::aDeliveryAlertsOnce()
     EventFacts again = f;
     again.msgId = "msg_other";
     QCOMPARE(rules.facts({again}).size(), 0);
+    // Fed back in, it alerts again (marked), and does not make the live event new again.
+    EventFacts replayed = f;
+    replayed.replayed = true;
+    const QList<Alert> out = rules.facts({replayed});
+    QCOMPARE(out.size(), 1);
+    QVERIFY(out.first().replayed);
+    QCOMPARE(out.first().title, QStringLiteral("Migration failed (replayed)"));
+    QCOMPARE(rules.facts({replayed}).size(), 1);
+    QCOMPARE(rules.facts({f}).size(), 0);
     // A batch with two failures alerts twice.
     QCOMPARE(
         rules

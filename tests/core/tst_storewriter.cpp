@@ -489,8 +489,9 @@ void TestStoreWriter::upgradesAVersion1Store()
         writer.stop();
     }
     SqlConnection db(tmp.path());
-    QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 2);
+    QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), Database::SchemaVersion);
     QCOMPARE(db.count(QStringLiteral("deliveries")), qint64(1));
+    QVERIFY(db.scalar(QStringLiteral("SELECT signature FROM deliveries")).isNull()); // written before v3
     QCOMPARE(db.scalar(QStringLiteral("SELECT attempts FROM deliveries WHERE msg_id = 'msg_old'")).toInt(),
              2);
     QVERIFY(db.scalar(QStringLiteral("SELECT headers FROM deliveries")).isNull()); // written before v2
@@ -510,7 +511,7 @@ void TestStoreWriter::schema()
     }
     SqlConnection db(tmp.path());
     QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), Database::SchemaVersion);
-    QCOMPARE(Database::SchemaVersion, 2);
+    QCOMPARE(Database::SchemaVersion, 3);
     QCOMPARE(db.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     QStringList tables;
     for (const QVariantList &row :
@@ -518,7 +519,9 @@ void TestStoreWriter::schema()
         tables.append(row.constFirst().toString());
     QCOMPARE(tables,
              (QStringList {QStringLiteral("attempts"), QStringLiteral("deliveries"),
-                           QStringLiteral("listen_intervals"), QStringLiteral("rejections")}));
+                           QStringLiteral("forward_queue"), QStringLiteral("listen_intervals"),
+                           QStringLiteral("rejections"), QStringLiteral("replay_requests"),
+                           QStringLiteral("replay_runs")}));
     // msg_id is unique: that is what makes a retried delivery a duplicate.
     QVERIFY(db.exec(
         QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body) VALUES('m', 1, 0, x'')")));

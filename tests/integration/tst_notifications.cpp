@@ -263,7 +263,7 @@ void TestNotifications::failedMigrationNotifies()
     QCOMPARE(call.summary, QStringLiteral("Migration failed"));
     QCOMPARE(call.body, QStringLiteral("mig_nt_failed failed: disk full"));
     QCOMPARE(call.urgency, 2);
-    QCOMPARE(call.desktopEntry, QStringLiteral("migration-monitor"));
+    QCOMPARE(call.desktopEntry, QStringLiteral("io.github.anon.MigrationMonitor"));
     QCOMPARE(call.actions, (QStringList {QStringLiteral("open"), QStringLiteral("Open migration")}));
     QCOMPARE(call.replaces, 0u);
     // GetCapabilities came first.

@@ -10,6 +10,7 @@
 #include "store/storewriter.h"
 #include "timeline/timelinewidget.h"
 
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
@@ -47,7 +48,31 @@ class TestMainWindow final : public QObject
 
 private Q_SLOTS:
     void timelineLogAndInspectorStayInStep();
+    void warningsStandUntilCleared();
 };
+
+void TestMainWindow::warningsStandUntilCleared()
+{
+    MonitorModel model;
+    LiveLogModel log;
+    MainWindow window(&model, &log);
+    window.show();
+    QVERIFY(!window.findChild<QLabel *>(QStringLiteral("warningBanner")));
+    window.setWarning(QStringLiteral("clock"),
+                      QStringLiteral("This computer's clock is 95 s behind the sender's."));
+    window.setWarning(QStringLiteral("storage"), QStringLiteral("Storage full."));
+    auto *banner = window.findChild<QLabel *>(QStringLiteral("warningBanner"));
+    QVERIFY(banner);
+    QVERIFY(banner->isVisible());
+    QCOMPARE(banner->text(),
+             QStringLiteral("This computer's clock is 95 s behind the sender's.\nStorage full."));
+    window.setWarning(QStringLiteral("clock"), QString());
+    QCOMPARE(banner->text(), QStringLiteral("Storage full."));
+    QVERIFY(banner->isVisible());
+    window.setWarning(QStringLiteral("storage"), QString());
+    QVERIFY(!banner->isVisible());
+    QVERIFY(window.warningText().isEmpty());
+}
 
 void TestMainWindow::timelineLogAndInspectorStayInStep()
 {

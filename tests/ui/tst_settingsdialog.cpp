@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "settings/settingsdialog.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -109,6 +110,23 @@ private Q_SLOTS:
         QCOMPARE(dialog.values(), v);
         QVERIFY(dialog.errorText().isEmpty());
         QVERIFY(dialog.isVisible()); // Apply keeps the dialog open
+    }
+
+    void startAtLoginIsShownAndApplied()
+    {
+        SettingsValues v;
+        v.startAtLogin = true;
+        SettingsDialog dialog(v);
+        auto *box = field<QCheckBox>(dialog, "startAtLogin");
+        QVERIFY(box->isChecked());
+        QSignalSpy applied(&dialog, &SettingsDialog::applied);
+        box->setChecked(false);
+        QVERIFY(dialog.apply());
+        QCOMPARE(applied.count(), 1);
+        QCOMPARE(applied.at(0).at(0).value<SettingsValues>().startAtLogin, false);
+        box->setChecked(true);
+        QVERIFY(dialog.apply());
+        QCOMPARE(applied.at(1).at(0).value<SettingsValues>().startAtLogin, true);
     }
 
     void invalidPortIsNotApplied_data()

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "alerts/coalescer.h"
+#include "util/appid.h"
 
 #include <QDBusConnection>
 #include <QHash>
@@ -25,7 +26,8 @@ public:
     using Fallback = std::function<bool(const Notification &n)>;
     enum class Server { Unknown, Available, Missing };
 
-    static inline const QString DesktopEntry = QStringLiteral("migration-monitor");
+    // The installed .desktop file's id, which is also the icon's name.
+    static inline const QString DesktopEntry = QLatin1String(AppId);
     static inline const QString OpenAction = QStringLiteral("open");
 
     // Talks to the server on bus (the session bus by default) once it has answered

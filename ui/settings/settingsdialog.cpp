@@ -10,6 +10,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -152,6 +153,13 @@ QWidget *SettingsDialog::secretsPage()
     m_secretList = new QListWidget(page);
     m_secretList->setObjectName(QStringLiteral("secretList"));
     m_noSecrets = hint(tr("No secret saved: every delivery will be refused until you add one."), page);
+    m_secretsWarning = new QLabel(page);
+    m_secretsWarning->setObjectName(QStringLiteral("secretsWarning"));
+    m_secretsWarning->setWordWrap(true);
+    m_secretsWarning->setTextFormat(Qt::PlainText);
+    // Both colours set, so it reads the same on light and dark palettes.
+    m_secretsWarning->setStyleSheet(QStringLiteral("background:#fff3cd; color:#664d03; padding:4px;"));
+    m_secretsWarning->hide();
     m_removeSecret = new QPushButton(tr("R&emove"), page);
     m_removeSecret->setObjectName(QStringLiteral("removeSecret"));
     connect(m_removeSecret, &QPushButton::clicked, this, &SettingsDialog::removeSecret);
@@ -172,6 +180,7 @@ QWidget *SettingsDialog::secretsPage()
     addRow->addWidget(m_secretInput, 1);
     addRow->addWidget(add);
     addRow->addWidget(m_removeSecret);
+    layout->addWidget(m_secretsWarning);
     layout->addWidget(m_secretList, 1);
     layout->addWidget(m_noSecrets);
     layout->addLayout(addRow);
@@ -200,11 +209,33 @@ QWidget *SettingsDialog::monitoringPage()
     form->addRow(tr("&Data folder:"), withButton(m_dataDir, browse, page));
     form->addRow(
         hint(tr("A new data folder is used from the next start; the current one is left as it is."), page));
+    auto *storage = new QGroupBox(tr("Storage"), page);
+    auto *storageForm = new QFormLayout(storage);
+    m_retentionDays = spinBox(0, 36500, tr(" days"), storage);
+    m_retentionDays->setObjectName(QStringLiteral("retentionDays"));
+    m_retentionDays->setSpecialValueText(tr("Forever"));
+    m_retentionMaxMb = spinBox(0, 1024 * 1024, tr(" MiB"), storage);
+    m_retentionMaxMb->setObjectName(QStringLiteral("retentionMaxMb"));
+    m_retentionMaxMb->setSpecialValueText(tr("No limit"));
+    storageForm->addRow(tr("&Keep deliveries for:"), m_retentionDays);
+    storageForm->addRow(tr("Keep the store &under:"), m_retentionMaxMb);
+    storageForm->addRow(hint(tr("Older deliveries are deleted, oldest first, a minute at a time. Deliveries "
+                                "younger than the days above are never deleted to meet the size; 0 means "
+                                "unlimited."),
+                             storage));
+    form->addRow(storage);
     m_closeToTray = new QCheckBox(tr("&Keep running in the system tray when the window is closed"), page);
     m_closeToTray->setObjectName(QStringLiteral("closeToTray"));
     m_closeToTray->setToolTip(tr("Only where the desktop has a system tray. Quit from the File menu or the "
                                  "tray icon's menu."));
     form->addRow(m_closeToTray);
+    m_startAtLogin = new QCheckBox(tr("Start at lo&gin, minimised to the tray"), page);
+    m_startAtLogin->setObjectName(QStringLiteral("startAtLogin"));
+    form->addRow(m_startAtLogin);
+    form->addRow(
+        hint(tr("Adds Migration Monitor to your desktop's startup programs, so webhooks are received "
+                "from the moment you log in. The window stays in the tray until you open it."),
+             page));
     return page;
 }
 
@@ -222,7 +253,10 @@ void SettingsDialog::setValues(const SettingsValues &values)
     m_stallWorking->setValue(values.stallWorkingMinutes);
     m_stallNotStarted->setValue(values.stallNotStartedMinutes);
     m_dataDir->setText(values.dataDir);
+    m_retentionDays->setValue(values.retentionDays);
+    m_retentionMaxMb->setValue(values.retentionMaxMb);
     m_closeToTray->setChecked(values.closeToTray);
+    m_startAtLogin->setChecked(values.startAtLogin);
     m_alerts->setSettings(values.alerts);
     showError(QString());
 }
@@ -231,6 +265,12 @@ void SettingsDialog::setNote(const QString &text)
 {
     m_note->setText(text);
     m_note->setVisible(!text.isEmpty());
+}
+
+void SettingsDialog::setSecretsWarning(const QString &text)
+{
+    m_secretsWarning->setText(text);
+    m_secretsWarning->setVisible(!text.isEmpty());
 }
 
 QString SettingsDialog::errorText() const
@@ -273,7 +313,10 @@ std::optional<SettingsValues> SettingsDialog::collect()
     v.stallWorkingMinutes = m_stallWorking->value();
     v.stallNotStartedMinutes = m_stallNotStarted->value();
     v.dataDir = m_dataDir->text().trimmed();
+    v.retentionDays = m_retentionDays->value();
+    v.retentionMaxMb = m_retentionMaxMb->value();
     v.closeToTray = m_closeToTray->isChecked();
+    v.startAtLogin = m_startAtLogin->isChecked();
     v.alerts = m_alerts->settings();
 
     SettingsValues::Field where = SettingsValues::Field::None;

@@ -34,6 +34,9 @@ public:
     SettingsValues values() const { return m_values; }
     // A line above the buttons, e.g. which values the command line overrides for this run.
     void setNote(const QString &text);
+    // Shown above the secrets list, e.g. that no keyring was found and where they are kept
+    // instead; empty hides it.
+    void setSecretsWarning(const QString &text);
     // The problem shown, or an empty string.
     QString errorText() const;
 
@@ -78,6 +81,10 @@ private:
     QLineEdit *m_dataDir = nullptr;
     AlertsPage *m_alerts = nullptr;
     QCheckBox *m_closeToTray = nullptr;
+    QSpinBox *m_retentionDays = nullptr;
+    QSpinBox *m_retentionMaxMb = nullptr;
+    QLabel *m_secretsWarning = nullptr;
+    QCheckBox *m_startAtLogin = nullptr;
     QLabel *m_note = nullptr;
     QWidget *m_errorRow = nullptr;
     QLabel *m_error = nullptr;

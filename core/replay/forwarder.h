@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Live forwarding: sends the deliveries StoreWriter queued in forward_queue to their
+// target on its own thread, retrying with backoff until a 2xx. The queue is the store's,
+// so it survives a restart; the receiver never waits for any of this.
+#pragma once
+
+#include "verify/signingsecret.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <chrono>
+#include <optional>
+
+class QThread;
+
+namespace mm {
+
+// One forward_queue row, for the forwarding log.
+struct ForwardEntry
+{
+    qint64 id = 0;
+    qint64 deliveryId = 0;
+    QByteArray msgId;
+    QString type;
+    QString migrationId;
+    QString target;
+    QString state; // "pending", "delivered" or "failed" (gave up)
+    int tries = 0;
+    int lastStatus = 0; // HTTP status of the last try, 0 when none answered
+    QString lastError;
+    qint64 enqueuedUs = 0;
+    qint64 nextUs = 0;
+    qint64 doneUs = 0;
+};
+
+class ForwardWorker;
+
+class Forwarder final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Forwarder)
+
+public:
+    struct Options
+    {
+        QString dataDir;
+        // Rows queued to be re-signed use this; without it they wait (with an error shown).
+        std::optional<SigningSecret> secret;
+        int concurrency = 4;
+        int maxTries = 30; // then the row is "failed"
+        std::chrono::milliseconds retryBase {1000}; // doubled after each failed try
+        std::chrono::milliseconds retryCap {std::chrono::minutes(5)};
+        std::chrono::milliseconds timeout {std::chrono::seconds(30)};
+        std::chrono::milliseconds poll {std::chrono::seconds(1)}; // rescans even without wake()
+    };
+
+    explicit Forwarder(Options options, QObject *parent = nullptr);
+    ~Forwarder() override;
+
+    // Starts the thread. Rows left pending by an earlier run become due at once.
+    void start();
+    // Finishes nothing in flight (those rows stay pending) and joins the thread.
+    void stop();
+
+    // Thread-safe: new rows were queued; look now rather than at the next poll.
+    void wake();
+    void setSecret(std::optional<SigningSecret> secret);
+    // Makes every pending row due now (the forwarding log's "Retry now").
+    void retryNow();
+    // Asks for the latest rows; they arrive through recentLoaded().
+    void loadRecent(int limit = 1000);
+
+Q_SIGNALS:
+    // From the forwarding thread (connect with a context object: they are queued).
+    void entryUpdated(const mm::ForwardEntry &entry);
+    void recentLoaded(const QList<mm::ForwardEntry> &entries);
+    void problem(const QString &message); // the store cannot be read or written
+
+private:
+    Options m_options;
+    QThread *m_thread = nullptr;
+    ForwardWorker *m_worker = nullptr;
+};
+
+} // namespace mm
+
+Q_DECLARE_METATYPE(mm::ForwardEntry)

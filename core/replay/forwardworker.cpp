@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "forwardworker.h"
+
+#include "store/database.h"
+
+#include <QAtomicInteger>
+#include <QDateTime>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimer>
+#include <QUrl>
+
+namespace mm {
+
+namespace {
+QAtomicInteger<quint64> s_instances;
+
+qint64 nowUs()
+{
+    return QDateTime::currentMSecsSinceEpoch() * 1000;
+}
+
+const char *const SelectEntry
+    = "SELECT q.id, q.delivery_id, d.msg_id, d.type, d.migration_id, q.target, q.state, q.tries, "
+      "q.last_status, q.last_error, q.enqueued_us, q.next_us, q.done_us, q.resign, d.body, "
+      "d.timestamp_header, "
+      "d.signature FROM forward_queue q JOIN deliveries d ON d.id = q.delivery_id ";
+
+// Reads a row selected with SelectEntry.
+void readRow(const QSqlQuery &q, ForwardEntry *e, bool *resign, OutgoingDelivery *d)
+{
+    e->id = q.value(0).toLongLong();
+    e->deliveryId = q.value(1).toLongLong();
+    e->msgId = q.value(2).toString().toLatin1();
+    e->type = q.value(3).toString();
+    e->migrationId = q.value(4).toString();
+    e->target = q.value(5).toString();
+    e->state = q.value(6).toString();
+    e->tries = q.value(7).toInt();
+    e->lastStatus = q.value(8).toInt();
+    e->lastError = q.value(9).toString();
+    e->enqueuedUs = q.value(10).toLongLong();
+    e->nextUs = q.value(11).toLongLong();
+    e->doneUs = q.value(12).toLongLong();
+    if (resign)
+        *resign = q.value(13).toBool();
+    if (d) {
+        d->rowId = e->deliveryId;
+        d->msgId = e->msgId;
+        d->body = q.value(14).toByteArray();
+        d->timestampHeader = q.value(15).toLongLong();
+        d->signature = q.value(16).toString().toLatin1();
+        d->type = e->type;
+        d->migrationId = e->migrationId;
+    }
+}
+} // namespace
+
+ForwardWorker::ForwardWorker(Forwarder::Options options)
+    : m_options(std::move(options))
+    , m_connection(QStringLiteral("mm-forward-%1").arg(s_instances.fetchAndAddRelaxed(1)))
+{
+}
+
+ForwardWorker::~ForwardWorker()
+{
+    close();
+}
+
+void ForwardWorker::open()
+{
+    // Created here, on the forwarding thread, so they belong to it.
+    m_network = new QNetworkAccessManager(this);
+    connect(m_network, &QNetworkAccessManager::finished, this, &ForwardWorker::onFinished);
+    m_poll = new QTimer(this);
+    connect(m_poll, &QTimer::timeout, this, &ForwardWorker::scan);
+    m_poll->start(m_options.poll);
+
+    QString error;
+    m_open = Database::open(m_options.dataDir, m_connection, &error).has_value();
+    if (!m_open) {
+        reportProblem(QStringLiteral("Forwarding cannot open the store: %1").arg(error));
+        return;
+    }
+    // What an earlier run left pending is due now: a restart is the natural moment to retry.
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("UPDATE forward_queue SET next_us = ? WHERE state = 'pending' AND next_us > ?"));
+    q.addBindValue(nowUs());
+    q.addBindValue(nowUs());
+    q.exec();
+    scan();
+}
+
+void ForwardWorker::close()
+{
+    if (m_poll)
+        m_poll->stop();
+    const auto replies = m_inFlight.keys();
+    m_inFlight.clear(); // rows in flight stay pending in the store
+    m_busy.clear();
+    for (QNetworkReply *reply : replies) {
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+    if (m_open) {
+        m_open = false;
+        Database::close(m_connection);
+    }
+}
+
+void ForwardWorker::reportProblem(const QString &message)
+{
+    if (message == m_lastProblem)
+        return;
+    m_lastProblem = message;
+    qWarning("forward: %s", qPrintable(message));
+    Q_EMIT problem(message);
+}
+
+void ForwardWorker::setSecret(std::optional<SigningSecret> secret)
+{
+    m_options.secret = std::move(secret);
+    retryNow();
+}
+
+void ForwardWorker::retryNow()
+{
+    if (!m_open)
+        return;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("UPDATE forward_queue SET next_us = ? WHERE state = 'pending'"));
+    q.addBindValue(nowUs());
+    q.exec();
+    scan();
+}
+
+void ForwardWorker::scan()
+{
+    const int room = m_options.concurrency - int(m_inFlight.size());
+    if (!m_open || room <= 0)
+        return;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    QStringList busy;
+    for (qint64 id : std::as_const(m_busy))
+        busy.append(QString::number(id));
+    q.prepare(
+        QString::fromLatin1(SelectEntry)
+        + QStringLiteral("WHERE q.state = 'pending' AND q.next_us <= ? %1 ORDER BY q.next_us, q.id LIMIT ?")
+              .arg(busy.isEmpty() ? QString() : QStringLiteral("AND q.id NOT IN (%1)").arg(busy.join(u','))));
+    q.addBindValue(nowUs());
+    q.addBindValue(room);
+    if (!q.exec()) {
+        reportProblem(QStringLiteral("Forwarding cannot read its queue: %1").arg(q.lastError().text()));
+        return;
+    }
+    QList<Row> rows;
+    while (q.next()) {
+        Row row;
+        readRow(q, &row.entry, &row.resign, &row.delivery);
+        rows.append(std::move(row));
+    }
+    q.finish();
+    m_lastProblem.clear();
+    for (Row &row : rows)
+        send(std::move(row));
+}
+
+void ForwardWorker::send(Row row)
+{
+    SigningChoice signing;
+    if (row.resign) {
+        if (!m_options.secret) {
+            settle(row, 0,
+                   QStringLiteral(
+                       "No forwarding secret: start with --forward-secret or choose one in Settings."));
+            return;
+        }
+        signing.secret = m_options.secret;
+    }
+    QByteArray sentId;
+    QString error;
+    const auto headers
+        = outgoingHeaders(row.delivery, signing, QDateTime::currentSecsSinceEpoch(), &sentId, &error);
+    if (!headers) {
+        settle(row, 0, error);
+        return;
+    }
+    QNetworkRequest request {QUrl(row.entry.target)};
+    for (const auto &[name, value] : *headers)
+        request.setRawHeader(name, value);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    request.setTransferTimeout(int(m_options.timeout.count()));
+    QNetworkReply *reply = m_network->post(request, row.delivery.body);
+    m_busy.insert(row.entry.id);
+    InFlight f {std::move(row), {}};
+    f.clock.start();
+    m_inFlight.insert(reply, std::move(f));
+}
+
+void ForwardWorker::onFinished(QNetworkReply *reply)
+{
+    reply->deleteLater();
+    auto it = m_inFlight.find(reply);
+    if (it == m_inFlight.end())
+        return;
+    InFlight f = std::move(*it);
+    m_inFlight.erase(it);
+    m_busy.remove(f.row.entry.id);
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    QString error;
+    if (status < 200 || status >= 300) {
+        error = status == 0
+            ? reply->errorString()
+            : QStringLiteral("HTTP %1 %2")
+                  .arg(status)
+                  .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString())
+                  .trimmed();
+    }
+    settle(f.row, status, error);
+    scan();
+}
+
+void ForwardWorker::settle(Row &row, int status, const QString &error)
+{
+    ForwardEntry &e = row.entry;
+    const qint64 now = nowUs();
+    e.tries += 1;
+    e.lastStatus = status;
+    e.lastError = error;
+    if (error.isEmpty()) {
+        e.state = QStringLiteral("delivered");
+        e.doneUs = now;
+    } else if (e.tries >= m_options.maxTries) {
+        e.state = QStringLiteral("failed");
+        e.doneUs = now;
+    } else {
+        const qint64 delayMs = std::min<qint64>(
+            m_options.retryCap.count(), m_options.retryBase.count() * (1LL << std::min(e.tries - 1, 20)));
+        e.nextUs = now + delayMs * 1000;
+    }
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(
+        QStringLiteral("UPDATE forward_queue SET state = ?, tries = ?, last_status = ?, last_error = ?, "
+                       "next_us = ?, done_us = ? WHERE id = ?"));
+    q.addBindValue(e.state);
+    q.addBindValue(e.tries);
+    q.addBindValue(status);
+    q.addBindValue(error.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(error));
+    q.addBindValue(e.nextUs);
+    q.addBindValue(e.doneUs ? QVariant(e.doneUs) : QVariant(QMetaType(QMetaType::LongLong)));
+    q.addBindValue(e.id);
+    if (!q.exec())
+        reportProblem(QStringLiteral("Forwarding cannot update its queue: %1").arg(q.lastError().text()));
+    Q_EMIT entryUpdated(e);
+}
+
+void ForwardWorker::loadRecent(int limit)
+{
+    QList<ForwardEntry> out;
+    if (m_open) {
+        QSqlQuery q(QSqlDatabase::database(m_connection, false));
+        q.setForwardOnly(true);
+        q.prepare(QString::fromLatin1(SelectEntry) + QStringLiteral("ORDER BY q.id DESC LIMIT ?"));
+        q.addBindValue(limit);
+        if (q.exec()) {
+            while (q.next()) {
+                ForwardEntry e;
+                readRow(q, &e, nullptr, nullptr);
+                out.prepend(std::move(e));
+            }
+        }
+    }
+    Q_EMIT recentLoaded(out);
+}
+
+} // namespace mm

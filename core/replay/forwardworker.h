@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Forwarder's insides, living on the forwarding thread: the queue's reads and writes and
+// the requests in flight.
+#pragma once
+
+#include "forwarder.h"
+#include "outgoing.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QTimer;
+
+namespace mm {
+
+class ForwardWorker final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ForwardWorker(Forwarder::Options options);
+    ~ForwardWorker() override;
+
+    // All run on the forwarding thread.
+    void open();
+    void close();
+    void scan();
+    void setSecret(std::optional<mm::SigningSecret> secret);
+    void retryNow();
+    void loadRecent(int limit);
+
+Q_SIGNALS:
+    void entryUpdated(const mm::ForwardEntry &entry);
+    void recentLoaded(const QList<mm::ForwardEntry> &entries);
+    void problem(const QString &message);
+
+private:
+    struct Row
+    {
+        ForwardEntry entry;
+        bool resign = false;
+        OutgoingDelivery delivery;
+    };
+    struct InFlight
+    {
+        Row row;
+        QElapsedTimer clock;
+    };
+
+    void send(Row row);
+    void onFinished(QNetworkReply *reply);
+    void settle(Row &row, int status, const QString &error);
+    void reportProblem(const QString &message);
+
+    Forwarder::Options m_options;
+    QString m_connection;
+    bool m_open = false;
+    QNetworkAccessManager *m_network = nullptr;
+    QTimer *m_poll = nullptr;
+    QHash<QNetworkReply *, InFlight> m_inFlight;
+    QSet<qint64> m_busy; // queue ids in flight
+    QString m_lastProblem;
+};
+
+} // namespace mm

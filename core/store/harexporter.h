@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Writes stored deliveries as an HTTP Archive (HAR 1.2), one entry per delivery as first
+// received, for browsers' and proxies' tools. Headers are the stored, masked ones: no
+// signature, credential or secret reaches the file.
+#pragma once
+
+#include <QList>
+#include <QString>
+
+class QIODevice;
+
+namespace mm {
+
+class HarExporter final
+{
+public:
+    // Returns the number of entries written (oldest first), or -1 with a sentence in error.
+    static qint64 exportStore(const QString &dataDir, QIODevice &out, QString *error);
+    static qint64 exportRows(const QString &dataDir, const QList<qint64> &rowIds, QIODevice &out,
+                             QString *error);
+
+private:
+    static qint64 exportWhere(const QString &dataDir, const QString &where, QIODevice &out, QString *error);
+};
+
+} // namespace mm

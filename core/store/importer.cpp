@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "importer.h"
+
+#include "database.h"
+#include "event/envelope.h"
+
+#include <QAtomicInteger>
+#include <QIODevice>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace mm {
+
+namespace {
+QAtomicInteger<quint64> s_instances;
+constexpr int BatchLines = 1000;
+constexpr int KeptErrors = 20;
+constexpr qint64 MaxLineBytes = 64 * 1024 * 1024; // a 2 MiB body in base64 and then some
+
+QVariant textOrNull(const QString &s)
+{
+    return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
+}
+
+QVariant optionalInt(const std::optional<qint64> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
+}
+} // namespace
+
+DeliveryRecord deliveryRecordFromBody(const QByteArray &body)
+{
+    const Envelope envelope = parseEnvelope(body);
+    DeliveryRecord record;
+    record.eventId = envelope.eventId;
+    record.type = envelope.type;
+    record.migrationId = envelope.migrationId;
+    record.createdUs = envelope.createdUs;
+    record.status = envelope.status;
+    record.errorMessage = envelope.errorMessage;
+    record.taskId = envelope.taskId;
+    record.companyId = envelope.companyId;
+    record.createdByUserId = envelope.createdByUserId;
+    record.objectCreatedUs = envelope.objectCreatedUs;
+    record.parsed = envelope.parsed;
+    record.body = body;
+    return record;
+}
+
+std::optional<ImportedDelivery> JsonlImporter::parseLine(QByteArrayView line, QString *error)
+{
+    auto fail = [error](const QString &why) -> std::optional<ImportedDelivery> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(QStringLiteral("not JSON (%1 at offset %2)")
+                        .arg(parseError.errorString())
+                        .arg(parseError.offset));
+    if (!doc.isObject())
+        return fail(QStringLiteral("not a JSON object"));
+    const QJsonObject o = doc.object();
+
+    const QJsonValue msgId = o.value(QLatin1String("msg_id"));
+    if (!msgId.isString() || msgId.toString().isEmpty())
+        return fail(QStringLiteral("no msg_id"));
+    const QByteArray id = msgId.toString().toUtf8();
+    if (id.size() > 256)
+        return fail(QStringLiteral("msg_id longer than 256 bytes"));
+
+    QByteArray body;
+    if (const QJsonValue text = o.value(QLatin1String("body")); text.isString()) {
+        body = text.toString().toUtf8();
+    } else if (const QJsonValue b64 = o.value(QLatin1String("body_base64")); b64.isString()) {
+        const auto decoded = QByteArray::fromBase64Encoding(b64.toString().toLatin1(),
+                                                            QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded)
+            return fail(QStringLiteral("body_base64 is not valid base64"));
+        body = *decoded;
+    } else {
+        return fail(QStringLiteral("neither body nor body_base64"));
+    }
+
+    const QJsonValue received = o.value(QLatin1String("received_at"));
+    const auto receivedUs = received.isString() ? parseTimestampUs(received.toString()) : std::nullopt;
+    if (!receivedUs)
+        return fail(QStringLiteral("no valid received_at timestamp"));
+
+    int attempts = 1;
+    if (const QJsonValue a = o.value(QLatin1String("attempts")); !a.isUndefined()) {
+        const double n = a.toDouble(-1);
+        if (!a.isDouble() || n < 1 || n > 1e6 || n != double(qint64(n)))
+            return fail(QStringLiteral("attempts is not a positive whole number"));
+        attempts = int(n);
+    }
+
+    ImportedDelivery out;
+    out.record = deliveryRecordFromBody(body);
+    out.record.msgId = id;
+    out.record.receivedUs = *receivedUs;
+    out.attempts = attempts;
+    return out;
+}
+
+std::optional<JsonlImporter::Result> JsonlImporter::importFrom(const QString &dataDir, QIODevice &in,
+                                                               QString *error)
+{
+    const QString connection = QStringLiteral("mm-import-%1").arg(s_instances.fetchAndAddRelaxed(1));
+    std::optional<Result> result;
+    {
+        auto db = Database::open(dataDir, connection, error);
+        if (!db)
+            return std::nullopt;
+        QSqlQuery ins(*db);
+        ins.prepare(QStringLiteral(
+            "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, attempts, "
+            "parsed, body, status, error_message, task_id, company_id, created_by, object_created_us) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(msg_id) DO NOTHING"));
+        Result r;
+        qint64 lineNumber = 0;
+        int inBatch = 0;
+        bool ok = db->transaction();
+        auto commit = [&]() {
+            ok = ok && db->commit();
+            if (!ok && error)
+                *error = QStringLiteral("Cannot write the store: %1").arg(db->lastError().text());
+            inBatch = 0;
+            return ok;
+        };
+        while (ok && !in.atEnd()) {
+            QByteArray line = in.readLine(MaxLineBytes);
+            ++lineNumber;
+            if (line.endsWith('\n'))
+                line.chop(1);
+            if (line.endsWith('\r'))
+                line.chop(1);
+            if (line.trimmed().isEmpty())
+                continue;
+            ++r.lines;
+            QString why;
+            const auto d = parseLine(line, &why);
+            if (!d) {
+                ++r.invalid;
+                if (r.errors.size() < KeptErrors)
+                    r.errors.append(QStringLiteral("line %1: %2").arg(lineNumber).arg(why));
+                continue;
+            }
+            const DeliveryRecord &rec = d->record;
+            ins.addBindValue(QString::fromUtf8(rec.msgId));
+            ins.addBindValue(textOrNull(rec.eventId));
+            ins.addBindValue(textOrNull(rec.type));
+            ins.addBindValue(textOrNull(rec.migrationId));
+            ins.addBindValue(optionalInt(rec.createdUs));
+            ins.addBindValue(rec.receivedUs);
+            ins.addBindValue(d->attempts);
+            ins.addBindValue(rec.parsed ? 1 : 0);
+            ins.addBindValue(rec.body.isNull() ? QByteArray("") : rec.body);
+            ins.addBindValue(textOrNull(rec.status));
+            ins.addBindValue(textOrNull(rec.errorMessage));
+            ins.addBindValue(textOrNull(rec.taskId));
+            ins.addBindValue(textOrNull(rec.companyId));
+            ins.addBindValue(textOrNull(rec.createdByUserId));
+            ins.addBindValue(optionalInt(rec.objectCreatedUs));
+            if (!ins.exec()) {
+                if (error)
+                    *error = QStringLiteral("Cannot write the store: %1").arg(ins.lastError().text());
+                ok = false;
+                break;
+            }
+            if (ins.numRowsAffected() > 0)
+                ++r.imported;
+            else
+                ++r.duplicates;
+            if (++inBatch >= BatchLines && commit())
+                ok = db->transaction();
+        }
+        if (ok && commit())
+            result = r;
+        else
+            db->rollback();
+    }
+    Database::close(connection);
+    return result;
+}
+
+} // namespace mm

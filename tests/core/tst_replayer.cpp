@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Replayer against a loopback sink: order, the concurrency and rate limits, retries,
+// cancel, the response head, and the headers it sends in each signing mode.
+#include "replay/replayer.h"
+#include "webhooksink.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace mm;
+using namespace mm::test;
+
+namespace {
+const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+
+QList<OutgoingDelivery> deliveries(int count)
+{
+    QList<OutgoingDelivery> out;
+    const SigningSecret secret = *SigningSecret::parse(SecretText);
+    for (int i = 0; i < count; ++i) {
+        OutgoingDelivery d;
+        d.rowId = i + 1;
+        d.msgId = "msg_" + QByteArray::number(i);
+        d.body = "{\"n\":" + QByteArray::number(i) + "}";
+        d.timestampHeader = 1700000000 + i;
+        d.signature = secret.signature(d.msgId, QByteArray::number(d.timestampHeader), d.body);
+        d.type = QStringLiteral("migration.created");
+        out.append(d);
+    }
+    return out;
+}
+
+struct Collected
+{
+    QList<ReplayResult> results;
+    std::optional<ReplaySummary> summary;
+};
+
+void collect(Replayer &replayer, Collected &c)
+{
+    QObject::connect(&replayer, &Replayer::resultReady, &replayer,
+                     [&c](const ReplayResult &r) { c.results.append(r); });
+    QObject::connect(&replayer, &Replayer::finished, &replayer,
+                     [&c](const ReplaySummary &s) { c.summary = s; });
+}
+} // namespace
+
+class TestReplayer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void sendsAsReceivedInOrder();
+    void resignsWithAFreshTimestamp();
+    void keepsToTheConcurrencyLimit();
+    void keepsToTheRate();
+    void retriesServerErrorsOnly();
+    void cancelReportsTheRest();
+    void keepsOnlyTheResponseHead();
+    void asReceivedNeedsTheOriginalSignature();
+    void rejectsBadOptions_data();
+    void rejectsBadOptions();
+    void emptyBatchFinishes();
+};
+
+void TestReplayer::sendsAsReceivedInOrder()
+{
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    Replayer replayer;
+    Collected c;
+    collect(replayer, c);
+    ReplayOptions o;
+    o.target = QUrl(QString::fromLatin1(sink.url()));
+    o.concurrency = 1;
+    const auto input = deliveries(5);
+    QString error;
+    QVERIFY2(replayer.start(input, o, &error), qPrintable(error));
+    QTRY_VERIFY(c.summary.has_value());
+    QCOMPARE(c.summary->succeeded, 5);
+    QCOMPARE(sink.requests().size(), 5);
+    for (int i = 0; i < 5; ++i) {
+        const SinkRequest &req = sink.requests()[i];
+        QCOMPARE(req.header("svix-id"), input[i].msgId);
+        QCOMPARE(req.header("svix-timestamp"), QByteArray::number(input[i].timestampHeader));
+        QCOMPARE(req.header("svix-signature"), input[i].signature);
+        QCOMPARE(req.body, input[i].body);
+        QCOMPARE(req.header("content-type"), QByteArray("application/json"));
+        QCOMPARE(c.results[i].index, i);
+        QCOMPARE(c.results[i].status, 200);
+        QCOMPARE(c.results[i].tries, 1);
+        QCOMPARE(c.results[i].responseHead, QByteArray("ok"));
+        QVERIFY(c.results[i].latencyUs > 0);
+    }
+}
+
+void TestReplayer::resignsWithAFreshTimestamp()
+{
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    Replayer replayer;
+    Collected c;
+    collect(replayer, c);
+    ReplayOptions o;
+    o.target = QUrl(QString::fromLatin1(sink.url()));
+    const SigningSecret secret
+        = *SigningSecret::parse(QStringLiteral("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"));
+    o.signing.secret = secret;
+    o.signing.newIds = true;
+    QVERIFY(replayer.start(deliveries(2), o, nullptr));
+    QTRY_VERIFY(c.summary.has_value());
+    QCOMPARE(sink.requests().size(), 2);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    for (const SinkRequest &req : sink.requests()) {
+        const QByteArray id = req.header("svix-id");
+        const QByteArray ts = req.header("svix-timestamp");
+        QVERIFY(id.startsWith("msg_") && id.size() == 31);
+        QVERIFY(qAbs(ts.toLongLong() - now) < 60);
+        QCOMPARE(req.header("svix-signature"), secret.signature(id, ts, req.body));
+    }
+    QVERIFY(c.results[0].sentMsgId != c.results[0].originalMsgId);
+    QCOMPARE(c.results[0].originalMsgId, QByteArray("msg_0"));
+}
+
+void TestReplayer::keepsToTheConcurrencyLimit()
+{
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    sink.setAnswer([](const SinkRequest &) { return SinkAnswer {200, "ok", 50}; });
+    Replayer replayer;
+    Collected c;
+    collect(replayer, c);
+    ReplayOptions o;
+    o.target = QUrl(QString::fromLatin1(sink.url()));
+    o.concurrency = 3;
+    QVERIFY(replayer.start(deliveries(12), o, nullptr));
+    QTRY_VERIFY_WITH_TIMEOUT(c.summary.has_value(), 10000);
+    QCOMPARE(c.summary->succeeded, 12);
+    QVERIFY2(sink.maxConcurrent() <= 3, qPrintable(QString::number(sink.maxConcurrent())));
+    QVERIFY2(sink.maxConcurrent() >= 2, "requests did overlap");
+}
+
+void TestReplayer::keepsToTheRate()
+{
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    Replayer replayer;
+    Collected c;
+    collect(replayer, c);
+    ReplayOptions o;
+    o.target = QUrl(QString::fromLatin1(sink.url()));
+    o.concurrency = 8;
+    o.ratePerSecond = 20; // one start every 50 ms
+    QVERIFY(replayer.start(deliveries(6), o, nullptr));
+    QTRY_VERIFY_WITH_TIMEOUT(c.summary.has_value(), 10000);
+    QCOMPARE(sink.requests().size(), 6);
+    // Starts are paced: consecutive arrivals are at least (almost) 50 ms apart.
+    for (int i = 1; i < 6; ++i) {
+        const qint64 gap = sink.requests()[i].arrivedMs - sink.requests()[i - 1].arrivedMs;
+        QVERIFY2(gap >= 40, qPrintable(QStringLiteral("gap %1 ms").arg(gap)));
+    }
+}
+
+void TestReplayer::retriesServerErrorsOnly()
+{
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    QHash<QByteArray, int> seen;
+    sink.setAnswer([&seen](const SinkRequest &req) {
+        const QByteArray id = req.header("svix-id");
+        const int n = ++seen[id];
+        if (id == "msg_0")
+            return SinkAnswer {n == 1 ? 503 : 200, "x", 0}; // succeeds on the second try
+        if (id == "msg_1")
+            return SinkAnswer {400, "bad", 0}; // not retried
+        return SinkAnswer {500, "down", 0}; // retried, then given up
+    });
+    Replayer replayer;
+    Collected c;
+    collect(replayer, c);
+    ReplayOptions o;
+    o.target = QUrl(QString::fromLatin1(sink.url()));
+    o.retries = 2;
+    o.retryDelay = std::chrono::milliseconds(10);
+    QVERIFY(replayer.start(deliveries(3), o, nullptr));
+    QTRY_VERIFY_WITH_TIMEOUT(c.summary.has_value(), 10000);
+    QCOMPARE(c.summary->succeeded, 1);
+    QCOMPARE(c.summary->failed, 2);
+    QCOMPARE(seen.value("msg_0"), 2);
+    QCOMPARE(seen.value("msg_1"), 1);
+    QCOMPARE(seen.value("msg_2"), 3);
+    std::sort(c.results.begin(), c.results.end(), [](auto &a, auto &b) { return a.index < b.index; });
+    QCOMPARE(c.results[0].tries, 2);
+    QCOMPARE(c.results[1].status, 400);
+    QCOMPARE(c.results[2].tries, 3);
+    QVERIFY(c.results[2].error.contains(QLatin1String("500")));
+}
+
+void TestReplayer::cancelReportsTheRest()
+{
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    sink.setAnswer([](const SinkRequest &) { return SinkAnswer {200, "ok", 5000}; });
+    Replayer replayer;
+    Collected c;
+    collect(replayer, c);
+    ReplayOptions o;
+    o.target = QUrl(QString::fromLatin1(sink.url()));
+    o.concurrency = 2;
+    QVERIFY(replayer.start(deliveries(10), o, nullptr));
+    QTRY_COMPARE(sink.requests().size(), 2);
+    replayer.cancel();
+    QTRY_VERIFY(c.summary.has_value());
+    QCOMPARE(c.summary->cancelled, 10);
+    QCOMPARE(c.results.size(), 10);
+    QVERIFY(!replayer.isRunning());
+    QCOMPARE(sink.requests().size(), 2); // nothing more was sent
+}
+
+void TestReplayer::keepsOnlyTheResponseHead()
+{
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    const QByteArray big(1024 * 1024, 'z');
+    sink.setAnswer([&big](const SinkRequest &) { return SinkAnswer {200, big, 0}; });
+    Replayer replayer;
+    Collected c;
+    collect(replayer, c);
+    ReplayOptions o;
+    o.target = QUrl(QString::fromLatin1(sink.url()));
+    QVERIFY(replayer.start(deliveries(1), o, nullptr));
+    QTRY_VERIFY(c.summary.has_value());
+    QCOMPARE(c.results[0].responseHead.size(), Replayer::ResponseHeadBytes);
+    QCOMPARE(c.results[0].responseHead, big.first(Replayer::ResponseHeadBytes));
+}
+
+void TestReplayer::asReceivedNeedsTheOriginalSignature()
+{
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    Replayer replayer;
+    Collected c;
+    collect(replayer, c);
+    ReplayOptions o;
+    o.target = QUrl(QString::fromLatin1(sink.url()));
+    auto input = deliveries(2);
+    input[0].signature.clear(); // stored before schema 3
+    QVERIFY(replayer.start(input, o, nullptr));
+    QTRY_VERIFY(c.summary.has_value());
+    QCOMPARE(c.summary->failed, 1);
+    QCOMPARE(c.summary->succeeded, 1);
+    QCOMPARE(sink.requests().size(), 1);
+    QVERIFY(c.results[0].error.contains(QLatin1String("re-sign")));
+}
+
+void TestReplayer::rejectsBadOptions_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<int>("concurrency");
+    QTest::addColumn<bool>("newIdsWithoutSecret");
+    QTest::newRow("relative") << QStringLiteral("/hook") << 1 << false;
+    QTest::newRow("ftp") << QStringLiteral("ftp://127.0.0.1/x") << 1 << false;
+    QTest::newRow("no host") << QStringLiteral("http:///x") << 1 << false;
+    QTest::newRow("concurrency 0") << QStringLiteral("http://127.0.0.1/x") << 0 << false;
+    QTest::newRow("concurrency 65") << QStringLiteral("http://127.0.0.1/x") << 65 << false;
+    QTest::newRow("new ids, no secret") << QStringLiteral("http://127.0.0.1/x") << 1 << true;
+}
+
+void TestReplayer::rejectsBadOptions()
+{
+    QFETCH(QString, url);
+    QFETCH(int, concurrency);
+    QFETCH(bool, newIdsWithoutSecret);
+    Replayer replayer;
+    ReplayOptions o;
+    o.target = QUrl(url);
+    o.concurrency = concurrency;
+    o.signing.newIds = newIdsWithoutSecret;
+    QString error;
+    QVERIFY(!replayer.start(deliveries(1), o, &error));
+    QVERIFY(!error.isEmpty());
+    QVERIFY(!replayer.isRunning());
+}
+
+void TestReplayer::emptyBatchFinishes()
+{
+    Replayer replayer;
+    QSignalSpy finished(&replayer, &Replayer::finished);
+    ReplayOptions o;
+    o.target = QUrl(QStringLiteral("http://127.0.0.1:9/x"));
+    QVERIFY(replayer.start({}, o, nullptr));
+    QCOMPARE(finished.size(), 0); // never before start() returned
+    QVERIFY(finished.wait(2000));
+    QCOMPARE(finished.size(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestReplayer)
+#include "tst_replayer.moc"
