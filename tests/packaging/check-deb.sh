@@ -68,10 +68,10 @@ step "control fields"
 dpkg-deb -f "$deb" Package Version Section Maintainer Depends Recommends
 [ "$(dpkg-deb -f "$deb" Package)" = "$pkg" ] || fail "the package is not called $pkg"
 depends=$(dpkg-deb -f "$deb" Depends)
-# Found by dpkg-shlibdeps, and the plugins it cannot see.
+# Found by dpkg-shlibdeps, and the plugins it cannot see (Ubuntu 24.04 names some with t64).
 for d in libc6 libqt6core6 libqt6gui6 libqt6widgets6 libqt6network6 libqt6httpserver6 libqt6charts6 \
   libqt6dbus6 libqt6sql6 libqt6sql6-sqlite libssl3 libsqlite3-0; do
-  grep -qE "(^|, )$d( |,|$)" <<<"$depends" || fail "Depends lacks $d: $depends"
+  grep -qE "(^|, |\| )$d(t64)?( |,|$)" <<<"$depends" || fail "Depends lacks $d: $depends"
 done
 
 step "apt-get install"
