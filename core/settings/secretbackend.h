@@ -36,7 +36,8 @@ public:
     virtual void write(const QString &text, Done done) = 0;
 };
 
-// The keyring through QtKeychain: one entry, service and key as given.
+// The keyring through QtKeychain: one entry, service and key as given. Without a D-Bus session
+// bus (no DBUS_SESSION_BUS_ADDRESS, no $XDG_RUNTIME_DIR/bus) every call fails at once, saying so.
 class KeychainBackend final : public SecretBackend
 {
     Q_OBJECT

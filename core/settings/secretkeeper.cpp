@@ -81,6 +81,7 @@ bool SecretKeeper::load(int waitMs, QString *error)
         QEventLoop loop;
         QTimer timer;
         timer.setSingleShot(true);
+        timer.setTimerType(Qt::PreciseTimer); // a coarse one may fire up to 5 % early
         connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
         timer.start(waitMs);
         pending->loop = &loop;
@@ -159,6 +160,7 @@ void SecretKeeper::save(Saved done)
     if (m_where == Where::File) {
         QString error;
         const bool ok = m_store.save(&error);
+        m_lastSaveOk = ok;
         if (done)
             done(ok, error);
         return;
@@ -166,6 +168,23 @@ void SecretKeeper::save(Saved done)
     m_waiting.push_back(std::move(done));
     if (m_inFlight.empty())
         writeNext();
+}
+
+bool SecretKeeper::flush(int waitMs)
+{
+    if (!isSaving())
+        return m_lastSaveOk;
+    QEventLoop loop;
+    QTimer timer;
+    timer.setSingleShot(true);
+    timer.setTimerType(Qt::PreciseTimer);
+    connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+    connect(this, &SecretKeeper::savesFinished, &loop, &QEventLoop::quit);
+    timer.start(waitMs);
+    loop.exec(QEventLoop::ExcludeUserInputEvents);
+    if (isSaving()) // to the file, with everything asked meanwhile; a late answer is ignored
+        finishWrite({SecretBackend::Status::Failed, {}, {}}, noAnswerWarning());
+    return m_lastSaveOk;
 }
 
 void SecretKeeper::writeNext()
@@ -180,30 +199,42 @@ void SecretKeeper::writeNext()
     // hostage: past the wait they go to the file.
     QTimer::singleShot(WriteWaitMs, this, [this, write] {
         if (write == m_write && !m_inFlight.empty())
-            finishWrite({SecretBackend::Status::Failed, {}, tr("no answer")});
+            finishWrite({SecretBackend::Status::Failed, {}, {}}, noAnswerWarning());
     });
 }
 
-void SecretKeeper::finishWrite(const SecretBackend::Result &result)
+QString SecretKeeper::noAnswerWarning() const
+{
+    return tr("The keyring did not answer when the secrets were saved: they are kept in %1, readable only "
+              "by you.")
+        .arg(shownPath());
+}
+
+void SecretKeeper::finishWrite(const SecretBackend::Result &result, const QString &warning)
 {
     ++m_write; // whatever comes later for this write is ignored
     std::vector<Saved> told = std::exchange(m_inFlight, {});
     bool ok = result.status != SecretBackend::Status::Failed;
     QString error;
     if (!ok) {
-        useFile(tr("The keyring refused the secrets (%1): they are kept in %2, readable only by you.")
-                    .arg(result.error, shownPath()));
+        useFile(!warning.isEmpty()
+                    ? warning
+                    : tr("The keyring refused the secrets (%1): they are kept in %2, readable only by you.")
+                          .arg(result.error, shownPath()));
         ok = m_store.save(&error);
         // Everything asked meanwhile is in the file now too.
         for (Saved &s : std::exchange(m_waiting, {}))
             told.push_back(std::move(s));
     }
+    m_lastSaveOk = ok;
     for (Saved &done : told) {
         if (done)
             done(ok, error);
     }
-    if (!m_waiting.empty())
+    if (!m_waiting.empty() && m_inFlight.empty())
         writeNext();
+    if (!isSaving())
+        Q_EMIT savesFinished();
 }
 
 } // namespace mm

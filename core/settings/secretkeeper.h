@@ -51,18 +51,28 @@ public:
     // Saves store()'s secrets where they live; done(ok, error) follows (at once for the file).
     // When the keyring refuses them, the file takes them and warning() says so.
     void save(Saved done);
+    // Whether a keyring write has not answered yet.
+    bool isSaving() const { return !m_inFlight.empty() || !m_waiting.empty(); }
+    // For quitting: runs the event loop (user input aside) until the keyring has answered every
+    // write, at most waitMs; past that the secrets go to the file, as when a write never gets an
+    // answer, and the next start moves them into the keyring. Returns whether they were saved.
+    bool flush(int waitMs);
 
 Q_SIGNALS:
     // The keyring answered after load() stopped waiting, with secrets not known before.
     void secretsChanged();
     // where() or warning() changed.
     void whereChanged();
+    // Every save asked for has been answered.
+    void savesFinished();
 
 private:
     bool take(const SecretBackend::Result &read, bool late, QString *error);
     void useFile(const QString &warning);
     void writeNext();
-    void finishWrite(const SecretBackend::Result &result);
+    // On failure the file takes the secrets and warning (or one naming result.error) is shown.
+    void finishWrite(const SecretBackend::Result &result, const QString &warning = {});
+    QString noAnswerWarning() const;
     QString shownPath() const;
 
     SecretStore m_store;
@@ -72,6 +82,7 @@ private:
     bool m_forced = false;
     std::vector<Saved> m_inFlight; // told when the keyring write in flight ends
     std::vector<Saved> m_waiting; // saves asked for meanwhile: the next write has their secrets
+    bool m_lastSaveOk = true; // how the last write (or its fallback to the file) ended
     quint64 m_write = 0; // the write in flight, so a late answer to an abandoned one is ignored
 };
 

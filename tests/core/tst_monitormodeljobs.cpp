@@ -3,9 +3,11 @@
 // once, alerting again marked "(replayed)"), importing JSON Lines and showing the new rows,
 // and exports written owner-only.
 #include "alerts/alertmonitor.h"
+#include "event/envelope.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
 #include "store/exporter.h"
+#include "store/importer.h"
 #include "store/storewriter.h"
 
 #include <QAbstractItemModelTester>
@@ -23,18 +25,42 @@ namespace {
 constexpr qint64 Sec = 1000000;
 constexpr qint64 T0 = 1750207841LL * Sec;
 
-DeliveryRecord record(const QByteArray &msgId, const char *migration, const char *type, const char *status,
-                      qint64 createdUs)
+// A body as Anon sends it, so that what the store holds for it is what the receiver (and the
+// importer, which reads the same facts from the body) would have stored.
+QByteArray envelope(const QString &eventId, const QString &type, const QString &migration,
+                    const QString &status, qint64 createdUs, const QString &taskId = {},
+                    const QString &errorMessage = {})
 {
-    DeliveryRecord r;
+    QJsonObject object;
+    if (taskId.isEmpty()) {
+        object.insert(QLatin1String("object"), QLatin1String("migration"));
+        object.insert(QLatin1String("id"), migration);
+    } else {
+        object.insert(QLatin1String("object"), QLatin1String("migration_task"));
+        object.insert(QLatin1String("id"), taskId);
+    }
+    object.insert(QLatin1String("status"), status);
+    QJsonObject data;
+    data.insert(QLatin1String("migration_id"), migration);
+    data.insert(QLatin1String("object"), object);
+    if (!errorMessage.isEmpty())
+        data.insert(QLatin1String("error_message"), errorMessage);
+    QJsonObject root;
+    root.insert(QLatin1String("id"), eventId);
+    root.insert(QLatin1String("object"), QLatin1String("event"));
+    root.insert(QLatin1String("created"), formatTimestampUs(createdUs));
+    root.insert(QLatin1String("type"), type);
+    root.insert(QLatin1String("data"), data);
+    return QJsonDocument(root).toJson(QJsonDocument::Compact);
+}
+
+DeliveryRecord record(const QByteArray &msgId, const char *migration, const char *type, const char *status,
+                      qint64 createdUs, const QString &taskId = {}, const QString &errorMessage = {})
+{
+    DeliveryRecord r = deliveryRecordFromBody(envelope(
+        QStringLiteral("evt_") + QString::fromLatin1(msgId), QString::fromLatin1(type),
+        QString::fromLatin1(migration), QString::fromLatin1(status), createdUs, taskId, errorMessage));
     r.msgId = msgId;
-    r.eventId = QStringLiteral("evt_") + QString::fromLatin1(msgId);
-    r.type = QString::fromLatin1(type);
-    r.migrationId = QString::fromLatin1(migration);
-    r.status = QString::fromLatin1(status);
-    r.createdUs = createdUs;
-    r.parsed = true;
-    r.body = R"({"type":")" + QByteArray(type) + R"(","msg":")" + msgId + R"("})";
     r.receivedUs = createdUs;
     r.timestampHeader = createdUs / Sec;
     return r;
@@ -54,9 +80,8 @@ void write(const QString &dir, const QList<DeliveryRecord> &records)
 // mig_A: created, started, a task failure, failed (row ids 1-4); mig_B: created (row 5).
 QList<DeliveryRecord> lifecycle()
 {
-    DeliveryRecord task = record("msg_a3", "mig_A", "migration_task.failed", "FAILED", T0 + 120 * Sec);
-    task.taskId = QStringLiteral("tsk_1");
-    task.errorMessage = QStringLiteral("timeout");
+    const DeliveryRecord task = record("msg_a3", "mig_A", "migration_task.failed", "FAILED", T0 + 120 * Sec,
+                                       QStringLiteral("tsk_1"), QStringLiteral("timeout"));
     return {record("msg_a1", "mig_A", "migration.created", "NOT_STARTED", T0),
             record("msg_a2", "mig_A", "migration.started", "WORKING", T0 + 60 * Sec), task,
             record("msg_a4", "mig_A", "migration.failed", "FAILED", T0 + 600 * Sec),
@@ -217,9 +242,11 @@ void TestMonitorModelJobs::aLargeImportResetsOnce()
     for (int i = 0; i < Count; ++i) {
         const QByteArray id = "msg_big" + QByteArray::number(i);
         const QString migration = QStringLiteral("mig_%1").arg(i % 50);
-        file.write(JsonlExporter::line(QString::fromLatin1(id), QStringLiteral("evt_%1").arg(i),
-                                       QStringLiteral("migration.started"), migration, QVariant(T0 + i),
-                                       T0 + i, 1, true, R"({"i":)" + QByteArray::number(i) + '}')
+        const QString eventId = QStringLiteral("evt_%1").arg(i);
+        const QString type = QStringLiteral("migration.started");
+        file.write(JsonlExporter::line(QString::fromLatin1(id), eventId, type, migration, QVariant(T0 + i),
+                                       T0 + i, 1, true,
+                                       envelope(eventId, type, migration, QStringLiteral("WORKING"), T0 + i))
                    + '\n');
     }
     file.close();

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLibrary>
 #include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
@@ -140,6 +141,8 @@ private Q_SLOTS:
     void slowKeyringIsWaitedForBrieflyThenMergedLate();
     void savesInFlightAreQueuedNotRaced();
     void secretsAreNeverLogged();
+    void flushWaitsForTheKeyringThenUsesTheFile();
+    void noSessionBusFailsFastToTheFile();
     void realKeyringOnAPrivateSession();
     void cleanupTestCase();
 
@@ -159,6 +162,7 @@ private:
     QTemporaryDir m_home;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::vector<std::unique_ptr<QProcess>> m_daemons; // the real keyring test's bus and keyring
+    QTemporaryDir m_keyringHome; // their home
 };
 
 void TestSecretKeeper::initTestCase()
@@ -334,7 +338,12 @@ void TestSecretKeeper::secretsAreNeverLogged()
     LogCapture log;
     auto shelf = std::make_shared<FakeKeyring::Shelf>();
     shelf->refuseWrites = true;
-    writeFile({A, QStringLiteral("whsec_not*valid")});
+    // Written by hand: SecretStore itself never saves a line it cannot read.
+    QFile bad(QDir(m_dir->path()).filePath(QStringLiteral("secrets")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    QVERIFY(bad.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    bad.write((A + QStringLiteral("\nwhsec_not*valid\n")).toUtf8());
+    bad.close();
     auto k = keeper(shelf);
     QString error;
     QVERIFY(!k->load(2000, &error)); // the file has a bad line: reported by number, never by text
@@ -347,8 +356,93 @@ void TestSecretKeeper::secretsAreNeverLogged()
     });
     QTRY_VERIFY(done);
     const QString logged = LogCapture::all() + error + k->warning();
-    for (const QString &secret : {A, B, QStringLiteral("not*valid")})
+    for (const QString &secret : {A, B, QStringLiteral("whsec_not*valid")}) // the key, not its prefix
         QVERIFY2(!logged.contains(secret.mid(6, 12)), qPrintable(logged));
+}
+
+void TestSecretKeeper::flushWaitsForTheKeyringThenUsesTheFile()
+{
+    auto shelf = std::make_shared<FakeKeyring::Shelf>();
+    auto k = keeper(shelf);
+    QVERIFY(k->load());
+    QVERIFY(!k->isSaving());
+    QVERIFY(k->flush(0)); // nothing to wait for
+    shelf->holdWrites = true;
+    QVERIFY(k->store().add(A));
+    bool saved = false;
+    k->save([&saved](bool ok, const QString &) { saved = ok; });
+    QVERIFY(k->isSaving());
+    // Answered from the event loop that flush runs: the keyring has them, no file.
+    QTimer::singleShot(0, k.get(), [shelf] { shelf->release(); });
+    QVERIFY(k->flush(5000));
+    QVERIFY(saved);
+    QVERIFY(!k->isSaving());
+    QCOMPARE(k->where(), SecretKeeper::Where::Keyring);
+    QCOMPARE(shelf->text.value_or(QString()), A + u'\n');
+    QVERIFY(!QFile::exists(k->filePath()));
+
+    // A keyring that does not answer in time (an unlock prompt left open at quit, say).
+    QVERIFY(k->store().add(B));
+    saved = false;
+    k->save([&saved](bool ok, const QString &) { saved = ok; });
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(k->flush(100));
+    QVERIFY(clock.elapsed() >= 100);
+    QVERIFY(saved);
+    QVERIFY(!k->isSaving());
+    QCOMPARE(k->where(), SecretKeeper::Where::File);
+    QVERIFY2(k->warning().contains(QLatin1String("did not answer")), qPrintable(k->warning()));
+    SecretStore reread(m_dir->path());
+    QVERIFY(reread.load());
+    QCOMPARE(reread.texts(), (QStringList {A, B}));
+    QCOMPARE(modeOf(k->filePath()), 0600);
+    const QString warning = k->warning();
+    shelf->release(); // the abandoned write's answer changes nothing here
+    QCOMPARE(k->where(), SecretKeeper::Where::File);
+    QCOMPARE(k->warning(), warning);
+    QVERIFY(!k->isSaving());
+}
+
+void TestSecretKeeper::noSessionBusFailsFastToTheFile()
+{
+    // Under ctest and on servers there is often no session bus: the real backend must not wait
+    // (or autolaunch a bus through X11) but go to the file at once and say why.
+    const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+    const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    qputenv("XDG_RUNTIME_DIR", QFile::encodeName(m_dir->path())); // holds no "bus" socket
+    writeFile({A});
+    SecretKeeper k(m_dir->path(),
+                   std::make_unique<KeychainBackend>(QStringLiteral("migration-monitor-test")));
+    QElapsedTimer clock;
+    clock.start();
+    QString error;
+    const bool loaded = k.load(SecretKeeper::StartupWaitMs, &error);
+    const qint64 took = clock.elapsed();
+    bool saved = false;
+    QString saveError = QStringLiteral("not called");
+    QVERIFY(k.store().add(B));
+    k.save([&](bool ok, const QString &why) { saved = ok, saveError = why; });
+    if (bus.isNull())
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    else
+        qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+    if (runtime.isNull())
+        qunsetenv("XDG_RUNTIME_DIR");
+    else
+        qputenv("XDG_RUNTIME_DIR", runtime);
+    QVERIFY2(loaded, qPrintable(error));
+    QVERIFY2(took < SecretKeeper::StartupWaitMs / 2, qPrintable(QString::number(took)));
+    QCOMPARE(k.where(), SecretKeeper::Where::File);
+    QVERIFY2(k.warning().contains(QLatin1String("DBUS_SESSION_BUS_ADDRESS is not set")),
+             qPrintable(k.warning()));
+    QVERIFY(k.warning().contains(QLatin1String("readable only by you")));
+    QVERIFY2(saved, qPrintable(saveError)); // the file, at once
+    SecretStore reread(m_dir->path());
+    QVERIFY(reread.load());
+    QCOMPARE(reread.texts(), (QStringList {A, B}));
+    QCOMPARE(modeOf(k.filePath()), 0600);
 }
 
 void TestSecretKeeper::realKeyringOnAPrivateSession()
@@ -361,8 +455,17 @@ void TestSecretKeeper::realKeyringOnAPrivateSession()
             QSKIP(why.constData());
         }
     }
-    // A private session bus and an unlocked gnome-keyring on it, in a throw-away home.
-    QTemporaryDir home;
+    // QtKeychain reaches the Secret Service through libsecret, which it loads at run time.
+    if (!QLibrary(QStringLiteral("secret-1"), 0).load()) {
+        const char *why = "libsecret-1.so.0 is not installed (gnome-keyring brings it)";
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL(why);
+        QSKIP(why);
+    }
+    // A private session bus and an unlocked gnome-keyring on it, in a throw-away home that
+    // outlives them (cleanupTestCase stops them).
+    QTemporaryDir &home = m_keyringHome;
+    QVERIFY(home.isValid());
     for (const char *dir : {"data", "runtime"})
         QVERIFY(QDir(home.path()).mkpath(QString::fromLatin1(dir)));
     QVERIFY(QFile::setPermissions(home.filePath(QStringLiteral("runtime")),

@@ -101,8 +101,10 @@ WelcomePage::WelcomePage(QWidget *parent)
     m_error->setFont(bold);
     m_error->hide();
     layout->addWidget(m_error);
-    layout->addWidget(paragraph(tr("It is kept in a file only you can read, never in the settings file. "
-                                   "More secrets (for rotation) can be added in File → Settings….")));
+    layout->addWidget(
+        paragraph(tr("It is kept in your desktop's keyring (without one, in a file only you can "
+                     "read), never in the settings file. More secrets (for rotation) can be added "
+                     "in File → Settings….")));
 
     layout->addSpacing(gap);
     auto *demo = new QPushButton(tr("Try the &demo"), content);
