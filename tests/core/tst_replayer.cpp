@@ -43,6 +43,24 @@ void collect(Replayer &replayer, Collected &c)
     QObject::connect(&replayer, &Replayer::finished, &replayer,
                      [&c](const ReplaySummary &s) { c.summary = s; });
 }
+
+// A sink on loopback, a replayer collecting what it reports, and options aimed at the sink.
+struct Rig
+{
+    WebhookSink sink;
+    Replayer replayer;
+    Collected c;
+    ReplayOptions o;
+
+    bool listen()
+    {
+        if (!sink.listen())
+            return false;
+        collect(replayer, c);
+        o.target = QUrl(QString::fromLatin1(sink.url()));
+        return true;
+    }
+};
 } // namespace
 
 class TestReplayer : public QObject
@@ -65,13 +83,9 @@ private Q_SLOTS:
 
 void TestReplayer::sendsAsReceivedInOrder()
 {
-    WebhookSink sink;
-    QVERIFY(sink.listen());
-    Replayer replayer;
-    Collected c;
-    collect(replayer, c);
-    ReplayOptions o;
-    o.target = QUrl(QString::fromLatin1(sink.url()));
+    Rig rig;
+    QVERIFY(rig.listen());
+    auto &[sink, replayer, c, o] = rig;
     o.concurrency = 1;
     const auto input = deliveries(5);
     QString error;
@@ -96,13 +110,9 @@ void TestReplayer::sendsAsReceivedInOrder()
 
 void TestReplayer::resignsWithAFreshTimestamp()
 {
-    WebhookSink sink;
-    QVERIFY(sink.listen());
-    Replayer replayer;
-    Collected c;
-    collect(replayer, c);
-    ReplayOptions o;
-    o.target = QUrl(QString::fromLatin1(sink.url()));
+    Rig rig;
+    QVERIFY(rig.listen());
+    auto &[sink, replayer, c, o] = rig;
     const SigningSecret secret
         = *SigningSecret::parse(QStringLiteral("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"));
     o.signing.secret = secret;
@@ -124,14 +134,10 @@ void TestReplayer::resignsWithAFreshTimestamp()
 
 void TestReplayer::keepsToTheConcurrencyLimit()
 {
-    WebhookSink sink;
-    QVERIFY(sink.listen());
+    Rig rig;
+    QVERIFY(rig.listen());
+    auto &[sink, replayer, c, o] = rig;
     sink.setAnswer([](const SinkRequest &) { return SinkAnswer {200, "ok", 50}; });
-    Replayer replayer;
-    Collected c;
-    collect(replayer, c);
-    ReplayOptions o;
-    o.target = QUrl(QString::fromLatin1(sink.url()));
     o.concurrency = 3;
     QVERIFY(replayer.start(deliveries(12), o, nullptr));
     QTRY_VERIFY_WITH_TIMEOUT(c.summary.has_value(), 10000);
@@ -142,13 +148,9 @@ void TestReplayer::keepsToTheConcurrencyLimit()
 
 void TestReplayer::keepsToTheRate()
 {
-    WebhookSink sink;
-    QVERIFY(sink.listen());
-    Replayer replayer;
-    Collected c;
-    collect(replayer, c);
-    ReplayOptions o;
-    o.target = QUrl(QString::fromLatin1(sink.url()));
+    Rig rig;
+    QVERIFY(rig.listen());
+    auto &[sink, replayer, c, o] = rig;
     o.concurrency = 8;
     o.ratePerSecond = 20; // one start every 50 ms
     QVERIFY(replayer.start(deliveries(6), o, nullptr));
@@ -198,14 +200,10 @@ void TestReplayer::retriesServerErrorsOnly()
 
 void TestReplayer::cancelReportsTheRest()
 {
-    WebhookSink sink;
-    QVERIFY(sink.listen());
+    Rig rig;
+    QVERIFY(rig.listen());
+    auto &[sink, replayer, c, o] = rig;
     sink.setAnswer([](const SinkRequest &) { return SinkAnswer {200, "ok", 5000}; });
-    Replayer replayer;
-    Collected c;
-    collect(replayer, c);
-    ReplayOptions o;
-    o.target = QUrl(QString::fromLatin1(sink.url()));
     o.concurrency = 2;
     QVERIFY(replayer.start(deliveries(10), o, nullptr));
     QTRY_COMPARE(sink.requests().size(), 2);
@@ -236,13 +234,9 @@ void TestReplayer::keepsOnlyTheResponseHead()
 
 void TestReplayer::asReceivedNeedsTheOriginalSignature()
 {
-    WebhookSink sink;
-    QVERIFY(sink.listen());
-    Replayer replayer;
-    Collected c;
-    collect(replayer, c);
-    ReplayOptions o;
-    o.target = QUrl(QString::fromLatin1(sink.url()));
+    Rig rig;
+    QVERIFY(rig.listen());
+    auto &[sink, replayer, c, o] = rig;
     auto input = deliveries(2);
     input[0].signature.clear(); // stored before schema 3
     QVERIFY(replayer.start(input, o, nullptr));
