@@ -4,11 +4,13 @@
 #include "alerts/alertmonitor.h"
 #include "alerts/notifier.h"
 #include "eventlog/livelogmodel.h"
+#include "guiforwarding.h"
 #include "guisession.h"
 #include "latencyprobe.h"
 #include "mainwindow.h"
 #include "model/monitormodel.h"
 #include "receiver/receiverhost.h"
+#include "replay/replaysession.h"
 #include "signalwatcher.h"
 #include "sim/simulatorhost.h"
 #include "store/database.h"
@@ -85,6 +87,25 @@ int runGui(const AppOptions &options)
     MonitorModel model;
     MainWindow window(&model, &log);
     window.setDataDir(dataDir);
+    // Replays run in sessions made here: the window never opens the store or the network.
+    window.setReplaySessionFactory([](QObject *parent) { return new ReplaySession(parent); });
+    // Live forwarding (--forward-to, else Settings → Forwarding), set up before the receiver
+    // listens so that every delivery from the first one on is queued.
+    GuiForwarding forwarding(&store, dataDir);
+    forwarding.attach(window.forwardingView());
+    auto applyForwarding = [&session, &forwarding, &window] {
+        QString problem;
+        forwarding.apply(session.forwarding(&problem));
+        window.setWarning(QStringLiteral("forwarding"), problem);
+        return problem;
+    };
+    if (const QString problem = applyForwarding();
+        !problem.isEmpty() && !options.replay.forwardTarget.isEmpty()) {
+        QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), problem);
+        store.stop();
+        return 2;
+    }
+    QObject::connect(&session, &GuiSession::forwardingApplied, &forwarding, applyForwarding);
     // Data flows one way: the store's commits feed the model, the model feeds the views.
     QObject::connect(&store, &StoreWriter::committed, &model, &MonitorModel::ingest);
     QObject::connect(&model, &MonitorModel::loaded, &window, [&window](qint64 count, qint64 ms) {

@@ -13,14 +13,19 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QStatusBar>
+#include <memory>
+#include <optional>
 
 namespace mm {
 
 namespace {
 constexpr int StatusMessageMs = 20000;
+constexpr int QuitSecretsWaitMs = 3000; // for a keyring write still going at quit
+const QString SecretsWarningKey = QStringLiteral("secrets");
 
 // Where the receiver would listen with these options, for when it is not running.
 QUrl configuredUrl(const AppOptions &o)
@@ -76,6 +81,8 @@ GuiSession::GuiSession(const AppOptions &commandLine, QObject *parent)
     : QObject(parent)
     , m_commandLine(commandLine)
     , m_current(commandLine)
+    , m_forwardKeeper(QDir(SecretStore::defaultDir()).filePath(QStringLiteral("forward")),
+                      SecretKeeper::KeyringEntry {QStringLiteral("forward-secret")})
 {
     if (commandLine.demo) {
         m_saved.startAtLogin = m_autostart.isEnabled();
@@ -84,11 +91,19 @@ GuiSession::GuiSession(const AppOptions &commandLine, QObject *parent)
     QString error;
     m_saved = m_settings.values();
     m_saved.startAtLogin = m_autostart.isEnabled();
-    if (!m_secrets.load(&error)) {
+    // Waits for the keyring at most SecretKeeper::StartupWaitMs; it may answer later.
+    if (!m_keeper.load(SecretKeeper::StartupWaitMs, &error)) {
         m_secretsUnreadable = true;
         m_loadProblem = tr("The saved signing secrets could not be read. %1").arg(error);
     }
-    m_saved.secrets = m_secrets.texts();
+    m_saved.secrets = m_keeper.store().texts();
+    connect(&m_keeper, &SecretKeeper::secretsChanged, this, &GuiSession::takeLateSecrets);
+    connect(&m_keeper, &SecretKeeper::whereChanged, this, &GuiSession::showSecretsWarning);
+    if (m_forwardKeeper.load(SecretKeeper::StartupWaitMs, &error))
+        m_saved.forwardSecret = m_forwardKeeper.store().texts().value(0);
+    else
+        m_loadProblem += tr(" The saved forwarding secret could not be read. %1").arg(error);
+    m_loadProblem = m_loadProblem.trimmed();
     m_current = withSavedSettings(commandLine, m_saved);
     if (!receiverConfig(m_current, &error)) {
         // A saved certificate that has since gone, say: start with the defaults rather than
@@ -117,17 +132,30 @@ void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *r
     showSecretsInWindow();
     if (m_commandLine.demo)
         return;
+    // The last replay target is remembered between runs; secrets never are, beyond Settings.
+    window->setReplayTarget(m_settings.replayTarget());
+    connect(window, &MainWindow::replayTargetUsed, this, [this](const QString &url) {
+        // Saved without a user name or password the URL may carry: those stay in the dialog.
+        m_settings.setReplayTarget(QUrl(url).toString(QUrl::RemoveUserInfo));
+        m_settings.sync();
+    });
     model->setStallThresholds(m_saved.stallThresholds());
     window->restoreGeometry(m_settings.windowGeometry());
     restoreWindowLayout(window, m_settings.windowState(), AppSettings::WindowStateVersion);
     const FilterBarState filter = m_settings.filterBar();
     window->setFilterState(FilterState {filter.text, filter.type, filter.status, filter.migration});
     connect(qApp, &QCoreApplication::aboutToQuit, this, &GuiSession::saveWindow);
+    // A keyring write still going (an unlock prompt, say) gets a moment, then the file.
+    connect(qApp, &QCoreApplication::aboutToQuit, this, [this] {
+        m_keeper.flush(QuitSecretsWaitMs);
+        m_forwardKeeper.flush(QuitSecretsWaitMs);
+    });
 
     // runGui's banner (receiver not running, no secret) is ours to clear once fixed.
     m_problemShown = !receiver->isRunning() || m_current.secretTexts.isEmpty();
     if (!m_loadProblem.isEmpty())
         showProblem(m_loadProblem);
+    showSecretsWarning();
     if (m_current.secretTexts.isEmpty() && !m_secretsUnreadable)
         showWelcome();
 }
@@ -167,6 +195,7 @@ void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets
     window->setCurlTarget(
         receiverUrl, secrets.isEmpty() ? nullptr : std::make_shared<const SigningSecret>(secrets.first()),
         toleranceSeconds);
+    window->setReplaySecrets(secrets);
 }
 
 void GuiSession::showSecretsInWindow()
@@ -188,6 +217,7 @@ void GuiSession::openSettings()
     m_dialog = new SettingsDialog(m_saved, m_window);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_dialog->setNote(overrideNote());
+    m_dialog->setSecretsWarning(m_keeper.warning()); // empty in the demo, which saves nothing
     connect(m_dialog, &SettingsDialog::applied, this, &GuiSession::apply);
     m_dialog->open();
 }
@@ -196,7 +226,10 @@ QString GuiSession::overrideNote() const
 {
     if (m_commandLine.demo)
         return tr("This is the demo: the stall thresholds apply to this window; nothing is saved and the "
-                  "demo's receiver keeps its settings.");
+                  "demo's receiver keeps its settings.")
+            + (m_commandLine.replay.forwardTarget.isEmpty()
+                   ? QString()
+                   : u' ' + tr("--forward-to sets forwarding for this run."));
     QStringList set;
     if (m_commandLine.address)
         set.append(tr("listen address and port"));
@@ -210,6 +243,8 @@ QString GuiSession::overrideNote() const
         set.append(tr("signing secrets"));
     if (m_commandLine.dataDir)
         set.append(tr("data folder"));
+    if (!m_commandLine.replay.forwardTarget.isEmpty())
+        set.append(tr("forwarding"));
     if (set.isEmpty())
         return {};
     return tr("Set on the command line (or in MIGRATION_MONITOR_SECRETS) for this run: %1. What you save "
@@ -228,30 +263,53 @@ void GuiSession::apply(const SettingsValues &values)
         m_saved.alerts = values.alerts;
         m_saved.stallWorkingMinutes = values.stallWorkingMinutes;
         m_saved.stallNotStartedMinutes = values.stallNotStartedMinutes;
+        m_saved.forwardEnabled = values.forwardEnabled; // for this run only, like the rest
+        m_saved.forwardTarget = values.forwardTarget;
+        m_saved.forwardResign = values.forwardResign;
+        m_saved.forwardSecret = values.forwardSecret;
+        Q_EMIT forwardingApplied();
         return;
     }
     QStringList problems;
     QString error;
-    bool secretsSaved = true;
-    if (values.secrets != m_saved.secrets) {
-        secretsSaved = setAsideUnreadableSecrets(&error) && m_secrets.setTexts(values.secrets, &error)
-            && m_secrets.save(&error);
-        if (!secretsSaved)
+    if (values.secrets != m_saved.secrets || m_secretsUnsaved) {
+        // To the file at once, or to the keyring a moment later: a failure then goes to the
+        // problem banner. Either way they are used from now on.
+        auto failedNow = std::make_shared<std::optional<QString>>();
+        if (setAsideUnreadableSecrets(&error) && m_keeper.store().setTexts(values.secrets, &error)) {
+            saveSecrets([this, failedNow](const QString &why, bool late) {
+                if (late)
+                    showProblem(
+                        tr("The signing secrets could not be saved, so they are used for this run only: %1")
+                            .arg(why));
+                else
+                    *failedNow = why;
+            });
+        } else {
+            m_secretsUnsaved = true;
+            *failedNow = error;
+        }
+        if (*failedNow)
             problems.append(
                 tr("The signing secrets could not be saved, so they are used for this run only: %1")
-                    .arg(error));
+                    .arg(**failedNow));
     }
+    const QString forwardSecretOnDisk = m_saved.forwardSecret;
+    const QString forwardProblem
+        = values.forwardSecret != m_saved.forwardSecret ? saveForwardSecret(values.forwardSecret) : QString();
+    if (!forwardProblem.isEmpty())
+        problems.append(forwardProblem);
     m_settings.setValues(values);
     if (!m_settings.sync(&error))
         problems.append(error);
     if (values.startAtLogin != m_saved.startAtLogin && !m_autostart.setEnabled(values.startAtLogin, &error))
         problems.append(tr("Start at login could not be changed: %1").arg(error));
     const bool dataDirChanged = values.dataDir != m_saved.dataDir;
-    const QStringList onDisk = m_saved.secrets;
     m_saved = values;
     m_saved.startAtLogin = m_autostart.isEnabled();
-    if (!secretsSaved)
-        m_saved.secrets = onDisk; // so the next Apply tries to save them again
+    Q_EMIT forwardingApplied(); // used for this run even when it could not be saved
+    if (!forwardProblem.isEmpty())
+        m_saved.forwardSecret = forwardSecretOnDisk;
 
     AppOptions next = withSavedSettings(m_commandLine, values);
     Q_EMIT retentionApplied(retentionPolicy(next));
@@ -327,6 +385,59 @@ QString GuiSession::rebind(const AppOptions &next)
               .arg(restoreError);
 }
 
+ForwardChoice GuiSession::forwarding(QString *problem) const
+{
+    ForwardChoice choice;
+    const ReplayArgs &args = m_commandLine.replay;
+    const bool fromCommandLine = !args.forwardTarget.isEmpty();
+    const QString target = fromCommandLine ? args.forwardTarget
+        : m_saved.forwardEnabled           ? m_saved.forwardTarget.trimmed()
+                                           : QString();
+    if (target.isEmpty())
+        return choice;
+    const QString secretText = fromCommandLine ? args.forwardSecret
+        : m_saved.forwardResign                ? m_saved.forwardSecret.trimmed()
+                                               : QString();
+    if (!secretText.isEmpty() || (!fromCommandLine && m_saved.forwardResign)) {
+        QString why;
+        choice.secret = SigningSecret::parse(secretText, &why);
+        if (!choice.secret) {
+            if (problem)
+                *problem = fromCommandLine
+                    ? tr("--forward-secret: %1").arg(why)
+                    : tr("Forwarding is off: its secret cannot be used (%1). Fix it in File → Settings… → "
+                         "Forwarding.")
+                          .arg(why);
+            return {};
+        }
+    }
+    choice.target = target;
+    choice.fromCommandLine = fromCommandLine;
+    return choice;
+}
+
+QString GuiSession::saveForwardSecret(const QString &text)
+{
+    const QString failed
+        = tr("The forwarding secret could not be saved, so it is used for this run only: %1");
+    QString error;
+    if (!m_forwardKeeper.store().setTexts(text.isEmpty() ? QStringList() : QStringList {text}, &error))
+        return failed.arg(error);
+    // The file answers at once, the keyring later: a late failure goes to the banner.
+    auto answeredNow = std::make_shared<bool>(true);
+    auto nowError = std::make_shared<QString>();
+    m_forwardKeeper.save([this, answeredNow, nowError, failed](bool ok, const QString &why) {
+        if (ok)
+            return;
+        if (*answeredNow)
+            *nowError = failed.arg(why);
+        else
+            showProblem(failed.arg(why));
+    });
+    *answeredNow = false;
+    return *nowError;
+}
+
 void GuiSession::showWelcome()
 {
     auto *page = new WelcomePage;
@@ -346,19 +457,29 @@ void GuiSession::showWelcome()
 void GuiSession::submitSecret(const QString &text)
 {
     QString error;
-    if (!m_secrets.add(text, &error)) {
+    if (!m_keeper.store().add(text, &error)) {
         m_welcome->setError(error);
         return;
     }
-    if (!m_secrets.save(&error)) {
-        m_secrets.remove(m_secrets.size() - 1);
-        m_welcome->setError(tr("The secret could not be saved: %1").arg(error));
+    // The file answers at once; the keyring later, and its failure goes to the problem banner.
+    auto failedNow = std::make_shared<std::optional<QString>>();
+    saveSecrets([this, failedNow](const QString &why, bool late) {
+        if (late)
+            showProblem(
+                tr("The signing secret could not be saved, so it is used for this run only: %1").arg(why));
+        else
+            *failedNow = why;
+    });
+    if (*failedNow) {
+        m_keeper.store().remove(m_keeper.store().size() - 1);
+        m_secretsUnsaved = false; // what is saved is what is used
+        m_welcome->setError(tr("The secret could not be saved: %1").arg(**failedNow));
         return;
     }
-    m_saved.secrets = m_secrets.texts();
+    m_saved.secrets = m_keeper.store().texts();
     if (m_commandLine.secretTexts.isEmpty()) {
         m_current.secretTexts = m_saved.secrets;
-        m_receiver->setSecrets(m_secrets.secrets());
+        m_receiver->setSecrets(m_keeper.store().secrets());
     }
     m_window->setWelcomePage(nullptr);
     clearProblem();
@@ -383,7 +504,7 @@ bool GuiSession::setAsideUnreadableSecrets(QString *error)
     if (!m_secretsUnreadable)
         return true;
     // Never overwrite secrets that could not be read: keep the file (still 0600) beside the new one.
-    const QString path = m_secrets.filePath();
+    const QString path = m_keeper.filePath();
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
     QString aside = path + QStringLiteral(".unreadable-") + stamp;
     for (int n = 2; QFile::exists(aside); ++n)
@@ -395,6 +516,59 @@ bool GuiSession::setAsideUnreadableSecrets(QString *error)
     }
     m_secretsUnreadable = false;
     return true;
+}
+
+void GuiSession::saveSecrets(const std::function<void(const QString &error, bool late)> &failed)
+{
+    auto returned = std::make_shared<bool>(false);
+    m_keeper.save([this, returned, failed](bool ok, const QString &error) {
+        m_secretsUnsaved = !ok;
+        if (!ok)
+            failed(error, *returned);
+        showSecretsWarning(); // the first secret in the file, say
+    });
+    *returned = true;
+}
+
+void GuiSession::takeLateSecrets()
+{
+    const bool hadNone = m_current.secretTexts.isEmpty();
+    m_saved.secrets = m_keeper.store().texts();
+    if (m_commandLine.secretTexts.isEmpty()) {
+        m_current.secretTexts = m_saved.secrets;
+        if (m_receiver)
+            m_receiver->setSecrets(m_keeper.store().secrets());
+    }
+    if (!m_window)
+        return;
+    showSecretsInWindow();
+    if (m_dialog) // its list would otherwise save over the keyring's secrets
+        m_dialog->setValues(m_saved);
+    if (hadNone && !m_current.secretTexts.isEmpty()) {
+        if (m_welcome)
+            m_window->setWelcomePage(nullptr);
+        clearProblem(); // the "no signing secret" banner
+        if (!m_loadProblem.isEmpty())
+            showProblem(m_loadProblem);
+        else if (!m_receiver->isRunning())
+            showProblem(
+                tr("The receiver is not running. Choose another address or port in File → Settings…."));
+    }
+    m_window->statusBar()->showMessage(tr("The keyring answered: its signing secrets are in use."),
+                                       StatusMessageMs);
+}
+
+void GuiSession::showSecretsWarning()
+{
+    if (m_dialog)
+        m_dialog->setSecretsWarning(m_keeper.warning());
+    // The window says so while secrets are actually kept in the file, unless that was asked
+    // for (MM_SECRET_BACKEND=file).
+    if (m_window && !m_commandLine.demo) {
+        const bool inFile = m_keeper.where() == SecretKeeper::Where::File && !m_keeper.store().isEmpty()
+            && !SecretKeeper::fileForced();
+        m_window->setWarning(SecretsWarningKey, inFile ? m_keeper.warning() : QString());
+    }
 }
 
 void GuiSession::saveWindow()

@@ -4,9 +4,11 @@
 // remembered layout and filter. With --demo nothing is read from or written to disk.
 #pragma once
 
+#include "guiforwarding.h"
 #include "options.h"
 #include "settings/appsettings.h"
 #include "settings/autostart.h"
+#include "settings/secretkeeper.h"
 #include "settings/secretstore.h"
 #include "store/retention.h"
 
@@ -52,6 +54,9 @@ public:
     void attachTray(TrayIcon *tray);
     // The alert settings saved (or, in the demo, chosen for this run).
     AlertSettings alertSettings() const { return m_saved.alerts; }
+    // Where new deliveries are forwarded: --forward-to (with --forward-secret) when given, else
+    // the saved setting. When it cannot be used, nowhere, and *problem says why.
+    ForwardChoice forwarding(QString *problem = nullptr) const;
 
 Q_SIGNALS:
     // The settings dialog applied these alert settings.
@@ -60,6 +65,8 @@ Q_SIGNALS:
     void listenerChanged(bool listening, const QString &problem);
     // The settings dialog applied these retention limits (the command line's, when given, win).
     void retentionApplied(const mm::RetentionPolicy &policy);
+    // The settings dialog changed forwarding; forwarding() has the new choice.
+    void forwardingApplied();
 
 private:
     void openSettings();
@@ -72,17 +79,30 @@ private:
     void submitSecret(const QString &text);
     void startDemo();
     bool setAsideUnreadableSecrets(QString *error);
+    // Saves the keeper's secrets: at once to the file, later to the keyring. failed(error, late)
+    // is told when they could not be saved anywhere; late when after this returned.
+    void saveSecrets(const std::function<void(const QString &error, bool late)> &failed);
+    // The keyring answered after start-up stopped waiting, with secrets not known before.
+    void takeLateSecrets();
+    // Where the secrets are kept, when not in a keyring: the settings dialog and the window say so.
+    void showSecretsWarning();
     void saveWindow();
     void showProblem(const QString &text);
     void clearProblem();
     void showTrayHint();
+    // Saves the forwarding secret when it changed; a sentence when it could not be.
+    QString saveForwardSecret(const QString &text);
     QString overrideNote() const;
 
     const AppOptions m_commandLine;
     AppOptions m_current;
     AppSettings m_settings;
     Autostart m_autostart;
-    SecretStore m_secrets;
+    SecretKeeper m_keeper; // the signing secrets: the keyring, else the 0600 file (with a warning)
+    bool m_secretsUnsaved = false; // the last save failed: the next Apply tries again
+    // The secret forwarded deliveries are re-signed with, if any: kept like the signing
+    // secrets, in its own keyring entry (or its own 0600 file).
+    SecretKeeper m_forwardKeeper;
     SettingsValues m_saved;
     QString m_loadProblem;
     bool m_secretsUnreadable = false; // the secrets file is kept aside, never overwritten

@@ -237,6 +237,7 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
         if (id == m_model->timeline()->migrationId())
             showMigration(m_board->currentIndex());
     });
+    addReplay();
     addMenus();
     resize(1280, 800);
 }
@@ -331,6 +332,7 @@ void MainWindow::setDataDir(const QString &dataDir)
 {
     m_dataDir = dataDir;
     m_eventActions->setDataDir(dataDir);
+    setReplayDataDir(dataDir);
     inspectEvent(m_events->currentIndex());
 }
 

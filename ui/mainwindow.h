@@ -5,6 +5,7 @@
 #pragma once
 
 #include "filterbar/filterbar.h"
+#include "replay/replaysession.h"
 
 #include <QMainWindow>
 #include <QMap>
@@ -20,7 +21,10 @@ class QTabWidget;
 namespace mm {
 
 class EventActions;
+class FileActions;
+class ForwardingView;
 class InspectorWidget;
+class ReplayActions;
 class SigningSecret;
 class ListenUrl;
 class LiveLogModel;
@@ -56,6 +60,17 @@ public:
     void setSecretHints(const QStringList &hints);
     // Where "Copy as curl" sends to and the secret it signs with (none: unsigned).
     void setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret, int toleranceSeconds);
+    // Replay (the replay dialog, edit and replay) gets its sessions from here; without a
+    // factory it is not offered. mainwindowreplay.cpp, as are the replay setters below.
+    void setReplaySessionFactory(ReplaySessionFactory factory);
+    // The configured signing secrets a replay may be signed with (shown by their hints only).
+    void setReplaySecrets(const QList<SigningSecret> &secrets);
+    // The target URL the replay dialogs offer first (the last one used).
+    void setReplayTarget(const QString &url);
+    ReplayActions *replayActions() const { return m_replayActions; }
+    FileActions *fileActions() const { return m_fileActions; }
+    // The Forwarding tab; app/ gives it the forwarding log and says where forwarding goes.
+    ForwardingView *forwardingView() const { return m_forwarding; }
     // Closing the window from the window manager hides it instead (the wiring turns this on
     // only when a tray icon exists). Quitting still quits.
     void setCloseToTray(bool on) { m_closeToTray = on; }
@@ -77,12 +92,16 @@ Q_SIGNALS:
     void settingsRequested();
     // The window was closed and hidden to the tray; the app keeps running.
     void hiddenToTray();
+    // A replay was started to this URL: remember it for the next run.
+    void replayTargetUsed(const QString &url);
 
 protected:
     void closeEvent(QCloseEvent *event) override; // mainwindowmenus.cpp
 
 private:
     void addMenus(); // mainwindowmenus.cpp
+    void addReplay(); // mainwindowreplay.cpp: replay, import and export, forwarding
+    void setReplayDataDir(const QString &dataDir); // mainwindowreplay.cpp
     void applyFilter();
     void showMigration(const QModelIndex &proxyIndex);
     void updateCounts();
@@ -115,6 +134,9 @@ private:
     QWidget *m_welcome = nullptr;
     InspectorWidget *m_inspector = nullptr;
     EventActions *m_eventActions = nullptr;
+    ReplayActions *m_replayActions = nullptr;
+    FileActions *m_fileActions = nullptr;
+    ForwardingView *m_forwarding = nullptr;
     QString m_dataDir;
     qint64 m_inspectedRowId = 0; // the delivery whose detail is awaited or shown
     quint64 m_detailRequest = 0; // the only answer the inspector takes

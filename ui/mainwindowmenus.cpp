@@ -2,7 +2,9 @@
 // The main window's menus and keyboard shortcuts, and what closing it does, kept apart
 // from its layout.
 #include "eventlog/eventactions.h"
+#include "files/fileactions.h"
 #include "mainwindow.h"
+#include "replay/replayactions.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -31,7 +33,12 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::addMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_fileActions->importAction());
+    file->addSeparator();
     file->addAction(m_eventActions->exportAction());
+    file->addAction(m_eventActions->exportHarAction());
+    file->addAction(m_fileActions->exportAllAction());
+    file->addAction(m_fileActions->exportAllHarAction());
     file->addSeparator();
     auto *settings = file->addAction(tr("&Settings…"));
     settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
@@ -48,6 +55,16 @@ void MainWindow::addMenus()
     auto *find = edit->addAction(tr("&Find…"));
     find->setShortcut(QKeySequence::Find);
     connect(find, &QAction::triggered, m_filter, &FilterBar::focusText);
+
+    QMenu *replay = menuBar()->addMenu(tr("&Replay"));
+    replay->addAction(m_replayActions->replaySelectionAction());
+    replay->addAction(m_replayActions->replayMigrationAction());
+    replay->addAction(m_replayActions->replayFilteredAction());
+    replay->addSeparator();
+    replay->addAction(m_replayActions->feedSelectionAction());
+    replay->addAction(m_replayActions->feedMigrationAction());
+    replay->addSeparator();
+    replay->addAction(m_replayActions->historyAction());
 
     // Ctrl+1… switch tabs; Ctrl+0 goes to the board.
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -72,12 +89,15 @@ void MainWindow::addMenus()
             tr("<table cellpadding=3>"
                "<tr><td><b>Ctrl+F</b></td><td>Filter by text</td></tr>"
                "<tr><td><b>Ctrl+0</b></td><td>Migrations board</td></tr>"
-               "<tr><td><b>Ctrl+1 … Ctrl+6</b></td><td>Event log, Timeline, Receiver, Rejected, Downtime, "
-               "Stats</td></tr>"
+               "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Event log, Timeline, Receiver, Rejected, Downtime, "
+               "Stats, Forwarding</td></tr>"
                "<tr><td><b>Space</b></td><td>In the event log: pause or resume following new events</td></tr>"
                "<tr><td><b>Ctrl+Shift+C</b></td><td>Copy the selected event as a signed curl "
                "command</td></tr>"
                "<tr><td><b>Ctrl+Shift+E</b></td><td>Export the selected events as JSON Lines</td></tr>"
+               "<tr><td><b>Ctrl+R</b></td><td>Replay the selected events (or, on the board, the selected "
+               "migration) to a URL</td></tr>"
+               "<tr><td><b>Ctrl+I</b></td><td>Import a JSON Lines export</td></tr>"
                "<tr><td><b>+ / − / 0</b></td><td>In the timeline: zoom in, zoom out, fit</td></tr>"
                "<tr><td><b>Ctrl+,</b></td><td>Settings</td></tr>"
                "<tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr></table>"));

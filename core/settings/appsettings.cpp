@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QSettings>
+#include <QUrl>
 #include <algorithm>
 
 namespace mm {
@@ -31,6 +32,10 @@ const QString KeyRetentionMaxMb = QStringLiteral("store/retentionMaxMb");
 const QString KeyCloseToTray = QStringLiteral("window/closeToTray");
 const QString KeyTrayHintShown = QStringLiteral("window/trayHintShown");
 const QString KeyAlertsGroup = QStringLiteral("alerts");
+const QString KeyForwardEnabled = QStringLiteral("forward/enabled");
+const QString KeyForwardTarget = QStringLiteral("forward/target");
+const QString KeyForwardResign = QStringLiteral("forward/resign");
+const QString KeyReplayTarget = QStringLiteral("replay/target");
 const QString KeyGeometry = QStringLiteral("window/geometry");
 const QString KeyState = QStringLiteral("window/state");
 const QString KeyWindowVersion = QStringLiteral("window/version");
@@ -66,6 +71,15 @@ bool isPlainPath(const QString &path)
 int minutes(qint64 us)
 {
     return int(us / UsPerMinute);
+}
+
+// An absolute http or https URL with a host: where replays and forwards may go.
+bool isHttpUrl(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    return url.isValid() && !url.isRelative() && !url.host().isEmpty()
+        && (scheme == QLatin1String("http") || scheme == QLatin1String("https"));
 }
 } // namespace
 
@@ -115,6 +129,21 @@ QString SettingsValues::problem(Field *field) const
     QString why;
     if (!parseSecretList(secrets, &why))
         return fail(Field::Secrets, why);
+    if (forwardEnabled && !isHttpUrl(forwardTarget.trimmed()))
+        return fail(Field::ForwardTarget,
+                    QCoreApplication::translate("mm::SettingsValues",
+                                                "The forwarding target must be an http:// or https:// URL "
+                                                "with a host, such as http://127.0.0.1:3000/webhooks."));
+    if (forwardResign && forwardSecret.trimmed().isEmpty() && forwardEnabled)
+        return fail(Field::ForwardSecret,
+                    QCoreApplication::translate("mm::SettingsValues",
+                                                "Choose or type the secret that forwarded deliveries are "
+                                                "re-signed with, or keep their original headers."));
+    // Checked even while forwarding is off: it is saved, and must be readable when turned on.
+    if (forwardResign && !forwardSecret.trimmed().isEmpty()
+        && !SigningSecret::parse(forwardSecret.trimmed(), &why))
+        return fail(Field::ForwardSecret,
+                    QCoreApplication::translate("mm::SettingsValues", "The forwarding secret: %1").arg(why));
     return fail(Field::None, QString());
 }
 
@@ -300,6 +329,16 @@ void AppSettings::setAlertSettings(const AlertSettings &a)
     m_settings->endGroup();
 }
 
+QString AppSettings::replayTarget() const
+{
+    return m_settings->value(KeyReplayTarget).toString();
+}
+
+void AppSettings::setReplayTarget(const QString &url)
+{
+    m_settings->setValue(KeyReplayTarget, url);
+}
+
 bool AppSettings::trayHintShown() const
 {
     return m_settings->value(KeyTrayHintShown, false).toBool();
@@ -327,6 +366,9 @@ SettingsValues AppSettings::values() const
     v.retentionMaxMb = retentionMaxMb();
     v.closeToTray = closeToTray();
     v.alerts = alertSettings();
+    v.forwardEnabled = m_settings->value(KeyForwardEnabled, false).toBool();
+    v.forwardTarget = m_settings->value(KeyForwardTarget).toString();
+    v.forwardResign = m_settings->value(KeyForwardResign, false).toBool();
     return v;
 }
 
@@ -342,6 +384,9 @@ void AppSettings::setValues(const SettingsValues &v)
     setRetention(v.retentionDays, v.retentionMaxMb);
     setCloseToTray(v.closeToTray);
     setAlertSettings(v.alerts);
+    m_settings->setValue(KeyForwardEnabled, v.forwardEnabled);
+    m_settings->setValue(KeyForwardTarget, v.forwardTarget.trimmed());
+    m_settings->setValue(KeyForwardResign, v.forwardResign);
 }
 
 QByteArray AppSettings::windowGeometry() const

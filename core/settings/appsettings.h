@@ -34,11 +34,17 @@ struct SettingsValues
     // GuiSession reads and writes; AppSettings never stores it.
     bool startAtLogin = false;
     AlertSettings alerts; // which desktop alerts, quiet hours, muted migrations
+    // Live forwarding of every new delivery to forwardTarget, with its original headers or
+    // re-signed with forwardSecret.
+    bool forwardEnabled = false;
+    QString forwardTarget;
+    bool forwardResign = false;
     // Carried for the dialog and the session; AppSettings never stores them.
     QStringList secrets;
+    QString forwardSecret; // kept in its own private file beside the signing secrets
 
     StallThresholds stallThresholds() const;
-    enum class Field { None, Address, Path, Tls, Tolerance, Stall, Secrets };
+    enum class Field { None, Address, Path, Tls, Tolerance, Stall, Secrets, ForwardTarget, ForwardSecret };
     // The first thing wrong with these values (port aside, which cannot be), or an empty string;
     // field, when given, says where. Secrets are checked with the verifier's own parser and
     // the sentence never repeats them.
@@ -114,6 +120,10 @@ public:
 
     FilterBarState filterBar() const;
     void setFilterBar(const FilterBarState &state);
+
+    // The last target URL a replay was sent to (never a secret).
+    QString replayTarget() const;
+    void setReplayTarget(const QString &url);
 
     // Whether the one-time "still running in the tray" hint has been shown.
     bool trayHintShown() const;

@@ -25,6 +25,15 @@ SecretKeeper::SecretKeeper(QObject *parent)
 {
 }
 
+SecretKeeper::SecretKeeper(const QString &dir, const KeyringEntry &entry, QObject *parent)
+    : SecretKeeper(dir,
+                   fileForced()
+                       ? nullptr
+                       : std::make_unique<KeychainBackend>(KeychainBackend::DefaultService, entry.key),
+                   parent)
+{
+}
+
 SecretKeeper::SecretKeeper(const QString &dir, std::unique_ptr<SecretBackend> keyring, QObject *parent)
     : QObject(parent)
     , m_store(dir)

@@ -29,6 +29,13 @@ public:
 
     // The app's: the config folder, and the keyring unless MM_SECRET_BACKEND=file.
     explicit SecretKeeper(QObject *parent = nullptr);
+    // Another set of secrets kept the same way: its own folder for the file, and its own
+    // entry (key) in the keyring unless MM_SECRET_BACKEND=file.
+    struct KeyringEntry
+    {
+        QString key;
+    };
+    SecretKeeper(const QString &dir, const KeyringEntry &entry, QObject *parent = nullptr);
     // A folder for the file and a keyring (null: the file only), for tests.
     SecretKeeper(const QString &dir, std::unique_ptr<SecretBackend> keyring, QObject *parent = nullptr);
     ~SecretKeeper() override;

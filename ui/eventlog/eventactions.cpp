@@ -14,6 +14,7 @@
 #include <QFileDialog>
 #include <QItemSelectionModel>
 #include <QTableView>
+#include <algorithm>
 
 namespace mm {
 
@@ -23,6 +24,7 @@ EventActions::EventActions(QTableView *view, MonitorModel *model)
     , m_model(model)
     , m_copyCurl(new QAction(tr("Copy as curl"), view))
     , m_export(new QAction(tr("Export selection as JSONL…"), view))
+    , m_exportHar(new QAction(tr("Export selection as HAR…"), view))
 {
     m_copyCurl->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
     m_copyCurl->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -33,9 +35,16 @@ EventActions::EventActions(QTableView *view, MonitorModel *model)
     view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     view->setContextMenuPolicy(Qt::ActionsContextMenu);
     view->addAction(m_copyCurl);
+    m_exportHar->setObjectName(QStringLiteral("exportSelectionHar"));
+    m_exportHar->setToolTip(
+        tr("An HTTP Archive (HAR 1.2) of the selected deliveries; signatures are masked"));
     view->addAction(m_export);
+    view->addAction(m_exportHar);
     connect(m_copyCurl, &QAction::triggered, this, &EventActions::copyAsCurl);
-    connect(m_export, &QAction::triggered, this, &EventActions::exportSelection);
+    connect(m_export, &QAction::triggered, this,
+            [this] { exportSelection(MonitorModel::ExportFormat::JsonLines); });
+    connect(m_exportHar, &QAction::triggered, this,
+            [this] { exportSelection(MonitorModel::ExportFormat::Har); });
     connect(model, &MonitorModel::detailReady, this, &EventActions::onDetail);
     connect(model, &MonitorModel::exportFinished, this,
             [this](qint64 count, const QString &path, const QString &error) {
@@ -73,6 +82,7 @@ void EventActions::updateEnabled()
     const qsizetype selected = m_view->selectionModel()->selectedRows().size();
     m_copyCurl->setEnabled(selected == 1);
     m_export->setEnabled(selected > 0);
+    m_exportHar->setEnabled(selected > 0);
 }
 
 void EventActions::copyAsCurl()
@@ -104,24 +114,28 @@ void EventActions::onDetail(const DeliveryDetail &detail)
                        : tr("Copied a curl command without a signature: no secret is configured."));
 }
 
-void EventActions::exportSelection()
+void EventActions::exportSelection(MonitorModel::ExportFormat format)
 {
+    const bool har = format == MonitorModel::ExportFormat::Har;
     const QString path = QFileDialog::getSaveFileName(
-        m_view->window(), tr("Export selection as JSON Lines"),
+        m_view->window(), har ? tr("Export selection as HAR") : tr("Export selection as JSON Lines"),
         QDir::home().filePath(
-            QStringLiteral("deliveries-%1.jsonl")
-                .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")))),
-        tr("JSON Lines (*.jsonl);;All files (*)"));
+            QStringLiteral("deliveries-%1.%2")
+                .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")),
+                     har ? QStringLiteral("har") : QStringLiteral("jsonl"))),
+        har ? tr("HTTP Archive (*.har);;All files (*)") : tr("JSON Lines (*.jsonl);;All files (*)"));
     if (!path.isEmpty())
-        exportSelectionTo(path);
+        exportSelectionTo(path, format);
 }
 
-void EventActions::exportSelectionTo(const QString &path)
+void EventActions::exportSelectionTo(const QString &path, MonitorModel::ExportFormat format)
 {
-    const QList<qint64> ids = selectedRowIds();
+    QList<qint64> ids = selectedRowIds();
+    // A fed-back copy stands for its stored delivery: export that once.
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     if (ids.isEmpty() || m_dataDir.isEmpty())
         return;
-    m_model->exportRows(m_dataDir, ids, path);
+    m_model->exportRows(m_dataDir, ids, path, format);
 }
 
 } // namespace mm

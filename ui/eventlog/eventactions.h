@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What can be done with the events selected in a view: copy one as a freshly signed curl
-// command, and export the selection as JSON Lines. Payloads come through the model, which
+// command, and export the selection as JSON Lines or HAR. Payloads come through the model, which
 // reads them off the GUI thread; the view never touches the store.
 #pragma once
+
+#include "model/monitormodel.h"
 
 #include <QObject>
 #include <QUrl>
@@ -13,7 +15,6 @@ class QTableView;
 
 namespace mm {
 
-class MonitorModel;
 class SigningSecret;
 struct DeliveryDetail;
 
@@ -33,9 +34,11 @@ public:
 
     QAction *copyAsCurlAction() const { return m_copyCurl; }
     QAction *exportAction() const { return m_export; }
+    QAction *exportHarAction() const { return m_exportHar; }
 
     // For tests and scripts: export the selected rows to path without asking.
-    void exportSelectionTo(const QString &path);
+    void exportSelectionTo(const QString &path,
+                           MonitorModel::ExportFormat format = MonitorModel::ExportFormat::JsonLines);
     QList<qint64> selectedRowIds() const;
 
 Q_SIGNALS:
@@ -43,7 +46,7 @@ Q_SIGNALS:
 
 private:
     void copyAsCurl();
-    void exportSelection();
+    void exportSelection(MonitorModel::ExportFormat format);
     void onDetail(const DeliveryDetail &detail);
     void updateEnabled();
 
@@ -51,6 +54,7 @@ private:
     MonitorModel *m_model;
     QAction *m_copyCurl;
     QAction *m_export;
+    QAction *m_exportHar;
     QString m_dataDir;
     QUrl m_target;
     std::shared_ptr<const SigningSecret> m_secret;

@@ -91,6 +91,16 @@ InspectorWidget::InspectorWidget(QWidget *parent)
     m_title->setObjectName(QStringLiteral("inspectorTitle"));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_title->setMargin(fontMetrics().height() / 4);
+    m_editAndReplay = new QPushButton(tr("Edit and re&play…"), this);
+    m_editAndReplay->setObjectName(QStringLiteral("editAndReplay"));
+    m_editAndReplay->setToolTip(tr("Edit this payload and send it, signed now, to a URL of your choice"));
+    m_editAndReplay->hide();
+    connect(m_editAndReplay, &QPushButton::clicked, this, &InspectorWidget::editAndReplayRequested);
+    m_titleRow = new QWidget(this);
+    auto *titleLayout = new QHBoxLayout(m_titleRow);
+    titleLayout->setContentsMargins(0, 0, fontMetrics().height() / 4, 0);
+    titleLayout->addWidget(m_title, 1);
+    titleLayout->addWidget(m_editAndReplay);
     m_stack = new QStackedWidget(this);
     m_message = new QLabel(m_stack);
     m_message->setObjectName(QStringLiteral("inspectorMessage"));
@@ -106,7 +116,7 @@ InspectorWidget::InspectorWidget(QWidget *parent)
     m_tabs->addTab(createVerificationPage(), tr("Verificatio&n"));
     m_stack->addWidget(m_message);
     m_stack->addWidget(m_tabs);
-    layout->addWidget(m_title);
+    layout->addWidget(m_titleRow);
     layout->addWidget(m_stack, 1);
     clear();
 }
@@ -230,7 +240,7 @@ bool InspectorWidget::isShowingDetail() const
 void InspectorWidget::showMessage(const QString &text)
 {
     m_message->setText(text);
-    m_title->hide();
+    m_titleRow->hide();
     m_tabs->setEnabled(true);
     m_stack->setCurrentWidget(m_message);
 }
@@ -253,6 +263,7 @@ void InspectorWidget::showLoading()
         return;
     }
     m_tabs->setEnabled(false);
+    m_editAndReplay->setEnabled(false);
     m_title->setText(tr("Loading…"));
 }
 
@@ -275,8 +286,14 @@ void InspectorWidget::showDetail(const DeliveryDetail &detail)
     fillAttempts();
     fillVerification();
     m_tabs->setEnabled(true);
-    m_title->show();
+    m_editAndReplay->setEnabled(true);
+    m_titleRow->show();
     m_stack->setCurrentWidget(m_tabs);
+}
+
+void InspectorWidget::setEditAndReplayAvailable(bool available)
+{
+    m_editAndReplay->setVisible(available);
 }
 
 void InspectorWidget::setSecretHints(const QStringList &hints)

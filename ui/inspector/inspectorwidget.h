@@ -9,6 +9,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 class QStackedWidget;
 class QTabWidget;
 class QTableWidget;
@@ -39,11 +40,18 @@ public:
     void setSecretHints(const QStringList &hints);
 
     qint64 rowId() const { return m_detail.rowId; } // 0 when nothing is shown
+    const DeliveryDetail &detail() const { return m_detail; }
+    // Offers "Edit and replay…" (the window turns it on when it can replay).
+    void setEditAndReplayAvailable(bool available);
     bool isShowingDetail() const;
     QTabWidget *tabs() const { return m_tabs; }
 
     // The largest body shown as a hex dump; Copy still takes all of it.
     static constexpr qsizetype MaxHexBytes = 64 * 1024;
+
+Q_SIGNALS:
+    // "Edit and replay…" was clicked for the delivery shown (detail()).
+    void editAndReplayRequested();
 
 private:
     QWidget *createJsonPage();
@@ -65,6 +73,8 @@ private:
     bool m_bodyIsText = false;
 
     QLabel *m_title = nullptr;
+    QWidget *m_titleRow = nullptr;
+    QPushButton *m_editAndReplay = nullptr;
     QStackedWidget *m_stack = nullptr;
     QLabel *m_message = nullptr;
     QTabWidget *m_tabs = nullptr;

@@ -64,6 +64,7 @@ SettingsDialog::SettingsDialog(const SettingsValues &values, QWidget *parent)
     m_tabs->addTab(monitoringPage(), tr("&Monitoring"));
     m_alerts = new AlertsPage(m_tabs);
     m_tabs->addTab(m_alerts, tr("&Alerts"));
+    m_tabs->addTab(forwardingPage(), tr("&Forwarding"));
 
     m_note = hint(QString(), this);
     m_note->hide();
@@ -258,6 +259,7 @@ void SettingsDialog::setValues(const SettingsValues &values)
     m_closeToTray->setChecked(values.closeToTray);
     m_startAtLogin->setChecked(values.startAtLogin);
     m_alerts->setSettings(values.alerts);
+    setForwardValues(values);
     showError(QString());
 }
 
@@ -318,6 +320,7 @@ std::optional<SettingsValues> SettingsDialog::collect()
     v.closeToTray = m_closeToTray->isChecked();
     v.startAtLogin = m_startAtLogin->isChecked();
     v.alerts = m_alerts->settings();
+    collectForward(v);
 
     SettingsValues::Field where = SettingsValues::Field::None;
     const QString problem = v.problem(&where);
@@ -341,6 +344,10 @@ std::optional<SettingsValues> SettingsDialog::collect()
             break;
         case SettingsValues::Field::Secrets:
             field = m_secretList;
+            break;
+        case SettingsValues::Field::ForwardTarget:
+        case SettingsValues::Field::ForwardSecret:
+            field = forwardField(where);
             break;
         case SettingsValues::Field::None:
             break;
@@ -404,6 +411,8 @@ void SettingsDialog::refreshSecrets()
     }
     m_noSecrets->setVisible(m_secrets.isEmpty());
     m_removeSecret->setEnabled(m_secretList->currentRow() >= 0);
+    if (m_forwardSecretChoice)
+        refreshForwardSecrets();
 }
 
 void SettingsDialog::showError(const QString &text, QWidget *field)

@@ -13,7 +13,9 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QComboBox;
 class QPushButton;
+class QRadioButton;
 class QSpinBox;
 class QTabWidget;
 
@@ -54,6 +56,12 @@ private:
     QWidget *receiverPage();
     QWidget *secretsPage();
     QWidget *monitoringPage();
+    QWidget *forwardingPage(); // settingsforwarding.cpp, as are the forward* functions below
+    void setForwardValues(const SettingsValues &values);
+    void collectForward(SettingsValues &values) const;
+    QWidget *forwardField(SettingsValues::Field field) const;
+    void refreshForwardSecrets();
+    void updateForwardControls();
     // The field values, or nullopt after showing what is wrong (and focusing the field).
     std::optional<SettingsValues> collect();
     bool addSecret();
@@ -85,6 +93,13 @@ private:
     QSpinBox *m_retentionMaxMb = nullptr;
     QLabel *m_secretsWarning = nullptr;
     QCheckBox *m_startAtLogin = nullptr;
+    QCheckBox *m_forwardEnabled = nullptr;
+    QLineEdit *m_forwardTarget = nullptr;
+    QRadioButton *m_forwardOriginal = nullptr;
+    QRadioButton *m_forwardResign = nullptr;
+    QComboBox *m_forwardSecretChoice = nullptr;
+    QLineEdit *m_forwardSecretInput = nullptr;
+    QStringList m_forwardChoices; // the secrets m_forwardSecretChoice offers, in its order
     QLabel *m_note = nullptr;
     QWidget *m_errorRow = nullptr;
     QLabel *m_error = nullptr;
