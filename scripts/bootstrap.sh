@@ -59,10 +59,18 @@ fi
 build=build/ci
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMM_WERROR=ON
 cmake --build "$build" -j"$jobs"
-# The packaging test (tests/packaging) builds the .deb, installs it with apt and removes it again;
-# it runs only as root, and only with this consent.
-export MM_PACKAGE_TEST=1
 # The fuzz targets (tests/fuzz), a minute each, in their own clang build (build/fuzz).
 scripts/fuzz.sh 60
+# Every test again under AddressSanitizer and UBSan (the asan preset: build/asan, -O1, line tables
+# only), but the .deb one, which packages and installs build/ci. Its test preset stops at the first
+# report and suppresses only leaks inside system libraries (tests/sanitizers/lsan.supp); a failure
+# here ends the run.
+echo "== The test suite under AddressSanitizer and UBSan (build/asan)"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j"$jobs"
+ctest --preset asan -j"$jobs"
+# The packaging test (tests/packaging) builds the .deb, installs it with apt and removes it again;
+# it runs only as root, and only with this consent (build/ci only, not the sanitizer build).
+export MM_PACKAGE_TEST=1
 # ctest's summary is the last thing printed.
 exec ctest --test-dir "$build" --output-on-failure --no-tests=error -j"$jobs"

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "receiverhost.h"
 
+#include "util/opensslthread.h"
+
 #include <QDeadlineTimer>
 #include <QThread>
 
@@ -33,6 +35,8 @@ bool ReceiverHost::start(const ReceiverConfig &config, StoreWriter *store, QStri
     QMetaObject::invokeMethod(
         m_threadContext,
         [&] {
+            // QHttpServer sets up Qt's TLS backend, and the verifier OpenSSL, on this thread.
+            releaseOpenSslStateWhenThreadFinishes();
             auto *receiver = new Receiver(config, store);
             ok = receiver->listen(&why);
             if (!ok) {

@@ -2,6 +2,7 @@
 #include "forwardworker.h"
 
 #include "store/database.h"
+#include "util/opensslthread.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
@@ -73,6 +74,7 @@ ForwardWorker::~ForwardWorker()
 void ForwardWorker::open()
 {
     // Created here, on the forwarding thread, so they belong to it.
+    releaseOpenSslStateWhenThreadFinishes(); // re-signing, and TLS for https targets
     m_network = new QNetworkAccessManager(this);
     connect(m_network, &QNetworkAccessManager::finished, this, &ForwardWorker::onFinished);
     m_poll = new QTimer(this);

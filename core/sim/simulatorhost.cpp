@@ -2,6 +2,7 @@
 #include "simulatorhost.h"
 
 #include "sim/simulator.h"
+#include "util/opensslthread.h"
 
 #include <QThread>
 
@@ -31,6 +32,7 @@ bool SimulatorHost::start(const SimOptions &options, QString *error)
     QMetaObject::invokeMethod(
         m_context,
         [&] {
+            releaseOpenSslStateWhenThreadFinishes(); // signing, and QSslSocket for https targets
             auto *simulator = new Simulator(options);
             ok = simulator->start();
             if (!ok) {

@@ -28,6 +28,34 @@ QVariant optionalInt(const std::optional<qint64> &v)
 {
     return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
 }
+
+// Reads one line (without its '\n') in pieces. QIODevice::readLine(maxSize) would allocate
+// maxSize bytes for every line, and would cut a longer line into several; here a line longer
+// than MaxLineBytes is read to its end, its bytes dropped and tooLong set, so line numbers
+// stay right. Returns false at the end of the input.
+bool readLineBounded(QIODevice &in, QByteArray *line, bool *tooLong)
+{
+    line->clear();
+    *tooLong = false;
+    char chunk[64 * 1024];
+    bool any = false;
+    for (;;) {
+        const qint64 n = in.readLine(chunk, sizeof chunk);
+        if (n <= 0)
+            return any;
+        any = true;
+        const bool complete = chunk[n - 1] == '\n';
+        const qint64 bytes = complete ? n - 1 : n;
+        if (!*tooLong && line->size() + bytes > MaxLineBytes) {
+            *tooLong = true;
+            line->clear();
+        }
+        if (!*tooLong)
+            line->append(chunk, bytes);
+        if (complete)
+            return true;
+    }
+}
 } // namespace
 
 DeliveryRecord deliveryRecordFromBody(const QByteArray &body)
@@ -132,18 +160,19 @@ std::optional<JsonlImporter::Result> JsonlImporter::importFrom(const QString &da
             inBatch = 0;
             return ok;
         };
-        while (ok && !in.atEnd()) {
-            QByteArray line = in.readLine(MaxLineBytes);
+        QByteArray line;
+        bool tooLong = false;
+        while (ok && readLineBounded(in, &line, &tooLong)) {
             ++lineNumber;
-            if (line.endsWith('\n'))
-                line.chop(1);
             if (line.endsWith('\r'))
                 line.chop(1);
-            if (line.trimmed().isEmpty())
+            if (!tooLong && line.trimmed().isEmpty())
                 continue;
             ++r.lines;
             QString why;
-            const auto d = parseLine(line, &why);
+            const auto d = tooLong ? std::nullopt : parseLine(line, &why);
+            if (tooLong)
+                why = QStringLiteral("longer than %1 MiB").arg(MaxLineBytes / (1024 * 1024));
             if (!d) {
                 ++r.invalid;
                 if (r.errors.size() < KeptErrors)

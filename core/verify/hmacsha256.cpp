@@ -19,7 +19,9 @@ EVP_MD_CTX *newCtx()
 }
 
 // Per-thread scratch contexts: copying a precomputed state into a reused context
-// avoids an allocation per MAC.
+// avoids an allocation per MAC. The context is reset after each MAC, so between MACs it
+// holds no reference into OpenSSL (the fetched digest, its provider): it is freed as its
+// thread exits, which may be after OpenSSL's own clean-up at process exit.
 struct Scratch
 {
     EVP_MD_CTX *ctx = newCtx();
@@ -92,6 +94,7 @@ HmacSha256::Digest HmacSha256::mac(std::initializer_list<QByteArrayView> parts) 
     ok = ok && EVP_MD_CTX_copy_ex(scratch.ctx, m_outer.get());
     ok = ok && EVP_DigestUpdate(scratch.ctx, inner.data(), inner.size());
     ok = ok && EVP_DigestFinal_ex(scratch.ctx, out.data(), &len);
+    EVP_MD_CTX_reset(scratch.ctx);
     if (!ok)
         throw std::runtime_error("HMAC-SHA256 failed");
     return out;

@@ -89,14 +89,20 @@ QString HeadlessProcess::logTail() const
 AsyncPeer::AsyncPeer(quint16 port)
 {
     QObject::connect(&m_socket, &QTcpSocket::connected, &m_socket, [this] { m_connectedMs = nowMs(); });
-    QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket,
-                     [this] { m_received += m_socket.readAll(); });
+    QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] {
+        if (m_firstByteMs < 0)
+            m_firstByteMs = nowMs();
+        m_received += m_socket.readAll();
+    });
     QObject::connect(&m_socket, &QTcpSocket::disconnected, &m_socket, [this] {
         if (m_closedMs < 0)
             m_closedMs = nowMs();
     });
     QObject::connect(&m_socket, &QTcpSocket::errorOccurred, &m_socket, [this](QAbstractSocket::SocketError) {
-        m_received += m_socket.readAll();
+        const QByteArray rest = m_socket.readAll();
+        if (!rest.isEmpty() && m_firstByteMs < 0)
+            m_firstByteMs = nowMs();
+        m_received += rest;
         if (m_closedMs < 0)
             m_closedMs = nowMs();
     });

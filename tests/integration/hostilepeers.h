@@ -44,6 +44,7 @@ public:
     bool closed() const { return m_closedMs >= 0; }
     qint64 connectedMs() const { return m_connectedMs; } // on the shared clock, -1 before
     qint64 closedMs() const { return m_closedMs; }
+    qint64 firstByteMs() const { return m_firstByteMs; } // when the answer began to arrive, -1 before
     const QByteArray &received() const { return m_received; }
     int status() const; // of the first response, 0 if none yet
     bool hasCompleteResponse() const;
@@ -56,6 +57,7 @@ private:
     QByteArray m_received;
     qint64 m_connectedMs = -1;
     qint64 m_closedMs = -1;
+    qint64 m_firstByteMs = -1;
 };
 
 } // namespace mm::test

@@ -19,6 +19,15 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+// The receiver under test is built like this test (MM_SANITIZE builds both).
+#if defined(__SANITIZE_ADDRESS__)
+#define MM_HOSTILE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MM_HOSTILE_ASAN 1
+#endif
+#endif
+
 using namespace mm;
 using namespace mm::test;
 
@@ -373,6 +382,15 @@ void TestHostile::disconnectsBeforeTheAnswer()
 
 void TestHostile::thousandConcurrentConnections()
 {
+    // What the cap guarantees (GuardServer::incomingConnection): at most ConnectionCap connections
+    // are open in the receiver at once, and one accepted while that many are open is answered 503
+    // (Retry-After: 1) and closed at once. It bounds connections held at the same time, not the
+    // number served over a test: a slot is freed whenever a connection closes. The kernel completes
+    // handshakes before the receiver accepts them (clients count as connected while still in the
+    // listen queue), so a connection accepted after a slot was freed is served, not refused.
+    // Here no client closes, and the receiver closes a served keep-alive connection only after the
+    // idle timeout, which starts with its answer; so until IdleTimeoutMs after the first request
+    // was sent, no slot can have been freed and at most ConnectionCap answers can be 200.
     constexpr int Count = 1000;
     std::vector<std::unique_ptr<AsyncPeer>> peers;
     for (int i = 0; i < Count; ++i)
@@ -381,26 +399,38 @@ void TestHostile::thousandConcurrentConnections()
     QTRY_VERIFY_WITH_TIMEOUT(
         std::all_of(peers.begin(), peers.end(), [](const auto &p) { return p->connected() || p->closed(); }),
         30000);
+    const qint64 firstRequestMs = AsyncPeer::nowMs();
     for (int i = 0; i < Count; ++i)
         peers[i]->send(delivery("msg_crowd_" + QByteArray::number(i)));
     QTRY_VERIFY_WITH_TIMEOUT(
         std::all_of(peers.begin(), peers.end(), [](const auto &p) { return p->hasCompleteResponse(); }),
         30000);
     int ok = 0;
+    int okBeforeSlotsFree = 0; // answered 200 before any slot could have been freed
     int busy = 0;
+    qint64 lastOkMs = 0;
     for (const auto &p : peers) {
         if (p->status() == 200) {
             ++ok;
+            if (p->firstByteMs() < firstRequestMs + IdleTimeoutMs)
+                ++okBeforeSlotsFree;
+            lastOkMs = std::max(lastOkMs, p->firstByteMs() - firstRequestMs);
         } else {
             QCOMPARE(p->status(), 503);
             QVERIFY(p->received().contains("Retry-After: 1"));
             ++busy;
         }
     }
-    qInfo("%d connections: %d served, %d refused with 503 (cap %d)", Count, ok, busy, ConnectionCap);
-    QVERIFY(ok >= 1);
-    QVERIFY(ok <= ConnectionCap);
+    qInfo("%d connections: %d served (%d within the idle timeout of the first request, the last after %lld "
+          "ms), %d refused with 503 (cap %d)",
+          Count, ok, okBeforeSlotsFree, lastOkMs, busy, ConnectionCap);
     QCOMPARE(ok + busy, Count);
+    // Held at once: never more than the cap.
+    QVERIFY2(okBeforeSlotsFree <= ConnectionCap, qPrintable(QString::number(okBeforeSlotsFree)));
+    // The cap is not lower than promised either: the first ConnectionCap connections accepted hold
+    // a slot each (none was left over from earlier tests) and are all served.
+    QVERIFY2(ok >= ConnectionCap, qPrintable(QString::number(ok)));
+    QVERIFY(busy >= 1);
     peers.clear();
     // The served connections were closed by us; the receiver takes new ones again.
     QTRY_VERIFY_WITH_TIMEOUT(m_app->openSockets() <= m_idleSockets, 15000);
@@ -499,6 +529,12 @@ void TestHostile::residentMemoryStaysBounded()
     expectAlive();
     const qint64 now = m_app->residentKiB();
     qInfo("receiver VmRSS: %lld KiB after warm-up, %lld KiB after the suite", m_warmRssKiB, now);
+#ifdef MM_HOSTILE_ASAN
+    // AddressSanitizer keeps freed memory in its quarantine (256 MiB) to catch use after free, so
+    // resident memory grows with everything the suite allocated and freed. The plain build checks
+    // the bound; here LeakSanitizer checks the receiver's exit instead (terminate() must be 0).
+    QSKIP("resident memory is not meaningful under AddressSanitizer (its quarantine holds freed memory)");
+#endif
     QVERIFY2(now < 2 * m_warmRssKiB, "resident memory doubled");
 }
 

@@ -190,7 +190,7 @@ void TestReceiver::answersProtocolErrors_data()
 {
     QTest::addColumn<QByteArray>("request");
     QTest::addColumn<int>("status");
-    QTest::addRow("garbage bytes") << QByteArray("\x01\x02\x03 garbage\r\n\r\n", 17) << 400;
+    QTest::addRow("garbage bytes") << QByteArray("\x01\x02\x03 garbage\r\n\r\n") << 400;
     QTest::addRow("no version") << QByteArray("POST /webhooks\r\n\r\n") << 400;
     QTest::addRow("bad content-length")
         << QByteArray("POST /webhooks HTTP/1.1\r\nContent-Length: 1x\r\n\r\n") << 400;
