@@ -3,23 +3,23 @@
 
 #include "forwarding/forwardingview.h"
 #include "replay/forwarder.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 
 #include <QUrl>
 
 namespace mm {
 
-GuiForwarding::GuiForwarding(StoreWriter *store, const QString &dataDir, QObject *parent)
+GuiForwarding::GuiForwarding(Store *store, QObject *parent)
     : QObject(parent)
     , m_store(store)
-    , m_dataDir(dataDir)
 {
 }
 
 GuiForwarding::~GuiForwarding()
 {
     if (m_forwarder)
-        m_store->setForwarding({});
+        m_store->writer().setForwarding({});
     m_forwarder.reset();
 }
 
@@ -39,19 +39,19 @@ void GuiForwarding::apply(const ForwardChoice &choice)
     m_choice = choice;
     if (choice.target.isEmpty()) {
         // Queued rows stay in the store, pending: they go out when forwarding is on again.
-        m_store->setForwarding({});
+        m_store->writer().setForwarding({});
         m_forwarder.reset();
         if (m_view)
             m_view->setProblem(QString());
         showState();
         return;
     }
-    m_store->setForwarding({choice.target, choice.secret.has_value()});
+    m_store->writer().setForwarding({choice.target, choice.secret.has_value()});
     if (m_forwarder) {
         m_forwarder->setSecret(choice.secret); // each row keeps the target it was queued for
     } else {
         Forwarder::Options options;
-        options.dataDir = m_dataDir;
+        options.store = m_store;
         options.secret = choice.secret;
         m_forwarder = std::make_unique<Forwarder>(std::move(options));
         connect(m_forwarder.get(), &Forwarder::entryUpdated, &m_log, &ForwardLogModel::update);
@@ -62,7 +62,7 @@ void GuiForwarding::apply(const ForwardChoice &choice)
         });
         // Queued through this thread rather than called from the committing one: the forwarder
         // can be stopped here at any time, and it rescans every second anyway.
-        connect(m_store, &StoreWriter::deliveriesCommitted, m_forwarder.get(), &Forwarder::wake);
+        connect(&m_store->writer(), &StoreWriter::deliveriesCommitted, m_forwarder.get(), &Forwarder::wake);
         m_forwarder->start();
         m_forwarder->loadRecent(ForwardLogModel::MaxRows);
     }

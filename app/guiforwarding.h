@@ -16,7 +16,7 @@ namespace mm {
 
 class Forwarder;
 class ForwardingView;
-class StoreWriter;
+class Store;
 
 // Where new deliveries are forwarded; an empty target means nowhere.
 struct ForwardChoice
@@ -32,7 +32,7 @@ class GuiForwarding final : public QObject
     Q_DISABLE_COPY_MOVE(GuiForwarding)
 
 public:
-    GuiForwarding(StoreWriter *store, const QString &dataDir, QObject *parent = nullptr);
+    explicit GuiForwarding(Store *store, QObject *parent = nullptr);
     ~GuiForwarding() override; // stops the forwarding thread; rows in flight stay pending
 
     // The view shows the log and the state; its "Retry now" reaches the forwarder.
@@ -46,8 +46,7 @@ public:
 private:
     void showState();
 
-    StoreWriter *m_store;
-    QString m_dataDir;
+    Store *m_store;
     ForwardLogModel m_log;
     std::unique_ptr<Forwarder> m_forwarder;
     ForwardChoice m_choice;

@@ -14,7 +14,7 @@
 #include "signalwatcher.h"
 #include "sim/simulatorhost.h"
 #include "store/database.h"
-#include "store/storereader.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 #include "storehealth.h"
 #include "tray/trayicon.h"
@@ -38,16 +38,6 @@ QString randomSecret()
     return QStringLiteral("whsec_") + QString::fromLatin1(key.toBase64());
 }
 
-// The store's files on disk: the database and its WAL and shared-memory files. Three
-// stat calls, cheap enough for the GUI thread.
-qint64 storeSize(const QString &dataDir)
-{
-    const QString path = Database::databasePath(dataDir);
-    qint64 bytes = 0;
-    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
-        bytes += QFileInfo(path + suffix).size();
-    return bytes;
-}
 } // namespace
 
 int runGui(const AppOptions &options)
@@ -70,28 +60,28 @@ int runGui(const AppOptions &options)
         QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), error);
         return 2;
     }
-    const QString dataDir = effective.dataDir.value_or(Database::defaultDataDir());
-    if (const QString problem = prepareStoreForRetention(dataDir); !problem.isEmpty())
+    // The one store, injected into everything that reads or writes it.
+    Store store(storeOptions(effective));
+    if (const QString problem = prepareStoreForRetention(store); !problem.isEmpty())
         qWarning("%s", qPrintable(problem));
-    StoreWriter store(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000, true});
     if (!store.start(&error)) {
         QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), error);
         return 1;
     }
     // Deletes what is past the retention limits, on its own thread; Settings changes them live.
-    RetentionWorker retention(dataDir, retentionPolicy(effective));
+    RetentionWorker retention(store, retentionPolicy(effective));
     retention.start();
     QObject::connect(&session, &GuiSession::retentionApplied, &session,
                      [&retention](const RetentionPolicy &policy) { retention.setPolicy(policy); });
     LiveLogModel log;
-    MonitorModel model;
+    MonitorModel model(&store);
     MainWindow window(&model, &log);
-    window.setDataDir(dataDir);
+    window.setStoreAvailable(true);
     // Replays run in sessions made here: the window never opens the store or the network.
-    window.setReplaySessionFactory([](QObject *parent) { return new ReplaySession(parent); });
+    window.setReplaySessionFactory([&store](QObject *parent) { return new ReplaySession(store, parent); });
     // Live forwarding (--forward-to, else Settings → Forwarding), set up before the receiver
     // listens so that every delivery from the first one on is queued.
-    GuiForwarding forwarding(&store, dataDir);
+    GuiForwarding forwarding(&store);
     forwarding.attach(window.forwardingView());
     auto applyForwarding = [&session, &forwarding, &window] {
         QString problem;
@@ -107,7 +97,7 @@ int runGui(const AppOptions &options)
     }
     QObject::connect(&session, &GuiSession::forwardingApplied, &forwarding, applyForwarding);
     // Data flows one way: the store's commits feed the model, the model feeds the views.
-    QObject::connect(&store, &StoreWriter::committed, &model, &MonitorModel::ingest);
+    QObject::connect(&store.writer(), &StoreWriter::committed, &model, &MonitorModel::ingest);
     QObject::connect(&model, &MonitorModel::loaded, &window, [&window](qint64 count, qint64 ms) {
         window.setLoadStatus(count == 0
                                  ? QObject::tr("New store: deliveries appear as they arrive")
@@ -117,15 +107,14 @@ int runGui(const AppOptions &options)
         window.setProblem(QObject::tr("Could not read the store: %1").arg(why));
     });
     window.setLoadStatus(QObject::tr("Loading stored deliveries…"));
-    model.loadFromStore(dataDir);
+    model.loadFromStore();
     ReceiverHost receiver;
     QObject::connect(&receiver, &ReceiverHost::handled, &log, &LiveLogModel::append);
     // Rejections are read from the store's journal when new ones are logged (at most once a second).
     QTimer rejectionsRefresh;
     rejectionsRefresh.setSingleShot(true);
     rejectionsRefresh.setInterval(1000);
-    QObject::connect(&rejectionsRefresh, &QTimer::timeout, &model,
-                     [&model, dataDir] { model.refreshRejections(dataDir); });
+    QObject::connect(&rejectionsRefresh, &QTimer::timeout, &model, [&model] { model.refreshRejections(); });
     QObject::connect(&receiver, &ReceiverHost::handled, &rejectionsRefresh,
                      [&rejectionsRefresh](const QList<DeliveryLogEntry> &entries) {
                          for (const DeliveryLogEntry &e : entries) {
@@ -135,16 +124,16 @@ int runGui(const AppOptions &options)
                              }
                          }
                      });
-    model.refreshRejections(dataDir);
-    model.refreshDowntime(dataDir);
+    model.refreshRejections();
+    model.refreshDowntime();
     // The window shows the store's size but never touches the store: the size is pushed.
     QTimer storeSizeRefresh;
     storeSizeRefresh.setInterval(10000);
     QObject::connect(&storeSizeRefresh, &QTimer::timeout, &window,
-                     [&window, dataDir] { window.setStoreSize(storeSize(dataDir)); });
+                     [&window, &store] { window.setStoreSize(store.sizeOnDisk()); });
     storeSizeRefresh.start();
-    window.setStoreSize(storeSize(dataDir));
-    if (!receiver.start(*config, &store, &error)) {
+    window.setStoreSize(store.sizeOnDisk());
+    if (!receiver.start(*config, &store.writer(), &error)) {
         window.setProblem(QObject::tr("The receiver is not running: %1").arg(error));
     } else {
         window.setListenUrl(receiver.url().toString());
@@ -154,13 +143,13 @@ int runGui(const AppOptions &options)
                 "signing secret (whsec_…) from the Anon dashboard and add it in File → Settings…, "
                 "or try --demo."));
     }
-    session.attach(&window, &model, &receiver, &store);
+    session.attach(&window, &model, &receiver, &store.writer());
     // Where the desktop has a tray: health at a glance, and a place to close the window to.
     const std::unique_ptr<TrayIcon> tray = TrayIcon::createIfAvailable(&window);
     if (tray) {
-        tray->setDataDir(dataDir);
+        tray->setStoreLocation(QUrl::fromLocalFile(store.folder()));
         tray->setListener(receiver.isRunning(), receiver.url());
-        QObject::connect(&store, &StoreWriter::committed, tray.get(), &TrayIcon::noteDeliveries);
+        QObject::connect(&store.writer(), &StoreWriter::committed, tray.get(), &TrayIcon::noteDeliveries);
         session.attachTray(tray.get());
     }
     // Desktop alerts: live deliveries, stalls, refusals and the listener, coalesced, then shown
@@ -169,7 +158,7 @@ int runGui(const AppOptions &options)
     alerts.setSettings(session.alertSettings());
     QObject::connect(&session, &GuiSession::alertSettingsApplied, &alerts, &AlertMonitor::setSettings);
     QObject::connect(&session, &GuiSession::listenerChanged, &alerts, &AlertMonitor::setListening);
-    QObject::connect(&store, &StoreWriter::committed, &alerts, &AlertMonitor::ingest);
+    QObject::connect(&store.writer(), &StoreWriter::committed, &alerts, &AlertMonitor::ingest);
     QObject::connect(&receiver, &ReceiverHost::handled, &alerts, &AlertMonitor::handled);
     alerts.watchStalls(&model);
     // A full disk (a warning and an alert) and a clock that disagrees with the sender's (a warning).

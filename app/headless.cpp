@@ -9,6 +9,7 @@
 #include "signalwatcher.h"
 #include "store/database.h"
 #include "store/exporter.h"
+#include "store/store.h"
 #include "store/storereader.h"
 #include "store/storewriter.h"
 #include "storehealth.h"
@@ -64,20 +65,18 @@ int runHeadless(const AppOptions &options)
     }
     // Installed first: a SIGTERM during start-up must still end in an orderly stop.
     SignalWatcher signals;
-    const QString dataDir = options.dataDir.value_or(Database::defaultDataDir());
-    if (const QString problem = prepareStoreForRetention(dataDir); !problem.isEmpty())
+    Store store(storeOptions(options));
+    if (const QString problem = prepareStoreForRetention(store); !problem.isEmpty())
         printError(problem);
-    StoreWriter store(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000,
-                                            qEnvironmentVariableIntValue("MM_STORE_THREAD") == 0});
     if (!store.start(&error)) {
         printError(error);
         return 1;
     }
     // Deletes what is past the retention limits, on its own thread and connection.
-    RetentionWorker retention(dataDir, retentionPolicy(options));
+    RetentionWorker retention(store, retentionPolicy(options));
     retention.start();
     // Queues new deliveries from the first one on: set up before the receiver listens.
-    const std::unique_ptr<Forwarder> forwarder = startForwarding(options, dataDir, store, &error);
+    const std::unique_ptr<Forwarder> forwarder = startForwarding(options, store, &error);
     if (!forwarder && !error.isEmpty()) {
         printError(error);
         store.stop();
@@ -94,7 +93,7 @@ int runHeadless(const AppOptions &options)
                     options.replay.forwardSecret.isEmpty() ? "original headers" : "re-signed");
     }
     ReceiverHost receiver;
-    if (!receiver.start(*config, &store, &error)) {
+    if (!receiver.start(*config, &store.writer(), &error)) {
         printError(error);
         store.stop();
         return 1;
@@ -110,7 +109,7 @@ int runHeadless(const AppOptions &options)
                      });
 
     std::printf("listening on %s\n", qPrintable(receiver.url().toString()));
-    std::printf("store: %s\n", qPrintable(Database::databasePath(dataDir)));
+    std::printf("store: %s\n", qPrintable(store.location()));
     std::fflush(stdout);
 
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &signals, [&](int n) {
@@ -124,7 +123,7 @@ int runHeadless(const AppOptions &options)
     const int rc = QCoreApplication::exec();
     receiver.stop();
     store.stop();
-    const StoreWriter::Stats stats = store.stats();
+    const StoreWriter::Stats stats = store.writer().stats();
     if (stats.transactions > 0) {
         std::fprintf(stderr,
                      "store: %lld deliveries in %lld transactions (%.1f per transaction, %.0f us each)\n",
@@ -174,8 +173,8 @@ QJsonValue timeOrNull(const std::optional<qint64> &us)
 
 int runReportMigrations(const AppOptions &options)
 {
-    const QString dataDir = options.dataDir.value_or(Database::defaultDataDir());
-    StoreReader reader(dataDir);
+    const Store store(storeOptions(options));
+    StoreReader reader(store);
     if (!reader.isOpen()) {
         printError(reader.error());
         return 1;
@@ -222,10 +221,10 @@ int runReportMigrations(const AppOptions &options)
 
 int runExport(const AppOptions &options)
 {
-    const QString dataDir = options.dataDir.value_or(Database::defaultDataDir());
+    const Store store(storeOptions(options));
     qint64 count = -1;
     const int rc = writeOutput(options.exportTarget, [&](QIODevice &out, QString *error) {
-        count = JsonlExporter::exportStore(dataDir, out, error);
+        count = JsonlExporter::exportStore(store, out, error);
         return count >= 0;
     });
     if (rc == 0)

@@ -11,6 +11,7 @@
 #include "store/harexporter.h"
 #include "store/importer.h"
 #include "store/storewriter.h"
+#include "storehealth.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -23,11 +24,6 @@ namespace {
 void printError(const QString &message)
 {
     std::fprintf(stderr, "migration-monitor: %s\n", qPrintable(message));
-}
-
-QString dataDirOf(const AppOptions &options)
-{
-    return options.dataDir.value_or(Database::defaultDataDir());
 }
 
 // "OK     200    12.3 ms  msg_… [→ msg_…]  type  migration" and, on failure, why.
@@ -66,7 +62,8 @@ int runReplay(const AppOptions &options)
             return 2;
         }
     }
-    ReplayStore store(dataDirOf(options));
+    const Store source(storeOptions(options));
+    ReplayStore store(source);
     if (!store.isOpen()) {
         printError(store.error());
         return 1;
@@ -142,7 +139,8 @@ int runImport(const AppOptions &options)
         return 1;
     }
     QString error;
-    const auto result = JsonlImporter::importFrom(dataDirOf(options), in, &error);
+    Store store(storeOptions(options));
+    const auto result = JsonlImporter::importFrom(store, in, &error);
     if (!result) {
         printError(error);
         return 1;
@@ -162,7 +160,7 @@ int runExportHar(const AppOptions &options)
 {
     qint64 count = -1;
     const int rc = writeOutput(options.replay.harTarget, [&](QIODevice &out, QString *error) {
-        count = HarExporter::exportStore(dataDirOf(options), out, error);
+        count = HarExporter::exportStore(Store(storeOptions(options)), out, error);
         return count >= 0;
     });
     if (rc == 0)
@@ -170,14 +168,13 @@ int runExportHar(const AppOptions &options)
     return rc;
 }
 
-std::unique_ptr<Forwarder> startForwarding(const AppOptions &options, const QString &dataDir,
-                                           StoreWriter &store, QString *error)
+std::unique_ptr<Forwarder> startForwarding(const AppOptions &options, Store &store, QString *error)
 {
     const ReplayArgs &a = options.replay;
     if (a.forwardTarget.isEmpty())
         return nullptr;
     Forwarder::Options fo;
-    fo.dataDir = dataDir;
+    fo.store = &store;
     if (!a.forwardSecret.isEmpty()) {
         fo.secret = SigningSecret::parse(a.forwardSecret, error);
         if (!fo.secret) {
@@ -185,12 +182,12 @@ std::unique_ptr<Forwarder> startForwarding(const AppOptions &options, const QStr
             return nullptr;
         }
     }
-    store.setForwarding({a.forwardTarget, fo.secret.has_value()});
+    store.writer().setForwarding({a.forwardTarget, fo.secret.has_value()});
     auto forwarder = std::make_unique<Forwarder>(std::move(fo));
     // wake() is thread-safe: straight from the committing thread, no hop through this one.
     QObject::connect(
-        &store, &StoreWriter::deliveriesCommitted, forwarder.get(), [f = forwarder.get()] { f->wake(); },
-        Qt::DirectConnection);
+        &store.writer(), &StoreWriter::deliveriesCommitted, forwarder.get(),
+        [f = forwarder.get()] { f->wake(); }, Qt::DirectConnection);
     forwarder->start();
     return forwarder;
 }

@@ -10,16 +10,15 @@
 namespace mm {
 
 class Forwarder;
-class StoreWriter;
+class Store;
 
 int runReplay(const AppOptions &options);
 int runImport(const AppOptions &options);
 int runExportHar(const AppOptions &options);
 
 // When --forward-to is given: tells the store to queue new deliveries for it and starts a
-// Forwarder on dataDir, woken after each commit. Returns nullptr when not forwarding, or
+// Forwarder on the store, woken after each commit. Returns nullptr when not forwarding, or
 // on a bad --forward-secret (with error set).
-std::unique_ptr<Forwarder> startForwarding(const AppOptions &options, const QString &dataDir,
-                                           StoreWriter &store, QString *error);
+std::unique_ptr<Forwarder> startForwarding(const AppOptions &options, Store &store, QString *error);
 
 } // namespace mm

@@ -4,6 +4,7 @@
 #include "alerts/alertmonitor.h"
 #include "mainwindow.h"
 #include "receiver/receiverhost.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 
 #include <QDateTime>
@@ -28,23 +29,30 @@ RetentionPolicy retentionPolicy(const AppOptions &options)
     return p;
 }
 
-QString prepareStoreForRetention(const QString &dataDir)
+Store::Options storeOptions(const AppOptions &options)
+{
+    Store::Options o;
+    o.folder = options.dataDir.value_or(Database::defaultDataDir());
+    o.commitOnCallerThread = qEnvironmentVariableIntValue("MM_STORE_THREAD") == 0;
+    return o;
+}
+
+QString prepareStoreForRetention(const Store &store)
 {
     QString error;
-    if (Retention::prepareStore(dataDir, &error))
+    if (Retention::prepareStore(store, &error))
         return {};
     return QStringLiteral("store: cannot switch to incremental vacuum, so retention frees space without "
                           "shrinking the file: %1")
         .arg(error);
 }
 
-HeadlessHealth::HeadlessHealth(StoreWriter *store, ReceiverHost *receiver, int toleranceSeconds,
-                               QObject *parent)
+HeadlessHealth::HeadlessHealth(Store *store, ReceiverHost *receiver, int toleranceSeconds, QObject *parent)
     : QObject(parent)
-    , m_dataDir(store->options().dataDir)
+    , m_location(store->location())
     , m_toleranceSeconds(toleranceSeconds)
 {
-    connect(store, &StoreWriter::storageFull, this, &HeadlessHealth::storageFull);
+    connect(&store->writer(), &StoreWriter::storageFull, this, &HeadlessHealth::storageFull);
     connect(receiver, &ReceiverHost::handled, this, &HeadlessHealth::handled);
 }
 
@@ -54,7 +62,7 @@ void HeadlessHealth::storageFull(bool full, const QString &reason)
     if (full)
         say(QStringLiteral("storage full: %1 (%2). Deliveries are refused with 503 until space is freed; "
                            "Svix retries them, and receiving resumes by itself.")
-                .arg(reason, m_dataDir));
+                .arg(reason, m_location));
     else
         say(QStringLiteral("storage writable again: deliveries are accepted."));
 }
@@ -77,16 +85,16 @@ void HeadlessHealth::handled(const QList<DeliveryLogEntry> &entries)
         say(QStringLiteral("clock skew: this computer's clock agrees with the sender's again."));
 }
 
-GuiHealth::GuiHealth(StoreWriter *store, MainWindow *window, AlertMonitor *alerts, int toleranceSeconds,
+GuiHealth::GuiHealth(Store *store, MainWindow *window, AlertMonitor *alerts, int toleranceSeconds,
                      QObject *parent)
     : QObject(parent)
     , m_window(window)
     , m_alerts(alerts)
-    , m_dataDir(store->options().dataDir)
+    , m_location(store->location())
     , m_toleranceSeconds(toleranceSeconds)
 {
-    connect(store, &StoreWriter::storageFull, this, &GuiHealth::storageFull);
-    connect(store, &StoreWriter::committed, this, &GuiHealth::committed);
+    connect(&store->writer(), &StoreWriter::storageFull, this, &GuiHealth::storageFull);
+    connect(&store->writer(), &StoreWriter::committed, this, &GuiHealth::committed);
 }
 
 void GuiHealth::setToleranceSeconds(int seconds)
@@ -103,7 +111,7 @@ void GuiHealth::storageFull(bool full, const QString &reason)
         full ? tr("Storage full: the store in %1 cannot write (%2). Deliveries are refused "
                   "with 503 until space is freed; Svix retries them, and receiving resumes by "
                   "itself.")
-                   .arg(m_dataDir, reason)
+                   .arg(m_location, reason)
              : QString());
 }
 

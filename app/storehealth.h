@@ -7,6 +7,7 @@
 #include "model/clockskew.h"
 #include "options.h"
 #include "store/retention.h"
+#include "store/store.h"
 
 #include <QObject>
 
@@ -15,14 +16,18 @@ namespace mm {
 class AlertMonitor;
 class MainWindow;
 class ReceiverHost;
-class StoreWriter;
+
+// The store the options name (--data-dir, else the default folder). The receiver's thread
+// commits (group commit at the end of each event-loop pass) unless MM_STORE_THREAD=1 asks for
+// a writer thread of its own; the window and headless mode choose the same way.
+Store::Options storeOptions(const AppOptions &options);
 
 // --retention-days and --retention-max-mb (unset: unlimited).
 RetentionPolicy retentionPolicy(const AppOptions &options);
 
 // Switches the store to incremental vacuum if needed (a one-time VACUUM), before the writer
 // opens it. Returns a sentence when that failed: the store still works, it just cannot shrink.
-QString prepareStoreForRetention(const QString &dataDir);
+QString prepareStoreForRetention(const Store &store);
 
 // The window's side: a standing warning and an alert when the disk fills (cleared when a write
 // succeeds again), and a standing warning while the clock disagrees with the sender's.
@@ -32,7 +37,7 @@ class GuiHealth final : public QObject
     Q_DISABLE_COPY_MOVE(GuiHealth)
 
 public:
-    GuiHealth(StoreWriter *store, MainWindow *window, AlertMonitor *alerts, int toleranceSeconds,
+    GuiHealth(Store *store, MainWindow *window, AlertMonitor *alerts, int toleranceSeconds,
               QObject *parent = nullptr);
     void setToleranceSeconds(int seconds);
 
@@ -43,7 +48,7 @@ private:
 
     MainWindow *m_window;
     AlertMonitor *m_alerts;
-    QString m_dataDir;
+    QString m_location;
     int m_toleranceSeconds;
     ClockSkew m_skew;
 };
@@ -54,14 +59,13 @@ class HeadlessHealth final : public QObject
     Q_DISABLE_COPY_MOVE(HeadlessHealth)
 
 public:
-    HeadlessHealth(StoreWriter *store, ReceiverHost *receiver, int toleranceSeconds,
-                   QObject *parent = nullptr);
+    HeadlessHealth(Store *store, ReceiverHost *receiver, int toleranceSeconds, QObject *parent = nullptr);
 
 private:
     void storageFull(bool full, const QString &reason);
     void handled(const QList<mm::DeliveryLogEntry> &entries);
 
-    QString m_dataDir;
+    QString m_location;
     int m_toleranceSeconds;
     ClockSkew m_skew;
     bool m_skewReported = false;

@@ -7,6 +7,7 @@
 #include "model/eventfilter.h"
 #include "model/migrationbook.h"
 #include "model/monitormodel.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 
 #include <QCoreApplication>
@@ -66,7 +67,8 @@ long rssKiB()
 
 void fillStore(const QString &dir, qint64 events)
 {
-    StoreWriter store(StoreWriter::Options {dir, Database::Sync::Normal, 10000});
+    Store storeStore(Store::Options {dir, Database::Sync::Normal, 10000});
+    StoreWriter &store = storeStore.writer();
     QString error;
     if (!store.start(&error))
         qFatal("%s", qPrintable(error));
@@ -184,7 +186,8 @@ int main(int argc, char **argv)
         }
         QElapsedTimer t;
         t.start();
-        MonitorModel model;
+        Store store(Store::Options {storeDir});
+        MonitorModel model(&store);
         qint64 firstTurnMs = -1;
         QMetaObject::invokeMethod(
             &model, [&] { firstTurnMs = t.elapsed(); }, Qt::QueuedConnection);
@@ -201,7 +204,7 @@ int main(int argc, char **argv)
             std::printf("load failed: %s\n", qPrintable(e));
             app.exit(1);
         });
-        model.loadFromStore(storeDir);
+        model.loadFromStore();
         return app.exec();
     }
     return 0;

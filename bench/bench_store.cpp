@@ -4,6 +4,7 @@
 //
 // Run: build/bench/bench_store [deliveries (default 100000)] [in flight (default 64)] [body bytes (default
 // 1024)]
+#include "store/store.h"
 #include "store/storewriter.h"
 
 #include <QCoreApplication>
@@ -24,7 +25,8 @@ int main(int argc, char **argv)
     const int bodySize = argc > 3 ? std::atoi(argv[3]) : 1024;
 
     QTemporaryDir dir;
-    StoreWriter store(StoreWriter::Options {dir.path(), Database::Sync::Normal, 10000});
+    Store storeStore(Store::Options {dir.path(), Database::Sync::Normal, 10000});
+    StoreWriter &store = storeStore.writer();
     QString error;
     if (!store.start(&error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));

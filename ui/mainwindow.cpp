@@ -328,11 +328,11 @@ void MainWindow::showDowntime()
     m_downtime->setText(lines.join(QString()));
 }
 
-void MainWindow::setDataDir(const QString &dataDir)
+void MainWindow::setStoreAvailable(bool available)
 {
-    m_dataDir = dataDir;
-    m_eventActions->setDataDir(dataDir);
-    setReplayDataDir(dataDir);
+    m_storeAvailable = available;
+    m_eventActions->setStoreAvailable(available);
+    setReplayStoreAvailable(available);
     inspectEvent(m_events->currentIndex());
 }
 
@@ -351,7 +351,7 @@ void MainWindow::setCurlTarget(const QUrl &target, std::shared_ptr<const Signing
 void MainWindow::inspectEvent(const QModelIndex &proxyIndex)
 {
     const qint64 rowId = proxyIndex.data(RowIdRole).toLongLong();
-    if (rowId <= 0 || m_dataDir.isEmpty()) {
+    if (rowId <= 0 || !m_storeAvailable) {
         m_inspectedRowId = 0;
         m_detailRequest = 0;
         m_inspector->clear();
@@ -360,7 +360,7 @@ void MainWindow::inspectEvent(const QModelIndex &proxyIndex)
     if (rowId != m_inspectedRowId)
         m_inspector->showLoading(); // a re-read of the same delivery keeps it on screen
     m_inspectedRowId = rowId;
-    m_detailRequest = m_model->requestDetail(m_dataDir, rowId);
+    m_detailRequest = m_model->requestDetail(rowId);
 }
 
 void MainWindow::setListenUrl(const QString &url)

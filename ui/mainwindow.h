@@ -55,7 +55,7 @@ public:
     // and deletes the page shown before.
     void setWelcomePage(QWidget *page);
     // Where the store lives, so the inspector can read the selected event's payload.
-    void setDataDir(const QString &dataDir);
+    void setStoreAvailable(bool available);
     // The last four characters of each configured secret, for the inspector's verification page.
     void setSecretHints(const QStringList &hints);
     // Where "Copy as curl" sends to and the secret it signs with (none: unsigned).
@@ -101,7 +101,7 @@ protected:
 private:
     void addMenus(); // mainwindowmenus.cpp
     void addReplay(); // mainwindowreplay.cpp: replay, import and export, forwarding
-    void setReplayDataDir(const QString &dataDir); // mainwindowreplay.cpp
+    void setReplayStoreAvailable(bool available); // mainwindowreplay.cpp
     void applyFilter();
     void showMigration(const QModelIndex &proxyIndex);
     void updateCounts();
@@ -137,7 +137,7 @@ private:
     ReplayActions *m_replayActions = nullptr;
     FileActions *m_fileActions = nullptr;
     ForwardingView *m_forwarding = nullptr;
-    QString m_dataDir;
+    bool m_storeAvailable = false;
     qint64 m_inspectedRowId = 0; // the delivery whose detail is awaited or shown
     quint64 m_detailRequest = 0; // the only answer the inspector takes
     bool m_closeToTray = false;

@@ -37,10 +37,10 @@ void MainWindow::addReplay()
     connect(m_forwarding, &ForwardingView::settingsRequested, this, &MainWindow::settingsRequested);
 }
 
-void MainWindow::setReplayDataDir(const QString &dataDir)
+void MainWindow::setReplayStoreAvailable(bool available)
 {
-    m_replayActions->setDataDir(dataDir);
-    m_fileActions->setDataDir(dataDir);
+    m_replayActions->setStoreAvailable(available);
+    m_fileActions->setStoreAvailable(available);
 }
 
 void MainWindow::setReplaySessionFactory(ReplaySessionFactory factory)

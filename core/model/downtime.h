@@ -3,19 +3,13 @@
 // gaps, and for each the time to give the vendor's "recover failed messages since".
 #pragma once
 
+#include "store/records.h"
+
 #include <QList>
 #include <QString>
 #include <optional>
 
 namespace mm {
-
-struct ListenInterval
-{
-    qint64 startedUs = 0;
-    qint64 aliveUs = 0; // last heartbeat (every 10 s while listening)
-    std::optional<qint64> stoppedUs; // none: the process ended without stopping (crash, kill)
-    QString url;
-};
 
 struct DowntimeGap
 {

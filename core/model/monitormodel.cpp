@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitormodel.h"
 
+#include "store/store.h"
 #include "store/storereader.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QPointer>
-#include <QThread>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -16,15 +15,19 @@ namespace mm {
 
 namespace {
 constexpr int PublishIntervalMs = 100;
+// A batch larger than this (an import's transaction, never a pass of the receiver, which holds
+// at most 256 connections) is applied with one model reset instead of row by row.
+constexpr qsizetype BulkIngestThreshold = 500;
 constexpr int StallCheckIntervalMs = 60 * 1000;
 } // namespace
 
-MonitorModel::MonitorModel(QObject *parent)
+MonitorModel::MonitorModel(Store *store, QObject *parent)
     : QObject(parent)
     , m_events(m_log)
     , m_migrations(m_book, m_log)
     , m_timeline(m_book, m_log)
     , m_filteredTimeline(m_log)
+    , m_store(store)
 {
     qRegisterMetaType<QList<mm::EventFacts>>();
     qRegisterMetaType<mm::DeliveryDetail>();
@@ -41,23 +44,21 @@ MonitorModel::MonitorModel(QObject *parent)
     m_stallTimer.start();
 }
 
-MonitorModel::~MonitorModel()
+MonitorModel::~MonitorModel() = default;
+
+QString MonitorModel::noStore()
 {
-    for (QThread *reader : std::as_const(m_readers)) {
-        reader->wait();
-        delete reader;
-    }
-    if (m_loader) {
-        m_loader->requestInterruption();
-        m_loader->wait();
-        delete m_loader;
-    }
+    return tr("No store is open.");
 }
 
 void MonitorModel::ingest(const QList<EventFacts> &facts)
 {
-    if (m_loader) {
+    if (m_loading) {
         m_heldDuringLoad.append(facts);
+        return;
+    }
+    if (facts.size() > BulkIngestThreshold) {
+        applyNewRows(facts);
         return;
     }
     for (const EventFacts &f : facts) {
@@ -89,62 +90,59 @@ void MonitorModel::publish()
     m_changedMigrations.clear();
 }
 
-void MonitorModel::loadFromStore(const QString &dataDir)
+void MonitorModel::loadFromStore()
 {
-    Q_ASSERT(!m_loader);
-    QPointer<MonitorModel> self(this);
-    m_loader = QThread::create([self, dataDir] {
-        QElapsedTimer timer;
-        timer.start();
-        auto log = std::make_unique<EventLog>();
-        auto book = std::make_unique<MigrationBook>();
-        StoreReader reader(dataDir);
-        if (!reader.isOpen()) {
-            const QString error = reader.error();
-            QMetaObject::invokeMethod(self.data(), [self, error] {
-                if (self) {
-                    self->applyLoaded(nullptr, nullptr, 0);
-                    Q_EMIT self->loadFailed(error);
-                }
-            });
-            return;
-        }
-        const qint64 total = reader.deliveryCount();
-        if (total > 0)
-            log->reserve(total);
-        reader.loadFacts([&log](QList<EventFacts> &&batch) {
-            for (const EventFacts &f : batch)
-                log->upsert(f);
-        });
-        book->applyBulk(*log, 0);
-        const qint64 ms = timer.elapsed();
-        QMetaObject::invokeMethod(self.data(), [self, l = log.release(), b = book.release(), ms] {
-            if (self)
-                self->applyLoaded(l, b, ms);
-            else {
-                delete l;
-                delete b;
+    Q_ASSERT(!m_loading);
+    if (!m_store) {
+        Q_EMIT loadFailed(noStore());
+        return;
+    }
+    m_loading = true;
+    struct Loaded
+    {
+        std::shared_ptr<EventLog> log;
+        std::shared_ptr<MigrationBook> book;
+        QString error;
+        qint64 ms = 0;
+    };
+    m_store->read<Loaded>(
+        this,
+        [](StoreReader &reader) {
+            QElapsedTimer timer;
+            timer.start();
+            Loaded loaded;
+            if (!reader.isOpen()) {
+                loaded.error = reader.error();
+                return loaded;
             }
+            loaded.log = std::make_shared<EventLog>();
+            loaded.book = std::make_shared<MigrationBook>();
+            const qint64 total = reader.deliveryCount();
+            if (total > 0)
+                loaded.log->reserve(total);
+            reader.loadFacts([&loaded](QList<EventFacts> &&batch) {
+                for (const EventFacts &f : batch)
+                    loaded.log->upsert(f);
+            });
+            loaded.book->applyBulk(*loaded.log, 0);
+            loaded.ms = timer.elapsed();
+            return loaded;
+        },
+        [this](Loaded loaded) {
+            applyLoaded(loaded.log.get(), loaded.book.get(), loaded.ms);
+            if (!loaded.log)
+                Q_EMIT loadFailed(loaded.error);
         });
-    });
-    m_loader->setObjectName(QStringLiteral("mm-load"));
-    m_loader->start();
 }
 
 void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
 {
-    std::unique_ptr<EventLog> loadedLog(log);
-    std::unique_ptr<MigrationBook> loadedBook(book);
-    if (m_loader) {
-        m_loader->wait();
-        delete m_loader;
-        m_loader = nullptr;
-    }
-    if (loadedLog && loadedBook) {
+    m_loading = false;
+    if (log && book) {
         m_events.beginReplace();
         m_migrations.beginReplace();
-        m_log = std::move(*loadedLog);
-        m_book = std::move(*loadedBook);
+        m_log = std::move(*log);
+        m_book = std::move(*book);
         // Indexes noted before the swap point into the old book; the reset covers them.
         m_changedMigrations.clear();
         m_events.endReplace();
@@ -152,43 +150,28 @@ void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
         m_timeline.refresh();
     }
 #ifdef __GLIBC__
-    // The loader's temporary batches were freed in its own malloc arena; give the pages back.
+    // The loader's temporary batches were freed in the reader thread's malloc arena; give the pages back.
     malloc_trim(0);
 #endif
     const qint64 count = m_log.size();
     const QList<EventFacts> held = std::exchange(m_heldDuringLoad, {});
     if (!held.isEmpty())
         ingest(held);
-    if (loadedLog)
+    if (log)
         Q_EMIT loaded(count, ms);
     checkStalls();
 }
 
-void MonitorModel::runInBackground(std::function<std::function<void()>()> work)
+void MonitorModel::refreshRejections()
 {
-    QPointer<MonitorModel> self(this);
-    QThread *thread = QThread::create([self, work = std::move(work)] {
-        std::function<void()> then = work();
-        QMetaObject::invokeMethod(self.data(), [self, then = std::move(then)] {
-            if (self && then)
-                then();
-        });
-    });
-    thread->setObjectName(QStringLiteral("mm-read"));
-    m_readers.append(thread);
-    connect(thread, &QThread::finished, this, [this, thread] {
-        m_readers.removeOne(thread);
-        thread->deleteLater();
-    });
-    thread->start();
-}
-
-void MonitorModel::refreshRejections(const QString &dataDir)
-{
+    if (!m_store) {
+        Q_EMIT rejectionsRefreshed(false);
+        return;
+    }
     using Read = std::optional<QList<RejectionRecord>>;
-    readInBackground<Read>(
-        [dataDir]() -> Read {
-            StoreReader reader(dataDir);
+    m_store->read<Read>(
+        this,
+        [](StoreReader &reader) -> Read {
             return reader.isOpen() ? Read(reader.rejections()) : std::nullopt;
         },
         [this](Read rejections) {
@@ -198,12 +181,14 @@ void MonitorModel::refreshRejections(const QString &dataDir)
         });
 }
 
-void MonitorModel::refreshDowntime(const QString &dataDir)
+void MonitorModel::refreshDowntime()
 {
+    if (!m_store)
+        return;
     using Read = std::optional<QList<ListenInterval>>;
-    readInBackground<Read>(
-        [dataDir]() -> Read {
-            StoreReader reader(dataDir);
+    m_store->read<Read>(
+        this,
+        [](StoreReader &reader) -> Read {
             return reader.isOpen() ? Read(reader.listenIntervals()) : std::nullopt;
         },
         [this](Read intervals) {
@@ -214,12 +199,21 @@ void MonitorModel::refreshDowntime(const QString &dataDir)
         });
 }
 
-quint64 MonitorModel::requestDetail(const QString &dataDir, qint64 rowId)
+quint64 MonitorModel::requestDetail(qint64 rowId)
 {
     const quint64 request = ++m_lastDetailRequest;
-    readInBackground<DeliveryDetail>(
-        [dataDir, rowId, request] {
-            StoreReader reader(dataDir);
+    if (!m_store) {
+        DeliveryDetail detail;
+        detail.rowId = rowId;
+        detail.request = request;
+        detail.error = noStore();
+        QMetaObject::invokeMethod(
+            this, [this, detail] { Q_EMIT detailReady(detail); }, Qt::QueuedConnection);
+        return request;
+    }
+    m_store->read<DeliveryDetail>(
+        this,
+        [rowId, request](StoreReader &reader) {
             DeliveryDetail detail = reader.detail(rowId);
             detail.request = request;
             return detail;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The migration model on the GUI thread: the event log and the migrations built from
 // it, the item models over them, live ingestion (published every 100 ms at most), the
-// load from the store (in the background) and stall checks on a timer.
+// load from the store (on the store's reader thread) and stall checks on a timer. The
+// store is injected; without one, every read reports that there is no store.
 #pragma once
 
 #include "downtime.h"
@@ -11,7 +12,7 @@
 #include "migrationlistmodel.h"
 #include "rejectionsmodel.h"
 #include "store/importer.h"
-#include "store/storereader.h"
+#include "store/records.h"
 #include "timelinemodel.h"
 
 #include <QObject>
@@ -20,9 +21,9 @@
 #include <functional>
 #include <optional>
 
-class QThread;
-
 namespace mm {
+
+class Store;
 
 // How a JSON Lines import went, for MonitorModel::importFinished().
 struct ImportReport
@@ -40,7 +41,8 @@ class MonitorModel final : public QObject
     Q_DISABLE_COPY_MOVE(MonitorModel)
 
 public:
-    explicit MonitorModel(QObject *parent = nullptr);
+    // store must outlive the model.
+    explicit MonitorModel(Store *store = nullptr, QObject *parent = nullptr);
     ~MonitorModel() override;
 
     const EventLog &log() const { return m_log; }
@@ -54,42 +56,40 @@ public:
     RejectionsModel *rejections() { return &m_rejections; }
     RejectionFilterProxy *filteredRejections() { return &m_filteredRejections; }
 
-    // Reads every stored delivery on a background thread; the models fill in one reset
+    // Reads every stored delivery on the store's reader thread; the models fill in one reset
     // when it is done. Deliveries ingested meanwhile are kept and applied after it.
-    void loadFromStore(const QString &dataDir);
-    bool isLoading() const { return m_loader != nullptr; }
+    void loadFromStore();
+    bool isLoading() const { return m_loading; }
 
-    // Re-reads the rejection journal (at most the last 10,000) on a background thread;
+    // Re-reads the rejection journal (at most the last 10,000) on the reader thread;
     // rejectionsRefreshed() follows.
-    void refreshRejections(const QString &dataDir);
-    // Re-reads the receiver's listening intervals on a background thread and works out the
+    void refreshRejections();
+    // Re-reads the receiver's listening intervals on the reader thread and works out the
     // gaps between them; downtimeChanged() follows.
-    void refreshDowntime(const QString &dataDir);
+    void refreshDowntime();
     const QList<DowntimeGap> &downtime() const { return m_downtime; }
 
-    // Reads one delivery's body, headers and attempts on a background thread;
+    // Reads one delivery's body, headers and attempts on the reader thread;
     // detailReady() follows (also when it was not found).
     // Returns the request's number, carried back in DeliveryDetail::request so a caller can
     // keep only the answer to its latest request.
-    quint64 requestDetail(const QString &dataDir, qint64 rowId);
-    // Writes these deliveries as JSON Lines (the --export format) or HAR to path on a
-    // background thread, owner-only, replacing the file only when all is written;
+    quint64 requestDetail(qint64 rowId);
+    // Writes these deliveries as JSON Lines (the --export format) or HAR to path on the
+    // reader thread, owner-only, replacing the file only when all is written;
     // exportFinished() follows. monitormodeljobs.cpp, as are the jobs below.
     enum class ExportFormat { JsonLines, Har };
-    void exportRows(const QString &dataDir, const QList<qint64> &rowIds, const QString &path,
+    void exportRows(const QList<qint64> &rowIds, const QString &path,
                     ExportFormat format = ExportFormat::JsonLines);
     // Every stored delivery, the same way.
-    void exportAll(const QString &dataDir, const QString &path, ExportFormat format);
-    // Imports a JSON Lines file (the --export format) into the store on a background thread,
-    // then shows the deliveries it added; importFinished() follows.
-    void importJsonl(const QString &dataDir, const QString &path);
-    // Reads the deliveries stored with a row id above afterRowId (an import's, say) and
-    // shows them: a few as live ones, many in one reset. newRowsLoaded() follows.
-    void loadNewRows(const QString &dataDir, qint64 afterRowId);
+    void exportAll(const QString &path, ExportFormat format);
+    // Imports a JSON Lines file (the --export format) through the store's writer, on the
+    // reader thread; importFinished() follows. The deliveries it adds arrive like live ones,
+    // through the writer's committed() signal and ingest().
+    void importJsonl(const QString &path);
     // Feeds these stored deliveries back in as if they had just arrived, marked replayed:
     // migrations are rebuilt and reinjected() lets the alert rules look at them again.
     // reinjectFinished() follows.
-    void reinject(const QString &dataDir, const QList<qint64> &rowIds);
+    void reinject(const QList<qint64> &rowIds);
     // The stored deliveries (row ids, oldest first) of a migration, fed-back copies left out.
     QList<qint64> rowIdsOfMigration(const QString &migrationId) const;
 
@@ -98,7 +98,8 @@ public:
     void checkStalls();
 
 public Q_SLOTS:
-    // Facts from StoreWriter::committed. Applied at once; made visible in batches.
+    // Facts from StoreWriter::committed. Applied at once; made visible in batches. A large
+    // batch (an import's transaction) is applied with one model reset instead.
     void ingest(const QList<mm::EventFacts> &facts);
 
 Q_SIGNALS:
@@ -113,7 +114,6 @@ Q_SIGNALS:
     // count is -1 on failure, with a sentence in error.
     void exportFinished(qint64 count, const QString &path, const QString &error);
     void importFinished(const mm::ImportReport &report);
-    void newRowsLoaded(qint64 count);
     // Facts just fed back in (replayed set), for the alert rules.
     void reinjected(const QList<mm::EventFacts> &facts);
     // count is -1 when the store could not be read, with a sentence in error.
@@ -121,19 +121,10 @@ Q_SIGNALS:
 
 private:
     void publish();
+    static QString noStore();
     void applyLoaded(EventLog *log, MigrationBook *book, qint64 ms);
     // Many rows at once (an import): one reset instead of a row-by-row ingest.
     void applyNewRows(const QList<EventFacts> &facts);
-    // Runs work() on a short-lived thread (with its own store connection, if it opens
-    // one); the function it returns then runs here, unless this model is gone.
-    void runInBackground(std::function<std::function<void()>()> work);
-    template<typename Result>
-    void readInBackground(std::function<Result()> read, std::function<void(Result)> apply)
-    {
-        runInBackground([read = std::move(read), apply = std::move(apply)]() -> std::function<void()> {
-            return [apply, result = read()] { apply(result); };
-        });
-    }
 
     EventLog m_log;
     MigrationBook m_book;
@@ -151,10 +142,10 @@ private:
     QSet<qsizetype> m_changedMigrations;
     QSet<QString> m_stalled;
     StallThresholds m_thresholds;
-    QThread *m_loader = nullptr;
+    Store *m_store;
+    bool m_loading = false;
     QList<EventFacts> m_heldDuringLoad;
     QList<DowntimeGap> m_downtime;
-    QList<QThread *> m_readers; // background reads still running
     quint64 m_lastDetailRequest = 0;
 };
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// MonitorModel's jobs on the store that run off the GUI thread: exports, the JSON Lines
-// import and the rows it adds, and feeding stored deliveries back in.
+// MonitorModel's jobs on the store's reader thread: exports, the JSON Lines import (written
+// through the store's writer) and feeding stored deliveries back in.
 #include "monitormodel.h"
 #include "store/exporter.h"
 #include "store/harexporter.h"
+#include "store/store.h"
+#include "store/storereader.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -12,8 +14,6 @@
 namespace mm {
 
 namespace {
-constexpr qsizetype LiveIngestLimit = 1000; // more new rows than this are shown with a reset
-
 // Writes path whole or not at all, readable by its owner only: exports hold customer data.
 using Writer = std::function<qint64(QIODevice &out, QString *error)>;
 std::pair<qint64, QString> writePrivately(const QString &path, const Writer &write)
@@ -53,79 +53,66 @@ QString ImportReport::summary() const
     return text;
 }
 
-void MonitorModel::exportRows(const QString &dataDir, const QList<qint64> &rowIds, const QString &path,
-                              ExportFormat format)
+void MonitorModel::exportRows(const QList<qint64> &rowIds, const QString &path, ExportFormat format)
 {
+    if (!m_store) {
+        Q_EMIT exportFinished(-1, path, noStore());
+        return;
+    }
     using Result = std::pair<qint64, QString>;
-    readInBackground<Result>(
-        [dataDir, rowIds, path, format]() -> Result {
+    m_store->read<Result>(
+        this,
+        [store = m_store, rowIds, path, format](StoreReader &) -> Result {
             return writePrivately(path, [&](QIODevice &out, QString *error) {
-                return format == ExportFormat::Har ? HarExporter::exportRows(dataDir, rowIds, out, error)
-                                                   : JsonlExporter::exportRows(dataDir, rowIds, out, error);
+                return format == ExportFormat::Har ? HarExporter::exportRows(*store, rowIds, out, error)
+                                                   : JsonlExporter::exportRows(*store, rowIds, out, error);
             });
         },
         [this, path](Result result) { Q_EMIT exportFinished(result.first, path, result.second); });
 }
 
-void MonitorModel::exportAll(const QString &dataDir, const QString &path, ExportFormat format)
+void MonitorModel::exportAll(const QString &path, ExportFormat format)
 {
+    if (!m_store) {
+        Q_EMIT exportFinished(-1, path, noStore());
+        return;
+    }
     using Result = std::pair<qint64, QString>;
-    readInBackground<Result>(
-        [dataDir, path, format]() -> Result {
+    m_store->read<Result>(
+        this,
+        [store = m_store, path, format](StoreReader &) -> Result {
             return writePrivately(path, [&](QIODevice &out, QString *error) {
-                return format == ExportFormat::Har ? HarExporter::exportStore(dataDir, out, error)
-                                                   : JsonlExporter::exportStore(dataDir, out, error);
+                return format == ExportFormat::Har ? HarExporter::exportStore(*store, out, error)
+                                                   : JsonlExporter::exportStore(*store, out, error);
             });
         },
         [this, path](Result result) { Q_EMIT exportFinished(result.first, path, result.second); });
 }
 
-void MonitorModel::importJsonl(const QString &dataDir, const QString &path)
+void MonitorModel::importJsonl(const QString &path)
 {
-    // Rows the import adds get ids above every row known now (live ones may come between).
-    const qint64 before = m_log.highestRowId();
-    readInBackground<ImportReport>(
-        [dataDir, path] {
-            ImportReport report;
-            report.path = path;
+    ImportReport report;
+    report.path = path;
+    if (!m_store) {
+        report.error = noStore();
+        Q_EMIT importFinished(report);
+        return;
+    }
+    // The rows it adds reach ingest() through the writer's committed(), before this report.
+    m_store->read<ImportReport>(
+        this,
+        [store = m_store, path](StoreReader &) {
+            ImportReport done;
+            done.path = path;
             QFile in(path);
             if (!in.open(QIODevice::ReadOnly)) {
-                report.error = QStringLiteral("Cannot read %1: %2").arg(path, in.errorString());
-                return report;
+                done.error = QStringLiteral("Cannot read %1: %2").arg(path, in.errorString());
+                return done;
             }
-            report.result = JsonlImporter::importFrom(dataDir, in, &report.error);
-            return report;
+            done.result = JsonlImporter::importFrom(*store, in, &done.error);
+            return done;
         },
-        [this, dataDir, before](ImportReport report) {
-            Q_EMIT importFinished(report);
-            if (report.result && report.result->imported > 0)
-                loadNewRows(dataDir, before);
-        });
-}
-
-void MonitorModel::loadNewRows(const QString &dataDir, qint64 afterRowId)
-{
-    using Read = std::optional<QList<EventFacts>>;
-    readInBackground<Read>(
-        [dataDir, afterRowId]() -> Read {
-            StoreReader reader(dataDir);
-            QList<EventFacts> facts;
-            if (!reader.isOpen()
-                || reader.loadFacts([&facts](QList<EventFacts> &&batch) { facts.append(std::move(batch)); },
-                                    afterRowId)
-                    < 0)
-                return std::nullopt;
-            return facts;
-        },
-        [this](Read facts) {
-            if (!facts)
-                return;
-            if (m_loader || facts->size() <= LiveIngestLimit)
-                ingest(*facts); // rows already known only update their attempts
-            else
-                applyNewRows(*facts);
-            Q_EMIT newRowsLoaded(facts->size());
-        });
+        [this](ImportReport done) { Q_EMIT importFinished(done); });
 }
 
 void MonitorModel::applyNewRows(const QList<EventFacts> &facts)
@@ -143,12 +130,16 @@ void MonitorModel::applyNewRows(const QList<EventFacts> &facts)
     checkStalls();
 }
 
-void MonitorModel::reinject(const QString &dataDir, const QList<qint64> &rowIds)
+void MonitorModel::reinject(const QList<qint64> &rowIds)
 {
+    if (!m_store) {
+        Q_EMIT reinjectFinished(-1, noStore());
+        return;
+    }
     using Read = std::pair<std::optional<QList<EventFacts>>, QString>;
-    readInBackground<Read>(
-        [dataDir, rowIds]() -> Read {
-            StoreReader reader(dataDir);
+    m_store->read<Read>(
+        this,
+        [rowIds](StoreReader &reader) -> Read {
             if (!reader.isOpen())
                 return {std::nullopt, reader.error()};
             QList<EventFacts> facts = reader.factsOf(rowIds);

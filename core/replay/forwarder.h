@@ -36,6 +36,7 @@ struct ForwardEntry
 };
 
 class ForwardWorker;
+class Store;
 
 class Forwarder final : public QObject
 {
@@ -45,7 +46,7 @@ class Forwarder final : public QObject
 public:
     struct Options
     {
-        QString dataDir;
+        const Store *store = nullptr; // must outlive the Forwarder
         // Rows queued to be re-signed use this; without it they wait (with an error shown).
         std::optional<SigningSecret> secret;
         int concurrency = 4;

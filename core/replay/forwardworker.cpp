@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "forwardworker.h"
 
-#include "store/database.h"
+#include "store/store.h"
 #include "util/opensslthread.h"
 
 #include <QAtomicInteger>
@@ -17,7 +17,6 @@
 namespace mm {
 
 namespace {
-QAtomicInteger<quint64> s_instances;
 
 qint64 nowUs()
 {
@@ -62,7 +61,6 @@ void readRow(const QSqlQuery &q, ForwardEntry *e, bool *resign, OutgoingDelivery
 
 ForwardWorker::ForwardWorker(Forwarder::Options options)
     : m_options(std::move(options))
-    , m_connection(QStringLiteral("mm-forward-%1").arg(s_instances.fetchAndAddRelaxed(1)))
 {
 }
 
@@ -82,7 +80,10 @@ void ForwardWorker::open()
     m_poll->start(m_options.poll);
 
     QString error;
-    m_open = Database::open(m_options.dataDir, m_connection, &error).has_value();
+    const auto db = m_options.store->openConnection(u"forward", &error);
+    m_open = db.has_value();
+    if (db)
+        m_connection = db->connectionName();
     if (!m_open) {
         reportProblem(QStringLiteral("Forwarding cannot open the store: %1").arg(error));
         return;
@@ -110,7 +111,7 @@ void ForwardWorker::close()
     }
     if (m_open) {
         m_open = false;
-        Database::close(m_connection);
+        Store::closeConnection(m_connection);
     }
 }
 

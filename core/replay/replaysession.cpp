@@ -10,17 +10,15 @@ namespace mm {
 // Lives on the history thread; everything in it is touched from there only.
 struct ReplaySession::Worker final : QObject
 {
-    QString dataDir;
+    const Store *source = nullptr;
     std::unique_ptr<ReplayStore> store;
     qint64 runId = -1;
     bool historyFailed = false;
 
-    ReplayStore *open(const QString &dir, QString *error)
+    ReplayStore *open(QString *error)
     {
-        if (!store || dir != dataDir) {
-            store = std::make_unique<ReplayStore>(dir);
-            dataDir = dir;
-        }
+        if (!store || !store->isOpen())
+            store = std::make_unique<ReplayStore>(*source);
         if (!store->isOpen()) {
             *error = store->error();
             return nullptr;
@@ -29,8 +27,9 @@ struct ReplaySession::Worker final : QObject
     }
 };
 
-ReplaySession::ReplaySession(QObject *parent)
+ReplaySession::ReplaySession(const Store &store, QObject *parent)
     : QObject(parent)
+    , m_store(store)
 {
     qRegisterMetaType<mm::ReplayRunInfo>();
     qRegisterMetaType<QList<mm::ReplayRunInfo>>();
@@ -61,19 +60,20 @@ ReplaySession::~ReplaySession()
     delete m_thread;
 }
 
-void ReplaySession::onHistoryThread(const QString &dataDir, HistoryWork work)
+void ReplaySession::onHistoryThread(HistoryWork work)
 {
     if (!m_thread) {
         m_thread = new QThread;
         m_thread->setObjectName(QStringLiteral("mm-replay"));
         m_worker = new Worker;
+        m_worker->source = &m_store;
         m_worker->moveToThread(m_thread);
         m_thread->start();
     }
     QPointer<ReplaySession> self(this);
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, self, dataDir, work = std::move(work)] {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, self, work = std::move(work)] {
         QString error;
-        ReplayStore *store = w->open(dataDir, &error);
+        ReplayStore *store = w->open(&error);
         std::function<void()> then = work(w, store, error);
         if (then)
             QMetaObject::invokeMethod(self.data(), [self, then = std::move(then)] {
@@ -83,8 +83,7 @@ void ReplaySession::onHistoryThread(const QString &dataDir, HistoryWork work)
     });
 }
 
-bool ReplaySession::start(const QString &dataDir, const ReplaySelection &selection,
-                          const ReplayOptions &options, QString *error)
+bool ReplaySession::start(const ReplaySelection &selection, const ReplayOptions &options, QString *error)
 {
     if (m_running) {
         *error = tr("A replay is already running.");
@@ -97,9 +96,8 @@ bool ReplaySession::start(const QString &dataDir, const ReplaySelection &selecti
     m_running = true;
     m_cancelledEarly = false;
     m_options = options;
-    m_dataDir = dataDir;
     QPointer<ReplaySession> self(this);
-    onHistoryThread(dataDir, [self, selection](Worker *, ReplayStore *store, const QString &openError) {
+    onHistoryThread([self, selection](Worker *, ReplayStore *store, const QString &openError) {
         std::optional<QList<OutgoingDelivery>> loaded;
         QString why = openError;
         if (store) {
@@ -117,14 +115,13 @@ bool ReplaySession::start(const QString &dataDir, const ReplaySelection &selecti
                                      : tr("Nothing to replay: none of these deliveries is stored."));
                 return;
             }
-            s->begin(s->m_dataDir, *loaded);
+            s->begin(*loaded);
         });
     });
     return true;
 }
 
-bool ReplaySession::start(const QString &dataDir, QList<OutgoingDelivery> deliveries,
-                          const ReplayOptions &options, QString *error)
+bool ReplaySession::start(QList<OutgoingDelivery> deliveries, const ReplayOptions &options, QString *error)
 {
     if (m_running) {
         *error = tr("A replay is already running.");
@@ -141,32 +138,30 @@ bool ReplaySession::start(const QString &dataDir, QList<OutgoingDelivery> delive
     m_running = true;
     m_cancelledEarly = false;
     m_options = options;
-    m_dataDir = dataDir;
-    begin(dataDir, std::move(deliveries));
+    begin(std::move(deliveries));
     return true;
 }
 
-void ReplaySession::begin(const QString &dataDir, QList<OutgoingDelivery> deliveries)
+void ReplaySession::begin(QList<OutgoingDelivery> deliveries)
 {
     const int total = int(deliveries.size());
     QPointer<ReplaySession> self(this);
     const QString target = m_options.target.toString(QUrl::RemoveUserInfo);
     const QString mode = ReplayStore::modeName(m_options.signing);
     // The run's id stays with the worker: record() and finishRun() are queued after this.
-    onHistoryThread(dataDir,
-                    [self, target, mode, total](Worker *w, ReplayStore *store, const QString &openError) {
-                        QString why = openError;
-                        w->historyFailed = false;
-                        w->runId = store ? store->beginRun(target, mode, total) : -1;
-                        if (store && w->runId < 0)
-                            why = store->error();
-                        return std::function<void()>([self, runId = w->runId, why] {
-                            if (runId >= 0)
-                                Q_EMIT self->runRecorded(runId);
-                            else
-                                Q_EMIT self->historyProblem(why);
-                        });
-                    });
+    onHistoryThread([self, target, mode, total](Worker *w, ReplayStore *store, const QString &openError) {
+        QString why = openError;
+        w->historyFailed = false;
+        w->runId = store ? store->beginRun(target, mode, total) : -1;
+        if (store && w->runId < 0)
+            why = store->error();
+        return std::function<void()>([self, runId = w->runId, why] {
+            if (runId >= 0)
+                Q_EMIT self->runRecorded(runId);
+            else
+                Q_EMIT self->historyProblem(why);
+        });
+    });
     m_unrecorded.clear();
     QString error;
     if (!m_replayer.start(std::move(deliveries), m_options, &error)) {
@@ -204,20 +199,19 @@ void ReplaySession::flushHistory()
     if (m_unrecorded.isEmpty())
         return;
     QPointer<ReplaySession> self(this);
-    onHistoryThread(m_dataDir,
-                    [self, results = std::exchange(m_unrecorded, {})](
+    onHistoryThread([self, results = std::exchange(m_unrecorded, {})](
                         Worker *w, ReplayStore *store, const QString &) -> std::function<void()> {
-                        if (!store || w->runId < 0 || w->historyFailed || store->record(w->runId, results))
-                            return {};
-                        w->historyFailed = true; // said once per run
-                        return [self, why = store->error()] { Q_EMIT self->historyProblem(why); };
-                    });
+        if (!store || w->runId < 0 || w->historyFailed || store->record(w->runId, results))
+            return {};
+        w->historyFailed = true; // said once per run
+        return [self, why = store->error()] { Q_EMIT self->historyProblem(why); };
+    });
 }
 
 void ReplaySession::onFinished(const ReplaySummary &summary)
 {
     flushHistory();
-    onHistoryThread(m_dataDir, [summary](Worker *w, ReplayStore *store, const QString &) {
+    onHistoryThread([summary](Worker *w, ReplayStore *store, const QString &) {
         if (store && w->runId >= 0)
             store->finishRun(w->runId, summary);
         return std::function<void()>();
@@ -226,19 +220,19 @@ void ReplaySession::onFinished(const ReplaySummary &summary)
     Q_EMIT finished(summary);
 }
 
-void ReplaySession::loadRuns(const QString &dataDir, int limit)
+void ReplaySession::loadRuns(int limit)
 {
     QPointer<ReplaySession> self(this);
-    onHistoryThread(dataDir, [self, limit](Worker *, ReplayStore *store, const QString &) {
+    onHistoryThread([self, limit](Worker *, ReplayStore *store, const QString &) {
         QList<ReplayRunInfo> runs = store ? store->runs(limit) : QList<ReplayRunInfo>();
         return std::function<void()>([self, runs] { Q_EMIT self->runsLoaded(runs); });
     });
 }
 
-void ReplaySession::loadRequests(const QString &dataDir, qint64 runId)
+void ReplaySession::loadRequests(qint64 runId)
 {
     QPointer<ReplaySession> self(this);
-    onHistoryThread(dataDir, [self, runId](Worker *, ReplayStore *store, const QString &) {
+    onHistoryThread([self, runId](Worker *, ReplayStore *store, const QString &) {
         QList<ReplayResult> requests = store ? store->requests(runId) : QList<ReplayResult>();
         return std::function<void()>(
             [self, runId, requests] { Q_EMIT self->requestsLoaded(runId, requests); });

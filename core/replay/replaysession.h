@@ -25,25 +25,24 @@ public:
     static constexpr int RecordBatch = 100;
     static constexpr int RecordIntervalMs = 250;
 
-    explicit ReplaySession(QObject *parent = nullptr);
+    // store must outlive the session.
+    explicit ReplaySession(const Store &store, QObject *parent = nullptr);
     ~ReplaySession() override; // cancels a running replay and records it as such
 
     // Replays the stored deliveries that selection picks, oldest first. Returns false with
     // a sentence when the options are wrong or a replay is running; otherwise started()
     // (or failed(), when nothing can be sent) follows.
-    bool start(const QString &dataDir, const ReplaySelection &selection, const ReplayOptions &options,
-               QString *error);
+    bool start(const ReplaySelection &selection, const ReplayOptions &options, QString *error);
     // Sends these deliveries as given (an edited body has rowId 0).
-    bool start(const QString &dataDir, QList<OutgoingDelivery> deliveries, const ReplayOptions &options,
-               QString *error);
+    bool start(QList<OutgoingDelivery> deliveries, const ReplayOptions &options, QString *error);
     // Stops what is in flight; the rest is reported cancelled, then finished().
     void cancel();
     bool isRunning() const { return m_running; }
 
     // The history, newest run first; runsLoaded() follows.
-    void loadRuns(const QString &dataDir, int limit = 200);
+    void loadRuns(int limit = 200);
     // One run's requests in order; requestsLoaded() follows.
-    void loadRequests(const QString &dataDir, qint64 runId);
+    void loadRequests(qint64 runId);
 
 Q_SIGNALS:
     void started(int total);
@@ -62,23 +61,23 @@ Q_SIGNALS:
 private:
     struct Worker;
 
-    // Runs work on the history thread (with the store for dataDir, or null when it cannot
+    // Runs work on the history thread (with the replay store, or null when it cannot
     // be opened, and why); what it returns then runs here, unless this is gone.
     using HistoryWork
         = std::function<std::function<void()>(Worker *worker, ReplayStore *store, const QString &error)>;
-    void onHistoryThread(const QString &dataDir, HistoryWork work);
-    void begin(const QString &dataDir, QList<OutgoingDelivery> deliveries);
+    void onHistoryThread(HistoryWork work);
+    void begin(QList<OutgoingDelivery> deliveries);
     void onResult(const ReplayResult &result);
     void onFinished(const ReplaySummary &summary);
     void flushHistory();
 
+    const Store &m_store;
     Replayer m_replayer;
     ReplayOptions m_options;
     QThread *m_thread = nullptr;
     Worker *m_worker = nullptr;
     QTimer m_flushTimer;
     QList<ReplayResult> m_unrecorded;
-    QString m_dataDir;
     bool m_running = false;
     bool m_cancelledEarly = false; // cancel() while the selection was still being read
 };

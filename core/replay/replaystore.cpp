@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "replaystore.h"
 
-#include "store/database.h"
+#include "store/store.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
@@ -11,7 +11,6 @@
 namespace mm {
 
 namespace {
-QAtomicInteger<quint64> s_instances;
 
 qint64 nowUs()
 {
@@ -19,15 +18,18 @@ qint64 nowUs()
 }
 } // namespace
 
-ReplayStore::ReplayStore(const QString &dataDir)
-    : m_connection(QStringLiteral("mm-replay-%1").arg(s_instances.fetchAndAddRelaxed(1)))
+ReplayStore::ReplayStore(const Store &store)
 {
-    m_open = Database::openExisting(dataDir, m_connection, &m_error).has_value();
+    const auto db = store.openConnection(u"replay", &m_error, Store::Open::MustExist);
+    m_open = db.has_value();
+    if (db)
+        m_connection = db->connectionName();
 }
 
 ReplayStore::~ReplayStore()
 {
-    Database::close(m_connection);
+    if (m_open)
+        Store::closeConnection(m_connection);
 }
 
 QString ReplayStore::modeName(const SigningChoice &signing)

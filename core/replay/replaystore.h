@@ -13,6 +13,8 @@
 
 namespace mm {
 
+class Store;
+
 // What to replay: the listed rows, or (when rowIds is empty) every delivery matching all
 // the given filters. No filter at all means every stored delivery.
 struct ReplaySelection
@@ -37,7 +39,7 @@ struct ReplayRunInfo
 class ReplayStore final
 {
 public:
-    explicit ReplayStore(const QString &dataDir);
+    explicit ReplayStore(const Store &store);
     ~ReplayStore();
     ReplayStore(const ReplayStore &) = delete;
     ReplayStore &operator=(const ReplayStore &) = delete;

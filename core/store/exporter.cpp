@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "exporter.h"
 
-#include "database.h"
 #include "event/envelope.h"
+#include "store.h"
 
 #include <QAtomicInteger>
 #include <QIODevice>
@@ -56,12 +56,12 @@ QByteArray JsonlExporter::line(const QString &msgId, const QString &eventId, con
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-qint64 JsonlExporter::exportStore(const QString &dataDir, QIODevice &out, QString *error)
+qint64 JsonlExporter::exportStore(const Store &store, QIODevice &out, QString *error)
 {
-    return exportWhere(dataDir, QString(), out, error);
+    return exportWhere(store, QString(), out, error);
 }
 
-qint64 JsonlExporter::exportRows(const QString &dataDir, const QList<qint64> &rowIds, QIODevice &out,
+qint64 JsonlExporter::exportRows(const Store &store, const QList<qint64> &rowIds, QIODevice &out,
                                  QString *error)
 {
     if (rowIds.isEmpty())
@@ -70,20 +70,18 @@ qint64 JsonlExporter::exportRows(const QString &dataDir, const QList<qint64> &ro
     ids.reserve(rowIds.size());
     for (qint64 id : rowIds)
         ids.append(QString::number(id)); // integers only: nothing to escape
-    return exportWhere(dataDir, QStringLiteral("WHERE d.id IN (%1) ").arg(ids.join(u',')), out, error);
+    return exportWhere(store, QStringLiteral("WHERE d.id IN (%1) ").arg(ids.join(u',')), out, error);
 }
 
-qint64 JsonlExporter::exportWhere(const QString &dataDir, const QString &where, QIODevice &out,
-                                  QString *error)
+qint64 JsonlExporter::exportWhere(const Store &store, const QString &where, QIODevice &out, QString *error)
 {
     // Exports may run on several threads at once: each gets its own connection.
-    static QAtomicInteger<quint64> instances;
-    const QString connection = QStringLiteral("mm-export-%1").arg(instances.fetchAndAddRelaxed(1));
+    auto db = store.openConnection(u"export", error, Store::Open::MustExist);
+    if (!db)
+        return -1;
+    const QString connection = db->connectionName();
     qint64 count = -1;
     {
-        auto db = Database::openExisting(dataDir, connection, error);
-        if (!db)
-            return -1;
         QSqlQuery q(*db);
         q.setForwardOnly(true);
         const bool ok
@@ -112,7 +110,8 @@ qint64 JsonlExporter::exportWhere(const QString &dataDir, const QString &where, 
             }
         }
     }
-    Database::close(connection);
+    db.reset();
+    Store::closeConnection(connection);
     return count;
 }
 

@@ -12,14 +12,15 @@ class QIODevice;
 
 namespace mm {
 
+class Store;
+
 class JsonlExporter final
 {
 public:
     // Returns the number of lines written, or -1 with a sentence in error.
-    static qint64 exportStore(const QString &dataDir, QIODevice &out, QString *error);
+    static qint64 exportStore(const Store &store, QIODevice &out, QString *error);
     // The same for the deliveries with these row ids only (still oldest first).
-    static qint64 exportRows(const QString &dataDir, const QList<qint64> &rowIds, QIODevice &out,
-                             QString *error);
+    static qint64 exportRows(const Store &store, const QList<qint64> &rowIds, QIODevice &out, QString *error);
 
     // One line (without the newline) for a stored delivery.
     static QByteArray line(const QString &msgId, const QString &eventId, const QString &type,
@@ -27,7 +28,7 @@ public:
                            qint64 attempts, bool parsed, const QByteArray &body);
 
 private:
-    static qint64 exportWhere(const QString &dataDir, const QString &where, QIODevice &out, QString *error);
+    static qint64 exportWhere(const Store &store, const QString &where, QIODevice &out, QString *error);
 };
 
 } // namespace mm

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "harexporter.h"
 
-#include "database.h"
+#include "store.h"
 #include "verify/headermask.h"
 
 #include <QAtomicInteger>
@@ -17,7 +17,6 @@
 namespace mm {
 
 namespace {
-QAtomicInteger<quint64> s_instances;
 const QString FallbackUrl = QStringLiteral("http://127.0.0.1:8787/webhooks");
 
 QString isoMs(qint64 us)
@@ -68,31 +67,32 @@ QJsonObject postData(const QByteArray &body)
 }
 } // namespace
 
-qint64 HarExporter::exportStore(const QString &dataDir, QIODevice &out, QString *error)
+qint64 HarExporter::exportStore(const Store &store, QIODevice &out, QString *error)
 {
-    return exportWhere(dataDir, QString(), out, error);
+    return exportWhere(store, QString(), out, error);
 }
 
-qint64 HarExporter::exportRows(const QString &dataDir, const QList<qint64> &rowIds, QIODevice &out,
+qint64 HarExporter::exportRows(const Store &store, const QList<qint64> &rowIds, QIODevice &out,
                                QString *error)
 {
     QStringList ids;
     for (qint64 id : rowIds)
         ids.append(QString::number(id)); // integers only: nothing to escape
     return exportWhere(
-        dataDir,
+        store,
         QStringLiteral("WHERE d.id IN (%1) ").arg(ids.isEmpty() ? QStringLiteral("NULL") : ids.join(u',')),
         out, error);
 }
 
-qint64 HarExporter::exportWhere(const QString &dataDir, const QString &where, QIODevice &out, QString *error)
+qint64 HarExporter::exportWhere(const Store &store, const QString &where, QIODevice &out, QString *error)
 {
-    const QString connection = QStringLiteral("mm-har-%1").arg(s_instances.fetchAndAddRelaxed(1));
+    // Exports may run on several threads at once: each gets its own connection.
+    auto db = store.openConnection(u"har", error, Store::Open::MustExist);
+    if (!db)
+        return -1;
+    const QString connection = db->connectionName();
     qint64 count = -1;
     {
-        auto db = Database::openExisting(dataDir, connection, error);
-        if (!db)
-            return -1;
         QSqlQuery q(*db);
         q.setForwardOnly(true);
         // The URL the receiver listened on when the delivery arrived.
@@ -173,7 +173,8 @@ qint64 HarExporter::exportWhere(const QString &dataDir, const QString &where, QI
             }
         }
     }
-    Database::close(connection);
+    db.reset();
+    Store::closeConnection(connection);
     return count;
 }
 

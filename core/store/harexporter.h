@@ -11,16 +11,17 @@ class QIODevice;
 
 namespace mm {
 
+class Store;
+
 class HarExporter final
 {
 public:
     // Returns the number of entries written (oldest first), or -1 with a sentence in error.
-    static qint64 exportStore(const QString &dataDir, QIODevice &out, QString *error);
-    static qint64 exportRows(const QString &dataDir, const QList<qint64> &rowIds, QIODevice &out,
-                             QString *error);
+    static qint64 exportStore(const Store &store, QIODevice &out, QString *error);
+    static qint64 exportRows(const Store &store, const QList<qint64> &rowIds, QIODevice &out, QString *error);
 
 private:
-    static qint64 exportWhere(const QString &dataDir, const QString &where, QIODevice &out, QString *error);
+    static qint64 exportWhere(const Store &store, const QString &where, QIODevice &out, QString *error);
 };
 
 } // namespace mm

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importer.h"
 
-#include "database.h"
 #include "event/envelope.h"
+#include "store.h"
+#include "storewriter.h"
 
 #include <QAtomicInteger>
 #include <QIODevice>
@@ -14,20 +15,9 @@
 namespace mm {
 
 namespace {
-QAtomicInteger<quint64> s_instances;
 constexpr int BatchLines = 1000;
 constexpr int KeptErrors = 20;
 constexpr qint64 MaxLineBytes = 64 * 1024 * 1024; // a 2 MiB body in base64 and then some
-
-QVariant textOrNull(const QString &s)
-{
-    return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
-}
-
-QVariant optionalInt(const std::optional<qint64> &v)
-{
-    return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
-}
 
 // Reads one line (without its '\n') in pieces. QIODevice::readLine(maxSize) would allocate
 // maxSize bytes for every line, and would cut a longer line into several; here a line longer
@@ -135,31 +125,32 @@ std::optional<ImportedDelivery> JsonlImporter::parseLine(QByteArrayView line, QS
     return out;
 }
 
-std::optional<JsonlImporter::Result> JsonlImporter::importFrom(const QString &dataDir, QIODevice &in,
-                                                               QString *error)
+std::optional<JsonlImporter::Result> JsonlImporter::importFrom(Store &store, QIODevice &in, QString *error)
 {
-    const QString connection = QStringLiteral("mm-import-%1").arg(s_instances.fetchAndAddRelaxed(1));
+    auto db = store.openConnection(u"import", error);
+    if (!db)
+        return std::nullopt;
+    const QString connection = db->connectionName();
     std::optional<Result> result;
     {
-        auto db = Database::open(dataDir, connection, error);
-        if (!db)
-            return std::nullopt;
-        QSqlQuery ins(*db);
-        ins.prepare(QStringLiteral(
-            "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, attempts, "
-            "parsed, body, status, error_message, task_id, company_id, created_by, object_created_us) "
-            "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(msg_id) DO NOTHING"));
+        // Through the store's writer, a transaction per BatchLines lines: new deliveries are
+        // queued for forwarding and reach the model as committed ones, like live deliveries.
         Result r;
-        qint64 lineNumber = 0;
-        int inBatch = 0;
-        bool ok = db->transaction();
-        auto commit = [&]() {
-            ok = ok && db->commit();
-            if (!ok && error)
-                *error = QStringLiteral("Cannot write the store: %1").arg(db->lastError().text());
-            inBatch = 0;
-            return ok;
+        QList<ImportedDelivery> batch;
+        bool ok = true;
+        auto write = [&]() {
+            if (batch.isEmpty())
+                return;
+            const auto counts = store.writer().writeImported(*db, batch, error);
+            batch.clear();
+            if (!counts) {
+                ok = false;
+                return;
+            }
+            r.imported += counts->imported;
+            r.duplicates += counts->duplicates;
         };
+        qint64 lineNumber = 0;
         QByteArray line;
         bool tooLong = false;
         while (ok && readLineBounded(in, &line, &tooLong)) {
@@ -170,7 +161,7 @@ std::optional<JsonlImporter::Result> JsonlImporter::importFrom(const QString &da
                 continue;
             ++r.lines;
             QString why;
-            const auto d = tooLong ? std::nullopt : parseLine(line, &why);
+            auto d = tooLong ? std::nullopt : parseLine(line, &why);
             if (tooLong)
                 why = QStringLiteral("longer than %1 MiB").arg(MaxLineBytes / (1024 * 1024));
             if (!d) {
@@ -179,41 +170,16 @@ std::optional<JsonlImporter::Result> JsonlImporter::importFrom(const QString &da
                     r.errors.append(QStringLiteral("line %1: %2").arg(lineNumber).arg(why));
                 continue;
             }
-            const DeliveryRecord &rec = d->record;
-            ins.addBindValue(QString::fromUtf8(rec.msgId));
-            ins.addBindValue(textOrNull(rec.eventId));
-            ins.addBindValue(textOrNull(rec.type));
-            ins.addBindValue(textOrNull(rec.migrationId));
-            ins.addBindValue(optionalInt(rec.createdUs));
-            ins.addBindValue(rec.receivedUs);
-            ins.addBindValue(d->attempts);
-            ins.addBindValue(rec.parsed ? 1 : 0);
-            ins.addBindValue(rec.body.isNull() ? QByteArray("") : rec.body);
-            ins.addBindValue(textOrNull(rec.status));
-            ins.addBindValue(textOrNull(rec.errorMessage));
-            ins.addBindValue(textOrNull(rec.taskId));
-            ins.addBindValue(textOrNull(rec.companyId));
-            ins.addBindValue(textOrNull(rec.createdByUserId));
-            ins.addBindValue(optionalInt(rec.objectCreatedUs));
-            if (!ins.exec()) {
-                if (error)
-                    *error = QStringLiteral("Cannot write the store: %1").arg(ins.lastError().text());
-                ok = false;
-                break;
-            }
-            if (ins.numRowsAffected() > 0)
-                ++r.imported;
-            else
-                ++r.duplicates;
-            if (++inBatch >= BatchLines && commit())
-                ok = db->transaction();
+            batch.append(std::move(*d));
+            if (batch.size() >= BatchLines)
+                write();
         }
-        if (ok && commit())
+        write();
+        if (ok)
             result = r;
-        else
-            db->rollback();
+        db.reset();
     }
-    Database::close(connection);
+    Store::closeConnection(connection);
     return result;
 }
 

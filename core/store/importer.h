@@ -14,12 +14,7 @@ class QIODevice;
 
 namespace mm {
 
-// One exported line, as the store needs it.
-struct ImportedDelivery
-{
-    DeliveryRecord record; // body, parsed facts, receivedUs; no headers
-    int attempts = 1;
-};
+class Store;
 
 // A delivery's columns as the receiver fills them from its body (the tolerant parse).
 DeliveryRecord deliveryRecordFromBody(const QByteArray &body);
@@ -40,9 +35,9 @@ public:
     // that is not a complete export record gives nullopt and a sentence in error.
     static std::optional<ImportedDelivery> parseLine(QByteArrayView line, QString *error);
 
-    // Imports every line of in into the store in dataDir (created when missing), in one
-    // transaction per 1,000 lines. Returns nullopt when the store cannot be written.
-    static std::optional<Result> importFrom(const QString &dataDir, QIODevice &in, QString *error);
+    // Imports every line of in into the store (created when missing) through its writer, in
+    // one transaction per 1,000 lines. Returns nullopt when the store cannot be written.
+    static std::optional<Result> importFrom(Store &store, QIODevice &in, QString *error);
 };
 
 } // namespace mm

@@ -61,6 +61,13 @@ struct DeliveryRecord
     QByteArray signature; // the signature header's value as received (replay and forward "as received")
 };
 
+// A delivery read back from an export (JsonlImporter), as the store needs it.
+struct ImportedDelivery
+{
+    DeliveryRecord record; // body, parsed facts, receivedUs; no headers
+    int attempts = 1;
+};
+
 // A refused delivery, kept in a bounded journal for diagnostics. Headers are stored
 // with signature values masked, and only the head of the body is kept.
 struct RejectionRecord
@@ -100,6 +107,15 @@ struct DeliveryDetail
     bool found = false; // false: no such delivery, or the store could not be read (see error)
     QString error;
     QList<AttemptInfo> attempts; // oldest first; attempts.first() is the first receipt
+};
+
+// When the receiver listened, as recorded in the store (the downtime maths lives in model/downtime).
+struct ListenInterval
+{
+    qint64 startedUs = 0;
+    qint64 aliveUs = 0; // last heartbeat (every 10 s while listening)
+    std::optional<qint64> stoppedUs; // none: the process ended without stopping (crash, kill)
+    QString url;
 };
 
 enum class WriteResult : quint8 { Stored, Duplicate, Failed };

@@ -2,6 +2,7 @@
 #include "retention.h"
 
 #include "database.h"
+#include "store.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
@@ -16,7 +17,6 @@ namespace mm {
 
 namespace {
 constexpr qint64 UsPerDay = 86400LL * 1000 * 1000;
-QAtomicInteger<quint64> s_workers;
 
 qint64 pragma(const QSqlDatabase &db, const char *name)
 {
@@ -286,23 +286,21 @@ bool Retention::enableIncrementalVacuum(QSqlDatabase &db, QString *error)
     return true;
 }
 
-bool Retention::prepareStore(const QString &dataDir, QString *error)
+bool Retention::prepareStore(const Store &store, QString *error)
 {
-    const QString name = QStringLiteral("mm-retention-prepare");
-    bool ok = false;
-    {
-        auto db = Database::open(dataDir, name, error);
-        if (!db)
-            return false;
-        ok = enableIncrementalVacuum(*db, error);
-    }
-    Database::close(name);
+    auto db = store.openConnection(u"retention-prepare", error);
+    if (!db)
+        return false;
+    const QString name = db->connectionName();
+    const bool ok = enableIncrementalVacuum(*db, error);
+    db.reset();
+    Store::closeConnection(name);
     return ok;
 }
 
-RetentionWorker::RetentionWorker(QString dataDir, RetentionPolicy policy, std::chrono::milliseconds interval,
-                                 std::chrono::milliseconds firstPass)
-    : m_dataDir(std::move(dataDir))
+RetentionWorker::RetentionWorker(const Store &store, RetentionPolicy policy,
+                                 std::chrono::milliseconds interval, std::chrono::milliseconds firstPass)
+    : m_store(store)
     , m_interval(interval)
     , m_firstPass(firstPass)
     , m_policy(policy)
@@ -357,14 +355,15 @@ int RetentionWorker::passes() const
 
 void RetentionWorker::run()
 {
-    const QString connection = QStringLiteral("mm-retention-%1").arg(s_workers.fetchAndAddRelaxed(1));
+    QString connection;
     {
         QString error;
-        auto db = Database::open(m_dataDir, connection, &error);
+        auto db = m_store.openConnection(u"retention", &error);
         if (!db) {
             qWarning("store: retention disabled: %s", qPrintable(error));
             return;
         }
+        connection = db->connectionName();
         Retention retention(connection);
         std::unique_lock lock(m_mutex);
         auto wait = m_firstPass;
@@ -387,7 +386,7 @@ void RetentionWorker::run()
             wait = m_interval;
         }
     }
-    Database::close(connection);
+    Store::closeConnection(connection);
 }
 
 } // namespace mm

@@ -14,6 +14,8 @@ class QThread;
 
 namespace mm {
 
+class Store;
+
 struct RetentionPolicy
 {
     int maxAgeDays = 0; // 0: keep deliveries forever
@@ -58,8 +60,8 @@ public:
     // Switches an existing store to incremental auto-vacuum; a store that is not in that mode
     // needs one full VACUUM (SQLite cannot change it otherwise). Does nothing when already so.
     static bool enableIncrementalVacuum(QSqlDatabase &db, QString *error);
-    // Opens dataDir's store and does the above. Meant for start-up, before the writer opens.
-    static bool prepareStore(const QString &dataDir, QString *error);
+    // Opens the store and does the above. Meant for start-up, before the writer opens.
+    static bool prepareStore(const Store &store, QString *error);
 
 private:
     qint64 deleteBatch(qint64 cutoffUs, int limit, bool hasForwardQueue, QString *error);
@@ -78,7 +80,7 @@ private:
 class RetentionWorker final
 {
 public:
-    RetentionWorker(QString dataDir, RetentionPolicy policy,
+    RetentionWorker(const Store &store, RetentionPolicy policy,
                     std::chrono::milliseconds interval = std::chrono::minutes(1),
                     std::chrono::milliseconds firstPass = std::chrono::seconds(5));
     ~RetentionWorker();
@@ -95,7 +97,7 @@ public:
 private:
     void run();
 
-    const QString m_dataDir;
+    const Store &m_store;
     const std::chrono::milliseconds m_interval;
     const std::chrono::milliseconds m_firstPass;
     QThread *m_thread = nullptr;

@@ -2,6 +2,7 @@
 #include "storereader.h"
 
 #include "database.h"
+#include "store.h"
 
 #include <QAtomicInteger>
 #include <QFile>
@@ -15,7 +16,6 @@
 namespace mm {
 
 namespace {
-QAtomicInteger<quint64> s_readerCount;
 
 std::optional<qint64> optionalInt(const QVariant &v)
 {
@@ -23,17 +23,19 @@ std::optional<qint64> optionalInt(const QVariant &v)
 }
 } // namespace
 
-StoreReader::StoreReader(const QString &dataDir)
-    : m_connection(QStringLiteral("mm-reader-%1").arg(s_readerCount.fetchAndAddRelaxed(1)))
+StoreReader::StoreReader(const Store &store)
+    : m_path(store.location())
 {
-    m_path = Database::databasePath(dataDir);
-    m_open = Database::openExisting(dataDir, m_connection, &m_error).has_value();
+    const auto db = store.openConnection(u"read", &m_error, Store::Open::MustExist);
+    m_open = db.has_value();
+    if (db)
+        m_connection = db->connectionName();
 }
 
 StoreReader::~StoreReader()
 {
     if (m_open)
-        Database::close(m_connection);
+        Store::closeConnection(m_connection);
 }
 
 qint64 StoreReader::deliveryCount()

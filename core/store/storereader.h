@@ -4,7 +4,6 @@
 // connection per reader, used from the thread that created the reader.
 #pragma once
 
-#include "model/downtime.h"
 #include "records.h"
 
 #include <QString>
@@ -13,12 +12,14 @@
 
 namespace mm {
 
+class Store;
+
 class StoreReader final
 {
 public:
-    // Opens the store at dataDir (it must exist). On failure isOpen() is false and
-    // error() says why.
-    explicit StoreReader(const QString &dataDir);
+    // Opens a connection to the store (it must exist) for the calling thread. On failure
+    // isOpen() is false and error() says why.
+    explicit StoreReader(const Store &store);
     ~StoreReader();
     StoreReader(const StoreReader &) = delete;
     StoreReader &operator=(const StoreReader &) = delete;

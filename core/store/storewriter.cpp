@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storewriter.h"
 
+#include "store.h"
+
 #include <QAtomicInteger>
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -18,7 +20,6 @@
 namespace mm {
 
 namespace {
-QAtomicInteger<quint64> s_instances;
 constexpr auto CheckpointInterval = std::chrono::milliseconds(500);
 // Under sustained load a PASSIVE checkpoint never finds the WAL fully copied at a
 // transaction's start, so the WAL only grows. Past this size the checkpoint thread
@@ -154,14 +155,11 @@ struct StoreWriter::Queries
     QSqlQuery listen;
 };
 
-StoreWriter::StoreWriter(Options options, QObject *parent)
+StoreWriter::StoreWriter(const Store &store, Options options, QObject *parent)
     : QObject(parent)
+    , m_store(store)
     , m_options(std::move(options))
 {
-    // Connection names are per process: each writer gets its own pair.
-    const quint64 instance = s_instances.fetchAndAddRelaxed(1);
-    m_writerConnection = QStringLiteral("mm-store-writer-%1").arg(instance);
-    m_checkpointConnection = QStringLiteral("mm-store-checkpoint-%1").arg(instance);
     qRegisterMetaType<mm::EventFacts>();
     qRegisterMetaType<QList<mm::EventFacts>>();
 }
@@ -191,10 +189,10 @@ bool StoreWriter::start(QString *error)
         // Check now that the store opens (folder, permissions, schema); the committing
         // thread opens its own connection on first use.
         {
-            const QString probe = QStringLiteral("mm-store-probe");
-            if (!Database::open(m_options.dataDir, probe, error, m_options.sync))
+            const auto probe = m_store.openConnection(u"probe", error);
+            if (!probe)
                 return false;
-            Database::close(probe);
+            Store::closeConnection(probe->connectionName());
         }
         m_checkpointThread = QThread::create([this] { runCheckpointer(); });
         m_checkpointThread->setObjectName(QStringLiteral("mm-checkpoint"));
@@ -263,12 +261,13 @@ void StoreWriter::runCheckpointer()
     // file without taking the write lock, so commits (and answers) never wait for it.
     {
         QString error;
-        auto db = Database::open(m_options.dataDir, m_checkpointConnection, &error, m_options.sync);
+        auto db = m_store.openConnection(u"checkpoint", &error);
         if (!db) {
             qWarning("store: checkpoints disabled: %s", qPrintable(error));
             return;
         }
-        const QString walPath = Database::databasePath(m_options.dataDir) + QStringLiteral("-wal");
+        m_checkpointConnection = db->connectionName();
+        const QString walPath = m_store.location() + QStringLiteral("-wal");
         bool failing = false;
         std::unique_lock lock(m_mutex);
         while (!m_stopping) {
@@ -364,11 +363,13 @@ void StoreWriter::listeningStopped()
 
 std::optional<QSqlDatabase> StoreWriter::openWriterConnection(QString *error)
 {
-    auto db = Database::open(m_options.dataDir, m_writerConnection, error, m_options.sync);
+    auto db = m_store.openConnection(u"writer", error);
+    if (db)
+        m_writerConnection = db->connectionName();
     // Checkpoints run on their own thread (runCheckpointer), never inside a COMMIT.
     if (db && !Database::exec(*db, QStringLiteral("PRAGMA wal_autocheckpoint=0"), error)) {
         db.reset();
-        Database::close(m_writerConnection);
+        Store::closeConnection(m_writerConnection);
     }
     return db;
 }
@@ -688,6 +689,92 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
     if (startedRowId >= 0)
         m_listenRowId = startedRowId;
     return true;
+}
+
+namespace {
+QVariant textOrNull(const QString &s)
+{
+    return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
+}
+
+QVariant optionalInt(const std::optional<qint64> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
+}
+} // namespace
+
+std::optional<StoreWriter::ImportCounts>
+StoreWriter::writeImported(QSqlDatabase &db, const QList<ImportedDelivery> &batch, QString *error)
+{
+    // Off the receiving path (an import runs on the reader thread, or in --import): Qt SQL on the
+    // caller's own connection. The receiver's commits wait for this transaction at most.
+    auto fail = [&](const QString &why) -> std::optional<ImportCounts> {
+        if (error)
+            *error = QStringLiteral("Cannot write the store: %1").arg(why);
+        db.rollback();
+        return std::nullopt;
+    };
+    if (!db.transaction())
+        return fail(db.lastError().text());
+    QSqlQuery ins(db);
+    ins.prepare(QStringLiteral(
+        "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, attempts, "
+        "parsed, body, status, error_message, task_id, company_id, created_by, object_created_us) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(msg_id) DO NOTHING RETURNING id"));
+    QSqlQuery fwd(db);
+    const Forwarding forward = forwarding();
+    if (!forward.target.isEmpty())
+        fwd.prepare(
+            QStringLiteral("INSERT INTO forward_queue(delivery_id, target, resign, enqueued_us, next_us) "
+                           "VALUES(?, ?, ?, ?, ?)"));
+    const bool wantFacts = isSignalConnected(QMetaMethod::fromSignal(&StoreWriter::committed));
+    QList<EventFacts> facts;
+    ImportCounts counts;
+    for (const ImportedDelivery &d : batch) {
+        const DeliveryRecord &rec = d.record;
+        ins.addBindValue(QString::fromUtf8(rec.msgId));
+        ins.addBindValue(textOrNull(rec.eventId));
+        ins.addBindValue(textOrNull(rec.type));
+        ins.addBindValue(textOrNull(rec.migrationId));
+        ins.addBindValue(optionalInt(rec.createdUs));
+        ins.addBindValue(rec.receivedUs);
+        ins.addBindValue(d.attempts);
+        ins.addBindValue(rec.parsed ? 1 : 0);
+        ins.addBindValue(rec.body.isNull() ? QByteArray("") : rec.body);
+        ins.addBindValue(textOrNull(rec.status));
+        ins.addBindValue(textOrNull(rec.errorMessage));
+        ins.addBindValue(textOrNull(rec.taskId));
+        ins.addBindValue(textOrNull(rec.companyId));
+        ins.addBindValue(textOrNull(rec.createdByUserId));
+        ins.addBindValue(optionalInt(rec.objectCreatedUs));
+        if (!ins.exec())
+            return fail(ins.lastError().text());
+        if (!ins.next()) { // no row returned: the message id was stored already
+            ++counts.duplicates;
+            continue;
+        }
+        const qint64 rowId = ins.value(0).toLongLong();
+        ins.finish();
+        ++counts.imported;
+        if (!forward.target.isEmpty()) {
+            fwd.addBindValue(rowId);
+            fwd.addBindValue(forward.target);
+            fwd.addBindValue(forward.resign ? 1 : 0);
+            fwd.addBindValue(rec.receivedUs);
+            fwd.addBindValue(rec.receivedUs);
+            if (!fwd.exec())
+                return fail(fwd.lastError().text());
+        }
+        if (wantFacts)
+            facts.append(factsOf(rec, rowId, d.attempts));
+    }
+    if (!db.commit())
+        return fail(db.lastError().text());
+    if (counts.imported > 0)
+        Q_EMIT deliveriesCommitted(int(counts.imported));
+    if (!facts.isEmpty())
+        Q_EMIT committed(facts);
+    return counts;
 }
 
 } // namespace mm

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The store's single writer, on its own thread. Deliveries queued while one
-// transaction commits go into the next one together (group commit), and each is
-// answered only after its COMMIT returned: store before acknowledge.
+// The store's single writer: every delivery, rejection, listening interval and import goes
+// through it. Deliveries queued while one transaction commits go into the next one together
+// (group commit), and each is answered only after its COMMIT returned: store before
+// acknowledge. It commits on its own thread, or on the receiver's (commitOnCallerThread).
+// Owned by Store.
 #pragma once
 
 #include "database.h"
@@ -23,6 +25,8 @@ class QThread;
 
 namespace mm {
 
+class Store;
+
 class StoreWriter final : public QObject
 {
     Q_OBJECT
@@ -31,7 +35,6 @@ class StoreWriter final : public QObject
 public:
     struct Options
     {
-        QString dataDir;
         Database::Sync sync = Database::Sync::Normal;
         int rejectionJournalLimit = 10000;
         // No writer thread: the thread that receives calls commitQueued() once per pass
@@ -42,7 +45,7 @@ public:
     // Runs on the writer thread after each COMMIT (or failed batch).
     using CompletionSink = std::function<void(QList<WriteOutcome>)>;
 
-    explicit StoreWriter(Options options, QObject *parent = nullptr);
+    StoreWriter(const Store &store, Options options, QObject *parent = nullptr);
     ~StoreWriter() override;
 
     // Opens the store on the writer thread; returns once it is open or has failed.
@@ -79,6 +82,19 @@ public:
     void listeningStopped();
 
     const Options &options() const { return m_options; }
+    const Store &store() const { return m_store; }
+
+    // Imported deliveries (JsonlImporter), in one transaction on db, a connection of the calling
+    // thread's (Store::openConnection): message ids already stored are skipped; new ones are
+    // queued for forwarding like live ones and reported by committed(). Returns how many were
+    // new, or nullopt with a sentence in error (nothing of the batch is stored then).
+    struct ImportCounts
+    {
+        qint64 imported = 0;
+        qint64 duplicates = 0;
+    };
+    std::optional<ImportCounts> writeImported(QSqlDatabase &db, const QList<ImportedDelivery> &batch,
+                                              QString *error);
 
     // Counters for logs and benchmarks; read after stop() or approximately while running.
     struct Stats
@@ -126,6 +142,7 @@ private:
                     QList<EventFacts> *facts, QString *error);
     static EventFacts factsOf(const DeliveryRecord &r, qint64 rowId, int attempts);
 
+    const Store &m_store;
     Options m_options;
     QString m_writerConnection;
     QString m_checkpointConnection;

@@ -5,6 +5,7 @@
 // back byte for byte.
 #include "store/exporter.h"
 #include "store/importer.h"
+#include "store/store.h"
 
 #include <QBuffer>
 #include <QTemporaryDir>
@@ -35,13 +36,14 @@ void TestImporter::lineNumbersSurviveBlankAndCrlfLines()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
+    Store store(Store::Options {dir.path()});
     const QByteArray a = exportLine("msg_a", "first");
     const QByteArray b = exportLine("msg_b", "second");
     QByteArray input = a + "\r\n\n   \n" + "not json\n" + a + '\n' + b; // no newline at the end
     QBuffer in(&input);
     QVERIFY(in.open(QIODevice::ReadOnly));
     QString error;
-    const auto result = JsonlImporter::importFrom(dir.path(), in, &error);
+    const auto result = JsonlImporter::importFrom(store, in, &error);
     QVERIFY2(result, qPrintable(error));
     QCOMPARE(result->lines, 4);
     QCOMPARE(result->imported, 2);
@@ -54,7 +56,7 @@ void TestImporter::lineNumbersSurviveBlankAndCrlfLines()
     QByteArray exported;
     QBuffer out(&exported);
     QVERIFY(out.open(QIODevice::WriteOnly));
-    QCOMPARE(JsonlExporter::exportStore(dir.path(), out, &error), 2);
+    QCOMPARE(JsonlExporter::exportStore(store, out, &error), 2);
     QCOMPARE(exported, a + '\n' + b + '\n');
 }
 
@@ -62,6 +64,7 @@ void TestImporter::overlongLineIsOneUnreadableLine()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
+    Store store(Store::Options {dir.path()});
     const QByteArray a = exportLine("msg_a", "before");
     const QByteArray b = exportLine("msg_b", "after");
     // A well-formed export line just over the limit: it would import if it were not too long.
@@ -72,7 +75,7 @@ void TestImporter::overlongLineIsOneUnreadableLine()
     QBuffer in(&input);
     QVERIFY(in.open(QIODevice::ReadOnly));
     QString error;
-    const auto result = JsonlImporter::importFrom(dir.path(), in, &error);
+    const auto result = JsonlImporter::importFrom(store, in, &error);
     QVERIFY2(result, qPrintable(error));
     QCOMPARE(result->lines, 3);
     QCOMPARE(result->imported, 2);
@@ -82,7 +85,7 @@ void TestImporter::overlongLineIsOneUnreadableLine()
     QByteArray exported;
     QBuffer out(&exported);
     QVERIFY(out.open(QIODevice::WriteOnly));
-    QCOMPARE(JsonlExporter::exportStore(dir.path(), out, &error), 2);
+    QCOMPARE(JsonlExporter::exportStore(store, out, &error), 2);
     QCOMPARE(exported, a + '\n' + b + '\n');
 }
 

@@ -15,6 +15,7 @@
 #include "model/timelinemodel.h"
 #include "store/database.h"
 #include "store/records.h"
+#include "store/store.h"
 #include "store/storereader.h"
 #include "store/storewriter.h"
 
@@ -22,6 +23,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -231,12 +233,18 @@ private:
     void checkRoundTrips(const QAbstractProxyModel *proxy);
 
     std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<MonitorModel> m_monitor;
 };
 
 void TestModels::init()
 {
-    m_monitor = std::make_unique<MonitorModel>();
+    // Each test function gets a store of its own, in a folder nothing has created yet.
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_store = std::make_unique<Store>(Store::Options {m_dir->filePath(QStringLiteral("data"))});
+    m_monitor = std::make_unique<MonitorModel>(m_store.get());
     // Before any data goes in (house style); they stay attached for the whole test function.
     attachTester(m_monitor->events());
     attachTester(m_monitor->filteredEvents());
@@ -250,6 +258,8 @@ void TestModels::cleanup()
 {
     m_testers.clear();
     m_monitor.reset();
+    m_store.reset();
+    m_dir.reset();
 }
 
 void TestModels::attachTester(QAbstractItemModel *model)
@@ -1143,7 +1153,7 @@ void TestModels::loadFromStore()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString dataDir = dir.filePath(s("data"));
+    const QString dataDir = m_store->folder(); // not created yet
 
     // 50 migrations of six events each (300 deliveries); the first ten deliveries retried.
     constexpr int Migrations = 50;
@@ -1152,7 +1162,8 @@ void TestModels::loadFromStore()
     const QStringList statuses {s("NOT_STARTED"), s("WORKING"), s("FAILED"),
                                 QString(),        QString(),    s("COMPLETE")};
     {
-        StoreWriter writer(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000, false});
+        Store writerStore(Store::Options {dataDir, Database::Sync::Normal, 10000, false});
+        StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
         quint64 ticket = 0;
@@ -1189,7 +1200,7 @@ void TestModels::loadFromStore()
     // What the store holds, as the reference.
     QList<EventFacts> stored;
     {
-        StoreReader reader(dataDir);
+        StoreReader reader(*m_store);
         QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
         reader.loadFacts([&stored](QList<EventFacts> &&batch) { stored.append(batch); });
     }
@@ -1215,7 +1226,7 @@ void TestModels::loadFromStore()
     QSignalSpy filteredMigrationsReset(monitor->filteredMigrations(), &QAbstractItemModel::modelReset);
     QSignalSpy timelineReset(monitor->timeline(), &QAbstractItemModel::modelReset);
 
-    monitor->loadFromStore(dataDir);
+    monitor->loadFromStore();
     QVERIFY(monitor->isLoading());
 
     // Live facts while it loads: a new attempt of a stored delivery (once so far),
@@ -1322,7 +1333,7 @@ void TestModels::loadFromStore()
 
     // The rejection journal, read on a background thread.
     QSignalSpy rejectionsRead(monitor, &MonitorModel::rejectionsRefreshed);
-    monitor->refreshRejections(dataDir);
+    monitor->refreshRejections();
     QVERIFY(rejectionsRead.wait(5000));
     QCOMPARE(rejectionsRead.first().first().toBool(), true);
     QCOMPARE(monitor->rejections()->rowCount(), 1);
@@ -1337,12 +1348,12 @@ void TestModels::loadFromMissingStore()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString missing = dir.filePath(s("no-store-here"));
+    QVERIFY(!QFileInfo::exists(m_store->folder())); // the fixture's store: never written
     QSignalSpy loaded(m_monitor.get(), &MonitorModel::loaded);
     QSignalSpy failed(m_monitor.get(), &MonitorModel::loadFailed);
     QSignalSpy eventsReset(m_monitor->events(), &QAbstractItemModel::modelReset);
 
-    m_monitor->loadFromStore(missing);
+    m_monitor->loadFromStore();
     QVERIFY(m_monitor->isLoading());
     m_monitor->ingest(corpus()); // held while it tries
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count() + failed.count(), 1, 15000);
@@ -1357,7 +1368,7 @@ void TestModels::loadFromMissingStore()
 
     // No rejection journal either: the model is left as it was.
     QSignalSpy rejectionsRead(m_monitor.get(), &MonitorModel::rejectionsRefreshed);
-    m_monitor->refreshRejections(missing);
+    m_monitor->refreshRejections();
     QVERIFY(rejectionsRead.wait(5000));
     QCOMPARE(rejectionsRead.first().first().toBool(), false);
     QCOMPARE(m_monitor->rejections()->rowCount(), 0);
@@ -1372,9 +1383,10 @@ void TestModels::loadAfterLiveIngest()
     // end crashed MonitorModel::publish).
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString dataDir = dir.filePath(s("data"));
+    const QString dataDir = m_store->folder(); // not created yet
     {
-        StoreWriter writer(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000, false});
+        Store writerStore(Store::Options {dataDir, Database::Sync::Normal, 10000, false});
+        StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
         for (int m = 0; m < 3; ++m)
@@ -1389,7 +1401,7 @@ void TestModels::loadAfterLiveIngest()
     QSignalSpy inserted(m_monitor->events(), &QAbstractItemModel::rowsInserted);
 
     m_monitor->ingest({fact(9000, s("migration.created"), s("mig_before_load"), T0, s("NOT_STARTED"))});
-    m_monitor->loadFromStore(dataDir);
+    m_monitor->loadFromStore();
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 15000);
     if (inserted.count() > 0 || updated.count() > 0)
         QSKIP("The load took longer than the publish timer: the pending publish ran before the swap");

@@ -8,6 +8,7 @@
 #include "model/monitormodel.h"
 #include "store/exporter.h"
 #include "store/importer.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 
 #include <QAbstractItemModelTester>
@@ -16,6 +17,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -68,7 +70,8 @@ DeliveryRecord record(const QByteArray &msgId, const char *migration, const char
 
 void write(const QString &dir, const QList<DeliveryRecord> &records)
 {
-    StoreWriter writer(StoreWriter::Options {dir, Database::Sync::Normal, 10000, false});
+    Store writerStore(Store::Options {dir, Database::Sync::Normal, 10000, false});
+    StoreWriter &writer = writerStore.writer();
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
     quint64 ticket = 0;
@@ -88,10 +91,10 @@ QList<DeliveryRecord> lifecycle()
             record("msg_b1", "mig_B", "migration.created", "NOT_STARTED", T0 + Sec)};
 }
 
-void load(MonitorModel &model, const QString &dir)
+void load(MonitorModel &model)
 {
     QSignalSpy loaded(&model, &MonitorModel::loaded);
-    model.loadFromStore(dir);
+    model.loadFromStore();
     QVERIFY(loaded.wait(10000));
 }
 
@@ -118,9 +121,10 @@ void TestMonitorModelJobs::reinjectShowsReplayedRowsCountedOnce()
 {
     QTemporaryDir dir;
     write(dir.path(), lifecycle());
-    MonitorModel model;
+    Store store(Store::Options {dir.path()});
+    MonitorModel model(&store);
     QAbstractItemModelTester tester(model.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    load(model, dir.path());
+    load(model);
     const Migration before = migration(model, QStringLiteral("mig_A"));
     QCOMPARE(before.eventCount, 4);
     QCOMPARE(before.taskFailureCount, 1);
@@ -128,7 +132,7 @@ void TestMonitorModelJobs::reinjectShowsReplayedRowsCountedOnce()
 
     QSignalSpy done(&model, &MonitorModel::reinjectFinished);
     QSignalSpy reinjected(&model, &MonitorModel::reinjected);
-    model.reinject(dir.path(), model.rowIdsOfMigration(QStringLiteral("mig_A")));
+    model.reinject(model.rowIdsOfMigration(QStringLiteral("mig_A")));
     QVERIFY(done.wait(5000));
     QCOMPARE(done.first().first().toLongLong(), qint64(4));
     QCOMPARE(reinjected.size(), 1);
@@ -157,7 +161,7 @@ void TestMonitorModelJobs::reinjectShowsReplayedRowsCountedOnce()
     QCOMPARE(model.rowIdsOfMigration(QStringLiteral("mig_A")), (QList<qint64> {1, 2, 3, 4}));
 
     // Fed back in again: the copies are already there, nothing is added twice.
-    model.reinject(dir.path(), {1, 2});
+    model.reinject({1, 2});
     QVERIFY(done.wait(5000));
     QCOMPARE(done.last().first().toLongLong(), qint64(2));
     QTest::qWait(2 * 100); // two publish intervals: nothing new may appear
@@ -165,7 +169,7 @@ void TestMonitorModelJobs::reinjectShowsReplayedRowsCountedOnce()
     QCOMPARE(migration(model, QStringLiteral("mig_A")).eventCount, 4);
 
     // Rows no longer stored are simply not there.
-    model.reinject(dir.path(), {99});
+    model.reinject({99});
     QVERIFY(done.wait(5000));
     QCOMPARE(done.last().first().toLongLong(), qint64(0));
 }
@@ -174,13 +178,14 @@ void TestMonitorModelJobs::reinjectRaisesMarkedAlerts()
 {
     QTemporaryDir dir;
     write(dir.path(), lifecycle());
-    MonitorModel model;
-    load(model, dir.path());
+    Store store(Store::Options {dir.path()});
+    MonitorModel model(&store);
+    load(model);
     AlertMonitor alerts;
     QObject::connect(&model, &MonitorModel::reinjected, &alerts, &AlertMonitor::ingest);
     QSignalSpy notified(&alerts, &AlertMonitor::notify);
     QSignalSpy done(&model, &MonitorModel::reinjectFinished);
-    model.reinject(dir.path(), {4});
+    model.reinject({4});
     QVERIFY(done.wait(5000));
     QCOMPARE(notified.size(), 1);
     const auto n = notified.first().first().value<Notification>();
@@ -202,13 +207,17 @@ void TestMonitorModelJobs::importShowsTheNewRows()
     file.write("{\"not\":\"an export\"}\n");
     file.close();
 
-    MonitorModel model;
+    Store store(Store::Options {dir.path()});
+    MonitorModel model(&store);
     QAbstractItemModelTester tester(model.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    load(model, dir.path());
+    load(model);
     QCOMPARE(model.events()->rowCount(), 1);
+    // As the app wires it: imported rows reach the model through the writer, like live ones.
+    QObject::connect(&store.writer(), &StoreWriter::committed, &model, &MonitorModel::ingest);
+    QSignalSpy committed(&store.writer(), &StoreWriter::committed);
+    store.writer().setForwarding({QStringLiteral("http://127.0.0.1:9/"), false});
     QSignalSpy imported(&model, &MonitorModel::importFinished);
-    QSignalSpy newRows(&model, &MonitorModel::newRowsLoaded);
-    model.importJsonl(dir.path(), file.fileName());
+    model.importJsonl(file.fileName());
     QVERIFY(imported.wait(10000));
     const auto report = imported.first().first().value<ImportReport>();
     QVERIFY(report.result.has_value());
@@ -218,14 +227,24 @@ void TestMonitorModelJobs::importShowsTheNewRows()
     QVERIFY2(report.summary().startsWith(
                  QStringLiteral("Imported 4, 1 already stored, 1 unreadable line (first: line 6: ")),
              qPrintable(report.summary()));
-    QVERIFY(newRows.wait(10000) || newRows.size() == 1);
-    QCOMPARE(newRows.first().first().toLongLong(), qint64(4));
+    // One transaction, committed before the report: the four new deliveries only.
+    QCOMPARE(committed.size(), 1);
+    QCOMPARE(committed.first().first().value<QList<EventFacts>>().size(), 4);
     QTRY_COMPARE(model.events()->rowCount(), 5);
+    // Queued for forwarding in the transaction that stored them, as live deliveries are.
+    {
+        QString error;
+        auto db = store.openConnection(u"test", &error, Store::Open::MustExist);
+        QVERIFY2(db, qPrintable(error));
+        QSqlQuery q(*db);
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM forward_queue")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 4);
+    }
     QCOMPARE(migration(model, QStringLiteral("mig_A")).status, MigrationStatus::Failed);
     QCOMPARE(migration(model, QStringLiteral("mig_A")).eventCount, 4);
 
     // A file that is not there says so.
-    model.importJsonl(dir.path(), dir.filePath(QStringLiteral("missing.jsonl")));
+    model.importJsonl(dir.filePath(QStringLiteral("missing.jsonl")));
     QVERIFY(imported.wait(5000));
     const auto failed = imported.last().first().value<ImportReport>();
     QVERIFY(!failed.result);
@@ -250,14 +269,18 @@ void TestMonitorModelJobs::aLargeImportResetsOnce()
                    + '\n');
     }
     file.close();
-    MonitorModel model;
+    Store store(Store::Options {dir.path()});
+    MonitorModel model(&store);
     QAbstractItemModelTester tester(model.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    load(model, dir.path());
+    load(model);
+    QObject::connect(&store.writer(), &StoreWriter::committed, &model, &MonitorModel::ingest);
     QSignalSpy reset(model.events(), &QAbstractItemModel::modelReset);
-    QSignalSpy newRows(&model, &MonitorModel::newRowsLoaded);
-    model.importJsonl(dir.path(), file.fileName());
-    QVERIFY(newRows.wait(20000));
-    QCOMPARE(newRows.first().first().toLongLong(), qint64(Count));
+    QSignalSpy imported(&model, &MonitorModel::importFinished);
+    model.importJsonl(file.fileName());
+    QVERIFY(imported.wait(20000));
+    QCOMPARE(imported.first().first().value<ImportReport>().result->imported, qint64(Count));
+    // The first transaction (1,000 lines) is applied with one reset, the other 500 row by row.
+    QTRY_COMPARE(model.events()->rowCount(), Count + 1);
     QCOMPARE(reset.size(), 1);
     QCOMPARE(model.events()->rowCount(), Count + 1);
     QCOMPARE(model.book().size(), 51);
@@ -279,14 +302,15 @@ void TestMonitorModelJobs::exportsAreOwnerOnly()
     QFETCH(bool, all);
     QTemporaryDir dir;
     write(dir.path(), lifecycle());
-    MonitorModel model;
+    Store store(Store::Options {dir.path()});
+    MonitorModel model(&store);
     const QString path = dir.filePath(QStringLiteral("out"));
     QSignalSpy finished(&model, &MonitorModel::exportFinished);
     const auto format = har ? MonitorModel::ExportFormat::Har : MonitorModel::ExportFormat::JsonLines;
     if (all)
-        model.exportAll(dir.path(), path, format);
+        model.exportAll(path, format);
     else
-        model.exportRows(dir.path(), {2, 4}, path, format);
+        model.exportRows({2, 4}, path, format);
     QVERIFY(finished.wait(5000));
     QVERIFY2(finished.first().at(2).toString().isEmpty(), qPrintable(finished.first().at(2).toString()));
     QCOMPARE(finished.first().first().toLongLong(), all ? qint64(5) : qint64(2));

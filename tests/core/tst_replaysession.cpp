@@ -2,6 +2,7 @@
 // ReplaySession against a loopback sink: what it sends, what it reports, and that the
 // replay history tables hold the run and each of its requests, cancelled ones included.
 #include "replay/replaysession.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 #include "webhooksink.h"
 
@@ -33,7 +34,8 @@ DeliveryRecord record(int n, const char *type = "migration.started")
 // A store holding deliveries msg_1 … msg_count (row ids 1 … count).
 void fillStore(const QString &dir, int count)
 {
-    StoreWriter writer(StoreWriter::Options {dir, Database::Sync::Normal, 10000, false});
+    Store writerStore(Store::Options {dir, Database::Sync::Normal, 10000, false});
+    StoreWriter &writer = writerStore.writer();
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
     for (int n = 1; n <= count; ++n)
@@ -83,7 +85,8 @@ void TestReplaySession::replaysSelectionAndRecordsHistory()
     sink.setAnswer([](const SinkRequest &r) {
         return r.body.contains("evt_2") ? SinkAnswer {500, "down", 0} : SinkAnswer {202, "taken", 0};
     });
-    ReplaySession session;
+    Store source(Store::Options {dir.path()});
+    ReplaySession session(source);
     QSignalSpy started(&session, &ReplaySession::started);
     QSignalSpy results(&session, &ReplaySession::resultReady);
     QSignalSpy finished(&session, &ReplaySession::finished);
@@ -91,7 +94,7 @@ void TestReplaySession::replaysSelectionAndRecordsHistory()
     ReplaySelection selection;
     selection.rowIds = {3, 1, 2}; // sent oldest first whatever the order asked
     QString error;
-    QVERIFY2(session.start(dir.path(), selection, options(sink), &error), qPrintable(error));
+    QVERIFY2(session.start(selection, options(sink), &error), qPrintable(error));
     QVERIFY(session.isRunning());
     QVERIFY(finished.wait(10000));
     QVERIFY(!session.isRunning());
@@ -117,7 +120,7 @@ void TestReplaySession::replaysSelectionAndRecordsHistory()
 
     // The history, read back through the session.
     QSignalSpy runs(&session, &ReplaySession::runsLoaded);
-    session.loadRuns(dir.path());
+    session.loadRuns();
     QVERIFY(runs.wait(5000));
     const auto list = runs.first().first().value<QList<ReplayRunInfo>>();
     QCOMPARE(list.size(), 1);
@@ -130,7 +133,7 @@ void TestReplaySession::replaysSelectionAndRecordsHistory()
     QVERIFY(list[0].finishedUs >= list[0].startedUs);
 
     QSignalSpy requests(&session, &ReplaySession::requestsLoaded);
-    session.loadRequests(dir.path(), runId);
+    session.loadRequests(runId);
     QVERIFY(requests.wait(5000));
     QCOMPARE(requests.first().at(0).toLongLong(), runId);
     const auto rows = requests.first().at(1).value<QList<ReplayResult>>();
@@ -157,7 +160,8 @@ void TestReplaySession::sendsAnEditedBodyOnce()
     fillStore(dir.path(), 1);
     WebhookSink sink;
     QVERIFY(sink.listen());
-    ReplaySession session;
+    Store source(Store::Options {dir.path()});
+    ReplaySession session(source);
     QSignalSpy finished(&session, &ReplaySession::finished);
     QSignalSpy results(&session, &ReplaySession::resultReady);
     OutgoingDelivery edited;
@@ -166,7 +170,7 @@ void TestReplaySession::sendsAnEditedBodyOnce()
     ReplayOptions o = options(sink);
     o.signing.newIds = true;
     QString error;
-    QVERIFY2(session.start(dir.path(), QList<OutgoingDelivery> {edited}, o, &error), qPrintable(error));
+    QVERIFY2(session.start(QList<OutgoingDelivery> {edited}, o, &error), qPrintable(error));
     QVERIFY(finished.wait(10000));
     QCOMPARE(sink.requests().size(), 1);
     const SinkRequest &r = sink.requests().first();
@@ -178,13 +182,13 @@ void TestReplaySession::sendsAnEditedBodyOnce()
     QCOMPARE(result.rowId, qint64(0));
 
     QSignalSpy runs(&session, &ReplaySession::runsLoaded);
-    session.loadRuns(dir.path());
+    session.loadRuns();
     QVERIFY(runs.wait(5000));
     const auto list = runs.first().first().value<QList<ReplayRunInfo>>();
     QCOMPARE(list.size(), 1);
     QCOMPARE(list[0].mode, QStringLiteral("re-signed, new ids"));
     QSignalSpy requests(&session, &ReplaySession::requestsLoaded);
-    session.loadRequests(dir.path(), list[0].id);
+    session.loadRequests(list[0].id);
     QVERIFY(requests.wait(5000));
     const auto rows = requests.first().at(1).value<QList<ReplayResult>>();
     QCOMPARE(rows.size(), 1);
@@ -199,7 +203,8 @@ void TestReplaySession::historyIsWrittenInBatches()
     fillStore(dir.path(), Count);
     WebhookSink sink;
     QVERIFY(sink.listen());
-    ReplaySession session;
+    Store source(Store::Options {dir.path()});
+    ReplaySession session(source);
     QSignalSpy finished(&session, &ReplaySession::finished);
     QSignalSpy recorded(&session, &ReplaySession::runRecorded);
     ReplayOptions o = options(sink);
@@ -207,7 +212,7 @@ void TestReplaySession::historyIsWrittenInBatches()
     o.concurrency = 8;
     ReplaySelection all; // no filter: every stored delivery
     QString error;
-    QVERIFY2(session.start(dir.path(), all, o, &error), qPrintable(error));
+    QVERIFY2(session.start(all, o, &error), qPrintable(error));
     QVERIFY(finished.wait(20000));
     QCOMPARE(finished.first().first().value<ReplaySummary>().succeeded, Count);
     QCOMPARE(sink.requests().size(), Count);
@@ -215,7 +220,7 @@ void TestReplaySession::historyIsWrittenInBatches()
     QTRY_COMPARE(recorded.size(), 1);
 
     QSignalSpy requests(&session, &ReplaySession::requestsLoaded);
-    session.loadRequests(dir.path(), recorded.first().first().toLongLong());
+    session.loadRequests(recorded.first().first().toLongLong());
     QVERIFY(requests.wait(5000));
     const auto rows = requests.first().at(1).value<QList<ReplayResult>>();
     QCOMPARE(rows.size(), Count);
@@ -229,13 +234,14 @@ void TestReplaySession::nothingToReplay()
     fillStore(dir.path(), 1);
     WebhookSink sink;
     QVERIFY(sink.listen());
-    ReplaySession session;
+    Store store(Store::Options {dir.path()});
+    ReplaySession session(store);
     QSignalSpy failed(&session, &ReplaySession::failed);
     QSignalSpy started(&session, &ReplaySession::started);
     ReplaySelection selection;
     selection.rowIds = {42};
     QString error;
-    QVERIFY(session.start(dir.path(), selection, options(sink), &error));
+    QVERIFY(session.start(selection, options(sink), &error));
     QVERIFY(failed.wait(5000));
     QVERIFY2(failed.first().first().toString().contains(QStringLiteral("Nothing to replay")),
              qPrintable(failed.first().first().toString()));
@@ -245,21 +251,25 @@ void TestReplaySession::nothingToReplay()
 
     // A folder without a store says so.
     QTemporaryDir empty;
-    QVERIFY(session.start(empty.path() + QStringLiteral("/none"), selection, options(sink), &error));
-    QVERIFY(failed.wait(5000));
-    QVERIFY(failed.last().first().toString().contains(QStringLiteral("could not be read")));
+    Store none(Store::Options {empty.path() + QStringLiteral("/none")});
+    ReplaySession elsewhere(none);
+    QSignalSpy failedElsewhere(&elsewhere, &ReplaySession::failed);
+    QVERIFY(elsewhere.start(selection, options(sink), &error));
+    QVERIFY(failedElsewhere.wait(5000));
+    QVERIFY(failedElsewhere.last().first().toString().contains(QStringLiteral("could not be read")));
 }
 
 void TestReplaySession::badOptionsAreRefused()
 {
-    ReplaySession session;
+    Store store(Store::Options {QStringLiteral("/nonexistent")});
+    ReplaySession session(store);
     ReplayOptions o;
     o.target = QUrl(QStringLiteral("ftp://example.com/x"));
     QString error;
-    QVERIFY(!session.start(QStringLiteral("/nonexistent"), ReplaySelection {}, o, &error));
+    QVERIFY(!session.start(ReplaySelection {}, o, &error));
     QVERIFY(error.contains(QStringLiteral("http")));
     o.target = QUrl(QStringLiteral("http://127.0.0.1:9/x"));
-    QVERIFY(!session.start(QStringLiteral("/nonexistent"), QList<OutgoingDelivery> {}, o, &error));
+    QVERIFY(!session.start(QList<OutgoingDelivery> {}, o, &error));
     QCOMPARE(error, QStringLiteral("Nothing to replay."));
     QVERIFY(!session.isRunning());
 }
@@ -271,7 +281,8 @@ void TestReplaySession::cancelReportsTheRestAndRecordsIt()
     WebhookSink sink;
     QVERIFY(sink.listen());
     sink.setAnswer([](const SinkRequest &) { return SinkAnswer {200, "late", 30000}; });
-    ReplaySession session;
+    Store source(Store::Options {dir.path()});
+    ReplaySession session(source);
     QSignalSpy finished(&session, &ReplaySession::finished);
     QSignalSpy results(&session, &ReplaySession::resultReady);
     QSignalSpy recorded(&session, &ReplaySession::runRecorded);
@@ -279,7 +290,7 @@ void TestReplaySession::cancelReportsTheRestAndRecordsIt()
     ReplayOptions o = options(sink);
     o.concurrency = 1;
     QString error;
-    QVERIFY(session.start(dir.path(), ReplaySelection {rowIds(5), {}, {}, {}}, o, &error));
+    QVERIFY(session.start(ReplaySelection {rowIds(5), {}, {}, {}}, o, &error));
     QVERIFY(received.wait(10000)); // the first is in flight, waiting for its answer
     session.cancel();
     QTRY_COMPARE(finished.size(), 1);
@@ -289,14 +300,14 @@ void TestReplaySession::cancelReportsTheRestAndRecordsIt()
     QTRY_COMPARE(recorded.size(), 1);
 
     QSignalSpy runs(&session, &ReplaySession::runsLoaded);
-    session.loadRuns(dir.path());
+    session.loadRuns();
     QVERIFY(runs.wait(5000));
     const auto list = runs.first().first().value<QList<ReplayRunInfo>>();
     QCOMPARE(list.size(), 1);
     QCOMPARE(list[0].summary.cancelled, 5);
     QVERIFY(list[0].finishedUs > 0);
     QSignalSpy requests(&session, &ReplaySession::requestsLoaded);
-    session.loadRequests(dir.path(), list[0].id);
+    session.loadRequests(list[0].id);
     QVERIFY(requests.wait(5000));
     const auto rows = requests.first().at(1).value<QList<ReplayResult>>();
     QCOMPARE(rows.size(), 5);
@@ -308,19 +319,20 @@ void TestReplaySession::destroyedMidRunStillRecords()
 {
     QTemporaryDir dir;
     fillStore(dir.path(), 3);
+    Store source(Store::Options {dir.path()});
     WebhookSink sink;
     QVERIFY(sink.listen());
     sink.setAnswer([](const SinkRequest &) { return SinkAnswer {200, "late", 30000}; });
     QSignalSpy received(&sink, &WebhookSink::received);
     {
-        ReplaySession session;
+        ReplaySession session(source);
         QSignalSpy recorded(&session, &ReplaySession::runRecorded);
         QString error;
-        QVERIFY(session.start(dir.path(), ReplaySelection {rowIds(3), {}, {}, {}}, options(sink), &error));
+        QVERIFY(session.start(ReplaySelection {rowIds(3), {}, {}, {}}, options(sink), &error));
         QVERIFY(received.wait(10000));
         QTRY_COMPARE(recorded.size(), 1);
     } // the destructor cancels and writes before its thread ends
-    ReplayStore store(dir.path());
+    ReplayStore store(source);
     QVERIFY(store.isOpen());
     const QList<ReplayRunInfo> runs = store.runs();
     QCOMPARE(runs.size(), 1);

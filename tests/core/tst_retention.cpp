@@ -3,6 +3,7 @@
 // deliveries and deliveries waiting to be forwarded kept, and the file shrinking afterwards.
 #include "store/database.h"
 #include "store/retention.h"
+#include "store/store.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -70,7 +71,7 @@ void TestRetention::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     QString error;
-    QVERIFY2(Retention::prepareStore(m_dir->path(), &error), qPrintable(error));
+    QVERIFY2(Retention::prepareStore(Store(Store::Options {m_dir->path()}), &error), qPrintable(error));
     auto db = Database::open(m_dir->path(), Connection, &error);
     QVERIFY2(db, qPrintable(error));
     m_db = *db;
@@ -273,8 +274,9 @@ void TestRetention::existingStoreIsSwitchedToIncrementalVacuum()
     }
     Database::close(name);
     QString error;
-    QVERIFY2(Retention::prepareStore(dir.path(), &error), qPrintable(error));
-    QVERIFY2(Retention::prepareStore(dir.path(), &error), qPrintable(error)); // a second time: nothing to do
+    QVERIFY2(Retention::prepareStore(Store(Store::Options {dir.path()}), &error), qPrintable(error));
+    QVERIFY2(Retention::prepareStore(Store(Store::Options {dir.path()}), &error),
+             qPrintable(error)); // a second time: nothing to do
     {
         auto db = Database::open(dir.path(), name, &error);
         QVERIFY2(db, qPrintable(error));
@@ -305,8 +307,8 @@ void TestRetention::workerRunsOnItsOwnThread()
     for (int i = 0; i < 20; ++i)
         deliver(now - 3 * Day + i);
     const qint64 kept = deliver(now);
-    RetentionWorker worker(m_dir->path(), RetentionPolicy {}, std::chrono::minutes(1),
-                           std::chrono::milliseconds(0));
+    const Store store(Store::Options {m_dir->path()});
+    RetentionWorker worker(store, RetentionPolicy {}, std::chrono::minutes(1), std::chrono::milliseconds(0));
     worker.start();
     QTRY_COMPARE(worker.passes(), 1);
     QCOMPARE(count("deliveries"), 21); // no limits, nothing deleted

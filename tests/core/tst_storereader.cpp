@@ -3,8 +3,10 @@
 // StoreWriter in a temporary folder: every field of EventFacts, rowid order, batches and
 // afterRowId, byte-exact bodies, attempts (the first from the delivery row, retries from the
 // attempts table), the rejection journal, listening intervals, and a missing store.
+#include "model/downtime.h"
 #include "store/database.h"
 #include "store/records.h"
+#include "store/store.h"
 #include "store/storereader.h"
 #include "store/storewriter.h"
 
@@ -36,7 +38,8 @@ qint64 wallClockUs()
 // stops it, which commits everything queued.
 bool writeStore(const QString &dataDir, const std::function<void(StoreWriter &)> &fill, QString *error)
 {
-    StoreWriter writer(StoreWriter::Options {dataDir, Database::Sync::Normal, 10000, false});
+    Store writerStore(Store::Options {dataDir, Database::Sync::Normal, 10000, false});
+    StoreWriter &writer = writerStore.writer();
     if (!writer.start(error))
         return false;
     fill(writer);
@@ -198,7 +201,8 @@ void TestStoreReader::loadFactsReturnsEveryField()
                  &error),
              qPrintable(error));
 
-    StoreReader reader(dataDir());
+    const Store readerStore(Store::Options {dataDir()});
+    StoreReader reader(readerStore);
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
     QCOMPARE(reader.deliveryCount(), qint64(4));
     qint64 count = 0;
@@ -219,7 +223,8 @@ void TestStoreReader::loadFactsReturnsEveryField()
     QVERIFY(!facts[2].createdUs && !facts[2].objectCreatedUs);
 
     // A second reader on the same store, at the same time, reads the same.
-    StoreReader second(dataDir());
+    const Store secondStore(Store::Options {dataDir()});
+    StoreReader second(secondStore);
     QVERIFY2(second.isOpen(), qPrintable(second.error()));
     const QList<EventFacts> again = loadAll(second);
     QCOMPARE(again.size(), facts.size());
@@ -262,7 +267,8 @@ void TestStoreReader::loadFactsInBatches()
                  &error),
              qPrintable(error));
 
-    StoreReader reader(dataDir());
+    const Store readerStore(Store::Options {dataDir()});
+    StoreReader reader(readerStore);
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
     const QList<EventFacts> everything = loadAll(reader);
     QCOMPARE(everything.size(), qsizetype(rows));
@@ -305,7 +311,8 @@ void TestStoreReader::loadFactsSeesLaterCommits()
                  },
                  &error),
              qPrintable(error));
-    StoreReader reader(dataDir());
+    const Store readerStore(Store::Options {dataDir()});
+    StoreReader reader(readerStore);
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
     const QList<EventFacts> first = loadAll(reader);
     QCOMPARE(first.size(), qsizetype(2));
@@ -364,7 +371,8 @@ void TestStoreReader::bodyIsByteExact()
                  },
                  &error),
              qPrintable(error));
-    StoreReader reader(dataDir());
+    const Store readerStore(Store::Options {dataDir()});
+    StoreReader reader(readerStore);
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
     const QList<EventFacts> facts = loadAll(reader);
     QCOMPARE(facts.size(), qsizetype(2));
@@ -397,7 +405,8 @@ void TestStoreReader::detailGivesBodyHeadersAndAttempts()
                  &error),
              qPrintable(error));
 
-    StoreReader reader(dataDir());
+    const Store readerStore(Store::Options {dataDir()});
+    StoreReader reader(readerStore);
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
     const QList<EventFacts> facts = loadAll(reader);
     QCOMPARE(facts.size(), qsizetype(1));
@@ -461,7 +470,8 @@ void TestStoreReader::attemptsListFirstAndRetries()
                  dataDir(), [&](StoreWriter &w) { w.submit(4, a3); }, &error),
              qPrintable(error));
 
-    StoreReader reader(dataDir());
+    const Store readerStore(Store::Options {dataDir()});
+    StoreReader reader(readerStore);
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
     const QList<EventFacts> facts = loadAll(reader);
     QCOMPARE(facts.size(), qsizetype(2));
@@ -548,7 +558,8 @@ void TestStoreReader::rejections()
                  &error),
              qPrintable(error));
 
-    StoreReader reader(dataDir());
+    const Store readerStore(Store::Options {dataDir()});
+    StoreReader reader(readerStore);
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
     const QList<RejectionRecord> got = reader.rejections();
     QCOMPARE(got.size(), qsizetype(3));
@@ -603,7 +614,8 @@ void TestStoreReader::listenIntervals()
              qPrintable(error));
     const qint64 after2 = wallClockUs();
 
-    StoreReader reader(dataDir());
+    const Store readerStore(Store::Options {dataDir()});
+    StoreReader reader(readerStore);
     QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
     const QList<ListenInterval> intervals = reader.listenIntervals();
     QCOMPARE(intervals.size(), qsizetype(2));
@@ -641,7 +653,8 @@ void TestStoreReader::missingStore()
 {
     const QString absent = m_dir->filePath(QStringLiteral("absent"));
     {
-        StoreReader reader(absent);
+        const Store store(Store::Options {absent});
+        StoreReader reader(store);
         QVERIFY(!reader.isOpen());
         QVERIFY(!reader.error().isEmpty());
         QVERIFY2(reader.error().contains(absent), qPrintable(reader.error()));
@@ -658,7 +671,8 @@ void TestStoreReader::missingStore()
 
     // A folder without a store is missing too.
     QVERIFY(QDir().mkpath(dataDir()));
-    StoreReader empty(dataDir());
+    const Store emptyStore(Store::Options {dataDir()});
+    StoreReader empty(emptyStore);
     QVERIFY(!empty.isOpen());
     QVERIFY(!empty.error().isEmpty());
     QVERIFY(!QFileInfo::exists(Database::databasePath(dataDir())));

@@ -5,6 +5,7 @@
 #include "store/database.h"
 #include "store/exporter.h"
 #include "store/records.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 
 #include <QBuffer>
@@ -103,10 +104,10 @@ RejectionRecord rejection(int i, const QByteArray &msgId = {})
     return r;
 }
 
-StoreWriter::Options options(const QString &dataDir, int rejectionJournalLimit = 10000)
+Store::Options options(const QString &dataDir, int rejectionJournalLimit = 10000)
 {
-    StoreWriter::Options o;
-    o.dataDir = dataDir;
+    Store::Options o;
+    o.folder = dataDir;
     o.rejectionJournalLimit = rejectionJournalLimit;
     return o;
 }
@@ -321,7 +322,7 @@ QHash<QString, QJsonObject> exportByMsgId(const QString &dataDir)
     QBuffer out;
     out.open(QIODevice::WriteOnly);
     QString error;
-    if (JsonlExporter::exportStore(dataDir, out, &error) < 0)
+    if (JsonlExporter::exportStore(Store(Store::Options {dataDir}), out, &error) < 0)
         qWarning("export failed: %s", qPrintable(error));
     QHash<QString, QJsonObject> byId;
     for (const QJsonObject &line : parseJsonl(out.data()))
@@ -420,7 +421,8 @@ void TestStoreWriter::privateFolderAndFiles()
     // With no umask at all, only the store's own care keeps the files private.
     UmaskGuard noMask(0);
     Collector collector;
-    StoreWriter writer(options(dataDir));
+    Store writerStore(options(dataDir));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
@@ -482,7 +484,8 @@ void TestStoreWriter::upgradesAVersion1Store()
     retry.receivedUs = 1750207846000000;
     retry.headers = "svix-id: msg_old\n";
     {
-        StoreWriter writer(options(tmp.path()));
+        Store writerStore(options(tmp.path()));
+        StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
         writer.submit(1, retry);
@@ -504,7 +507,8 @@ void TestStoreWriter::schema()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     {
-        StoreWriter writer(options(tmp.path()));
+        Store writerStore(options(tmp.path()));
+        StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
         writer.stop();
@@ -532,7 +536,8 @@ void TestStoreWriter::schema()
 
     // Opening it again does not migrate twice.
     {
-        StoreWriter writer(options(tmp.path()));
+        Store writerStore(options(tmp.path()));
+        StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
         writer.stop();
@@ -546,7 +551,8 @@ void TestStoreWriter::newerSchemaIsRefused()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     {
-        StoreWriter writer(options(tmp.path()));
+        Store writerStore(options(tmp.path()));
+        StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
         writer.stop();
@@ -555,7 +561,8 @@ void TestStoreWriter::newerSchemaIsRefused()
         SqlConnection db(tmp.path());
         QVERIFY(db.exec(QStringLiteral("PRAGMA user_version=%1").arg(Database::SchemaVersion + 1)));
     }
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     QString error;
     QVERIFY(!writer.start(&error));
     QVERIFY(error.contains(QLatin1String("newer")));
@@ -571,7 +578,8 @@ void TestStoreWriter::unusableFolderFailsToStart()
     QVERIFY(plainFile.open(QIODevice::WriteOnly));
     plainFile.close();
     {
-        StoreWriter writer(options(tmp.filePath(QStringLiteral("not-a-folder/data"))));
+        Store writerStore(options(tmp.filePath(QStringLiteral("not-a-folder/data"))));
+        StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY(!writer.start(&error));
         QVERIFY(!error.isEmpty());
@@ -579,7 +587,8 @@ void TestStoreWriter::unusableFolderFailsToStart()
     }
     // The failed attempt left nothing behind that blocks the next writer.
     Collector collector;
-    StoreWriter writer(options(tmp.filePath(QStringLiteral("data"))));
+    Store writerStore(options(tmp.filePath(QStringLiteral("data"))));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
@@ -595,7 +604,8 @@ void TestStoreWriter::storedThenDuplicate()
     Collector collector;
     QSignalSpy outcomesSpy(&collector, &Collector::outcomesArrived);
     QSignalSpy committedSpy(&collector, &Collector::committedArrived);
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     connect(&writer, &StoreWriter::deliveriesCommitted, &collector, &Collector::addCommitted);
     QString error;
@@ -645,7 +655,8 @@ void TestStoreWriter::duplicatesWithinOneBatch()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     Collector collector;
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     // Queued before start(): the writer finds them all at once and writes them in one batch.
     writer.submit(1, delivery("msg_same", SeedCreatedUs + 1));
@@ -676,7 +687,8 @@ void TestStoreWriter::concurrentSubmitters()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     Collector collector;
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
@@ -718,7 +730,8 @@ void TestStoreWriter::recordFieldsAreStored()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     Collector collector;
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
@@ -780,7 +793,8 @@ void TestStoreWriter::emptyBodyIsStored()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     Collector collector;
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     // Queued before start(): one batch, so a failure of one would show in its neighbours.
     writer.submit(1, delivery("msg_before"));
@@ -810,7 +824,8 @@ void TestStoreWriter::duplicatesSurviveARestart()
     QVERIFY(tmp.isValid());
     {
         Collector collector;
-        StoreWriter writer(options(tmp.path()));
+        Store writerStore(options(tmp.path()));
+        StoreWriter &writer = writerStore.writer();
         writer.setCompletionSink(collector.sink());
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
@@ -819,7 +834,8 @@ void TestStoreWriter::duplicatesSurviveARestart()
         QCOMPARE(collector.outcome(1).result, WriteResult::Stored);
     } // the destructor stops the writer
     Collector collector;
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
@@ -835,7 +851,8 @@ void TestStoreWriter::exportJsonl()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     Collector collector;
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
@@ -881,7 +898,7 @@ void TestStoreWriter::exportJsonl()
     QBuffer out;
     QVERIFY(out.open(QIODevice::WriteOnly));
     QString exportError;
-    QCOMPARE(JsonlExporter::exportStore(tmp.path(), out, &exportError), qint64(5));
+    QCOMPARE(JsonlExporter::exportStore(Store(Store::Options {tmp.path()}), out, &exportError), qint64(5));
     QVERIFY2(exportError.isEmpty(), qPrintable(exportError));
     const QByteArray text = out.data();
     QVERIFY(text.endsWith('\n'));
@@ -997,7 +1014,7 @@ void TestStoreWriter::exportNeedsAnExistingStore()
     QBuffer out;
     QVERIFY(out.open(QIODevice::WriteOnly));
     QString error;
-    QCOMPARE(JsonlExporter::exportStore(tmp.path(), out, &error), qint64(-1));
+    QCOMPARE(JsonlExporter::exportStore(Store(Store::Options {tmp.path()}), out, &error), qint64(-1));
     QVERIFY(!error.isEmpty());
     QVERIFY(out.data().isEmpty());
     QVERIFY2(!QFile::exists(Database::databasePath(tmp.path())), "an export must not create an empty store");
@@ -1009,7 +1026,8 @@ void TestStoreWriter::rejectionJournalIsBounded()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     Collector collector;
-    StoreWriter writer(options(tmp.path(), Limit));
+    Store writerStore(options(tmp.path(), Limit));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
@@ -1064,7 +1082,8 @@ void TestStoreWriter::listenIntervals()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     Collector collector;
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
@@ -1129,7 +1148,8 @@ void TestStoreWriter::listenEventsWithoutStartAreIgnored()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     Collector collector;
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
@@ -1146,7 +1166,8 @@ void TestStoreWriter::lockedStoreFailsThenRecovers()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     Collector collector;
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
@@ -1201,7 +1222,8 @@ void TestStoreWriter::stopWritesEverythingQueued()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     Collector collector;
-    StoreWriter writer(options(tmp.path()));
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
     writer.setCompletionSink(collector.sink());
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));

@@ -5,6 +5,7 @@
 #include "receiver/receiverhost.h"
 #include "store/database.h"
 #include "store/exporter.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 #include "testhttp.h"
 
@@ -54,7 +55,7 @@ private:
     quint16 port() const { return quint16(m_host->url().port()); }
 
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<StoreWriter> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ReceiverHost> m_host;
     std::optional<SigningSecret> m_secret;
 };
@@ -83,15 +84,15 @@ void TestReceiver::startReceiver(ReceiverConfig config)
     // Both ways of committing are tested: on the receiver thread (the default in the app)
     // and on a writer thread of its own (MM_STORE_THREAD=1, the second ctest entry).
     const bool storeThread = qEnvironmentVariableIntValue("MM_STORE_THREAD") != 0;
-    m_store = std::make_unique<StoreWriter>(
-        StoreWriter::Options {m_dir->path(), Database::Sync::Normal, 10000, !storeThread});
+    m_store = std::make_unique<Store>(
+        Store::Options {m_dir->path(), Database::Sync::Normal, 10000, !storeThread});
     QString error;
     QVERIFY2(m_store->start(&error), qPrintable(error));
     config.port = 0;
     if (config.secrets.isEmpty())
         config.secrets = {*m_secret};
     m_host = std::make_unique<ReceiverHost>();
-    QVERIFY2(m_host->start(config, m_store.get(), &error), qPrintable(error));
+    QVERIFY2(m_host->start(config, &m_store->writer(), &error), qPrintable(error));
     QVERIFY(port() > 0);
 }
 
@@ -100,7 +101,7 @@ QList<QJsonObject> TestReceiver::exported()
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     QString error;
-    const qint64 n = JsonlExporter::exportStore(m_dir->path(), buffer, &error);
+    const qint64 n = JsonlExporter::exportStore(*m_store, buffer, &error);
     if (n < 0)
         qWarning("export failed: %s", qPrintable(error));
     QList<QJsonObject> lines;
@@ -444,7 +445,7 @@ void TestReceiver::portInUseIsAClearError()
     config.secrets = {*m_secret};
     ReceiverHost second;
     QString error;
-    QVERIFY(!second.start(config, m_store.get(), &error));
+    QVERIFY(!second.start(config, &m_store->writer(), &error));
     QVERIFY2(error.contains(QLatin1String("already in use")), qPrintable(error));
 }
 

@@ -2,6 +2,7 @@
 // A store of signed-looking deliveries for the replay window tests.
 #pragma once
 
+#include "store/store.h"
 #include "store/storewriter.h"
 
 #include <QTest>
@@ -35,7 +36,8 @@ inline DeliveryRecord replayRecord(int n, const char *type = "migration.started"
 // A store holding msg_1 … msg_count (row ids 1 … count).
 inline void fillReplayStore(const QString &dir, int count)
 {
-    StoreWriter writer(StoreWriter::Options {dir, Database::Sync::Normal, 10000, false});
+    Store store(Store::Options {dir, Database::Sync::Normal, 10000, false});
+    StoreWriter &writer = store.writer();
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
     for (int n = 1; n <= count; ++n)

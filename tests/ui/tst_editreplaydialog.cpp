@@ -4,6 +4,7 @@
 // verifies it), with a new message id unless the old one is kept; the answer is shown.
 #include "replay/editreplaydialog.h"
 #include "replaytestdata.h"
+#include "store/store.h"
 #include "webhooksink.h"
 
 #include <QCheckBox>
@@ -54,20 +55,22 @@ private Q_SLOTS:
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<WebhookSink> m_sink;
-    ReplaySessionFactory m_factory = [](QObject *parent) { return new ReplaySession(parent); };
+    std::unique_ptr<Store> m_store;
+    ReplaySessionFactory m_factory = [this](QObject *parent) { return new ReplaySession(*m_store, parent); };
 };
 
 void TestEditReplayDialog::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
+    m_store = std::make_unique<Store>(Store::Options {m_dir->path()});
     m_sink = std::make_unique<WebhookSink>();
     QVERIFY(m_sink->listen());
 }
 
 void TestEditReplayDialog::invalidJsonDisablesSend()
 {
-    EditReplayDialog dialog(m_factory, m_dir->path(), storedDetail());
+    EditReplayDialog dialog(m_factory, storedDetail());
     dialog.setSecrets({*SigningSecret::parse(SecretText)});
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     auto *send = child<QPushButton>(&dialog, "send");
@@ -102,7 +105,7 @@ void TestEditReplayDialog::invalidJsonDisablesSend()
 void TestEditReplayDialog::editedPayloadIsSignedAndSent()
 {
     m_sink->setAnswer([](const SinkRequest &) { return SinkAnswer {200, R"({"received":true})", 0}; });
-    EditReplayDialog dialog(m_factory, m_dir->path(), storedDetail());
+    EditReplayDialog dialog(m_factory, storedDetail());
     dialog.setSecrets({*SigningSecret::parse(SecretText)});
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     QVERIFY(!child<QCheckBox>(&dialog, "keepId")->isChecked());
@@ -138,7 +141,7 @@ void TestEditReplayDialog::editedPayloadIsSignedAndSent()
 
 void TestEditReplayDialog::keepingTheMessageId()
 {
-    EditReplayDialog dialog(m_factory, m_dir->path(), storedDetail());
+    EditReplayDialog dialog(m_factory, storedDetail());
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     // No configured secret: one typed in signs it.
     child<QLineEdit>(&dialog, "typedSecret")->setText(OtherSecretText);
@@ -154,7 +157,7 @@ void TestEditReplayDialog::keepingTheMessageId()
 
 void TestEditReplayDialog::badTargetIsRefused()
 {
-    EditReplayDialog dialog(m_factory, m_dir->path(), storedDetail());
+    EditReplayDialog dialog(m_factory, storedDetail());
     dialog.setSecrets({*SigningSecret::parse(SecretText)});
     dialog.setTarget(QStringLiteral("file:///etc/passwd"));
     QVERIFY(dialog.canSend()); // the JSON is fine; the target is what is wrong

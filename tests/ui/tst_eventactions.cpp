@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eventlog/eventactions.h"
 #include "model/monitormodel.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 #include "verify/signingsecret.h"
 
@@ -50,6 +51,7 @@ private Q_SLOTS:
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<MonitorModel> m_model;
     std::unique_ptr<QTableView> m_view;
     EventActions *m_actions = nullptr;
@@ -60,7 +62,8 @@ void TestEventActions::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     {
-        StoreWriter writer(StoreWriter::Options {m_dir->path(), Database::Sync::Normal, 10000, false});
+        Store writerStore(Store::Options {m_dir->path(), Database::Sync::Normal, 10000, false});
+        StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
         writer.submit(1, record("msg_1", T0, R"({"n":1})"));
@@ -68,21 +71,23 @@ void TestEventActions::init()
         writer.submit(3, record("msg_3", T0 + 2 * Sec, R"({"n":3})"));
         writer.stop();
     }
-    m_model = std::make_unique<MonitorModel>();
+    m_store = std::make_unique<Store>(Store::Options {m_dir->path()});
+    m_model = std::make_unique<MonitorModel>(m_store.get());
     QSignalSpy loaded(m_model.get(), &MonitorModel::loaded);
-    m_model->loadFromStore(m_dir->path());
+    m_model->loadFromStore();
     QVERIFY(loaded.wait(10000));
     QCOMPARE(m_model->filteredEvents()->rowCount(), 3);
     m_view = std::make_unique<QTableView>();
     m_view->setModel(m_model->filteredEvents());
     m_actions = new EventActions(m_view.get(), m_model.get());
-    m_actions->setDataDir(m_dir->path());
+    m_actions->setStoreAvailable(true);
 }
 
 void TestEventActions::cleanup()
 {
     m_view.reset();
     m_model.reset();
+    m_store.reset();
     m_dir.reset();
 }
 

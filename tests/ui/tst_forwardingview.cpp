@@ -7,6 +7,7 @@
 #include "model/forwardlogmodel.h"
 #include "replay/forwarder.h"
 #include "replaytestdata.h"
+#include "store/store.h"
 #include "webhooksink.h"
 
 #include <QAbstractItemModelTester>
@@ -25,7 +26,7 @@ struct Rig
 {
     QTemporaryDir dir;
     WebhookSink sink;
-    std::unique_ptr<StoreWriter> store;
+    std::unique_ptr<Store> store;
     std::unique_ptr<Forwarder> forwarder;
     ForwardLogModel log;
     ForwardingView view;
@@ -34,20 +35,20 @@ struct Rig
     {
         if (!dir.isValid() || !sink.listen())
             return false;
-        store = std::make_unique<StoreWriter>(
-            StoreWriter::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        store = std::make_unique<Store>(Store::Options {dir.path(), Database::Sync::Normal, 10000, false});
         if (!store->start(error))
             return false;
-        store->setForwarding({QString::fromLatin1(sink.url()), true});
+        store->writer().setForwarding({QString::fromLatin1(sink.url()), true});
         Forwarder::Options options;
-        options.dataDir = dir.path();
+        options.store = store.get();
         options.secret = SigningSecret::parse(SecretText);
         options.retryBase = retryBase;
         options.retryCap = std::chrono::minutes(5);
         forwarder = std::make_unique<Forwarder>(options);
         QObject::connect(forwarder.get(), &Forwarder::entryUpdated, &log, &ForwardLogModel::update);
         QObject::connect(forwarder.get(), &Forwarder::recentLoaded, &log, &ForwardLogModel::setEntries);
-        QObject::connect(store.get(), &StoreWriter::deliveriesCommitted, forwarder.get(), &Forwarder::wake);
+        QObject::connect(&store->writer(), &StoreWriter::deliveriesCommitted, forwarder.get(),
+                         &Forwarder::wake);
         QObject::connect(&view, &ForwardingView::retryRequested, forwarder.get(), &Forwarder::retryNow);
         forwarder->start();
         forwarder->loadRecent(ForwardLogModel::MaxRows);
@@ -105,7 +106,7 @@ void TestForwardingView::forwardedDeliveriesShowAsRows()
     rig.view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&rig.view));
     for (int n = 1; n <= 3; ++n)
-        rig.store->submit(quint64(n), replayRecord(n));
+        rig.store->writer().submit(quint64(n), replayRecord(n));
 
     QTRY_COMPARE_WITH_TIMEOUT(rig.sink.requests().size(), qsizetype(3), 15000);
     for (const SinkRequest &request : rig.sink.requests()) {
@@ -133,7 +134,7 @@ void TestForwardingView::failingDownstreamShowsAndRetries()
     QString error;
     // The next try is a minute away: only "Retry now" can deliver it within this test.
     QVERIFY2(rig.start(&error, std::chrono::minutes(1)), qPrintable(error));
-    rig.store->submit(1, replayRecord(1));
+    rig.store->writer().submit(1, replayRecord(1));
     QTRY_COMPARE_WITH_TIMEOUT(rig.log.rowCount(), 1, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(rig.log, 0), QStringLiteral("retrying"), 10000);
     QCOMPARE(rig.log.index(0, ForwardLogModel::LastStatus).data().toInt(), 503);

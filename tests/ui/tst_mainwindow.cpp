@@ -7,6 +7,7 @@
 #include "mainwindow.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 #include "timeline/timelinewidget.h"
 
@@ -79,7 +80,8 @@ void TestMainWindow::timelineLogAndInspectorStayInStep()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     {
-        StoreWriter writer(StoreWriter::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        Store writerStore(Store::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
         writer.submit(1, record("msg_a1", "mig_A", "migration.created", "NOT_STARTED", T0));
@@ -88,13 +90,14 @@ void TestMainWindow::timelineLogAndInspectorStayInStep()
         writer.submit(4, record("msg_a3", "mig_A", "migration.failed", "FAILED", T0 + 600 * Sec));
         writer.stop();
     }
-    MonitorModel model;
+    Store store(Store::Options {dir.path()});
+    MonitorModel model(&store);
     QSignalSpy loaded(&model, &MonitorModel::loaded);
-    model.loadFromStore(dir.path());
+    model.loadFromStore();
     QVERIFY(loaded.wait(10000));
     LiveLogModel log;
     MainWindow window(&model, &log);
-    window.setDataDir(dir.path());
+    window.setStoreAvailable(true);
     window.resize(1200, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));

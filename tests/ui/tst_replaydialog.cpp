@@ -8,6 +8,7 @@
 #include "replay/replayresultsview.h"
 #include "replay/secretpicker.h"
 #include "replaytestdata.h"
+#include "store/store.h"
 #include "webhooksink.h"
 
 #include <QComboBox>
@@ -26,9 +27,9 @@ using namespace mm;
 using namespace mm::test;
 
 namespace {
-ReplaySessionFactory factory()
+ReplaySessionFactory factory(const Store &store)
 {
-    return [](QObject *parent) { return new ReplaySession(parent); };
+    return [&store](QObject *parent) { return new ReplaySession(store, parent); };
 }
 
 QList<ReplayScope> scopeOf(const QList<qint64> &rowIds)
@@ -64,12 +65,14 @@ private Q_SLOTS:
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<WebhookSink> m_sink;
 };
 
 void TestReplayDialog::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
+    m_store = std::make_unique<Store>(Store::Options {m_dir->path()});
     QVERIFY(m_dir->isValid());
     fillReplayStore(m_dir->path(), 6);
     m_sink = std::make_unique<WebhookSink>();
@@ -79,7 +82,7 @@ void TestReplayDialog::init()
 void TestReplayDialog::resignedReplayIsVerifiedByOpenssl()
 {
     m_sink->setAnswer([](const SinkRequest &) { return SinkAnswer {202, "accepted by the sink", 0}; });
-    ReplayDialog dialog(factory(), m_dir->path());
+    ReplayDialog dialog(factory(*m_store));
     dialog.setScopes(scopeOf({1, 2, 3}), 0);
     dialog.setSecrets({*SigningSecret::parse(SecretText)});
     dialog.show();
@@ -134,7 +137,7 @@ void TestReplayDialog::resignedReplayIsVerifiedByOpenssl()
 
 void TestReplayDialog::typedSecretSignsAndIsNeverShown()
 {
-    ReplayDialog dialog(factory(), m_dir->path());
+    ReplayDialog dialog(factory(*m_store));
     dialog.setScopes(scopeOf({2}), 0);
     dialog.setSecrets({*SigningSecret::parse(SecretText)});
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
@@ -162,7 +165,7 @@ void TestReplayDialog::typedSecretSignsAndIsNeverShown()
 
 void TestReplayDialog::asReceivedSendsTheStoredHeaders()
 {
-    ReplayDialog dialog(factory(), m_dir->path());
+    ReplayDialog dialog(factory(*m_store));
     dialog.setScopes(scopeOf({4}), 0);
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     child<QRadioButton>(&dialog, "asReceived")->setChecked(true);
@@ -194,7 +197,7 @@ void TestReplayDialog::badTargetsAreRefused()
 {
     QFETCH(QString, target);
     QFETCH(QString, says);
-    ReplayDialog dialog(factory(), m_dir->path());
+    ReplayDialog dialog(factory(*m_store));
     dialog.setScopes(scopeOf({1}), 0);
     dialog.setSecrets({*SigningSecret::parse(SecretText)});
     dialog.setTarget(target);
@@ -212,7 +215,7 @@ void TestReplayDialog::badTargetsAreRefused()
 
 void TestReplayDialog::badTypedSecretIsRefused()
 {
-    ReplayDialog dialog(factory(), m_dir->path());
+    ReplayDialog dialog(factory(*m_store));
     dialog.setScopes(scopeOf({1}), 0);
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     dialog.show();
@@ -234,7 +237,7 @@ void TestReplayDialog::cancelStopsTheRest()
 {
     // Every answer takes a while, so most deliveries are still waiting when Cancel comes.
     m_sink->setAnswer([](const SinkRequest &) { return SinkAnswer {200, "ok", 1500}; });
-    ReplayDialog dialog(factory(), m_dir->path());
+    ReplayDialog dialog(factory(*m_store));
     dialog.setScopes(scopeOf({1, 2, 3, 4, 5, 6}), 0);
     dialog.setSecrets({*SigningSecret::parse(SecretText)});
     dialog.setTarget(QString::fromLatin1(m_sink->url()));

@@ -16,6 +16,7 @@
 #include "replay/replaydialog.h"
 #include "replaytestdata.h"
 #include "store/exporter.h"
+#include "store/store.h"
 
 #include <QAction>
 #include <QApplication>
@@ -45,18 +46,29 @@ namespace {
 // The window over a loaded store, as guirunner builds it.
 struct Window
 {
-    MonitorModel model;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<MonitorModel> modelPtr;
     LiveLogModel log;
     std::unique_ptr<MainWindow> window;
 
+    MonitorModel &model() { return *modelPtr; }
+    ReplaySessionFactory sessions()
+    {
+        return [s = store.get()](QObject *parent) { return new ReplaySession(*s, parent); };
+    }
+
     bool open(const QString &dataDir)
     {
-        QSignalSpy loaded(&model, &MonitorModel::loaded);
-        model.loadFromStore(dataDir);
+        store = std::make_unique<Store>(Store::Options {dataDir});
+        modelPtr = std::make_unique<MonitorModel>(store.get());
+        // As guirunner wires it: what the writer commits (an import's rows) reaches the model.
+        QObject::connect(&store->writer(), &StoreWriter::committed, modelPtr.get(), &MonitorModel::ingest);
+        QSignalSpy loaded(modelPtr.get(), &MonitorModel::loaded);
+        modelPtr->loadFromStore();
         if (!loaded.wait(10000))
             return false;
-        window = std::make_unique<MainWindow>(&model, &log);
-        window->setDataDir(dataDir);
+        window = std::make_unique<MainWindow>(modelPtr.get(), &log);
+        window->setStoreAvailable(true);
         window->resize(1200, 800);
         window->show();
         return QTest::qWaitForWindowExposed(window.get());
@@ -77,7 +89,8 @@ struct Window
 
 void createEmptyStore(const QString &dir)
 {
-    StoreWriter writer(StoreWriter::Options {dir, Database::Sync::Normal, 10000, false});
+    Store writerStore(Store::Options {dir, Database::Sync::Normal, 10000, false});
+    StoreWriter &writer = writerStore.writer();
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
     writer.stop();
@@ -136,12 +149,12 @@ void TestReplayWindow::importMenuActionImportsAFile()
         QFile out(file);
         QVERIFY(out.open(QIODevice::WriteOnly));
         QString error;
-        QCOMPARE(JsonlExporter::exportStore(source.path(), out, &error), 3);
+        QCOMPARE(JsonlExporter::exportStore(Store(Store::Options {source.path()}), out, &error), 3);
     }
     Window w;
     QVERIFY(w.open(target.path()));
-    QCOMPARE(w.model.events()->rowCount(), 0);
-    QSignalSpy imported(&w.model, &MonitorModel::importFinished);
+    QCOMPARE(w.model().events()->rowCount(), 0);
+    QSignalSpy imported(&w.model(), &MonitorModel::importFinished);
     QAction *import = w.menuAction("importJsonl");
     QVERIFY(import->isEnabled());
     answerFileDialog(file);
@@ -150,7 +163,7 @@ void TestReplayWindow::importMenuActionImportsAFile()
     const auto report = imported.first().first().value<ImportReport>();
     QVERIFY(report.result);
     QCOMPARE(report.result->imported, 3);
-    QTRY_COMPARE_WITH_TIMEOUT(w.model.events()->rowCount(), 3, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.model().events()->rowCount(), 3, 10000);
     QVERIFY2(w.window->statusBar()->currentMessage().contains(QStringLiteral("Imported 3")),
              qPrintable(w.window->statusBar()->currentMessage()));
     QVERIFY(import->isEnabled()); // ready for the next one
@@ -162,7 +175,7 @@ void TestReplayWindow::importMenuActionImportsAFile()
     w.window->fileActions()->importFrom(file);
     QVERIFY(imported.wait(10000));
     QCOMPARE(imported.first().first().value<ImportReport>().result->duplicates, 3);
-    QCOMPARE(w.model.events()->rowCount(), 3);
+    QCOMPARE(w.model().events()->rowCount(), 3);
 }
 
 void TestReplayWindow::importWithBadLinesSaysSo()
@@ -177,7 +190,7 @@ void TestReplayWindow::importWithBadLinesSaysSo()
     }
     Window w;
     QVERIFY(w.open(dir.path()));
-    QSignalSpy imported(&w.model, &MonitorModel::importFinished);
+    QSignalSpy imported(&w.model(), &MonitorModel::importFinished);
     w.window->fileActions()->importFrom(file);
     QVERIFY(imported.wait(10000));
     auto *banner = w.window->findChild<QLabel *>(QStringLiteral("alertBanner"));
@@ -199,7 +212,7 @@ void TestReplayWindow::feedBackAddsCopiesMarkedReplayed()
     QVERIFY(!feed->isEnabled());
     events->selectAll();
     QVERIFY(feed->isEnabled());
-    QSignalSpy finished(&w.model, &MonitorModel::reinjectFinished);
+    QSignalSpy finished(&w.model(), &MonitorModel::reinjectFinished);
     feed->trigger();
     QVERIFY(finished.wait(10000));
     QCOMPARE(finished.first().first().toLongLong(), 2);
@@ -225,7 +238,7 @@ void TestReplayWindow::replayMenuOffersWhatIsChosen()
     QVERIFY(!replayFiltered->isEnabled());
     QVERIFY(
         !w.window->findChild<QPushButton *>(QStringLiteral("editAndReplay"))->isVisibleTo(w.window.get()));
-    w.window->setReplaySessionFactory([](QObject *parent) { return new ReplaySession(parent); });
+    w.window->setReplaySessionFactory(w.sessions());
     w.window->setReplayTarget(QStringLiteral("http://127.0.0.1:3000/webhooks"));
     QVERIFY(replayFiltered->isEnabled());
     QVERIFY(!replaySelection->isEnabled()); // nothing selected yet
@@ -251,7 +264,7 @@ void TestReplayWindow::replayMenuOffersWhatIsChosen()
     FilterState filter;
     filter.migration = QStringLiteral("mig_0");
     w.window->setFilterState(filter);
-    QTRY_COMPARE(w.model.filteredEvents()->rowCount(), 2);
+    QTRY_COMPARE(w.model().filteredEvents()->rowCount(), 2);
     replayFiltered->trigger();
     ReplayDialog *dialog = w.window->replayActions()->replayDialog();
     QVERIFY(dialog);
@@ -271,7 +284,7 @@ void TestReplayWindow::inspectorOpensEditAndReplay()
     fillReplayStore(dir.path(), 2);
     Window w;
     QVERIFY(w.open(dir.path()));
-    w.window->setReplaySessionFactory([](QObject *parent) { return new ReplaySession(parent); });
+    w.window->setReplaySessionFactory(w.sessions());
     auto *inspector = w.window->findChild<InspectorWidget *>();
     w.events()->setCurrentIndex(w.events()->model()->index(1, 0));
     const qint64 rowId = w.events()->currentIndex().data(RowIdRole).toLongLong();
@@ -301,7 +314,7 @@ void TestReplayWindow::exportsSelectionAsHar()
                                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
     QVERIFY(actions->exportHarAction()->isEnabled());
     const QString path = dir.filePath(QStringLiteral("selection.har"));
-    QSignalSpy exported(&w.model, &MonitorModel::exportFinished);
+    QSignalSpy exported(&w.model(), &MonitorModel::exportFinished);
     actions->exportSelectionTo(path, MonitorModel::ExportFormat::Har);
     QVERIFY(exported.wait(10000));
     QCOMPARE(exported.first().first().toLongLong(), 2);

@@ -129,7 +129,7 @@ void TestTrayIcon::pauseFromMenu()
     QVERIFY(!pause->isChecked());
 
     QVERIFY(!tray.openDataAction()->isEnabled());
-    tray.setDataDir(QStringLiteral("/tmp/mm"));
+    tray.setStoreLocation(QUrl::fromLocalFile(QStringLiteral("/tmp/mm")));
     QVERIFY(tray.openDataAction()->isEnabled());
 }
 

@@ -88,9 +88,9 @@ void EventActions::updateEnabled()
 void EventActions::copyAsCurl()
 {
     const QList<qint64> ids = selectedRowIds();
-    if (ids.size() != 1 || m_dataDir.isEmpty())
+    if (ids.size() != 1 || !m_storeAvailable)
         return;
-    m_curlRequest = m_model->requestDetail(m_dataDir, ids.first());
+    m_curlRequest = m_model->requestDetail(ids.first());
 }
 
 void EventActions::onDetail(const DeliveryDetail &detail)
@@ -133,9 +133,9 @@ void EventActions::exportSelectionTo(const QString &path, MonitorModel::ExportFo
     QList<qint64> ids = selectedRowIds();
     // A fed-back copy stands for its stored delivery: export that once.
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    if (ids.isEmpty() || m_dataDir.isEmpty())
+    if (ids.isEmpty() || !m_storeAvailable)
         return;
-    m_model->exportRows(m_dataDir, ids, path, format);
+    m_model->exportRows(ids, path, format);
 }
 
 } // namespace mm

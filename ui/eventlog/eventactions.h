@@ -27,7 +27,7 @@ public:
     EventActions(QTableView *view, MonitorModel *model);
     ~EventActions() override;
 
-    void setDataDir(const QString &dataDir) { m_dataDir = dataDir; }
+    void setStoreAvailable(bool available) { m_storeAvailable = available; }
     // Where "Copy as curl" sends to, and the secret it signs with (none: unsigned).
     // tolerance: how long the receiver accepts a signature, said when the command is copied.
     void setCurlTarget(const QUrl &target, std::shared_ptr<const SigningSecret> secret, int toleranceSeconds);
@@ -55,7 +55,7 @@ private:
     QAction *m_copyCurl;
     QAction *m_export;
     QAction *m_exportHar;
-    QString m_dataDir;
+    bool m_storeAvailable = false;
     QUrl m_target;
     std::shared_ptr<const SigningSecret> m_secret;
     int m_toleranceSeconds = 300;

@@ -42,16 +42,15 @@ FileActions::FileActions(QWidget *window, MonitorModel *model)
             [this] { chooseExport(MonitorModel::ExportFormat::Har); });
     // Export results are reported by EventActions, which hears every export the model makes.
     connect(model, &MonitorModel::importFinished, this, &FileActions::onImported);
-    setDataDir(QString());
+    setStoreAvailable(false);
 }
 
-void FileActions::setDataDir(const QString &dataDir)
+void FileActions::setStoreAvailable(bool available)
 {
-    m_dataDir = dataDir;
-    const bool enabled = !dataDir.isEmpty();
-    m_import->setEnabled(enabled && !m_importing);
-    m_exportAll->setEnabled(enabled);
-    m_exportHar->setEnabled(enabled);
+    m_storeAvailable = available;
+    m_import->setEnabled(available && !m_importing);
+    m_exportAll->setEnabled(available);
+    m_exportHar->setEnabled(available);
 }
 
 void FileActions::chooseImport()
@@ -64,18 +63,18 @@ void FileActions::chooseImport()
 
 void FileActions::importFrom(const QString &path)
 {
-    if (m_dataDir.isEmpty() || m_importing)
+    if (!m_storeAvailable || m_importing)
         return;
     m_importing = true;
     m_import->setEnabled(false);
     Q_EMIT message(tr("Importing %1…").arg(QDir::toNativeSeparators(path)));
-    m_model->importJsonl(m_dataDir, path);
+    m_model->importJsonl(path);
 }
 
 void FileActions::onImported(const ImportReport &report)
 {
     m_importing = false;
-    m_import->setEnabled(!m_dataDir.isEmpty());
+    m_import->setEnabled(m_storeAvailable);
     const QString name = QFileInfo(report.path).fileName();
     const QString summary = tr("%1: %2.").arg(name, report.summary());
     Q_EMIT message(summary);
@@ -102,10 +101,10 @@ void FileActions::chooseExport(MonitorModel::ExportFormat format)
 
 void FileActions::exportAllTo(const QString &path, MonitorModel::ExportFormat format)
 {
-    if (m_dataDir.isEmpty())
+    if (!m_storeAvailable)
         return;
     Q_EMIT message(tr("Exporting every stored delivery to %1…").arg(QDir::toNativeSeparators(path)));
-    m_model->exportAll(m_dataDir, path, format);
+    m_model->exportAll(path, format);
 }
 
 } // namespace mm

@@ -21,7 +21,7 @@ class FileActions final : public QObject
 public:
     FileActions(QWidget *window, MonitorModel *model);
 
-    void setDataDir(const QString &dataDir);
+    void setStoreAvailable(bool available);
 
     QAction *importAction() const { return m_import; }
     QAction *exportAllAction() const { return m_exportAll; }
@@ -44,7 +44,7 @@ private:
 
     QWidget *m_window;
     MonitorModel *m_model;
-    QString m_dataDir;
+    bool m_storeAvailable = false;
     QAction *m_import;
     QAction *m_exportAll;
     QAction *m_exportHar;

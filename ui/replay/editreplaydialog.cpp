@@ -27,11 +27,10 @@ const QString ValidStyle = QStringLiteral("color:#0f5132;");
 const QString InvalidStyle = QStringLiteral("background:#f8d7da; color:#842029; padding:2px;");
 } // namespace
 
-EditReplayDialog::EditReplayDialog(const ReplaySessionFactory &factory, const QString &dataDir,
-                                   const DeliveryDetail &detail, QWidget *parent)
+EditReplayDialog::EditReplayDialog(const ReplaySessionFactory &factory, const DeliveryDetail &detail,
+                                   QWidget *parent)
     : QDialog(parent)
     , m_session(factory(this))
-    , m_dataDir(dataDir)
     , m_detail(detail)
 {
     Q_ASSERT(m_session);
@@ -273,7 +272,7 @@ bool EditReplayDialog::send()
     delivery.type = parsed.type;
     delivery.migrationId = parsed.migrationId;
     QString error;
-    if (!m_session->start(m_dataDir, QList<OutgoingDelivery> {delivery}, options, &error)) {
+    if (!m_session->start(QList<OutgoingDelivery> {delivery}, options, &error)) {
         showError(error);
         return false;
     }

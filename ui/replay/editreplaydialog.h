@@ -25,8 +25,8 @@ class EditReplayDialog final : public QDialog
     Q_DISABLE_COPY_MOVE(EditReplayDialog)
 
 public:
-    EditReplayDialog(const ReplaySessionFactory &factory, const QString &dataDir,
-                     const DeliveryDetail &detail, QWidget *parent = nullptr);
+    EditReplayDialog(const ReplaySessionFactory &factory, const DeliveryDetail &detail,
+                     QWidget *parent = nullptr);
 
     void setSecrets(const QList<SigningSecret> &secrets);
     void setTarget(const QString &url);
@@ -57,7 +57,6 @@ private:
     void updateControls();
 
     ReplaySession *m_session;
-    QString m_dataDir;
     DeliveryDetail m_detail;
     QPlainTextEdit *m_editor = nullptr;
     QLabel *m_validation = nullptr;

@@ -184,12 +184,12 @@ QList<ReplayScope> ReplayActions::scopes(Scope scope, int *current) const
 
 ReplayDialog *ReplayActions::openReplay(Scope scope)
 {
-    if (!m_factory || m_dataDir.isEmpty()) {
+    if (!m_factory || !m_storeAvailable) {
         Q_EMIT message(tr("Replay is not available in this window."));
         return nullptr;
     }
     if (!m_dialog) {
-        m_dialog = new ReplayDialog(m_factory, m_dataDir, m_window);
+        m_dialog = new ReplayDialog(m_factory, m_window);
         m_dialog->setAttribute(Qt::WA_DeleteOnClose);
         m_dialog->setSecrets(m_secrets);
         m_dialog->setTarget(m_target);
@@ -208,11 +208,11 @@ ReplayDialog *ReplayActions::openReplay(Scope scope)
 
 EditReplayDialog *ReplayActions::editAndReplay(const DeliveryDetail &detail)
 {
-    if (!m_factory || m_dataDir.isEmpty() || !detail.found) {
+    if (!m_factory || !m_storeAvailable || !detail.found) {
         Q_EMIT message(tr("Edit and replay is not available for this delivery."));
         return nullptr;
     }
-    auto *dialog = new EditReplayDialog(m_factory, m_dataDir, detail, m_window);
+    auto *dialog = new EditReplayDialog(m_factory, detail, m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setSecrets(m_secrets);
     dialog->setTarget(m_target);
@@ -233,10 +233,10 @@ void ReplayActions::rememberTarget(const QString &url)
 
 void ReplayActions::feedBack(const QList<qint64> &rowIds)
 {
-    if (rowIds.isEmpty() || m_dataDir.isEmpty())
+    if (rowIds.isEmpty() || !m_storeAvailable)
         return;
     Q_EMIT message(tr("Feeding %1 deliveries back into the monitor…").arg(QLocale().toString(rowIds.size())));
-    m_model->reinject(m_dataDir, rowIds);
+    m_model->reinject(rowIds);
 }
 
 } // namespace mm

@@ -33,7 +33,8 @@ public:
     ReplayActions(QWidget *window, QTableView *events, QTableView *board, MonitorModel *model);
     ~ReplayActions() override;
 
-    void setDataDir(const QString &dataDir) { m_dataDir = dataDir; }
+    // Whether the model has a store to replay from.
+    void setStoreAvailable(bool available) { m_storeAvailable = available; }
     void setSessionFactory(ReplaySessionFactory factory);
     // The configured signing secrets, offered by their last four characters.
     void setSecrets(const QList<SigningSecret> &secrets);
@@ -76,7 +77,7 @@ private:
     MonitorModel *m_model;
     ReplaySessionFactory m_factory;
     QList<SigningSecret> m_secrets;
-    QString m_dataDir;
+    bool m_storeAvailable = false;
     QString m_target;
     QPointer<ReplayDialog> m_dialog;
     QList<QPointer<EditReplayDialog>> m_editors;

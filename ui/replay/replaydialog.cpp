@@ -35,10 +35,9 @@ QLabel *hint(const QString &text, QWidget *parent)
 }
 } // namespace
 
-ReplayDialog::ReplayDialog(const ReplaySessionFactory &factory, const QString &dataDir, QWidget *parent)
+ReplayDialog::ReplayDialog(const ReplaySessionFactory &factory, QWidget *parent)
     : QDialog(parent)
     , m_session(factory(this))
-    , m_dataDir(dataDir)
 {
     Q_ASSERT(m_session);
     setWindowTitle(tr("Replay deliveries"));
@@ -46,7 +45,7 @@ ReplayDialog::ReplayDialog(const ReplaySessionFactory &factory, const QString &d
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("replayTabs"));
     m_tabs->addTab(createReplayPage(), tr("&Replay"));
-    m_history = new ReplayHistoryPage(m_session, dataDir, m_tabs);
+    m_history = new ReplayHistoryPage(m_session, m_tabs);
     m_tabs->addTab(m_history, tr("&History"));
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (index == HistoryPage)
@@ -293,7 +292,7 @@ bool ReplayDialog::start()
     m_tally = {};
     m_runId = -1;
     m_historyProblem.clear();
-    if (!m_session->start(m_dataDir, m_scopes.at(m_scope->currentIndex()).selection, options, &error)) {
+    if (!m_session->start(m_scopes.at(m_scope->currentIndex()).selection, options, &error)) {
         showError(error);
         return false;
     }

@@ -41,7 +41,7 @@ class ReplayDialog final : public QDialog
 public:
     enum Page { ReplayPage, HistoryPage };
 
-    ReplayDialog(const ReplaySessionFactory &factory, const QString &dataDir, QWidget *parent = nullptr);
+    ReplayDialog(const ReplaySessionFactory &factory, QWidget *parent = nullptr);
 
     // The choices of what to send, and which is chosen (ignored while a replay runs).
     void setScopes(const QList<ReplayScope> &scopes, int current);
@@ -79,7 +79,6 @@ private:
     void onFailed(const QString &error);
 
     ReplaySession *m_session;
-    QString m_dataDir;
     QList<ReplayScope> m_scopes;
     QTabWidget *m_tabs = nullptr;
     QComboBox *m_scope = nullptr;

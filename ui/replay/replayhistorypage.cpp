@@ -47,10 +47,9 @@ QString took(const ReplayRunInfo &run)
 }
 } // namespace
 
-ReplayHistoryPage::ReplayHistoryPage(ReplaySession *session, const QString &dataDir, QWidget *parent)
+ReplayHistoryPage::ReplayHistoryPage(ReplaySession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_dataDir(dataDir)
     , m_empty(
           new QLabel(tr("No replays yet. Runs appear here once started, with every request's answer."), this))
     , m_runs(new QTableWidget(0, ColumnCount, this))
@@ -112,7 +111,7 @@ ReplayHistoryPage::ReplayHistoryPage(ReplaySession *session, const QString &data
 
 void ReplayHistoryPage::refresh()
 {
-    m_session->loadRuns(m_dataDir);
+    m_session->loadRuns();
 }
 
 void ReplayHistoryPage::showRuns(const QList<ReplayRunInfo> &runs)
@@ -159,7 +158,7 @@ void ReplayHistoryPage::onRunChosen()
     const int row = chosen.first()->row();
     m_wantedRun = m_runs->item(row, Started)->data(Qt::UserRole).toLongLong();
     m_runTitle->setText(tr("Loading run %1…").arg(m_wantedRun));
-    m_session->loadRequests(m_dataDir, m_wantedRun);
+    m_session->loadRequests(m_wantedRun);
 }
 
 void ReplayHistoryPage::showRequests(qint64 runId, const QList<ReplayResult> &requests)

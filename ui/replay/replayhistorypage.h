@@ -24,7 +24,7 @@ class ReplayHistoryPage final : public QWidget
 public:
     enum Column { Started, Target, Headers, Requested, Succeeded, Failed, Cancelled, Took, ColumnCount };
 
-    ReplayHistoryPage(ReplaySession *session, const QString &dataDir, QWidget *parent = nullptr);
+    ReplayHistoryPage(ReplaySession *session, QWidget *parent = nullptr);
 
     // Reads the runs again; the selected one stays selected when it is still listed.
     void refresh();
@@ -40,7 +40,6 @@ private:
     void onRunChosen();
 
     ReplaySession *m_session;
-    QString m_dataDir;
     QList<ReplayRunInfo> m_list;
     QLabel *m_empty;
     QTableWidget *m_runs;

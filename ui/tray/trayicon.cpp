@@ -90,8 +90,7 @@ void TrayIcon::buildMenu()
     });
     m_openData = m_menu->addAction(tr("Open &data folder"));
     m_openData->setEnabled(false);
-    connect(m_openData, &QAction::triggered, this,
-            [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_dataDir)); });
+    connect(m_openData, &QAction::triggered, this, [this] { QDesktopServices::openUrl(m_storeLocation); });
     m_menu->addSeparator();
     QAction *quit = m_menu->addAction(tr("&Quit"));
     // Quitting closes the window without a spontaneous close event, so it is not hidden to the tray.
@@ -99,11 +98,11 @@ void TrayIcon::buildMenu()
     showPause();
 }
 
-void TrayIcon::setDataDir(const QString &dir)
+void TrayIcon::setStoreLocation(const QUrl &location)
 {
-    m_dataDir = dir;
-    m_openData->setEnabled(!dir.isEmpty());
-    m_openData->setToolTip(dir);
+    m_storeLocation = location;
+    m_openData->setEnabled(location.isValid() && !location.isEmpty());
+    m_openData->setToolTip(location.toDisplayString(QUrl::PreferLocalFile));
 }
 
 void TrayIcon::setAlertsPausedUntil(const QDateTime &until)

@@ -12,6 +12,7 @@
 #include <QPointer>
 #include <QSystemTrayIcon>
 #include <QTimer>
+#include <QUrl>
 #include <memory>
 
 class QAction;
@@ -42,8 +43,8 @@ public:
     QAction *pauseAction() const { return m_pause; }
     QAction *openDataAction() const { return m_openData; }
 
-    // The folder "Open data folder" opens; empty disables the item.
-    void setDataDir(const QString &dir);
+    // Where the store lives, for "Open data folder" (a local folder URL); empty disables the item.
+    void setStoreLocation(const QUrl &location);
     // Shows a pause decided elsewhere (an invalid time: not paused) without emitting.
     void setAlertsPausedUntil(const QDateTime &until);
     // A balloon from the tray icon: the fallback when no notification server answers.
@@ -84,7 +85,7 @@ private:
     QAction *m_pause = nullptr;
     QAction *m_openData = nullptr;
     QTimer m_pauseEnd;
-    QString m_dataDir;
+    QUrl m_storeLocation;
     bool m_messageClicked = false; // during the event that clicked a balloon
     // What the icon shows now, so it is only redrawn when that changes.
     bool m_iconListening = false;

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "store.h"
+
+#include "storereader.h"
+#include "storewriter.h"
+
+#include <QAtomicInteger>
+#include <QFileInfo>
+#include <QThread>
+
+namespace mm {
+
+namespace {
+QAtomicInteger<quint64> s_stores;
+QAtomicInteger<quint64> s_connections;
+} // namespace
+
+Store::Store(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_instance(s_stores.fetchAndAddRelaxed(1))
+{
+    StoreWriter::Options writer;
+    writer.sync = m_options.sync;
+    writer.rejectionJournalLimit = m_options.rejectionJournalLimit;
+    writer.commitOnCallerThread = m_options.commitOnCallerThread;
+    m_writer = std::make_unique<StoreWriter>(*this, writer);
+}
+
+Store::~Store()
+{
+    stop();
+}
+
+QString Store::location() const
+{
+    return Database::databasePath(m_options.folder);
+}
+
+qint64 Store::sizeOnDisk() const
+{
+    const QString path = location();
+    qint64 bytes = 0;
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        bytes += QFileInfo(path + suffix).size();
+    return bytes;
+}
+
+bool Store::start(QString *error)
+{
+    return m_writer->start(error);
+}
+
+void Store::stop()
+{
+    stopReader();
+    m_writer->stop();
+}
+
+std::optional<QSqlDatabase> Store::openConnection(QStringView purpose, QString *error, Open mode) const
+{
+    const QString name
+        = QStringLiteral("mm-%1-%2-%3").arg(m_instance).arg(purpose).arg(s_connections.fetchAndAddRelaxed(1));
+    return mode == Open::MustExist ? Database::openExisting(m_options.folder, name, error)
+                                   : Database::open(m_options.folder, name, error, m_options.sync);
+}
+
+void Store::closeConnection(const QString &name)
+{
+    Database::close(name);
+}
+
+void Store::post(QObject *context, Job job)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (!m_readerThread) {
+        m_readerThread = new QThread;
+        m_readerThread->setObjectName(QStringLiteral("mm-read"));
+        m_readerContext = new QObject;
+        m_readerContext->moveToThread(m_readerThread);
+        m_readerThread->start();
+    }
+    QMetaObject::invokeMethod(m_readerContext,
+                              [this, context = QPointer<QObject>(context), job = std::move(job)] {
+                                  Q_ASSERT(QThread::currentThread() == m_readerThread);
+                                  // Opened here, so the connection belongs to this thread; a store that could
+                                  // not be opened (not created yet, say) is tried again at the next read.
+                                  if (!m_reader || !m_reader->isOpen())
+                                      m_reader = std::make_unique<StoreReader>(*this);
+                                  std::function<void()> then = job(*m_reader);
+                                  QMetaObject::invokeMethod(this, [context, then = std::move(then)] {
+                                      if (context && then)
+                                          then();
+                                  });
+                              });
+}
+
+void Store::stopReader()
+{
+    if (!m_readerThread)
+        return;
+    // Reads already asked for finish first; the reader's connection is closed on its own thread.
+    QMetaObject::invokeMethod(m_readerContext, [this] {
+        m_reader.reset();
+        QThread::currentThread()->quit();
+    });
+    m_readerThread->wait();
+    delete m_readerContext;
+    m_readerContext = nullptr;
+    delete m_readerThread;
+    m_readerThread = nullptr;
+}
+
+} // namespace mm

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The store as one object, created once by the app and injected where it is needed: where it
+// lives, how its connections are named, its single writer, and one long-lived reader thread for
+// detail reads, exports and journals. Its interface is the seam for a second engine.
+#pragma once
+
+#include "database.h"
+#include "records.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSqlDatabase>
+#include <QString>
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QThread;
+
+namespace mm {
+
+class StoreReader;
+class StoreWriter;
+
+class Store final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Store)
+
+public:
+    struct Options
+    {
+        QString folder; // the SQLite engine's folder (database, WAL, shared memory)
+        Database::Sync sync = Database::Sync::Normal;
+        int rejectionJournalLimit = 10000;
+        // No writer thread: the thread that receives commits once per pass of its event loop
+        // (StoreWriter::Options::commitOnCallerThread).
+        bool commitOnCallerThread = false;
+    };
+
+    explicit Store(Options options, QObject *parent = nullptr);
+    ~Store() override;
+
+    const Options &options() const { return m_options; }
+    // For people and logs: the database file.
+    QString location() const;
+    // The store's files on disk, in bytes (database, WAL, shared memory): three stat calls.
+    qint64 sizeOnDisk() const;
+    // The folder the store lives in, for "Open data folder".
+    QString folder() const { return m_options.folder; }
+
+    // The single writer: deliveries, rejections, listening intervals, imports.
+    StoreWriter &writer() { return *m_writer; }
+    const StoreWriter &writer() const { return *m_writer; }
+
+    // Opens the writer (creating the store when needed). The reader thread starts on first use.
+    bool start(QString *error);
+    // Stops the reader thread, then the writer (what is queued is written first).
+    void stop();
+
+    // A connection for the calling thread, named after this store, the purpose and a counter,
+    // so that no two users share one. The caller closes it with closeConnection(name) on the
+    // same thread. mustExist: a missing store is an error, not a new empty one.
+    enum class Open { CreateIfMissing, MustExist };
+    std::optional<QSqlDatabase> openConnection(QStringView purpose, QString *error,
+                                               Open mode = Open::CreateIfMissing) const;
+    static void closeConnection(const QString &name);
+
+    // Runs work with the reader thread's StoreReader (opened on first use, reopened after a
+    // failure), then then(result) on this object's thread unless context is gone by then.
+    // Reads run one at a time, in the order asked.
+    template<typename Result>
+    void read(QObject *context, std::function<Result(StoreReader &)> work, std::function<void(Result)> then)
+    {
+        post(context,
+             [work = std::move(work), then = std::move(then)](StoreReader &reader) -> std::function<void()> {
+                 return [then, result = work(reader)]() mutable { then(std::move(result)); };
+             });
+    }
+
+private:
+    using Job = std::function<std::function<void()>(StoreReader &)>;
+    void post(QObject *context, Job job);
+    void stopReader();
+
+    const Options m_options;
+    const quint64 m_instance;
+    std::unique_ptr<StoreWriter> m_writer;
+    QThread *m_readerThread = nullptr;
+    QObject *m_readerContext = nullptr; // lives on m_readerThread
+    std::unique_ptr<StoreReader> m_reader; // used on m_readerThread only
+};
+
+} // namespace mm
