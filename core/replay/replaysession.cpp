@@ -2,7 +2,6 @@
 #include "replaysession.h"
 
 #include <QPointer>
-#include <QThread>
 #include <memory>
 
 namespace mm {
@@ -45,40 +44,32 @@ ReplaySession::ReplaySession(QObject *parent)
 
 ReplaySession::~ReplaySession()
 {
+    MM_ASSERT_THREAD(this);
     // Whoever listened may be half destroyed by now: record the cancelled rest quietly.
     blockSignals(true);
     if (m_replayer.isRunning())
         m_replayer.cancel(); // results and finished() arrive at once, and are recorded
-    if (!m_thread)
-        return;
-    // Queued after every write already asked for: the store closes on its own thread.
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, thread = m_thread] {
-        w->store.reset();
-        thread->quit();
-    });
-    m_thread->wait();
-    delete m_worker;
-    delete m_thread;
+    // Every write already asked for runs first; the store closes with the worker, on its thread.
+    m_thread.stop();
 }
 
 void ReplaySession::onHistoryThread(const QString &dataDir, HistoryWork work)
 {
-    if (!m_thread) {
-        m_thread = new QThread;
-        m_thread->setObjectName(QStringLiteral("mm-replay"));
-        m_worker = new Worker;
-        m_worker->moveToThread(m_thread);
-        m_thread->start();
-    }
+    MM_ASSERT_THREAD(this);
+    if (!m_thread.isRunning())
+        m_worker = m_thread.startWorker([] { return new Worker; });
     QPointer<ReplaySession> self(this);
     QMetaObject::invokeMethod(m_worker, [w = m_worker, self, dataDir, work = std::move(work)] {
+        MM_ASSERT_THREAD(w);
         QString error;
         ReplayStore *store = w->open(dataDir, &error);
         std::function<void()> then = work(w, store, error);
         if (then)
             QMetaObject::invokeMethod(self.data(), [self, then = std::move(then)] {
-                if (self)
+                if (self) {
+                    MM_ASSERT_THREAD(self.data());
                     then();
+                }
             });
     });
 }
@@ -86,6 +77,7 @@ void ReplaySession::onHistoryThread(const QString &dataDir, HistoryWork work)
 bool ReplaySession::start(const QString &dataDir, const ReplaySelection &selection,
                           const ReplayOptions &options, QString *error)
 {
+    MM_ASSERT_THREAD(this);
     if (m_running) {
         *error = tr("A replay is already running.");
         return false;
@@ -126,6 +118,7 @@ bool ReplaySession::start(const QString &dataDir, const ReplaySelection &selecti
 bool ReplaySession::start(const QString &dataDir, QList<OutgoingDelivery> deliveries,
                           const ReplayOptions &options, QString *error)
 {
+    MM_ASSERT_THREAD(this);
     if (m_running) {
         *error = tr("A replay is already running.");
         return false;
@@ -180,6 +173,7 @@ void ReplaySession::begin(const QString &dataDir, QList<OutgoingDelivery> delive
 
 void ReplaySession::cancel()
 {
+    MM_ASSERT_THREAD(this);
     if (!m_running)
         return;
     if (m_replayer.isRunning())
@@ -228,6 +222,7 @@ void ReplaySession::onFinished(const ReplaySummary &summary)
 
 void ReplaySession::loadRuns(const QString &dataDir, int limit)
 {
+    MM_ASSERT_THREAD(this);
     QPointer<ReplaySession> self(this);
     onHistoryThread(dataDir, [self, limit](Worker *, ReplayStore *store, const QString &) {
         QList<ReplayRunInfo> runs = store ? store->runs(limit) : QList<ReplayRunInfo>();
@@ -237,6 +232,7 @@ void ReplaySession::loadRuns(const QString &dataDir, int limit)
 
 void ReplaySession::loadRequests(const QString &dataDir, qint64 runId)
 {
+    MM_ASSERT_THREAD(this);
     QPointer<ReplaySession> self(this);
     onHistoryThread(dataDir, [self, runId](Worker *, ReplayStore *store, const QString &) {
         QList<ReplayResult> requests = store ? store->requests(runId) : QList<ReplayResult>();
