@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "receiverhost.h"
 
-#include "util/opensslthread.h"
-
 #include <QDeadlineTimer>
-#include <QThread>
 
 namespace mm {
 
 ReceiverHost::ReceiverHost(QObject *parent)
     : QObject(parent)
 {
+    // QHttpServer sets up Qt's TLS backend, and the verifier OpenSSL, on the receiver thread.
+    m_thread.releaseOpenSslStateWhenThreadFinishes();
 }
 
 ReceiverHost::~ReceiverHost()
@@ -20,44 +19,25 @@ ReceiverHost::~ReceiverHost()
 
 bool ReceiverHost::start(const ReceiverConfig &config, StoreWriter *store, QString *error)
 {
-    Q_ASSERT(!m_thread);
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("mm-receiver"));
-    m_threadContext = new QObject;
-    m_threadContext->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_threadContext, &QObject::deleteLater);
-    m_thread->start();
-
-    bool ok = false;
+    MM_ASSERT_THREAD(this);
+    Q_ASSERT(!m_thread.isRunning());
     QString why;
-    QUrl url;
     // The Receiver and its QHttpServer are created inside the thread that runs them.
-    QMetaObject::invokeMethod(
-        m_threadContext,
-        [&] {
-            // QHttpServer sets up Qt's TLS backend, and the verifier OpenSSL, on this thread.
-            releaseOpenSslStateWhenThreadFinishes();
-            auto *receiver = new Receiver(config, store);
-            ok = receiver->listen(&why);
-            if (!ok) {
-                delete receiver;
-                return;
-            }
-            url = receiver->url();
-            m_receiver = receiver;
-        },
-        Qt::BlockingQueuedConnection);
-    if (!ok) {
-        m_thread->quit();
-        m_thread->wait();
-        delete m_thread;
-        m_thread = nullptr;
-        m_threadContext = nullptr;
+    Receiver *receiver = m_thread.startWorker([&]() -> Receiver * {
+        MM_ASSERT_THREAD(&m_thread);
+        auto *made = new Receiver(config, store);
+        if (made->listen(&why))
+            return made;
+        delete made;
+        return nullptr;
+    });
+    if (!receiver) {
         if (error)
             *error = why;
         return false;
     }
-    m_url = url;
+    m_receiver = receiver;
+    m_url = receiver->url();
     connect(m_receiver, &Receiver::handled, this, &ReceiverHost::handled);
     connect(m_receiver, &Receiver::guardRejected, this, &ReceiverHost::guardRejected);
     return true;
@@ -65,41 +45,37 @@ bool ReceiverHost::start(const ReceiverConfig &config, StoreWriter *store, QStri
 
 void ReceiverHost::setSecrets(const QList<SigningSecret> &secrets)
 {
+    MM_ASSERT_THREAD(this);
     if (m_receiver)
-        QMetaObject::invokeMethod(m_receiver, [r = m_receiver, secrets] { r->setSecrets(secrets); });
+        QMetaObject::invokeMethod(m_receiver, [r = m_receiver, secrets] {
+            MM_ASSERT_THREAD(r);
+            r->setSecrets(secrets);
+        });
 }
 
 void ReceiverHost::stop(std::chrono::milliseconds grace)
 {
-    if (!m_thread)
+    MM_ASSERT_THREAD(this);
+    if (!m_thread.isRunning())
         return;
     Receiver *receiver = m_receiver;
-    QThread *thread = m_thread;
-    if (receiver) {
-        QMetaObject::invokeMethod(receiver, [receiver, thread, grace] {
-            // Ends the thread once everything is answered, or when the grace period is over.
-            // The receiver's destructor sends its last log lines; later queued calls of
-            // finish are dropped with their context (the receiver).
-            auto finish = [receiver, thread] {
-                delete receiver;
-                thread->quit();
-            };
-            QObject::connect(receiver, &Receiver::drained, receiver, finish, Qt::QueuedConnection);
-            QTimer::singleShot(grace, receiver, finish);
-            receiver->drain();
-        });
-    } else {
-        thread->quit();
-    }
-    thread->wait(QDeadlineTimer(grace + std::chrono::milliseconds(2000)));
-    if (thread->isRunning()) {
-        thread->quit();
-        thread->wait();
-    }
-    delete thread;
-    m_thread = nullptr;
+    QThread *thread = m_thread.thread();
+    QMetaObject::invokeMethod(receiver, [receiver, thread, grace] {
+        MM_ASSERT_THREAD(receiver);
+        // Ends the thread once everything is answered, or when the grace period is over.
+        // The receiver's destructor sends its last log lines; later queued calls of
+        // finish are dropped with their context (the receiver).
+        auto finish = [receiver, thread] {
+            delete receiver;
+            thread->quit();
+        };
+        QObject::connect(receiver, &Receiver::drained, receiver, finish, Qt::QueuedConnection);
+        QTimer::singleShot(grace, receiver, finish);
+        receiver->drain();
+    });
+    m_thread.wait(QDeadlineTimer(grace + std::chrono::milliseconds(2000)));
+    m_thread.stop(); // joins; deletes the receiver on its thread if it is still there
     m_receiver = nullptr;
-    m_threadContext = nullptr;
 }
 
 } // namespace mm

@@ -4,11 +4,10 @@
 #pragma once
 
 #include "receiver.h"
+#include "util/workerthread.h"
 
 #include <QObject>
 #include <QUrl>
-
-class QThread;
 
 namespace mm {
 
@@ -34,8 +33,7 @@ Q_SIGNALS:
     void guardRejected(int status, const QString &remote, const QByteArray &reason);
 
 private:
-    QThread *m_thread = nullptr;
-    QObject *m_threadContext = nullptr;
+    WorkerThread m_thread {QStringLiteral("mm-receiver")};
     Receiver *m_receiver = nullptr;
     QUrl m_url;
 };

@@ -3,8 +3,6 @@
 
 #include "forwardworker.h"
 
-#include <QThread>
-
 namespace mm {
 
 Forwarder::Forwarder(Options options, QObject *parent)
@@ -13,6 +11,7 @@ Forwarder::Forwarder(Options options, QObject *parent)
 {
     qRegisterMetaType<mm::ForwardEntry>();
     qRegisterMetaType<QList<mm::ForwardEntry>>();
+    m_thread.releaseOpenSslStateWhenThreadFinishes(); // re-signing, and TLS for https targets
 }
 
 Forwarder::~Forwarder()
@@ -22,41 +21,38 @@ Forwarder::~Forwarder()
 
 void Forwarder::start()
 {
-    if (m_thread)
+    MM_ASSERT_THREAD(this);
+    if (m_thread.isRunning())
         return;
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("mm-forward"));
-    m_worker = new ForwardWorker(m_options);
-    m_worker->moveToThread(m_thread);
+    // The worker's network access manager, timer and store connection are made in open(), on
+    // the forwarding thread; the worker itself is made there too.
+    m_worker = m_thread.startWorker([this] { return new ForwardWorker(m_options); });
     connect(m_worker, &ForwardWorker::entryUpdated, this, &Forwarder::entryUpdated);
     connect(m_worker, &ForwardWorker::recentLoaded, this, &Forwarder::recentLoaded);
     connect(m_worker, &ForwardWorker::problem, this, &Forwarder::problem);
-    m_thread->start();
     QMetaObject::invokeMethod(m_worker, &ForwardWorker::open, Qt::QueuedConnection);
 }
 
 void Forwarder::stop()
 {
-    if (!m_thread)
+    MM_ASSERT_THREAD(this);
+    if (!m_thread.isRunning())
         return;
-    QMetaObject::invokeMethod(m_worker, &ForwardWorker::close, Qt::BlockingQueuedConnection);
-    // The worker is deleted on its own thread, before that thread's loop ends.
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
+    // What was asked before runs, then the worker is closed and deleted on its own thread.
+    m_thread.stop();
     m_worker = nullptr;
 }
 
 void Forwarder::wake()
 {
+    // No thread check: called straight from the committing thread too.
     if (m_worker)
         QMetaObject::invokeMethod(m_worker, &ForwardWorker::scan, Qt::QueuedConnection);
 }
 
 void Forwarder::setSecret(std::optional<SigningSecret> secret)
 {
+    MM_ASSERT_THREAD(this);
     m_options.secret = secret;
     if (m_worker)
         QMetaObject::invokeMethod(
@@ -65,12 +61,14 @@ void Forwarder::setSecret(std::optional<SigningSecret> secret)
 
 void Forwarder::retryNow()
 {
+    MM_ASSERT_THREAD(this);
     if (m_worker)
         QMetaObject::invokeMethod(m_worker, &ForwardWorker::retryNow, Qt::QueuedConnection);
 }
 
 void Forwarder::loadRecent(int limit)
 {
+    MM_ASSERT_THREAD(this);
     if (m_worker)
         QMetaObject::invokeMethod(
             m_worker, [worker = m_worker, limit] { worker->loadRecent(limit); }, Qt::QueuedConnection);

@@ -4,6 +4,7 @@
 // so it survives a restart; the receiver never waits for any of this.
 #pragma once
 
+#include "util/workerthread.h"
 #include "verify/signingsecret.h"
 
 #include <QList>
@@ -12,8 +13,6 @@
 #include <QString>
 #include <chrono>
 #include <optional>
-
-class QThread;
 
 namespace mm {
 
@@ -81,7 +80,7 @@ Q_SIGNALS:
 
 private:
     Options m_options;
-    QThread *m_thread = nullptr;
+    WorkerThread m_thread {QStringLiteral("mm-forward")};
     ForwardWorker *m_worker = nullptr;
 };
 

@@ -2,7 +2,7 @@
 #include "forwardworker.h"
 
 #include "store/store.h"
-#include "util/opensslthread.h"
+#include "util/workerthread.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
@@ -71,8 +71,8 @@ ForwardWorker::~ForwardWorker()
 
 void ForwardWorker::open()
 {
+    MM_ASSERT_THREAD(this);
     // Created here, on the forwarding thread, so they belong to it.
-    releaseOpenSslStateWhenThreadFinishes(); // re-signing, and TLS for https targets
     m_network = new QNetworkAccessManager(this);
     connect(m_network, &QNetworkAccessManager::finished, this, &ForwardWorker::onFinished);
     m_poll = new QTimer(this);
@@ -99,6 +99,7 @@ void ForwardWorker::open()
 
 void ForwardWorker::close()
 {
+    MM_ASSERT_THREAD(this);
     if (m_poll)
         m_poll->stop();
     const auto replies = m_inFlight.keys();
@@ -126,12 +127,14 @@ void ForwardWorker::reportProblem(const QString &message)
 
 void ForwardWorker::setSecret(std::optional<SigningSecret> secret)
 {
+    MM_ASSERT_THREAD(this);
     m_options.secret = std::move(secret);
     retryNow();
 }
 
 void ForwardWorker::retryNow()
 {
+    MM_ASSERT_THREAD(this);
     if (!m_open)
         return;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
@@ -143,6 +146,7 @@ void ForwardWorker::retryNow()
 
 void ForwardWorker::scan()
 {
+    MM_ASSERT_THREAD(this);
     const int room = m_options.concurrency - int(m_inFlight.size());
     if (!m_open || room <= 0)
         return;
@@ -264,6 +268,7 @@ void ForwardWorker::settle(Row &row, int status, const QString &error)
 
 void ForwardWorker::loadRecent(int limit)
 {
+    MM_ASSERT_THREAD(this);
     QList<ForwardEntry> out;
     if (m_open) {
         QSqlQuery q(QSqlDatabase::database(m_connection, false));

@@ -2,7 +2,6 @@
 #include "replaysession.h"
 
 #include <QPointer>
-#include <QThread>
 #include <memory>
 
 namespace mm {
@@ -44,47 +43,43 @@ ReplaySession::ReplaySession(const Store &store, QObject *parent)
 
 ReplaySession::~ReplaySession()
 {
+    MM_ASSERT_THREAD(this);
     // Whoever listened may be half destroyed by now: record the cancelled rest quietly.
     blockSignals(true);
     if (m_replayer.isRunning())
         m_replayer.cancel(); // results and finished() arrive at once, and are recorded
-    if (!m_thread)
-        return;
-    // Queued after every write already asked for: the store closes on its own thread.
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, thread = m_thread] {
-        w->store.reset();
-        thread->quit();
-    });
-    m_thread->wait();
-    delete m_worker;
-    delete m_thread;
+    // Every write already asked for runs first; the store closes with the worker, on its thread.
+    m_thread.stop();
 }
 
 void ReplaySession::onHistoryThread(HistoryWork work)
 {
-    if (!m_thread) {
-        m_thread = new QThread;
-        m_thread->setObjectName(QStringLiteral("mm-replay"));
-        m_worker = new Worker;
-        m_worker->source = &m_store;
-        m_worker->moveToThread(m_thread);
-        m_thread->start();
-    }
+    MM_ASSERT_THREAD(this);
+    if (!m_thread.isRunning())
+        m_worker = m_thread.startWorker([source = &m_store] {
+            auto *worker = new Worker;
+            worker->source = source;
+            return worker;
+        });
     QPointer<ReplaySession> self(this);
     QMetaObject::invokeMethod(m_worker, [w = m_worker, self, work = std::move(work)] {
+        MM_ASSERT_THREAD(w);
         QString error;
         ReplayStore *store = w->open(&error);
         std::function<void()> then = work(w, store, error);
         if (then)
             QMetaObject::invokeMethod(self.data(), [self, then = std::move(then)] {
-                if (self)
+                if (self) {
+                    MM_ASSERT_THREAD(self.data());
                     then();
+                }
             });
     });
 }
 
 bool ReplaySession::start(const ReplaySelection &selection, const ReplayOptions &options, QString *error)
 {
+    MM_ASSERT_THREAD(this);
     if (m_running) {
         *error = tr("A replay is already running.");
         return false;
@@ -123,6 +118,7 @@ bool ReplaySession::start(const ReplaySelection &selection, const ReplayOptions 
 
 bool ReplaySession::start(QList<OutgoingDelivery> deliveries, const ReplayOptions &options, QString *error)
 {
+    MM_ASSERT_THREAD(this);
     if (m_running) {
         *error = tr("A replay is already running.");
         return false;
@@ -175,6 +171,7 @@ void ReplaySession::begin(QList<OutgoingDelivery> deliveries)
 
 void ReplaySession::cancel()
 {
+    MM_ASSERT_THREAD(this);
     if (!m_running)
         return;
     if (m_replayer.isRunning())
@@ -222,6 +219,7 @@ void ReplaySession::onFinished(const ReplaySummary &summary)
 
 void ReplaySession::loadRuns(int limit)
 {
+    MM_ASSERT_THREAD(this);
     QPointer<ReplaySession> self(this);
     onHistoryThread([self, limit](Worker *, ReplayStore *store, const QString &) {
         QList<ReplayRunInfo> runs = store ? store->runs(limit) : QList<ReplayRunInfo>();
@@ -231,6 +229,7 @@ void ReplaySession::loadRuns(int limit)
 
 void ReplaySession::loadRequests(qint64 runId)
 {
+    MM_ASSERT_THREAD(this);
     QPointer<ReplaySession> self(this);
     onHistoryThread([self, runId](Worker *, ReplayStore *store, const QString &) {
         QList<ReplayResult> requests = store ? store->requests(runId) : QList<ReplayResult>();

@@ -6,12 +6,11 @@
 
 #include "replayer.h"
 #include "replaystore.h"
+#include "util/workerthread.h"
 
 #include <QObject>
 #include <QTimer>
 #include <functional>
-
-class QThread;
 
 namespace mm {
 
@@ -74,7 +73,7 @@ private:
     const Store &m_store;
     Replayer m_replayer;
     ReplayOptions m_options;
-    QThread *m_thread = nullptr;
+    WorkerThread m_thread {QStringLiteral("mm-replay")}; // started by the first history work
     Worker *m_worker = nullptr;
     QTimer m_flushTimer;
     QList<ReplayResult> m_unrecorded;

@@ -2,15 +2,13 @@
 #include "simulatorhost.h"
 
 #include "sim/simulator.h"
-#include "util/opensslthread.h"
-
-#include <QThread>
 
 namespace mm::sim {
 
 SimulatorHost::SimulatorHost(QObject *parent)
     : QObject(parent)
 {
+    m_thread.releaseOpenSslStateWhenThreadFinishes(); // signing, and QSslSocket for https targets
 }
 
 SimulatorHost::~SimulatorHost()
@@ -20,57 +18,38 @@ SimulatorHost::~SimulatorHost()
 
 bool SimulatorHost::start(const SimOptions &options, QString *error)
 {
-    Q_ASSERT(!m_thread);
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("mm-sim"));
-    m_context = new QObject;
-    m_context->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_context, &QObject::deleteLater);
-    m_thread->start();
-    bool ok = false;
+    MM_ASSERT_THREAD(this);
+    Q_ASSERT(!m_thread.isRunning());
     QString why;
-    QMetaObject::invokeMethod(
-        m_context,
-        [&] {
-            releaseOpenSslStateWhenThreadFinishes(); // signing, and QSslSocket for https targets
-            auto *simulator = new Simulator(options);
-            ok = simulator->start();
-            if (!ok) {
-                why = simulator->errorString();
-                delete simulator;
-                return;
-            }
-            m_simulator = simulator;
-        },
-        Qt::BlockingQueuedConnection);
-    if (!ok) {
-        stop();
-        if (error)
-            *error = why;
-    }
-    return ok;
+    m_simulator = m_thread.startWorker([&]() -> Simulator * {
+        MM_ASSERT_THREAD(&m_thread);
+        auto *simulator = new Simulator(options);
+        if (simulator->start())
+            return simulator;
+        why = simulator->errorString();
+        delete simulator;
+        return nullptr;
+    });
+    if (!m_simulator && error)
+        *error = why;
+    return m_simulator != nullptr;
 }
 
 void SimulatorHost::stop()
 {
-    if (!m_thread)
+    MM_ASSERT_THREAD(this);
+    if (!m_thread.isRunning())
         return;
-    if (m_simulator) {
-        Simulator *simulator = m_simulator;
-        QMetaObject::invokeMethod(
-            simulator,
-            [simulator] {
-                simulator->stop();
-                delete simulator;
-            },
-            Qt::BlockingQueuedConnection);
-        m_simulator = nullptr;
-    }
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
-    m_context = nullptr;
+    // Queued, so it runs before stop() deletes the simulator on its thread.
+    QMetaObject::invokeMethod(
+        m_simulator,
+        [simulator = m_simulator] {
+            MM_ASSERT_THREAD(simulator);
+            simulator->stop();
+        },
+        Qt::QueuedConnection);
+    m_thread.stop();
+    m_simulator = nullptr;
 }
 
 } // namespace mm::sim

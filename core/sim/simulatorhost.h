@@ -4,10 +4,9 @@
 #pragma once
 
 #include "sim/simoptions.h"
+#include "util/workerthread.h"
 
 #include <QObject>
-
-class QThread;
 
 namespace mm::sim {
 
@@ -27,8 +26,7 @@ public:
     bool isRunning() const { return m_simulator != nullptr; }
 
 private:
-    QThread *m_thread = nullptr;
-    QObject *m_context = nullptr;
+    WorkerThread m_thread {QStringLiteral("mm-sim")};
     Simulator *m_simulator = nullptr;
 };
 
