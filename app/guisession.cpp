@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "guisession.h"
 
+#include "config.h"
 #include "filterbar/filterbar.h"
 #include "firstrun/welcomepage.h"
 #include "mainwindow.h"
@@ -46,37 +47,6 @@ bool receiverSettingsDiffer(const AppOptions &a, const AppOptions &b)
 }
 } // namespace
 
-AppOptions withSavedSettings(const AppOptions &commandLine, const SettingsValues &saved)
-{
-    AppOptions o = commandLine;
-    if (!o.address) {
-        const QString text = saved.listenAddress.trimmed();
-        const QHostAddress address
-            = text == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(text);
-        if (!address.isNull())
-            o.address = address;
-    }
-    if (!o.port)
-        o.port = saved.port;
-    if (!o.path)
-        o.path = saved.path;
-    if (o.secretTexts.isEmpty())
-        o.secretTexts = saved.secrets;
-    if (!o.dataDir && !saved.dataDir.isEmpty())
-        o.dataDir = saved.dataDir;
-    if (o.tlsCert.isEmpty()) {
-        o.tlsCert = saved.tlsCert;
-        o.tlsKey = saved.tlsKey;
-    }
-    if (!o.toleranceSeconds)
-        o.toleranceSeconds = saved.toleranceSeconds;
-    if (!o.retentionDays)
-        o.retentionDays = saved.retentionDays;
-    if (!o.retentionMaxMb)
-        o.retentionMaxMb = saved.retentionMaxMb;
-    return o;
-}
-
 GuiSession::GuiSession(const AppOptions &commandLine, QObject *parent)
     : QObject(parent)
     , m_commandLine(commandLine)
@@ -104,14 +74,14 @@ GuiSession::GuiSession(const AppOptions &commandLine, QObject *parent)
     else
         m_loadProblem += tr(" The saved forwarding secret could not be read. %1").arg(error);
     m_loadProblem = m_loadProblem.trimmed();
-    m_current = withSavedSettings(commandLine, m_saved);
+    m_current = resolveConfig(m_saved, commandLine).options;
     if (!receiverConfig(m_current, &error)) {
         // A saved certificate that has since gone, say: start with the defaults rather than
         // not at all, and say why. If the command line itself is wrong, runGui reports it.
         SettingsValues defaults;
         defaults.secrets = m_saved.secrets;
-        defaults.dataDir = m_saved.dataDir;
-        const AppOptions fallback = withSavedSettings(commandLine, defaults);
+        defaults.storeFolder = m_saved.storeFolder;
+        const AppOptions fallback = resolveConfig(defaults, commandLine).options;
         QString fallbackError;
         if (receiverConfig(fallback, &fallbackError)) {
             m_current = fallback;
@@ -304,14 +274,14 @@ void GuiSession::apply(const SettingsValues &values)
         problems.append(error);
     if (values.startAtLogin != m_saved.startAtLogin && !m_autostart.setEnabled(values.startAtLogin, &error))
         problems.append(tr("Start at login could not be changed: %1").arg(error));
-    const bool dataDirChanged = values.dataDir != m_saved.dataDir;
+    const bool storeFolderChanged = values.storeFolder != m_saved.storeFolder;
     m_saved = values;
     m_saved.startAtLogin = m_autostart.isEnabled();
     Q_EMIT forwardingApplied(); // used for this run even when it could not be saved
     if (!forwardProblem.isEmpty())
         m_saved.forwardSecret = forwardSecretOnDisk;
 
-    AppOptions next = withSavedSettings(m_commandLine, values);
+    AppOptions next = resolveConfig(values, m_commandLine).options;
     Q_EMIT retentionApplied(retentionPolicy(next));
     next.dataDir = m_current.dataDir; // the store in use stays until the next start
     if (receiverSettingsDiffer(next, m_current) || !m_receiver->isRunning()) {
@@ -343,7 +313,7 @@ void GuiSession::apply(const SettingsValues &values)
         else
             m_welcome->setListenUrl(m_receiver->isRunning() ? m_receiver->url() : configuredUrl(m_current));
     }
-    if (dataDirChanged) {
+    if (storeFolderChanged) {
         m_window->statusBar()->showMessage(
             m_commandLine.dataDir
                 ? tr(

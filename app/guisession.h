@@ -27,10 +27,6 @@ class StoreWriter;
 class TrayIcon;
 class WelcomePage;
 
-// The command line (and MIGRATION_MONITOR_SECRETS) over the saved settings: whatever the
-// command line sets wins for this run.
-AppOptions withSavedSettings(const AppOptions &commandLine, const SettingsValues &saved);
-
 // Gives the window the secrets' hints and the key "Copy as curl" signs with.
 void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets, const QUrl &receiverUrl,
                          int toleranceSeconds);
