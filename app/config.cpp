@@ -3,6 +3,8 @@
 
 #include "settings/settingspecs.h"
 
+#include <QCoreApplication>
+
 namespace mm {
 
 ResolvedConfig resolveConfig(const SettingsValues &saved, const AppOptions &commandLine)
@@ -36,6 +38,34 @@ ResolvedConfig resolveConfig(const SettingsValues &saved, const AppOptions &comm
     r.options.secretTexts = r.settings.secrets;
     commandLineFields(r.options, true);
     return r;
+}
+
+SessionConfig demoSession(const AppOptions &commandLine, const QString &folder, const QString &secret)
+{
+    SessionConfig session;
+    session.privateFolder = folder;
+    AppOptions &o = session.commandLine;
+    o = commandLine;
+    o.settings.listenAddress = QStringLiteral("127.0.0.1");
+    o.settings.port = 0;
+    o.settings.storeFolder = folder;
+    o.secretTexts = {secret};
+    // Fixed for the run: the receiver's and the store's settings.
+    for (const char *name : {"listenAddress", "port", "path", "tlsCert", "tlsKey", "toleranceSeconds",
+                             "storeFolder", "retentionDays", "retentionMaxMb"}) {
+        if (!o.given.contains(QLatin1String(name)))
+            o.given.append(QLatin1String(name));
+    }
+    commandLineFields(o);
+    session.note = QCoreApplication::translate(
+                       "mm::GuiSession",
+                       "This is the demo: the stall thresholds apply to this window; nothing is saved and "
+                       "the demo's receiver keeps its settings.")
+        + (commandLine.replay.forwardTarget.isEmpty() ? QString()
+                                                      : u' '
+                   + QCoreApplication::translate("mm::GuiSession",
+                                                 "--forward-to sets forwarding for this run."));
+    return session;
 }
 
 } // namespace mm

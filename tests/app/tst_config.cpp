@@ -176,6 +176,34 @@ private Q_SLOTS:
         QVERIFY(r.isFromCommandLine(QLatin1String("secrets")));
     }
 
+    // The demo is a configuration: its folder, its secret, loopback on a port the system picks,
+    // and receiver and store settings that saved (or applied) ones never change.
+    void demoIsAConfiguration()
+    {
+        const QString secret = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        const SessionConfig demo
+            = demoSession(parse({QStringLiteral("--demo")}), QStringLiteral("/tmp/demo"), secret);
+        QCOMPARE(demo.privateFolder, QStringLiteral("/tmp/demo"));
+        QVERIFY(!demo.note.isEmpty());
+        SettingsValues saved = savedRetention(3, 10);
+        saved.port = 9443;
+        saved.path = QStringLiteral("/elsewhere");
+        saved.storeFolder = QStringLiteral("/srv/monitor");
+        saved.toleranceSeconds = 60;
+        saved.secrets = {QStringLiteral("whsec_c2Vjb25kLWVuZHBvaW50LWtleS1ieXRl")};
+        saved.stallWorkingMinutes = 5;
+        const ResolvedConfig r = resolveConfig(saved, demo.commandLine);
+        QCOMPARE(r.options.port, std::optional<quint16>(0));
+        QCOMPARE(r.options.address, std::optional<QHostAddress>(QHostAddress(QHostAddress::LocalHost)));
+        QCOMPARE(r.options.path, std::optional<QString>(QStringLiteral("/webhooks")));
+        QCOMPARE(r.options.dataDir, std::optional<QString>(QStringLiteral("/tmp/demo")));
+        QCOMPARE(r.options.toleranceSeconds, std::optional<int>(300));
+        QCOMPARE(r.options.retentionMaxMb, std::optional<int>(0));
+        QCOMPARE(r.options.secretTexts, QStringList {secret});
+        // What the window alone uses still follows the Settings dialog.
+        QCOMPARE(r.settings.stallWorkingMinutes, 5);
+    }
+
     void outOfRangeOptionsAreRefused_data()
     {
         QTest::addColumn<QString>("argument");
