@@ -43,18 +43,14 @@ QString randomSecret()
 int runGui(const AppOptions &options)
 {
     QString error;
-    // Saved settings fill in what the command line leaves out (never in the demo).
-    GuiSession session(options);
-    AppOptions effective = session.effectiveOptions();
+    // Saved settings fill in what the command line leaves out. The demo's data and settings
+    // live in a throw-away folder, never in the user's store.
     std::unique_ptr<QTemporaryDir> demoDir;
-    if (options.demo) {
-        // Demo data lives in a throw-away folder, never in the user's store.
+    if (options.demo)
         demoDir = std::make_unique<QTemporaryDir>();
-        effective.dataDir = demoDir->path();
-        effective.secretTexts = {randomSecret()};
-        effective.address = QHostAddress(QHostAddress::LocalHost);
-        effective.port = 0;
-    }
+    GuiSession session(demoDir ? demoSession(options, demoDir->path(), randomSecret())
+                               : SessionConfig {options, {}, {}});
+    const AppOptions effective = session.effectiveOptions();
     auto config = receiverConfig(effective, &error);
     if (!config) {
         QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), error);
@@ -200,8 +196,6 @@ int runGui(const AppOptions &options)
             });
     }
     alerts.setListening(receiver.isRunning(), receiver.isRunning() ? QString() : error);
-    if (options.demo)
-        showSecretsInWindow(&window, config->secrets, receiver.url(), int(config->tolerance.count()));
     window.setDemo(options.demo);
 
     sim::SimulatorHost demoSender;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "guisession.h"
 
+#include "config.h"
 #include "filterbar/filterbar.h"
 #include "firstrun/welcomepage.h"
 #include "mainwindow.h"
@@ -39,79 +40,53 @@ QUrl configuredUrl(const AppOptions &o)
     return url;
 }
 
-bool receiverSettingsDiffer(const AppOptions &a, const AppOptions &b)
+// The user's settings file, or one in the session's own folder.
+AppSettings *settingsIn(const QString &folder)
 {
-    return a.address != b.address || a.port != b.port || a.path != b.path || a.tlsCert != b.tlsCert
-        || a.tlsKey != b.tlsKey || a.toleranceSeconds != b.toleranceSeconds;
+    return folder.isEmpty() ? new AppSettings
+                            : new AppSettings(QDir(folder).filePath(QStringLiteral("settings.ini")));
 }
 } // namespace
 
-AppOptions withSavedSettings(const AppOptions &commandLine, const SettingsValues &saved)
-{
-    AppOptions o = commandLine;
-    if (!o.address) {
-        const QString text = saved.listenAddress.trimmed();
-        const QHostAddress address
-            = text == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(text);
-        if (!address.isNull())
-            o.address = address;
-    }
-    if (!o.port)
-        o.port = saved.port;
-    if (!o.path)
-        o.path = saved.path;
-    if (o.secretTexts.isEmpty())
-        o.secretTexts = saved.secrets;
-    if (!o.dataDir && !saved.dataDir.isEmpty())
-        o.dataDir = saved.dataDir;
-    if (o.tlsCert.isEmpty()) {
-        o.tlsCert = saved.tlsCert;
-        o.tlsKey = saved.tlsKey;
-    }
-    if (!o.toleranceSeconds)
-        o.toleranceSeconds = saved.toleranceSeconds;
-    if (!o.retentionDays)
-        o.retentionDays = saved.retentionDays;
-    if (!o.retentionMaxMb)
-        o.retentionMaxMb = saved.retentionMaxMb;
-    return o;
-}
-
-GuiSession::GuiSession(const AppOptions &commandLine, QObject *parent)
+GuiSession::GuiSession(const SessionConfig &session, QObject *parent)
     : QObject(parent)
-    , m_commandLine(commandLine)
-    , m_current(commandLine)
-    , m_forwardKeeper(QDir(SecretStore::defaultDir()).filePath(QStringLiteral("forward")),
-                      SecretKeeper::KeyringEntry {QStringLiteral("forward-secret")})
+    , m_session(session)
+    , m_commandLine(m_session.commandLine)
+    , m_current(session.commandLine)
+    , m_settings(settingsIn(session.privateFolder))
+    , m_autostart(session.privateFolder.isEmpty()
+                      ? Autostart()
+                      : Autostart(Autostart::programFor(QString()),
+                                  QDir(session.privateFolder).filePath(QStringLiteral("autostart"))))
+    , m_secrets(session.privateFolder.isEmpty() ? new SecretsController
+                                                : new SecretsController(session.privateFolder))
 {
-    if (commandLine.demo) {
-        m_saved.startAtLogin = m_autostart.isEnabled();
-        return;
-    }
     QString error;
-    m_saved = m_settings.values();
+    m_saved = m_settings->values();
     m_saved.startAtLogin = m_autostart.isEnabled();
     // Waits for the keyring at most SecretKeeper::StartupWaitMs; it may answer later.
-    if (!m_keeper.load(SecretKeeper::StartupWaitMs, &error)) {
-        m_secretsUnreadable = true;
-        m_loadProblem = tr("The saved signing secrets could not be read. %1").arg(error);
-    }
-    m_saved.secrets = m_keeper.store().texts();
-    connect(&m_keeper, &SecretKeeper::secretsChanged, this, &GuiSession::takeLateSecrets);
-    connect(&m_keeper, &SecretKeeper::whereChanged, this, &GuiSession::showSecretsWarning);
-    if (m_forwardKeeper.load(SecretKeeper::StartupWaitMs, &error))
-        m_saved.forwardSecret = m_forwardKeeper.store().texts().value(0);
-    else
-        m_loadProblem += tr(" The saved forwarding secret could not be read. %1").arg(error);
-    m_loadProblem = m_loadProblem.trimmed();
-    m_current = withSavedSettings(commandLine, m_saved);
+    m_loadProblem = m_secrets->load();
+    m_saved.secrets = m_secrets->secrets(SecretsController::Kind::Endpoint);
+    m_saved.forwardSecret = m_secrets->secrets(SecretsController::Kind::Forwarding).value(0);
+    connect(m_secrets.get(), &SecretsController::endpointSecretsArrived, this, &GuiSession::takeLateSecrets);
+    connect(m_secrets.get(), &SecretsController::whereChanged, this, &GuiSession::showSecretsWarning);
+    connect(m_secrets.get(), &SecretsController::saveFailed, this,
+            [this](SecretsController::Kind kind, const QString &why) {
+                showProblem(
+                    kind == SecretsController::Kind::Endpoint
+                        ? tr("The signing secrets could not be saved, so they are used for this run only: %1")
+                              .arg(why)
+                        : tr("The forwarding secret could not be saved, so it is used for this run only: %1")
+                              .arg(why));
+            });
+    m_current = resolveConfig(m_saved, m_commandLine).options;
     if (!receiverConfig(m_current, &error)) {
         // A saved certificate that has since gone, say: start with the defaults rather than
         // not at all, and say why. If the command line itself is wrong, runGui reports it.
         SettingsValues defaults;
         defaults.secrets = m_saved.secrets;
-        defaults.dataDir = m_saved.dataDir;
-        const AppOptions fallback = withSavedSettings(commandLine, defaults);
+        defaults.storeFolder = m_saved.storeFolder;
+        const AppOptions fallback = resolveConfig(defaults, m_commandLine).options;
         QString fallbackError;
         if (receiverConfig(fallback, &fallbackError)) {
             m_current = fallback;
@@ -128,35 +103,31 @@ void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *r
     m_model = model;
     m_receiver = receiver;
     m_store = store;
+    m_receiverControl = new ReceiverController(receiver, store, m_current, this);
     connect(window, &MainWindow::settingsRequested, this, &GuiSession::openSettings);
     showSecretsInWindow();
-    if (m_commandLine.demo)
-        return;
     // The last replay target is remembered between runs; secrets never are, beyond Settings.
-    window->setReplayTarget(m_settings.replayTarget());
+    window->setReplayTarget(m_settings->replayTarget());
     connect(window, &MainWindow::replayTargetUsed, this, [this](const QString &url) {
         // Saved without a user name or password the URL may carry: those stay in the dialog.
-        m_settings.setReplayTarget(QUrl(url).toString(QUrl::RemoveUserInfo));
-        m_settings.sync();
+        m_settings->setReplayTarget(QUrl(url).toString(QUrl::RemoveUserInfo));
+        m_settings->sync();
     });
     model->setStallThresholds(m_saved.stallThresholds());
-    window->restoreGeometry(m_settings.windowGeometry());
-    restoreWindowLayout(window, m_settings.windowState(), AppSettings::WindowStateVersion);
-    const FilterBarState filter = m_settings.filterBar();
+    window->restoreGeometry(m_settings->windowGeometry());
+    restoreWindowLayout(window, m_settings->windowState(), AppSettings::WindowStateVersion);
+    const FilterBarState filter = m_settings->filterBar();
     window->setFilterState(FilterState {filter.text, filter.type, filter.status, filter.migration});
     connect(qApp, &QCoreApplication::aboutToQuit, this, &GuiSession::saveWindow);
     // A keyring write still going (an unlock prompt, say) gets a moment, then the file.
-    connect(qApp, &QCoreApplication::aboutToQuit, this, [this] {
-        m_keeper.flush(QuitSecretsWaitMs);
-        m_forwardKeeper.flush(QuitSecretsWaitMs);
-    });
+    connect(qApp, &QCoreApplication::aboutToQuit, this, [this] { m_secrets->flush(QuitSecretsWaitMs); });
 
     // runGui's banner (receiver not running, no secret) is ours to clear once fixed.
     m_problemShown = !receiver->isRunning() || m_current.secretTexts.isEmpty();
     if (!m_loadProblem.isEmpty())
         showProblem(m_loadProblem);
     showSecretsWarning();
-    if (m_current.secretTexts.isEmpty() && !m_secretsUnreadable)
+    if (m_current.secretTexts.isEmpty() && !m_secrets->endpointUnreadable())
         showWelcome();
 }
 
@@ -164,7 +135,7 @@ void GuiSession::attachTray(TrayIcon *tray)
 {
     m_tray = tray;
     m_window->setCloseToTray(m_saved.closeToTray);
-    m_trayHintShown = !m_commandLine.demo && m_settings.trayHintShown();
+    m_trayHintShown = m_settings->trayHintShown();
     connect(m_window, &MainWindow::hiddenToTray, this, &GuiSession::showTrayHint);
 }
 
@@ -177,10 +148,8 @@ void GuiSession::showTrayHint()
                         tr("Webhooks are still received. Click the tray icon to bring the window back, or "
                            "quit from its menu. Closing to the tray can be turned off in Settings."),
                         false);
-    if (!m_commandLine.demo) {
-        m_settings.setTrayHintShown(true);
-        m_settings.sync();
-    }
+    m_settings->setTrayHintShown(true);
+    m_settings->sync();
 }
 
 void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets, const QUrl &receiverUrl,
@@ -200,8 +169,6 @@ void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets
 
 void GuiSession::showSecretsInWindow()
 {
-    if (m_commandLine.demo)
-        return; // the demo's own secret is shown by runGui
     const QUrl target = m_receiver->isRunning() ? m_receiver->url() : configuredUrl(m_current);
     mm::showSecretsInWindow(m_window, parseSecretList(m_current.secretTexts).value_or(QList<SigningSecret>()),
                             target, m_current.toleranceSeconds.value_or(300));
@@ -217,31 +184,28 @@ void GuiSession::openSettings()
     m_dialog = new SettingsDialog(m_saved, m_window);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_dialog->setNote(overrideNote());
-    m_dialog->setSecretsWarning(m_keeper.warning()); // empty in the demo, which saves nothing
+    m_dialog->setSecretsWarning(m_secrets->warning());
     connect(m_dialog, &SettingsDialog::applied, this, &GuiSession::apply);
     m_dialog->open();
 }
 
 QString GuiSession::overrideNote() const
 {
-    if (m_commandLine.demo)
-        return tr("This is the demo: the stall thresholds apply to this window; nothing is saved and the "
-                  "demo's receiver keeps its settings.")
-            + (m_commandLine.replay.forwardTarget.isEmpty()
-                   ? QString()
-                   : u' ' + tr("--forward-to sets forwarding for this run."));
+    if (!m_session.note.isEmpty())
+        return m_session.note;
     QStringList set;
-    if (m_commandLine.address)
+    const ResolvedConfig config = resolveConfig(m_saved, m_commandLine);
+    if (config.isFromCommandLine(QLatin1String("listenAddress")))
         set.append(tr("listen address and port"));
-    if (m_commandLine.path)
+    if (config.isFromCommandLine(QLatin1String("path")))
         set.append(tr("path"));
-    if (!m_commandLine.tlsCert.isEmpty())
+    if (config.isFromCommandLine(QLatin1String("tlsCert")))
         set.append(tr("TLS certificate and key"));
-    if (m_commandLine.toleranceSeconds)
+    if (config.isFromCommandLine(QLatin1String("toleranceSeconds")))
         set.append(tr("tolerance"));
-    if (!m_commandLine.secretTexts.isEmpty())
+    if (config.isFromCommandLine(QLatin1String("secrets")))
         set.append(tr("signing secrets"));
-    if (m_commandLine.dataDir)
+    if (config.isFromCommandLine(QLatin1String("storeFolder")))
         set.append(tr("data folder"));
     if (!m_commandLine.replay.forwardTarget.isEmpty())
         set.append(tr("forwarding"));
@@ -258,74 +222,54 @@ void GuiSession::apply(const SettingsValues &values)
     Q_EMIT alertSettingsApplied(values.alerts);
     if (m_tray)
         m_window->setCloseToTray(values.closeToTray);
-    if (m_commandLine.demo) {
-        m_saved.closeToTray = values.closeToTray;
-        m_saved.alerts = values.alerts;
-        m_saved.stallWorkingMinutes = values.stallWorkingMinutes;
-        m_saved.stallNotStartedMinutes = values.stallNotStartedMinutes;
-        m_saved.forwardEnabled = values.forwardEnabled; // for this run only, like the rest
-        m_saved.forwardTarget = values.forwardTarget;
-        m_saved.forwardResign = values.forwardResign;
-        m_saved.forwardSecret = values.forwardSecret;
-        Q_EMIT forwardingApplied();
-        return;
-    }
     QStringList problems;
     QString error;
-    if (values.secrets != m_saved.secrets || m_secretsUnsaved) {
+    using Kind = SecretsController::Kind;
+    if (m_secrets->needsSave(Kind::Endpoint, values.secrets)) {
         // To the file at once, or to the keyring a moment later: a failure then goes to the
         // problem banner. Either way they are used from now on.
-        auto failedNow = std::make_shared<std::optional<QString>>();
-        if (setAsideUnreadableSecrets(&error) && m_keeper.store().setTexts(values.secrets, &error)) {
-            saveSecrets([this, failedNow](const QString &why, bool late) {
-                if (late)
-                    showProblem(
-                        tr("The signing secrets could not be saved, so they are used for this run only: %1")
-                            .arg(why));
-                else
-                    *failedNow = why;
-            });
-        } else {
-            m_secretsUnsaved = true;
-            *failedNow = error;
-        }
-        if (*failedNow)
+        if (const QString why = m_secrets->save(Kind::Endpoint, values.secrets); !why.isEmpty())
             problems.append(
                 tr("The signing secrets could not be saved, so they are used for this run only: %1")
-                    .arg(**failedNow));
+                    .arg(why));
     }
     const QString forwardSecretOnDisk = m_saved.forwardSecret;
-    const QString forwardProblem
-        = values.forwardSecret != m_saved.forwardSecret ? saveForwardSecret(values.forwardSecret) : QString();
+    QString forwardProblem;
+    if (values.forwardSecret != m_saved.forwardSecret) {
+        const QString why = m_secrets->save(
+            Kind::Forwarding,
+            values.forwardSecret.isEmpty() ? QStringList() : QStringList {values.forwardSecret});
+        if (!why.isEmpty())
+            forwardProblem
+                = tr("The forwarding secret could not be saved, so it is used for this run only: %1")
+                      .arg(why);
+    }
     if (!forwardProblem.isEmpty())
         problems.append(forwardProblem);
-    m_settings.setValues(values);
-    if (!m_settings.sync(&error))
+    m_settings->setValues(values);
+    if (!m_settings->sync(&error))
         problems.append(error);
     if (values.startAtLogin != m_saved.startAtLogin && !m_autostart.setEnabled(values.startAtLogin, &error))
         problems.append(tr("Start at login could not be changed: %1").arg(error));
-    const bool dataDirChanged = values.dataDir != m_saved.dataDir;
+    const bool storeFolderChanged = values.storeFolder != m_saved.storeFolder;
     m_saved = values;
     m_saved.startAtLogin = m_autostart.isEnabled();
     Q_EMIT forwardingApplied(); // used for this run even when it could not be saved
     if (!forwardProblem.isEmpty())
         m_saved.forwardSecret = forwardSecretOnDisk;
 
-    AppOptions next = withSavedSettings(m_commandLine, values);
+    AppOptions next = resolveConfig(values, m_commandLine).options;
     Q_EMIT retentionApplied(retentionPolicy(next));
     next.dataDir = m_current.dataDir; // the store in use stays until the next start
-    if (receiverSettingsDiffer(next, m_current) || !m_receiver->isRunning()) {
+    if (m_receiverControl->needsRebind(next)) {
         const QString problem = rebind(next);
         if (!problem.isEmpty())
             problems.append(problem);
         if (m_tray)
             m_tray->setListener(m_receiver->isRunning(), m_receiver->url());
         Q_EMIT listenerChanged(m_receiver->isRunning(), problem);
-    } else if (next.secretTexts != m_current.secretTexts) {
-        if (const auto secrets = parseSecretList(next.secretTexts)) {
-            m_receiver->setSecrets(*secrets);
-            m_current.secretTexts = next.secretTexts;
-        }
+    } else if (next.secretTexts != m_current.secretTexts && m_receiverControl->setSecrets(next.secretTexts)) {
+        m_current.secretTexts = next.secretTexts;
     }
     if (m_receiver->isRunning() && m_current.secretTexts.isEmpty())
         problems.append(
@@ -343,7 +287,7 @@ void GuiSession::apply(const SettingsValues &values)
         else
             m_welcome->setListenUrl(m_receiver->isRunning() ? m_receiver->url() : configuredUrl(m_current));
     }
-    if (dataDirChanged) {
+    if (storeFolderChanged) {
         m_window->statusBar()->showMessage(
             m_commandLine.dataDir
                 ? tr(
@@ -356,33 +300,16 @@ void GuiSession::apply(const SettingsValues &values)
 
 QString GuiSession::rebind(const AppOptions &next)
 {
-    QString error;
-    const auto config = receiverConfig(next, &error);
-    const QString still = m_receiver->isRunning()
-        ? tr("Still listening on %1 with the previous settings.").arg(m_receiver->url().toString())
-        : QString();
-    if (!config)
-        return tr("The new receiver settings cannot be used: %1 %2").arg(error, still);
-    m_receiver->stop();
-    if (m_receiver->start(*config, m_store, &error)) {
-        m_current = next;
-        m_window->setListenUrl(m_receiver->url().toString());
-        if (m_welcome) {
-            m_welcome->setListenUrl(m_receiver->url());
-            m_welcome->setReceiverStatus(QString());
-        }
-        return {};
+    const QString problem = m_receiverControl->rebind(next);
+    if (!problem.isEmpty())
+        return problem;
+    m_current = next;
+    m_window->setListenUrl(m_receiver->url().toString());
+    if (m_welcome) {
+        m_welcome->setListenUrl(m_receiver->url());
+        m_welcome->setReceiverStatus(QString());
     }
-    const QString failed = tr("Could not listen with the new settings: %1").arg(error);
-    QString restoreError;
-    const auto previous = receiverConfig(m_current, &restoreError);
-    if (previous && m_receiver->start(*previous, m_store, &restoreError))
-        return failed + u' '
-            + tr("Still listening on %1 with the previous settings.").arg(m_receiver->url().toString());
-    return failed + u' '
-        + tr("The previous settings could not be restored either (%1), so nothing is being received. "
-             "Choose other settings in File → Settings….")
-              .arg(restoreError);
+    return {};
 }
 
 ForwardChoice GuiSession::forwarding(QString *problem) const
@@ -416,28 +343,6 @@ ForwardChoice GuiSession::forwarding(QString *problem) const
     return choice;
 }
 
-QString GuiSession::saveForwardSecret(const QString &text)
-{
-    const QString failed
-        = tr("The forwarding secret could not be saved, so it is used for this run only: %1");
-    QString error;
-    if (!m_forwardKeeper.store().setTexts(text.isEmpty() ? QStringList() : QStringList {text}, &error))
-        return failed.arg(error);
-    // The file answers at once, the keyring later: a late failure goes to the banner.
-    auto answeredNow = std::make_shared<bool>(true);
-    auto nowError = std::make_shared<QString>();
-    m_forwardKeeper.save([this, answeredNow, nowError, failed](bool ok, const QString &why) {
-        if (ok)
-            return;
-        if (*answeredNow)
-            *nowError = failed.arg(why);
-        else
-            showProblem(failed.arg(why));
-    });
-    *answeredNow = false;
-    return *nowError;
-}
-
 void GuiSession::showWelcome()
 {
     auto *page = new WelcomePage;
@@ -456,30 +361,15 @@ void GuiSession::showWelcome()
 
 void GuiSession::submitSecret(const QString &text)
 {
-    QString error;
-    if (!m_keeper.store().add(text, &error)) {
-        m_welcome->setError(error);
-        return;
-    }
     // The file answers at once; the keyring later, and its failure goes to the problem banner.
-    auto failedNow = std::make_shared<std::optional<QString>>();
-    saveSecrets([this, failedNow](const QString &why, bool late) {
-        if (late)
-            showProblem(
-                tr("The signing secret could not be saved, so it is used for this run only: %1").arg(why));
-        else
-            *failedNow = why;
-    });
-    if (*failedNow) {
-        m_keeper.store().remove(m_keeper.store().size() - 1);
-        m_secretsUnsaved = false; // what is saved is what is used
-        m_welcome->setError(tr("The secret could not be saved: %1").arg(**failedNow));
+    if (const QString why = m_secrets->addEndpointSecret(text); !why.isEmpty()) {
+        m_welcome->setError(why);
         return;
     }
-    m_saved.secrets = m_keeper.store().texts();
+    m_saved.secrets = m_secrets->secrets(SecretsController::Kind::Endpoint);
     if (m_commandLine.secretTexts.isEmpty()) {
         m_current.secretTexts = m_saved.secrets;
-        m_receiver->setSecrets(m_keeper.store().secrets());
+        m_receiver->setSecrets(m_secrets->endpointSecrets());
     }
     m_window->setWelcomePage(nullptr);
     clearProblem();
@@ -499,45 +389,14 @@ void GuiSession::startDemo()
         m_welcome->setError(tr("The demo could not be started."));
 }
 
-bool GuiSession::setAsideUnreadableSecrets(QString *error)
-{
-    if (!m_secretsUnreadable)
-        return true;
-    // Never overwrite secrets that could not be read: keep the file (still 0600) beside the new one.
-    const QString path = m_keeper.filePath();
-    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
-    QString aside = path + QStringLiteral(".unreadable-") + stamp;
-    for (int n = 2; QFile::exists(aside); ++n)
-        aside = path + QStringLiteral(".unreadable-%1-%2").arg(stamp).arg(n);
-    if (QFile::exists(path) && !QFile::rename(path, aside)) {
-        *error
-            = tr("the unreadable secrets file %1 could not be set aside, so it was left as it is").arg(path);
-        return false;
-    }
-    m_secretsUnreadable = false;
-    return true;
-}
-
-void GuiSession::saveSecrets(const std::function<void(const QString &error, bool late)> &failed)
-{
-    auto returned = std::make_shared<bool>(false);
-    m_keeper.save([this, returned, failed](bool ok, const QString &error) {
-        m_secretsUnsaved = !ok;
-        if (!ok)
-            failed(error, *returned);
-        showSecretsWarning(); // the first secret in the file, say
-    });
-    *returned = true;
-}
-
 void GuiSession::takeLateSecrets()
 {
     const bool hadNone = m_current.secretTexts.isEmpty();
-    m_saved.secrets = m_keeper.store().texts();
+    m_saved.secrets = m_secrets->secrets(SecretsController::Kind::Endpoint);
     if (m_commandLine.secretTexts.isEmpty()) {
         m_current.secretTexts = m_saved.secrets;
         if (m_receiver)
-            m_receiver->setSecrets(m_keeper.store().secrets());
+            m_receiver->setSecrets(m_secrets->endpointSecrets());
     }
     if (!m_window)
         return;
@@ -561,23 +420,21 @@ void GuiSession::takeLateSecrets()
 void GuiSession::showSecretsWarning()
 {
     if (m_dialog)
-        m_dialog->setSecretsWarning(m_keeper.warning());
+        m_dialog->setSecretsWarning(m_secrets->warning());
     // The window says so while secrets are actually kept in the file, unless that was asked
     // for (MM_SECRET_BACKEND=file).
-    if (m_window && !m_commandLine.demo) {
-        const bool inFile = m_keeper.where() == SecretKeeper::Where::File && !m_keeper.store().isEmpty()
-            && !SecretKeeper::fileForced();
-        m_window->setWarning(SecretsWarningKey, inFile ? m_keeper.warning() : QString());
-    }
+    if (m_window)
+        m_window->setWarning(SecretsWarningKey,
+                             m_secrets->inFileUnasked() ? m_secrets->warning() : QString());
 }
 
 void GuiSession::saveWindow()
 {
-    m_settings.setWindowGeometry(m_window->saveGeometry());
-    m_settings.setWindowState(saveWindowLayout(m_window, AppSettings::WindowStateVersion));
+    m_settings->setWindowGeometry(m_window->saveGeometry());
+    m_settings->setWindowState(saveWindowLayout(m_window, AppSettings::WindowStateVersion));
     const FilterState filter = m_window->filterState();
-    m_settings.setFilterBar(FilterBarState {filter.text, filter.type, filter.status, filter.migration});
-    m_settings.sync();
+    m_settings->setFilterBar(FilterBarState {filter.text, filter.type, filter.status, filter.migration});
+    m_settings->sync();
 }
 
 void GuiSession::showProblem(const QString &text)

@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window's settings at run time: saved settings under the command line, the
-// Settings… dialog applied without a restart, the first-run page and the window's
-// remembered layout and filter. With --demo nothing is read from or written to disk.
+// Settings… dialog applied without a restart (secrets and the receiver through their
+// controllers), the first-run page and the window's remembered layout and filter. The demo is a
+// SessionConfig (demoSession()): nothing the user keeps is read or written.
 #pragma once
 
+#include "config.h"
 #include "guiforwarding.h"
 #include "options.h"
+#include "receivercontroller.h"
+#include "secretscontroller.h"
 #include "settings/appsettings.h"
 #include "settings/autostart.h"
-#include "settings/secretkeeper.h"
-#include "settings/secretstore.h"
 #include "store/retention.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
+#include <memory>
 
 namespace mm {
 
@@ -27,10 +30,6 @@ class StoreWriter;
 class TrayIcon;
 class WelcomePage;
 
-// The command line (and MIGRATION_MONITOR_SECRETS) over the saved settings: whatever the
-// command line sets wins for this run.
-AppOptions withSavedSettings(const AppOptions &commandLine, const SettingsValues &saved);
-
 // Gives the window the secrets' hints and the key "Copy as curl" signs with.
 void showSecretsInWindow(MainWindow *window, const QList<SigningSecret> &secrets, const QUrl &receiverUrl,
                          int toleranceSeconds);
@@ -41,8 +40,8 @@ class GuiSession final : public QObject
     Q_DISABLE_COPY_MOVE(GuiSession)
 
 public:
-    // Reads the saved settings and secrets, unless this is the demo.
-    explicit GuiSession(const AppOptions &commandLine, QObject *parent = nullptr);
+    // Reads the saved settings and secrets where session says they are kept.
+    explicit GuiSession(const SessionConfig &session, QObject *parent = nullptr);
 
     // What to run with. Saved settings that cannot be used are left out (and reported).
     AppOptions effectiveOptions() const { return m_current; }
@@ -72,16 +71,11 @@ private:
     void openSettings();
     void showSecretsInWindow();
     void apply(const SettingsValues &values);
-    // Restarts the receiver with next. On failure restores the previous settings and
-    // returns what went wrong.
+    // Restarts the receiver with next (the previous settings again on failure); what went wrong.
     QString rebind(const AppOptions &next);
     void showWelcome();
     void submitSecret(const QString &text);
     void startDemo();
-    bool setAsideUnreadableSecrets(QString *error);
-    // Saves the keeper's secrets: at once to the file, later to the keyring. failed(error, late)
-    // is told when they could not be saved anywhere; late when after this returned.
-    void saveSecrets(const std::function<void(const QString &error, bool late)> &failed);
     // The keyring answered after start-up stopped waiting, with secrets not known before.
     void takeLateSecrets();
     // Where the secrets are kept, when not in a keyring: the settings dialog and the window say so.
@@ -90,22 +84,18 @@ private:
     void showProblem(const QString &text);
     void clearProblem();
     void showTrayHint();
-    // Saves the forwarding secret when it changed; a sentence when it could not be.
-    QString saveForwardSecret(const QString &text);
     QString overrideNote() const;
 
-    const AppOptions m_commandLine;
+    const SessionConfig m_session;
+    const AppOptions &m_commandLine;
     AppOptions m_current;
-    AppSettings m_settings;
+    std::unique_ptr<AppSettings> m_settings;
     Autostart m_autostart;
-    SecretKeeper m_keeper; // the signing secrets: the keyring, else the 0600 file (with a warning)
-    bool m_secretsUnsaved = false; // the last save failed: the next Apply tries again
-    // The secret forwarded deliveries are re-signed with, if any: kept like the signing
-    // secrets, in its own keyring entry (or its own 0600 file).
-    SecretKeeper m_forwardKeeper;
+    // The signing secrets and the forwarding secret: the keyring, else 0600 files (with a warning).
+    std::unique_ptr<SecretsController> m_secrets;
+    ReceiverController *m_receiverControl = nullptr;
     SettingsValues m_saved;
     QString m_loadProblem;
-    bool m_secretsUnreadable = false; // the secrets file is kept aside, never overwritten
     bool m_problemShown = false; // the window's banner holds one of our problems
     MainWindow *m_window = nullptr;
     MonitorModel *m_model = nullptr;

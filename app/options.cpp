@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include "replayoptions.h"
+#include "settings/settingspecs.h"
 #include "store/database.h"
 
 #include <QCommandLineParser>
@@ -50,6 +51,57 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port, QStr
         return false;
     }
     return true;
+}
+// Reads a declared setting's option into o.settings, naming it in o.given.
+bool readSetting(const SettingSpec &spec, const QString &text, AppOptions &o, QString *error)
+{
+    auto given = [&o](const SettingSpec &s, const QVariant &value) {
+        s.set(o.settings, value);
+        if (!o.given.contains(s.name))
+            o.given.append(QString(s.name));
+    };
+    switch (spec.kind) {
+    case SettingSpec::Kind::Address: { // HOST:PORT, the address and the port settings at once
+        QHostAddress address;
+        quint16 port = 0;
+        if (!parseListen(text, &address, &port, error))
+            return false;
+        given(spec, address.toString());
+        given(settingSpec(QLatin1String("port")), port);
+        return true;
+    }
+    case SettingSpec::Kind::UrlPath: {
+        QString p = text;
+        if (!p.startsWith(u'/'))
+            p.prepend(u'/');
+        if (!isPlainUrlPath(p)) {
+            *error = QStringLiteral("--%1: '%2' is not a plain URL path.").arg(spec.option, text);
+            return false;
+        }
+        given(spec, p);
+        return true;
+    }
+    case SettingSpec::Kind::Integer: {
+        bool ok = false;
+        const int n = text.toInt(&ok);
+        if (!ok || n < spec.low || n > spec.high) {
+            *error = QStringLiteral("--%1: expected a whole number from %2 to %3.")
+                         .arg(spec.option)
+                         .arg(spec.low)
+                         .arg(spec.high);
+            return false;
+        }
+        given(spec, n);
+        return true;
+    }
+    case SettingSpec::Kind::Flag:
+        given(spec, true);
+        return true;
+    case SettingSpec::Kind::Text:
+        given(spec, text);
+        return true;
+    }
+    return false;
 }
 } // namespace
 
@@ -100,6 +152,12 @@ bool wantsNoGui(int argc, char **argv)
 std::optional<AppOptions> parseOptions(const QCoreApplication &app, const ArgvSecrets &secretsFromArgv,
                                        QString *error)
 {
+    return parseOptions(app.arguments(), secretsFromArgv, error);
+}
+
+std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvSecrets &secretsFromArgv,
+                                       QString *error)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral(
@@ -118,38 +176,19 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const ArgvSe
         QStringLiteral("minimized"),
         QStringLiteral("Start with the window hidden in the system tray, or minimised where there is no tray "
                        "(used by Start at login)."));
-    const QCommandLineOption listen(QStringLiteral("listen"),
-                                    QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."),
-                                    QStringLiteral("HOST:PORT"));
-    const QCommandLineOption path(QStringLiteral("path"), QStringLiteral("Webhook path (default /webhooks)."),
-                                  QStringLiteral("PATH"));
+    // The saved settings' options, declared with them (settingSpecs()).
+    std::vector<std::pair<QCommandLineOption, const SettingSpec *>> settingOptions;
+    for (const SettingSpec &spec : settingSpecs()) {
+        if (spec.help)
+            settingOptions.emplace_back(
+                QCommandLineOption(QString(spec.option), spec.help(), QString(spec.valueName)), &spec);
+    }
     const QCommandLineOption secret(
         QStringLiteral("secret"), QStringLiteral("Endpoint signing secret (whsec_...); repeat for rotation."),
         QStringLiteral("S"));
-    const QCommandLineOption dataDir(
-        QStringLiteral("data-dir"),
-        QStringLiteral("Folder of the store (default %1).").arg(Database::defaultDataDir()),
-        QStringLiteral("DIR"));
-    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
-                                     QStringLiteral("Serve HTTPS with this PEM certificate."),
-                                     QStringLiteral("FILE"));
-    const QCommandLineOption tlsKey(
-        QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."), QStringLiteral("FILE"));
-    const QCommandLineOption tolerance(QStringLiteral("tolerance"),
-                                       QStringLiteral("Accepted timestamp skew in seconds (default 300)."),
-                                       QStringLiteral("SECONDS"));
     const QCommandLineOption maxBody(QStringLiteral("max-body"),
                                      QStringLiteral("Largest accepted body in bytes (default 2097152)."),
                                      QStringLiteral("BYTES"));
-    const QCommandLineOption retentionDays(
-        QStringLiteral("retention-days"),
-        QStringLiteral("Delete stored deliveries older than N days (0 keeps them forever, the default)."),
-        QStringLiteral("N"));
-    const QCommandLineOption retentionMaxMb(
-        QStringLiteral("retention-max-mb"),
-        QStringLiteral("Keep the store under N MiB by deleting the oldest deliveries, never ones younger "
-                       "than --retention-days (0: no limit, the default)."),
-        QStringLiteral("N"));
     const QCommandLineOption exportTo(
         QStringLiteral("export"),
         QStringLiteral("Write the stored deliveries as JSON Lines to FILE (- for stdout) "
@@ -160,11 +199,13 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const ArgvSe
         QStringLiteral("Write one JSON line per migration rebuilt from the store to FILE "
                        "(- for stdout) and exit."),
         QStringLiteral("FILE"));
-    parser.addOptions({headless, demo, minimized, listen, path, secret, dataDir, tlsCert, tlsKey, tolerance,
-                       maxBody, retentionDays, retentionMaxMb, exportTo, report});
+    parser.addOptions({headless, demo, minimized});
+    for (const auto &[option, spec] : settingOptions)
+        parser.addOption(option);
+    parser.addOptions({secret, maxBody, exportTo, report});
     const ReplayCommandLine replayOptions;
     replayOptions.addTo(parser);
-    parser.process(app);
+    parser.process(arguments);
 
     AppOptions o;
     if (!parser.positionalArguments().isEmpty()) {
@@ -200,44 +241,24 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const ArgvSe
             "--minimized is for the window; it cannot be combined with --headless or --export.");
         return std::nullopt;
     }
-    if (parser.isSet(listen)) {
-        QHostAddress address;
-        quint16 port = 0;
-        if (!parseListen(parser.value(listen), &address, &port, error))
+    for (const auto &[option, spec] : settingOptions) {
+        if (parser.isSet(option) && !readSetting(*spec, parser.value(option), o, error))
             return std::nullopt;
-        o.address = address;
-        o.port = port;
     }
-    if (parser.isSet(path)) {
-        QString p = parser.value(path);
-        if (!p.startsWith(u'/'))
-            p.prepend(u'/');
-        if (p.contains(u' ') || p.contains(u'?') || p.contains(u'#')) {
-            *error = QStringLiteral("--path: '%1' is not a plain URL path.").arg(parser.value(path));
+    for (const SettingSpec &spec : settingSpecs()) {
+        if (spec.merge == SettingSpec::Merge::CommandLinePair && o.given.contains(spec.name)
+            && !o.given.contains(spec.pair)) {
+            const SettingSpec &pair = settingSpec(spec.pair);
+            const bool first = &spec < &pair;
+            *error = QStringLiteral("--%1 and --%2 go together.")
+                         .arg(first ? spec.option : pair.option, first ? pair.option : spec.option);
             return std::nullopt;
         }
-        o.path = p;
     }
+    commandLineFields(o);
     o.secretTexts = secretsFromArgv.endpoint;
     const QString env = qEnvironmentVariable(SecretsEnv);
     o.secretTexts += env.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
-    if (parser.isSet(dataDir))
-        o.dataDir = parser.value(dataDir);
-    o.tlsCert = parser.value(tlsCert);
-    o.tlsKey = parser.value(tlsKey);
-    if (o.tlsCert.isEmpty() != o.tlsKey.isEmpty()) {
-        *error = QStringLiteral("--tls-cert and --tls-key go together.");
-        return std::nullopt;
-    }
-    if (parser.isSet(tolerance)) {
-        bool ok = false;
-        const int t = parser.value(tolerance).toInt(&ok);
-        if (!ok || t < 1 || t > 86400) {
-            *error = QStringLiteral("--tolerance: expected seconds between 1 and 86400.");
-            return std::nullopt;
-        }
-        o.toleranceSeconds = t;
-    }
     if (parser.isSet(maxBody)) {
         bool ok = false;
         const qint64 b = parser.value(maxBody).toLongLong(&ok);
@@ -247,24 +268,36 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const ArgvSe
         }
         o.maxBody = b;
     }
-    auto count = [&parser, error](const QCommandLineOption &option, int high, std::optional<int> *into) {
-        if (!parser.isSet(option))
-            return true;
-        bool ok = false;
-        const int n = parser.value(option).toInt(&ok);
-        if (!ok || n < 0 || n > high) {
-            *error = QStringLiteral("--%1: expected a whole number from 0 to %2.")
-                         .arg(option.names().first())
-                         .arg(high);
-            return false;
-        }
-        *into = n;
-        return true;
-    };
-    if (!count(retentionDays, 36500, &o.retentionDays)
-        || !count(retentionMaxMb, 1024 * 1024, &o.retentionMaxMb))
-        return std::nullopt;
     return o;
+}
+
+void commandLineFields(AppOptions &o, bool all)
+{
+    const SettingsValues &v = o.settings;
+    auto take = [&o, all](const char *name) { return all || o.given.contains(QLatin1String(name)); };
+    if (take("listenAddress")) {
+        const QString text = v.listenAddress.trimmed();
+        const QHostAddress address
+            = text == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(text);
+        if (!address.isNull())
+            o.address = address;
+    }
+    if (take("port"))
+        o.port = v.port;
+    if (take("path"))
+        o.path = v.path;
+    if (o.given.contains(QLatin1String("storeFolder")) || (all && !v.storeFolder.isEmpty()))
+        o.dataDir = v.storeFolder;
+    if (take("tlsCert")) {
+        o.tlsCert = v.tlsCert;
+        o.tlsKey = v.tlsKey;
+    }
+    if (take("toleranceSeconds"))
+        o.toleranceSeconds = v.toleranceSeconds;
+    if (take("retentionDays"))
+        o.retentionDays = v.retentionDays;
+    if (take("retentionMaxMb"))
+        o.retentionMaxMb = v.retentionMaxMb;
 }
 
 std::optional<ReceiverConfig> receiverConfig(const AppOptions &o, QString *error)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "receiver/receiver.h"
+#include "settings/appsettings.h"
 
 #include <QString>
 #include <QStringList>
@@ -44,8 +45,13 @@ struct AppOptions
     bool demo = false;
     bool minimized = false; // start hidden in the tray (minimised without one)
 
-    // Set only when given on the command line (or the environment), so they can
-    // override saved settings for this run.
+    // The declared settings' options (settingSpecs()): the values given, each named in given;
+    // the others hold their defaults. resolveConfig() lays them over the saved settings.
+    SettingsValues settings;
+    QStringList given;
+
+    // The same, set only when given on the command line (or, for the whole run, by
+    // resolveConfig()), for the code that reads them from here. commandLineFields() fills them.
     std::optional<QHostAddress> address;
     std::optional<quint16> port;
     std::optional<QString> path;
@@ -74,6 +80,13 @@ bool wantsNoGui(int argc, char **argv);
 // returns nullopt with a sentence in error.
 std::optional<AppOptions> parseOptions(const QCoreApplication &app, const ArgvSecrets &secretsFromArgv,
                                        QString *error);
+// The same for these arguments (the program's name first), for tests.
+std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvSecrets &secretsFromArgv,
+                                       QString *error);
+
+// Sets address, port, path, dataDir, TLS, tolerance and retention from settings: those in
+// given, or every one when all.
+void commandLineFields(AppOptions &options, bool all = false);
 
 // Builds the receiver configuration from options (secrets, TLS files, limits).
 std::optional<ReceiverConfig> receiverConfig(const AppOptions &options, QString *error);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "appsettings.h"
 
+#include "settingspecs.h"
 #include "verify/signingsecret.h"
 
 #include <QCoreApplication>
@@ -13,28 +14,9 @@ namespace mm {
 
 namespace {
 constexpr qint64 UsPerMinute = 60LL * 1000000;
-constexpr int MaxToleranceSeconds = 86400;
-constexpr int MaxStallMinutes = 7 * 24 * 60;
-constexpr int MaxRetentionDays = 36500;
-constexpr int MaxRetentionMb = 1024 * 1024;
 
-const QString KeyAddress = QStringLiteral("receiver/address");
-const QString KeyPort = QStringLiteral("receiver/port");
-const QString KeyPath = QStringLiteral("receiver/path");
-const QString KeyTlsCert = QStringLiteral("receiver/tlsCert");
-const QString KeyTlsKey = QStringLiteral("receiver/tlsKey");
-const QString KeyTolerance = QStringLiteral("receiver/toleranceSeconds");
-const QString KeyStallWorking = QStringLiteral("stalls/workingMinutes");
-const QString KeyStallNotStarted = QStringLiteral("stalls/notStartedMinutes");
-const QString KeyDataDir = QStringLiteral("store/dataDir");
-const QString KeyRetentionDays = QStringLiteral("store/retentionDays");
-const QString KeyRetentionMaxMb = QStringLiteral("store/retentionMaxMb");
-const QString KeyCloseToTray = QStringLiteral("window/closeToTray");
 const QString KeyTrayHintShown = QStringLiteral("window/trayHintShown");
 const QString KeyAlertsGroup = QStringLiteral("alerts");
-const QString KeyForwardEnabled = QStringLiteral("forward/enabled");
-const QString KeyForwardTarget = QStringLiteral("forward/target");
-const QString KeyForwardResign = QStringLiteral("forward/resign");
 const QString KeyReplayTarget = QStringLiteral("replay/target");
 const QString KeyGeometry = QStringLiteral("window/geometry");
 const QString KeyState = QStringLiteral("window/state");
@@ -52,27 +34,6 @@ int boundedInt(const QSettings &s, const QString &key, int fallback, int low, in
     return ok && v >= low && v <= high ? v : fallback;
 }
 
-bool isAddress(const QString &text)
-{
-    return text == QLatin1String("localhost") || !QHostAddress(text).isNull();
-}
-
-bool isPlainPath(const QString &path)
-{
-    if (!path.startsWith(u'/'))
-        return false;
-    for (QChar c : path) {
-        if (c.isSpace() || c == u'?' || c == u'#')
-            return false;
-    }
-    return true;
-}
-
-int minutes(qint64 us)
-{
-    return int(us / UsPerMinute);
-}
-
 // An absolute http or https URL with a host: where replays and forwards may go.
 bool isHttpUrl(const QString &text)
 {
@@ -82,6 +43,12 @@ bool isHttpUrl(const QString &text)
         && (scheme == QLatin1String("http") || scheme == QLatin1String("https"));
 }
 } // namespace
+
+SettingsValues::SettingsValues()
+{
+    for (const SettingSpec &spec : settingSpecs())
+        spec.set(*this, spec.fallback);
+}
 
 StallThresholds SettingsValues::stallThresholds() const
 {
@@ -98,13 +65,13 @@ QString SettingsValues::problem(Field *field) const
             *field = f;
         return text;
     };
-    if (!isAddress(listenAddress.trimmed()))
+    if (!isListenAddress(listenAddress.trimmed()))
         return fail(Field::Address,
                     QCoreApplication::translate("mm::SettingsValues",
                                                 "The listen address '%1' is not an IP address "
                                                 "(for example 127.0.0.1, 0.0.0.0 or ::1).")
                         .arg(listenAddress));
-    if (!isPlainPath(path))
+    if (!isPlainUrlPath(path))
         return fail(Field::Path,
                     QCoreApplication::translate(
                         "mm::SettingsValues",
@@ -115,17 +82,22 @@ QString SettingsValues::problem(Field *field) const
             Field::Tls,
             QCoreApplication::translate("mm::SettingsValues",
                                         "HTTPS needs both a certificate and its private key, or neither."));
-    if (toleranceSeconds < 1 || toleranceSeconds > MaxToleranceSeconds)
+    const SettingSpec &tolerance = settingSpec(QLatin1String("toleranceSeconds"));
+    if (toleranceSeconds < tolerance.low || toleranceSeconds > tolerance.high)
         return fail(Field::Tolerance,
                     QCoreApplication::translate("mm::SettingsValues",
-                                                "The timestamp tolerance must be between 1 and %1 seconds.")
-                        .arg(MaxToleranceSeconds));
-    if (stallWorkingMinutes < 1 || stallWorkingMinutes > MaxStallMinutes || stallNotStartedMinutes < 1
-        || stallNotStartedMinutes > MaxStallMinutes)
+                                                "The timestamp tolerance must be between %1 and %2 seconds.")
+                        .arg(tolerance.low)
+                        .arg(tolerance.high));
+    const SettingSpec &working = settingSpec(QLatin1String("stallWorkingMinutes"));
+    const SettingSpec &notStarted = settingSpec(QLatin1String("stallNotStartedMinutes"));
+    if (stallWorkingMinutes < working.low || stallWorkingMinutes > working.high
+        || stallNotStartedMinutes < notStarted.low || stallNotStartedMinutes > notStarted.high)
         return fail(Field::Stall,
                     QCoreApplication::translate("mm::SettingsValues",
-                                                "Stall thresholds must be between 1 and %1 minutes.")
-                        .arg(MaxStallMinutes));
+                                                "Stall thresholds must be between %1 and %2 minutes.")
+                        .arg(working.low)
+                        .arg(working.high));
     QString why;
     if (!parseSecretList(secrets, &why))
         return fail(Field::Secrets, why);
@@ -178,116 +150,6 @@ bool AppSettings::sync(QString *error)
         *error = QCoreApplication::translate("mm::AppSettings", "Cannot write the settings file %1.")
                      .arg(fileName());
     return false;
-}
-
-QString AppSettings::listenAddress() const
-{
-    const QString v = m_settings->value(KeyAddress).toString().trimmed();
-    return isAddress(v) ? v : SettingsValues().listenAddress;
-}
-
-void AppSettings::setListenAddress(const QString &address)
-{
-    m_settings->setValue(KeyAddress, address.trimmed());
-}
-
-quint16 AppSettings::port() const
-{
-    return quint16(boundedInt(*m_settings, KeyPort, SettingsValues().port, 1, 65535));
-}
-
-void AppSettings::setPort(quint16 port)
-{
-    m_settings->setValue(KeyPort, int(port));
-}
-
-QString AppSettings::path() const
-{
-    const QString v = m_settings->value(KeyPath).toString();
-    return isPlainPath(v) ? v : SettingsValues().path;
-}
-
-void AppSettings::setPath(const QString &path)
-{
-    m_settings->setValue(KeyPath, path);
-}
-
-QString AppSettings::tlsCert() const
-{
-    return m_settings->value(KeyTlsCert).toString();
-}
-
-QString AppSettings::tlsKey() const
-{
-    return m_settings->value(KeyTlsKey).toString();
-}
-
-void AppSettings::setTls(const QString &certPath, const QString &keyPath)
-{
-    m_settings->setValue(KeyTlsCert, certPath);
-    m_settings->setValue(KeyTlsKey, keyPath);
-}
-
-int AppSettings::toleranceSeconds() const
-{
-    return boundedInt(*m_settings, KeyTolerance, SettingsValues().toleranceSeconds, 1, MaxToleranceSeconds);
-}
-
-void AppSettings::setToleranceSeconds(int seconds)
-{
-    m_settings->setValue(KeyTolerance, seconds);
-}
-
-StallThresholds AppSettings::stallThresholds() const
-{
-    SettingsValues v;
-    v.stallWorkingMinutes
-        = boundedInt(*m_settings, KeyStallWorking, v.stallWorkingMinutes, 1, MaxStallMinutes);
-    v.stallNotStartedMinutes
-        = boundedInt(*m_settings, KeyStallNotStarted, v.stallNotStartedMinutes, 1, MaxStallMinutes);
-    return v.stallThresholds();
-}
-
-void AppSettings::setStallThresholds(const StallThresholds &thresholds)
-{
-    m_settings->setValue(KeyStallWorking, minutes(thresholds.workingUs));
-    m_settings->setValue(KeyStallNotStarted, minutes(thresholds.notStartedUs));
-}
-
-QString AppSettings::dataDir() const
-{
-    return m_settings->value(KeyDataDir).toString();
-}
-
-void AppSettings::setDataDir(const QString &dir)
-{
-    m_settings->setValue(KeyDataDir, dir);
-}
-
-int AppSettings::retentionDays() const
-{
-    return boundedInt(*m_settings, KeyRetentionDays, 0, 0, MaxRetentionDays);
-}
-
-int AppSettings::retentionMaxMb() const
-{
-    return boundedInt(*m_settings, KeyRetentionMaxMb, 0, 0, MaxRetentionMb);
-}
-
-void AppSettings::setRetention(int days, int maxMb)
-{
-    m_settings->setValue(KeyRetentionDays, std::clamp(days, 0, MaxRetentionDays));
-    m_settings->setValue(KeyRetentionMaxMb, std::clamp(maxMb, 0, MaxRetentionMb));
-}
-
-bool AppSettings::closeToTray() const
-{
-    return m_settings->value(KeyCloseToTray, SettingsValues().closeToTray).toBool();
-}
-
-void AppSettings::setCloseToTray(bool on)
-{
-    m_settings->setValue(KeyCloseToTray, on);
 }
 
 AlertSettings AppSettings::alertSettings() const
@@ -352,41 +214,28 @@ void AppSettings::setTrayHintShown(bool shown)
 SettingsValues AppSettings::values() const
 {
     SettingsValues v;
-    v.listenAddress = listenAddress();
-    v.port = port();
-    v.path = path();
-    v.tlsCert = tlsCert();
-    v.tlsKey = tlsKey();
-    v.toleranceSeconds = toleranceSeconds();
-    const StallThresholds t = stallThresholds();
-    v.stallWorkingMinutes = minutes(t.workingUs);
-    v.stallNotStartedMinutes = minutes(t.notStartedUs);
-    v.dataDir = dataDir();
-    v.retentionDays = retentionDays();
-    v.retentionMaxMb = retentionMaxMb();
-    v.closeToTray = closeToTray();
+    for (const SettingSpec &spec : settingSpecs()) {
+        const QVariant saved = m_settings->value(spec.key);
+        if (saved.isValid()) {
+            if (const auto value = spec.accept(saved))
+                spec.set(v, *value);
+        }
+    }
     v.alerts = alertSettings();
-    v.forwardEnabled = m_settings->value(KeyForwardEnabled, false).toBool();
-    v.forwardTarget = m_settings->value(KeyForwardTarget).toString();
-    v.forwardResign = m_settings->value(KeyForwardResign, false).toBool();
     return v;
 }
 
 void AppSettings::setValues(const SettingsValues &v)
 {
-    setListenAddress(v.listenAddress);
-    setPort(v.port);
-    setPath(v.path);
-    setTls(v.tlsCert, v.tlsKey);
-    setToleranceSeconds(v.toleranceSeconds);
-    setStallThresholds(v.stallThresholds());
-    setDataDir(v.dataDir);
-    setRetention(v.retentionDays, v.retentionMaxMb);
-    setCloseToTray(v.closeToTray);
+    for (const SettingSpec &spec : settingSpecs()) {
+        QVariant value = spec.get(v);
+        if (spec.kind == SettingSpec::Kind::Integer)
+            value = std::clamp(value.toInt(), spec.low, spec.high);
+        else if (spec.kind == SettingSpec::Kind::Text || spec.kind == SettingSpec::Kind::Address)
+            value = value.toString().trimmed();
+        m_settings->setValue(spec.key, value);
+    }
     setAlertSettings(v.alerts);
-    m_settings->setValue(KeyForwardEnabled, v.forwardEnabled);
-    m_settings->setValue(KeyForwardTarget, v.forwardTarget.trimmed());
-    m_settings->setValue(KeyForwardResign, v.forwardResign);
 }
 
 QByteArray AppSettings::windowGeometry() const

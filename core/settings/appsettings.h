@@ -15,21 +15,25 @@ class QSettings;
 
 namespace mm {
 
-// Everything the settings dialog edits, as plain values.
+// Everything the settings dialog edits, as plain values. The saved ones are declared, with
+// their keys, defaults and command-line options, in settingspecs.cpp; a default-constructed
+// SettingsValues holds those defaults.
 struct SettingsValues
 {
-    QString listenAddress = QStringLiteral("127.0.0.1");
-    quint16 port = 8787;
-    QString path = QStringLiteral("/webhooks");
+    SettingsValues();
+
+    QString listenAddress;
+    quint16 port = 0;
+    QString path;
     QString tlsCert; // empty: plain HTTP
     QString tlsKey;
-    int toleranceSeconds = 300;
-    int stallWorkingMinutes = 30; // WORKING with no event for this long counts as stalled
-    int stallNotStartedMinutes = 60; // NOT_STARTED for this long counts as stalled
-    QString dataDir; // empty: the default folder
+    int toleranceSeconds = 0;
+    int stallWorkingMinutes = 0; // WORKING with no event for this long counts as stalled
+    int stallNotStartedMinutes = 0; // NOT_STARTED for this long counts as stalled
+    QString storeFolder; // empty: the default folder
     int retentionDays = 0; // delete deliveries older than this; 0 keeps them forever
     int retentionMaxMb = 0; // keep the store under this (never deleting younger ones); 0: no limit
-    bool closeToTray = true; // closing the window hides it to the tray, when there is one
+    bool closeToTray = false; // closing the window hides it to the tray, when there is one
     // Start at login, minimised to the tray: the XDG autostart entry (Autostart), which
     // GuiSession reads and writes; AppSettings never stores it.
     bool startAtLogin = false;
@@ -83,32 +87,12 @@ public:
     // Writes pending changes; false (with a sentence in error) when the file cannot be written.
     bool sync(QString *error = nullptr);
 
-    // Each value, or its default when not saved (or saved in a form that cannot be read).
-    QString listenAddress() const;
-    void setListenAddress(const QString &address);
-    quint16 port() const;
-    void setPort(quint16 port);
-    QString path() const;
-    void setPath(const QString &path);
-    QString tlsCert() const;
-    QString tlsKey() const;
-    void setTls(const QString &certPath, const QString &keyPath);
-    int toleranceSeconds() const;
-    void setToleranceSeconds(int seconds);
-    StallThresholds stallThresholds() const;
-    void setStallThresholds(const StallThresholds &thresholds);
-    QString dataDir() const;
-    void setDataDir(const QString &dir);
-    // Retention: 0 means unlimited.
-    int retentionDays() const;
-    int retentionMaxMb() const;
-    void setRetention(int days, int maxMb);
-    bool closeToTray() const;
-    void setCloseToTray(bool on);
     AlertSettings alertSettings() const;
     void setAlertSettings(const AlertSettings &alerts);
 
-    // All of the above at once. values().secrets is always empty; setValues() ignores it.
+    // Every declared setting (settingSpecs()) and the alerts: each saved value, or its default
+    // when not saved (or saved in a form that cannot be read).
+    // values().secrets, forwardSecret and startAtLogin are never read here; setValues() ignores them.
     SettingsValues values() const;
     void setValues(const SettingsValues &values);
 

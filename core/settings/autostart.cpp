@@ -40,6 +40,12 @@ Autostart::Autostart(const QString &program)
 {
 }
 
+Autostart::Autostart(const QString &program, const QString &entryDirectory)
+    : m_program(program)
+    , m_directory(entryDirectory)
+{
+}
+
 QString Autostart::directory()
 {
     // GenericConfigLocation honours an absolute $XDG_CONFIG_HOME.
@@ -47,9 +53,14 @@ QString Autostart::directory()
         + QStringLiteral("/autostart");
 }
 
+QString Autostart::entryDirectory() const
+{
+    return m_directory.isEmpty() ? directory() : m_directory;
+}
+
 QString Autostart::filePath() const
 {
-    return directory() + u'/' + QLatin1String(AppId) + QStringLiteral(".desktop");
+    return entryDirectory() + u'/' + QLatin1String(AppId) + QStringLiteral(".desktop");
 }
 
 bool Autostart::isEnabled() const
@@ -82,9 +93,9 @@ bool Autostart::setEnabled(bool on, QString *error)
             return fail(QCoreApplication::translate("mm::Autostart", "Cannot remove %1.").arg(path));
         return true;
     }
-    if (!QDir().mkpath(directory()))
-        return fail(
-            QCoreApplication::translate("mm::Autostart", "Cannot create the folder %1.").arg(directory()));
+    if (!QDir().mkpath(entryDirectory()))
+        return fail(QCoreApplication::translate("mm::Autostart", "Cannot create the folder %1.")
+                        .arg(entryDirectory()));
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(entry()) < 0 || !file.commit())
         return fail(QCoreApplication::translate("mm::Autostart", "Cannot write %1: %2")

@@ -12,6 +12,8 @@ class Autostart final
 public:
     // program is the Exec line's command; programFor() picks it for the running binary.
     explicit Autostart(const QString &program = programFor(QString()));
+    // The entry in another folder than directory() (the demo's throw-away one).
+    Autostart(const QString &program, const QString &entryDirectory);
 
     // $XDG_CONFIG_HOME/autostart (~/.config/autostart when unset).
     static QString directory();
@@ -31,7 +33,10 @@ public:
     static QString quoteExecArgument(const QString &argument);
 
 private:
+    QString entryDirectory() const;
+
     QString m_program;
+    QString m_directory; // empty: directory()
 };
 
 } // namespace mm

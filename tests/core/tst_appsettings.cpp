@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "settings/appsettings.h"
+#include "settings/settingspecs.h"
 
 #include <QFile>
 #include <QSettings>
@@ -22,16 +23,21 @@ private Q_SLOTS:
     void defaultsWhenNothingSaved()
     {
         AppSettings s(iniPath());
-        QCOMPARE(s.listenAddress(), QStringLiteral("127.0.0.1"));
-        QCOMPARE(s.port(), quint16(8787));
-        QCOMPARE(s.path(), QStringLiteral("/webhooks"));
-        QVERIFY(s.tlsCert().isEmpty());
-        QVERIFY(s.tlsKey().isEmpty());
-        QCOMPARE(s.toleranceSeconds(), 300);
-        QCOMPARE(s.stallThresholds().workingUs, StallThresholds().workingUs);
-        QCOMPARE(s.stallThresholds().notStartedUs, StallThresholds().notStartedUs);
-        QVERIFY(s.dataDir().isEmpty());
-        QCOMPARE(s.values(), SettingsValues());
+        const SettingsValues v = s.values();
+        QCOMPARE(v.listenAddress, QStringLiteral("127.0.0.1"));
+        QCOMPARE(v.port, quint16(8787));
+        QCOMPARE(v.path, QStringLiteral("/webhooks"));
+        QVERIFY(v.tlsCert.isEmpty());
+        QVERIFY(v.tlsKey.isEmpty());
+        QCOMPARE(v.toleranceSeconds, 300);
+        QCOMPARE(v.stallThresholds().workingUs, StallThresholds().workingUs);
+        QCOMPARE(v.stallThresholds().notStartedUs, StallThresholds().notStartedUs);
+        QVERIFY(v.storeFolder.isEmpty());
+        QCOMPARE(v.retentionDays, 0);
+        QCOMPARE(v.retentionMaxMb, 0);
+        QVERIFY(v.closeToTray);
+        QVERIFY(!v.forwardEnabled);
+        QCOMPARE(v, SettingsValues());
         QVERIFY(s.windowGeometry().isEmpty());
         QCOMPARE(s.filterBar(), FilterBarState());
     }
@@ -73,7 +79,9 @@ private Q_SLOTS:
         v.toleranceSeconds = 120;
         v.stallWorkingMinutes = 15;
         v.stallNotStartedMinutes = 240;
-        v.dataDir = QStringLiteral("/srv/monitor");
+        v.storeFolder = QStringLiteral("/srv/monitor");
+        v.retentionDays = 30;
+        v.retentionMaxMb = 512;
         {
             AppSettings s(iniPath());
             s.setValues(v);
@@ -81,8 +89,95 @@ private Q_SLOTS:
         }
         AppSettings reread(iniPath());
         QCOMPARE(reread.values(), v);
-        QCOMPARE(reread.stallThresholds().workingUs, 15LL * 60 * 1000000);
-        QCOMPARE(reread.stallThresholds().notStartedUs, 240LL * 60 * 1000000);
+        QCOMPARE(reread.values().stallThresholds().workingUs, 15LL * 60 * 1000000);
+        QCOMPARE(reread.values().stallThresholds().notStartedUs, 240LL * 60 * 1000000);
+    }
+
+    // Every declared setting, set to a value other than its default, is written under its key
+    // and read back.
+    void everyDeclaredSettingRoundTrips()
+    {
+        QVERIFY(settingSpecs().size() >= 15);
+        for (const SettingSpec &spec : settingSpecs()) {
+            SettingsValues v;
+            QVariant other;
+            switch (spec.kind) {
+            case SettingSpec::Kind::Text:
+                other = QStringLiteral("/some/where/else");
+                break;
+            case SettingSpec::Kind::Address:
+                other = QStringLiteral("::1");
+                break;
+            case SettingSpec::Kind::UrlPath:
+                other = QStringLiteral("/elsewhere");
+                break;
+            case SettingSpec::Kind::Integer:
+                other = spec.fallback.toInt() == spec.high ? spec.low : spec.high;
+                break;
+            case SettingSpec::Kind::Flag:
+                other = !spec.fallback.toBool();
+                break;
+            }
+            spec.set(v, other);
+            QVERIFY2(v != SettingsValues(), spec.key.data());
+            QFile::remove(iniPath());
+            {
+                AppSettings s(iniPath());
+                s.setValues(v);
+                QVERIFY(s.sync());
+            }
+            {
+                QSettings raw(iniPath(), QSettings::IniFormat);
+                QVERIFY2(raw.contains(spec.key), spec.key.data());
+            }
+            AppSettings reread(iniPath());
+            QCOMPARE(reread.values(), v);
+            QCOMPARE(spec.get(reread.values()).toString(), other.toString());
+        }
+    }
+
+    // Users have settings saved under these keys: they never change.
+    void keysAreStable()
+    {
+        const QMap<QString, QString> keys {
+            {QStringLiteral("listenAddress"), QStringLiteral("receiver/address")},
+            {QStringLiteral("port"), QStringLiteral("receiver/port")},
+            {QStringLiteral("path"), QStringLiteral("receiver/path")},
+            {QStringLiteral("tlsCert"), QStringLiteral("receiver/tlsCert")},
+            {QStringLiteral("tlsKey"), QStringLiteral("receiver/tlsKey")},
+            {QStringLiteral("toleranceSeconds"), QStringLiteral("receiver/toleranceSeconds")},
+            {QStringLiteral("stallWorkingMinutes"), QStringLiteral("stalls/workingMinutes")},
+            {QStringLiteral("stallNotStartedMinutes"), QStringLiteral("stalls/notStartedMinutes")},
+            {QStringLiteral("storeFolder"), QStringLiteral("store/dataDir")},
+            {QStringLiteral("retentionDays"), QStringLiteral("store/retentionDays")},
+            {QStringLiteral("retentionMaxMb"), QStringLiteral("store/retentionMaxMb")},
+            {QStringLiteral("closeToTray"), QStringLiteral("window/closeToTray")},
+            {QStringLiteral("forwardEnabled"), QStringLiteral("forward/enabled")},
+            {QStringLiteral("forwardTarget"), QStringLiteral("forward/target")},
+            {QStringLiteral("forwardResign"), QStringLiteral("forward/resign")},
+        };
+        QCOMPARE(qsizetype(settingSpecs().size()), keys.size());
+        for (const SettingSpec &spec : settingSpecs())
+            QCOMPARE(QString(spec.key), keys.value(QString(spec.name)));
+    }
+
+    // The retention limits: saved values outside their bounds read back as the default, and
+    // writing clamps to them.
+    void retentionMaxMbBounds()
+    {
+        {
+            QSettings raw(iniPath(), QSettings::IniFormat);
+            raw.setValue(QStringLiteral("store/retentionMaxMb"), 2 * 1024 * 1024);
+        }
+        QCOMPARE(AppSettings(iniPath()).values().retentionMaxMb, 0);
+        SettingsValues v;
+        v.retentionMaxMb = 5 * 1024 * 1024;
+        {
+            AppSettings s(iniPath());
+            s.setValues(v);
+            QVERIFY(s.sync());
+        }
+        QCOMPARE(AppSettings(iniPath()).values().retentionMaxMb, 1024 * 1024);
     }
 
     void secretsAreNeverWritten()

@@ -86,7 +86,7 @@ private Q_SLOTS:
         field<QLineEdit>(dialog, "tlsKey")->setText(key);
         field<QSpinBox>(dialog, "stallWorking")->setValue(10);
         field<QSpinBox>(dialog, "stallNotStarted")->setValue(120);
-        field<QLineEdit>(dialog, "dataDir")->setText(dir.path());
+        field<QLineEdit>(dialog, "storeFolder")->setText(dir.path());
         field<QLineEdit>(dialog, "secretInput")->setText(m_first);
         QTest::mouseClick(field<QPushButton>(dialog, "addSecret"), Qt::LeftButton);
         QCOMPARE(field<QListWidget>(dialog, "secretList")->count(), 1);
@@ -105,7 +105,7 @@ private Q_SLOTS:
         QCOMPARE(v.tlsKey, key);
         QCOMPARE(v.stallWorkingMinutes, 10);
         QCOMPARE(v.stallNotStartedMinutes, 120);
-        QCOMPARE(v.dataDir, dir.path());
+        QCOMPARE(v.storeFolder, dir.path());
         QCOMPARE(v.secrets, (QStringList {m_first, m_second}));
         QCOMPARE(dialog.values(), v);
         QVERIFY(dialog.errorText().isEmpty());

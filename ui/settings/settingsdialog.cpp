@@ -3,6 +3,7 @@
 
 #include "settings/alertspage.h"
 #include "settings/secretstore.h"
+#include "settings/settingspecs.h"
 #include "store/database.h"
 
 #include <QCheckBox>
@@ -44,10 +45,12 @@ QLabel *hint(const QString &text, QWidget *parent)
     return label;
 }
 
-QSpinBox *spinBox(int low, int high, const QString &suffix, QWidget *parent)
+// A spin box over the declared setting's range.
+QSpinBox *spinBox(const char *setting, const QString &suffix, QWidget *parent)
 {
+    const SettingSpec &spec = settingSpec(QLatin1String(setting));
     auto *box = new QSpinBox(parent);
-    box->setRange(low, high);
+    box->setRange(spec.low, spec.high);
     box->setSuffix(suffix);
     box->setAccelerated(true);
     return box;
@@ -107,15 +110,15 @@ QWidget *SettingsDialog::receiverPage()
     auto *form = new QFormLayout(page);
     m_address = new QLineEdit(page);
     m_address->setObjectName(QStringLiteral("address"));
-    m_address->setPlaceholderText(QStringLiteral("127.0.0.1"));
+    m_address->setPlaceholderText(settingSpec(QLatin1String("listenAddress")).fallback.toString());
     m_port = new QLineEdit(page);
     m_port->setObjectName(QStringLiteral("port"));
     m_port->setMaxLength(5);
     m_port->setMaximumWidth(m_port->fontMetrics().horizontalAdvance(QStringLiteral("0000000")) * 2);
     m_path = new QLineEdit(page);
     m_path->setObjectName(QStringLiteral("path"));
-    m_path->setPlaceholderText(QStringLiteral("/webhooks"));
-    m_tolerance = spinBox(1, 86400, tr(" s"), page);
+    m_path->setPlaceholderText(settingSpec(QLatin1String("path")).fallback.toString());
+    m_tolerance = spinBox("toleranceSeconds", tr(" s"), page);
     m_tolerance->setObjectName(QStringLiteral("tolerance"));
     m_tlsCert = new QLineEdit(page);
     m_tlsCert->setObjectName(QStringLiteral("tlsCert"));
@@ -192,14 +195,14 @@ QWidget *SettingsDialog::monitoringPage()
 {
     auto *page = new QWidget(m_tabs);
     auto *form = new QFormLayout(page);
-    m_stallWorking = spinBox(1, 7 * 24 * 60, tr(" min"), page);
+    m_stallWorking = spinBox("stallWorkingMinutes", tr(" min"), page);
     m_stallWorking->setObjectName(QStringLiteral("stallWorking"));
-    m_stallNotStarted = spinBox(1, 7 * 24 * 60, tr(" min"), page);
+    m_stallNotStarted = spinBox("stallNotStartedMinutes", tr(" min"), page);
     m_stallNotStarted->setObjectName(QStringLiteral("stallNotStarted"));
-    m_dataDir = new QLineEdit(page);
-    m_dataDir->setObjectName(QStringLiteral("dataDir"));
-    m_dataDir->setClearButtonEnabled(true);
-    m_dataDir->setPlaceholderText(tr("Default: %1").arg(Database::defaultDataDir()));
+    m_storeFolder = new QLineEdit(page);
+    m_storeFolder->setObjectName(QStringLiteral("storeFolder"));
+    m_storeFolder->setClearButtonEnabled(true);
+    m_storeFolder->setPlaceholderText(tr("Default: %1").arg(Database::defaultDataDir()));
     auto *browse = new QPushButton(tr("Browse…"), page);
     connect(browse, &QPushButton::clicked, this, &SettingsDialog::browseFolder);
 
@@ -207,15 +210,15 @@ QWidget *SettingsDialog::monitoringPage()
         hint(tr("A migration counts as stalled when nothing is heard from it for this long."), page));
     form->addRow(tr("&Working, no new event:"), m_stallWorking);
     form->addRow(tr("&Not started after:"), m_stallNotStarted);
-    form->addRow(tr("&Data folder:"), withButton(m_dataDir, browse, page));
+    form->addRow(tr("&Data folder:"), withButton(m_storeFolder, browse, page));
     form->addRow(
         hint(tr("A new data folder is used from the next start; the current one is left as it is."), page));
     auto *storage = new QGroupBox(tr("Storage"), page);
     auto *storageForm = new QFormLayout(storage);
-    m_retentionDays = spinBox(0, 36500, tr(" days"), storage);
+    m_retentionDays = spinBox("retentionDays", tr(" days"), storage);
     m_retentionDays->setObjectName(QStringLiteral("retentionDays"));
     m_retentionDays->setSpecialValueText(tr("Forever"));
-    m_retentionMaxMb = spinBox(0, 1024 * 1024, tr(" MiB"), storage);
+    m_retentionMaxMb = spinBox("retentionMaxMb", tr(" MiB"), storage);
     m_retentionMaxMb->setObjectName(QStringLiteral("retentionMaxMb"));
     m_retentionMaxMb->setSpecialValueText(tr("No limit"));
     storageForm->addRow(tr("&Keep deliveries for:"), m_retentionDays);
@@ -253,7 +256,7 @@ void SettingsDialog::setValues(const SettingsValues &values)
     refreshSecrets();
     m_stallWorking->setValue(values.stallWorkingMinutes);
     m_stallNotStarted->setValue(values.stallNotStartedMinutes);
-    m_dataDir->setText(values.dataDir);
+    m_storeFolder->setText(values.storeFolder);
     m_retentionDays->setValue(values.retentionDays);
     m_retentionMaxMb->setValue(values.retentionMaxMb);
     m_closeToTray->setChecked(values.closeToTray);
@@ -314,7 +317,7 @@ std::optional<SettingsValues> SettingsDialog::collect()
     v.secrets = m_secrets;
     v.stallWorkingMinutes = m_stallWorking->value();
     v.stallNotStartedMinutes = m_stallNotStarted->value();
-    v.dataDir = m_dataDir->text().trimmed();
+    v.storeFolder = m_storeFolder->text().trimmed();
     v.retentionDays = m_retentionDays->value();
     v.retentionMaxMb = m_retentionMaxMb->value();
     v.closeToTray = m_closeToTray->isChecked();
@@ -362,8 +365,8 @@ std::optional<SettingsValues> SettingsDialog::collect()
             return std::nullopt;
         }
     }
-    if (!v.dataDir.isEmpty() && QFileInfo(v.dataDir).exists() && !QFileInfo(v.dataDir).isDir()) {
-        showError(tr("The data folder %1 is a file.").arg(v.dataDir), m_dataDir);
+    if (!v.storeFolder.isEmpty() && QFileInfo(v.storeFolder).exists() && !QFileInfo(v.storeFolder).isDir()) {
+        showError(tr("The data folder %1 is a file.").arg(v.storeFolder), m_storeFolder);
         return std::nullopt;
     }
     return v;
@@ -443,10 +446,11 @@ void SettingsDialog::browseFile(QLineEdit *target, const QString &title)
 
 void SettingsDialog::browseFolder()
 {
-    const QString start = m_dataDir->text().isEmpty() ? Database::defaultDataDir() : m_dataDir->text();
+    const QString start
+        = m_storeFolder->text().isEmpty() ? Database::defaultDataDir() : m_storeFolder->text();
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose the data folder"), start);
     if (!dir.isEmpty())
-        m_dataDir->setText(dir);
+        m_storeFolder->setText(dir);
 }
 
 bool SettingsDialog::eventFilter(QObject *watched, QEvent *event)

@@ -86,7 +86,7 @@ private:
     QPushButton *m_removeSecret = nullptr;
     QSpinBox *m_stallWorking = nullptr;
     QSpinBox *m_stallNotStarted = nullptr;
-    QLineEdit *m_dataDir = nullptr;
+    QLineEdit *m_storeFolder = nullptr;
     AlertsPage *m_alerts = nullptr;
     QCheckBox *m_closeToTray = nullptr;
     QSpinBox *m_retentionDays = nullptr;

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "settingspecs.h"
+
+#include "appsettings.h"
+#include "store/database.h"
+
+#include <QHostAddress>
+#include <array>
+
+namespace mm {
+
+namespace {
+using Kind = SettingSpec::Kind;
+using Merge = SettingSpec::Merge;
+using L1 = QLatin1String;
+
+constexpr int MaxToleranceSeconds = 86400;
+constexpr int MaxStallMinutes = 7 * 24 * 60;
+
+const std::array<SettingSpec, 15> &specs()
+{
+    // clang-format off
+    static const std::array<SettingSpec, 15> all = {{
+        {L1("listenAddress"), L1("receiver/address"), &SettingsValues::listenAddress, Kind::Address,
+         QStringLiteral("127.0.0.1"), 0, 0, Merge::CommandLine, L1("listen"), L1("HOST:PORT"),
+         [] { return QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."); }},
+        {L1("port"), L1("receiver/port"), &SettingsValues::port, Kind::Integer, 8787, 1, 65535,
+         Merge::CommandLine, L1("listen")},
+        {L1("path"), L1("receiver/path"), &SettingsValues::path, Kind::UrlPath, QStringLiteral("/webhooks"), 0,
+         0, Merge::CommandLine, L1("path"), L1("PATH"),
+         [] { return QStringLiteral("Webhook path (default /webhooks)."); }},
+        {L1("storeFolder"), L1("store/dataDir"), &SettingsValues::storeFolder, Kind::Text, QString(), 0, 0,
+         Merge::CommandLine, L1("data-dir"), L1("DIR"),
+         [] { return QStringLiteral("Folder of the store (default %1).").arg(Database::defaultDataDir()); }},
+        {L1("tlsCert"), L1("receiver/tlsCert"), &SettingsValues::tlsCert, Kind::Text, QString(), 0, 0,
+         Merge::CommandLinePair, L1("tls-cert"), L1("FILE"),
+         [] { return QStringLiteral("Serve HTTPS with this PEM certificate."); }, L1("tlsKey")},
+        {L1("tlsKey"), L1("receiver/tlsKey"), &SettingsValues::tlsKey, Kind::Text, QString(), 0, 0,
+         Merge::CommandLinePair, L1("tls-key"), L1("FILE"),
+         [] { return QStringLiteral("PEM private key for --tls-cert."); }, L1("tlsCert")},
+        {L1("toleranceSeconds"), L1("receiver/toleranceSeconds"), &SettingsValues::toleranceSeconds,
+         Kind::Integer, 300, 1, MaxToleranceSeconds, Merge::CommandLine, L1("tolerance"), L1("SECONDS"),
+         [] { return QStringLiteral("Accepted timestamp skew in seconds (default 300)."); }},
+        {L1("retentionDays"), L1("store/retentionDays"), &SettingsValues::retentionDays, Kind::Integer, 0, 0,
+         36500, Merge::CommandLine, L1("retention-days"), L1("N"),
+         [] {
+             return QStringLiteral(
+                 "Delete stored deliveries older than N days (0 keeps them forever, the default).");
+         }},
+        {L1("retentionMaxMb"), L1("store/retentionMaxMb"), &SettingsValues::retentionMaxMb, Kind::Integer, 0,
+         0, 1024 * 1024, Merge::CommandLine, L1("retention-max-mb"), L1("N"),
+         [] {
+             return QStringLiteral("Keep the store under N MiB by deleting the oldest deliveries, never ones "
+                                   "younger than --retention-days (0: no limit, the default).");
+         }},
+        {L1("stallWorkingMinutes"), L1("stalls/workingMinutes"), &SettingsValues::stallWorkingMinutes,
+         Kind::Integer, 30, 1, MaxStallMinutes},
+        {L1("stallNotStartedMinutes"), L1("stalls/notStartedMinutes"), &SettingsValues::stallNotStartedMinutes,
+         Kind::Integer, 60, 1, MaxStallMinutes},
+        {L1("closeToTray"), L1("window/closeToTray"), &SettingsValues::closeToTray, Kind::Flag, true},
+        {L1("forwardEnabled"), L1("forward/enabled"), &SettingsValues::forwardEnabled, Kind::Flag, false},
+        {L1("forwardTarget"), L1("forward/target"), &SettingsValues::forwardTarget, Kind::Text, QString()},
+        {L1("forwardResign"), L1("forward/resign"), &SettingsValues::forwardResign, Kind::Flag, false},
+    }};
+    // clang-format on
+    return all;
+}
+} // namespace
+
+bool isListenAddress(const QString &text)
+{
+    return text == QLatin1String("localhost") || !QHostAddress(text).isNull();
+}
+
+bool isPlainUrlPath(const QString &path)
+{
+    if (!path.startsWith(u'/'))
+        return false;
+    for (QChar c : path) {
+        if (c.isSpace() || c == u'?' || c == u'#')
+            return false;
+    }
+    return true;
+}
+
+std::span<const SettingSpec> settingSpecs()
+{
+    return specs();
+}
+
+const SettingSpec &settingSpec(QLatin1String name)
+{
+    for (const SettingSpec &spec : specs()) {
+        if (spec.name == name)
+            return spec;
+    }
+    qFatal("No setting is declared as %s", name.data());
+}
+
+QVariant SettingSpec::get(const SettingsValues &values) const
+{
+    return std::visit([&values](auto member) { return QVariant::fromValue(values.*member); }, field);
+}
+
+void SettingSpec::set(SettingsValues &values, const QVariant &value) const
+{
+    std::visit(
+        [&values, &value](auto member) {
+            using T = std::remove_reference_t<decltype(values.*member)>;
+            values.*member = value.value<T>();
+        },
+        field);
+}
+
+std::optional<QVariant> SettingSpec::accept(const QVariant &value) const
+{
+    switch (kind) {
+    case Kind::Text:
+        return value.toString().trimmed();
+    case Kind::Address: {
+        const QString text = value.toString().trimmed();
+        return isListenAddress(text) ? std::optional<QVariant>(text) : std::nullopt;
+    }
+    case Kind::UrlPath: {
+        const QString text = value.toString();
+        return isPlainUrlPath(text) ? std::optional<QVariant>(text) : std::nullopt;
+    }
+    case Kind::Integer: {
+        bool ok = false;
+        const int n = value.toInt(&ok);
+        return ok && n >= low && n <= high ? std::optional<QVariant>(n) : std::nullopt;
+    }
+    case Kind::Flag:
+        return value.toBool();
+    }
+    return std::nullopt;
+}
+
+} // namespace mm
