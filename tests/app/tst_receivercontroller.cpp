@@ -3,6 +3,7 @@
 // settings when the new ones cannot be bound.
 #include "receiver/receiverhost.h"
 #include "receivercontroller.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 #include "testhttp.h"
 
@@ -49,7 +50,8 @@ private Q_SLOTS:
     void rebindRollsBackWhenThePortIsTaken()
     {
         QTemporaryDir dir;
-        StoreWriter store(StoreWriter::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        Store stored(Store::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        StoreWriter &store = stored.writer();
         QString error;
         QVERIFY2(store.start(&error), qPrintable(error));
         ReceiverHost receiver;
@@ -86,7 +88,8 @@ private Q_SLOTS:
     void settingsThatCannotBeUsedLeaveItListening()
     {
         QTemporaryDir dir;
-        StoreWriter store(StoreWriter::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        Store stored(Store::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        StoreWriter &store = stored.writer();
         QString error;
         QVERIFY2(store.start(&error), qPrintable(error));
         ReceiverHost receiver;
