@@ -314,25 +314,22 @@ RetentionWorker::~RetentionWorker()
 
 void RetentionWorker::start()
 {
-    Q_ASSERT(!m_thread);
+    Q_ASSERT(!m_thread.isRunning());
     m_stopping = false;
-    m_thread = QThread::create([this] { run(); });
-    m_thread->setObjectName(QStringLiteral("mm-retention"));
-    m_thread->start(QThread::LowPriority);
+    m_thread.startFunction([this] { run(); },
+                           [this] {
+                               {
+                                   std::lock_guard lock(m_mutex);
+                                   m_stopping = true;
+                               }
+                               m_wake.notify_all();
+                           },
+                           QThread::LowPriority);
 }
 
 void RetentionWorker::stop()
 {
-    if (!m_thread)
-        return;
-    {
-        std::lock_guard lock(m_mutex);
-        m_stopping = true;
-    }
-    m_wake.notify_all();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
+    m_thread.stop();
 }
 
 void RetentionWorker::setPolicy(const RetentionPolicy &policy)

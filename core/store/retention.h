@@ -3,14 +3,14 @@
 // and finished forwarding rows) in short transactions, then gives the freed pages back to the disk.
 #pragma once
 
+#include "util/workerthread.h"
+
 #include <QSqlDatabase>
 #include <QString>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
-
-class QThread;
 
 namespace mm {
 
@@ -100,7 +100,7 @@ private:
     const Store &m_store;
     const std::chrono::milliseconds m_interval;
     const std::chrono::milliseconds m_firstPass;
-    QThread *m_thread = nullptr;
+    WorkerThread m_thread {QStringLiteral("mm-retention")};
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     RetentionPolicy m_policy; // guarded by m_mutex

@@ -72,43 +72,32 @@ void Store::closeConnection(const QString &name)
 
 void Store::post(QObject *context, Job job)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (!m_readerThread) {
-        m_readerThread = new QThread;
-        m_readerThread->setObjectName(QStringLiteral("mm-read"));
-        m_readerContext = new QObject;
-        m_readerContext->moveToThread(m_readerThread);
-        m_readerThread->start();
-    }
-    QMetaObject::invokeMethod(m_readerContext,
-                              [this, context = QPointer<QObject>(context), job = std::move(job)] {
-                                  Q_ASSERT(QThread::currentThread() == m_readerThread);
-                                  // Opened here, so the connection belongs to this thread; a store that could
-                                  // not be opened (not created yet, say) is tried again at the next read.
-                                  if (!m_reader || !m_reader->isOpen())
-                                      m_reader = std::make_unique<StoreReader>(*this);
-                                  std::function<void()> then = job(*m_reader);
-                                  QMetaObject::invokeMethod(this, [context, then = std::move(then)] {
-                                      if (context && then)
-                                          then();
-                                  });
-                              });
+    MM_ASSERT_THREAD(this);
+    if (!m_readerThread.isRunning())
+        m_readerContext = m_readerThread.startWorker([] { return new QObject; });
+    auto run = [this, context = QPointer<QObject>(context), job = std::move(job)] {
+        MM_ASSERT_THREAD(m_readerContext);
+        // Opened here, so the connection belongs to this thread; a store that could not be
+        // opened (not created yet, say) is tried again at the next read.
+        if (!m_reader || !m_reader->isOpen())
+            m_reader = std::make_unique<StoreReader>(*this);
+        std::function<void()> then = job(*m_reader);
+        QMetaObject::invokeMethod(this, [context, then = std::move(then)] {
+            if (context && then)
+                then();
+        });
+    };
+    QMetaObject::invokeMethod(m_readerContext, std::move(run));
 }
 
 void Store::stopReader()
 {
-    if (!m_readerThread)
+    if (!m_readerThread.isRunning())
         return;
     // Reads already asked for finish first; the reader's connection is closed on its own thread.
-    QMetaObject::invokeMethod(m_readerContext, [this] {
-        m_reader.reset();
-        QThread::currentThread()->quit();
-    });
-    m_readerThread->wait();
-    delete m_readerContext;
+    QMetaObject::invokeMethod(m_readerContext, [this] { m_reader.reset(); });
+    m_readerThread.stop();
     m_readerContext = nullptr;
-    delete m_readerThread;
-    m_readerThread = nullptr;
 }
 
 } // namespace mm

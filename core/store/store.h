@@ -6,6 +6,7 @@
 
 #include "database.h"
 #include "records.h"
+#include "util/workerthread.h"
 
 #include <QObject>
 #include <QPointer>
@@ -14,8 +15,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-
-class QThread;
 
 namespace mm {
 
@@ -86,8 +85,8 @@ private:
     const Options m_options;
     const quint64 m_instance;
     std::unique_ptr<StoreWriter> m_writer;
-    QThread *m_readerThread = nullptr;
-    QObject *m_readerContext = nullptr; // lives on m_readerThread
+    WorkerThread m_readerThread {QStringLiteral("mm-read")};
+    QObject *m_readerContext = nullptr; // lives on m_readerThread, which deletes it
     std::unique_ptr<StoreReader> m_reader; // used on m_readerThread only
 };
 

@@ -184,7 +184,7 @@ void StoreWriter::setCompletionSink(CompletionSink sink)
 
 bool StoreWriter::start(QString *error)
 {
-    Q_ASSERT(!m_thread);
+    Q_ASSERT(!m_writerThread.isRunning() && !m_checkpointThread.isRunning());
     if (m_options.commitOnCallerThread) {
         // Check now that the store opens (folder, permissions, schema); the committing
         // thread opens its own connection on first use.
@@ -194,65 +194,46 @@ bool StoreWriter::start(QString *error)
                 return false;
             Store::closeConnection(probe->connectionName());
         }
-        m_checkpointThread = QThread::create([this] { runCheckpointer(); });
-        m_checkpointThread->setObjectName(QStringLiteral("mm-checkpoint"));
-        m_checkpointThread->start();
+        startCheckpointer();
         m_callerMode = true;
         return true;
     }
-    m_thread = QThread::create([this] { run(); });
-    m_thread->setObjectName(QStringLiteral("mm-store"));
-    m_thread->start();
+    m_writerThread.startFunction([this] { run(); }, [this] { wakeToStop(); });
     std::unique_lock lock(m_mutex);
     m_started.wait(lock, [this] { return m_startDone; });
     if (!m_startOk) {
         if (error)
             *error = m_startError;
         lock.unlock();
-        m_thread->wait();
-        delete m_thread;
-        m_thread = nullptr;
+        m_writerThread.stop(); // it has returned already
         return false;
     }
     lock.unlock();
-    m_checkpointThread = QThread::create([this] { runCheckpointer(); });
-    m_checkpointThread->setObjectName(QStringLiteral("mm-checkpoint"));
-    m_checkpointThread->start();
+    startCheckpointer();
     return true;
 }
 
-void StoreWriter::stop()
+void StoreWriter::startCheckpointer()
 {
-    if (m_callerMode) {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stopping = true;
-        }
-        m_checkpointWake.notify_all();
-        if (m_checkpointThread) {
-            m_checkpointThread->wait();
-            delete m_checkpointThread;
-            m_checkpointThread = nullptr;
-        }
-        m_callerMode = false;
-        return;
-    }
-    if (!m_thread)
-        return;
+    m_checkpointThread.startFunction([this] { runCheckpointer(); }, [this] { wakeToStop(); });
+}
+
+void StoreWriter::wakeToStop()
+{
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
     }
     m_wake.notify_all();
     m_checkpointWake.notify_all();
-    if (m_checkpointThread) {
-        m_checkpointThread->wait();
-        delete m_checkpointThread;
-        m_checkpointThread = nullptr;
-    }
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
+}
+
+void StoreWriter::stop()
+{
+    // The checkpointer first, then the writer, which commits what is still queued before it returns.
+    m_checkpointThread.stop();
+    m_writerThread.stop();
+    m_callerMode = false;
 }
 
 void StoreWriter::runCheckpointer()
@@ -427,11 +408,16 @@ void StoreWriter::commitQueued()
     }
     if (batch.empty())
         return;
+    // A Qt SQL connection belongs to one thread: every commit until closeOnCallerThread() comes
+    // from the thread that made the first one.
+    Q_ASSERT(!m_callerQueries || m_committingThread == QThread::currentThread());
     if (!m_callerQueries) {
-        // Opened on first use, in the thread that commits: a Qt SQL connection belongs to one thread.
+        // Opened on first use, in the thread that commits.
         QString error;
-        if (openWriterConnection(&error))
+        if (openWriterConnection(&error)) {
             m_callerQueries = std::make_unique<Queries>(QSqlDatabase::database(m_writerConnection, false));
+            m_committingThread = QThread::currentThread();
+        }
     }
     if (!m_callerQueries) {
         QList<WriteOutcome> failed;
@@ -454,6 +440,7 @@ void StoreWriter::closeOnCallerThread()
         return;
     commitQueued();
     m_callerQueries.reset();
+    m_committingThread = nullptr;
     {
         QSqlDatabase db = QSqlDatabase::database(m_writerConnection, false);
         Database::exec(db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), nullptr);

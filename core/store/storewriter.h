@@ -8,6 +8,7 @@
 
 #include "database.h"
 #include "records.h"
+#include "util/workerthread.h"
 
 #include <QList>
 #include <QObject>
@@ -134,6 +135,8 @@ private:
     void enqueue(Job job);
     void wakeWriterIf(bool wasEmpty);
     void run(); // the writer thread's body
+    void startCheckpointer();
+    void wakeToStop(); // both threads' wake-up for stop()
     std::optional<QSqlDatabase> openWriterConnection(QString *error);
     struct Queries;
     void commit(Queries &queries, std::deque<Job> &batch);
@@ -146,8 +149,8 @@ private:
     Options m_options;
     QString m_writerConnection;
     QString m_checkpointConnection;
-    QThread *m_thread = nullptr;
-    QThread *m_checkpointThread = nullptr;
+    WorkerThread m_writerThread {QStringLiteral("mm-store")};
+    WorkerThread m_checkpointThread {QStringLiteral("mm-checkpoint")};
     mutable std::mutex m_mutex;
     std::condition_variable m_wake; // the writer: work arrived, or stop
     std::condition_variable m_checkpointWake; // the checkpointer: stop
@@ -168,6 +171,7 @@ private:
     bool m_storageFull = false; // the thread that commits only
     bool m_batchFull = false; // the last failed batch failed with SQLITE_FULL
     std::unique_ptr<Queries> m_callerQueries; // commitOnCallerThread mode, owned by that thread
+    QThread *m_committingThread = nullptr; // that thread, for the affinity check
 };
 
 } // namespace mm
