@@ -3,6 +3,7 @@
 // replay history tables hold the run and each of its requests, cancelled ones included.
 #include "replay/replaysession.h"
 #include "store/storewriter.h"
+#include "testsecret.h"
 #include "webhooksink.h"
 
 #include <QSignalSpy>
@@ -13,8 +14,6 @@ using namespace mm;
 using namespace mm::test;
 
 namespace {
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-
 DeliveryRecord record(int n, const char *type = "migration.started")
 {
     DeliveryRecord r;
@@ -45,7 +44,7 @@ ReplayOptions options(const WebhookSink &sink)
 {
     ReplayOptions o;
     o.target = QUrl(QString::fromLatin1(sink.url()));
-    o.signing.secret = SigningSecret::parse(SecretText);
+    o.signing.secret = SigningSecret::parse(TestSecretText);
     o.concurrency = 2;
     o.retryDelay = std::chrono::milliseconds(10);
     return o;
@@ -108,7 +107,7 @@ void TestReplaySession::replaysSelectionAndRecordsHistory()
 
     // Re-signed with the chosen secret, ids kept.
     QCOMPARE(sink.requests().size(), 3);
-    const SigningSecret secret = *SigningSecret::parse(SecretText);
+    const SigningSecret secret = *SigningSecret::parse(TestSecretText);
     for (const SinkRequest &r : sink.requests()) {
         QCOMPARE(r.method, QByteArray("POST"));
         QCOMPARE(r.header("svix-signature"),

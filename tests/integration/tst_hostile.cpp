@@ -3,8 +3,10 @@
 // and endless requests, garbage, slow and idle clients, mass disconnects and connections,
 // non-UTF-8 bodies and a flood of rejections. One receiver serves the whole suite, and its
 // resident memory at the end is compared with what it used after a warm-up.
+#include "headlessprocess.h"
 #include "hostilepeers.h"
 #include "testhttp.h"
+#include "testsecret.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -32,7 +34,6 @@ using namespace mm;
 using namespace mm::test;
 
 namespace {
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 // The receiver's limits (GuardLimits, FramerLimits, the headless store's journal).
 constexpr qint64 MaxBody = 2 * 1024 * 1024;
 constexpr qint64 RequestTimeoutMs = 10000;
@@ -43,7 +44,7 @@ constexpr int RejectionJournalLimit = 10000;
 
 SigningSecret secret()
 {
-    return *SigningSecret::parse(SecretText);
+    return *SigningSecret::parse(TestSecretText);
 }
 
 // Raises the soft (and, as root, the hard) open-file limit to at least `want`.
@@ -109,9 +110,11 @@ void TestHostile::initTestCase()
         m_seed = QRandomGenerator::system()->generate();
     qInfo("seed %u (MM_HOSTILE_SEED=%u replays the garbage)", m_seed, m_seed);
 
-    m_app = std::make_unique<HeadlessProcess>(m_dir.filePath(QStringLiteral("data")),
-                                              m_dir.filePath(QStringLiteral("receiver.log")), SecretText);
-    QVERIFY2(m_app->port(), qPrintable(m_app->logTail()));
+    // Thousands of log lines: a pipe nobody drains while the test blocks would stall the receiver.
+    HeadlessProcess::Options options {m_dir.filePath(QStringLiteral("data"))};
+    options.logFile = m_dir.filePath(QStringLiteral("receiver.log"));
+    m_app = std::make_unique<HeadlessProcess>(options);
+    QVERIFY2(m_app->start(), qPrintable(m_app->logTail()));
     m_idleSockets = m_app->openSockets();
     QVERIFY(m_idleSockets > 0);
 

@@ -7,6 +7,7 @@
 #include "store/exporter.h"
 #include "store/storewriter.h"
 #include "testhttp.h"
+#include "testsecret.h"
 
 #include <QBuffer>
 #include <QJsonDocument>
@@ -18,10 +19,6 @@
 
 using namespace mm;
 using namespace mm::test;
-
-namespace {
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-}
 
 class TestReceiver : public QObject
 {
@@ -63,7 +60,7 @@ void TestReceiver::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    m_secret = SigningSecret::parse(SecretText);
+    m_secret = SigningSecret::parse(TestSecretText);
     QVERIFY(m_secret);
 }
 
@@ -144,7 +141,7 @@ void TestReceiver::rejectsBadSignaturesWithoutLeaking()
     startReceiver();
     RawClient client(port());
     const QByteArray body = envelope("evt_1", "migration.started", "mig_1");
-    const auto wrong = SigningSecret::parse(QStringLiteral("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"));
+    const auto wrong = SigningSecret::parse(OtherTestSecretText);
     QByteArray request = signedRequest(*wrong, "msg_bad", body);
     const QByteArray sentSignature
         = wrong->signature("msg_bad", request.mid(request.indexOf("svix-timestamp: ") + 16, 10), body);

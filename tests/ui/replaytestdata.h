@@ -3,13 +3,11 @@
 #pragma once
 
 #include "store/storewriter.h"
+#include "testsecret.h"
 
 #include <QTest>
 
 namespace mm::test {
-
-inline const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-inline const QString OtherSecretText = QStringLiteral("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD");
 
 // Delivery n: msg_n of migration mig_(n % 2), a real Anon envelope as its body.
 inline DeliveryRecord replayRecord(int n, const char *type = "migration.started")
