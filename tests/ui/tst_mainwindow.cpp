@@ -10,6 +10,7 @@
 #include "store/storewriter.h"
 #include "timeline/timelinewidget.h"
 
+#include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -55,6 +56,7 @@ void TestMainWindow::warningsStandUntilCleared()
 {
     MonitorModel model;
     LiveLogModel log;
+    QAbstractItemModelTester logTester(&log);
     MainWindow window(&model, &log);
     window.show();
     QVERIFY(!window.findChild<QLabel *>(QStringLiteral("warningBanner")));
@@ -93,6 +95,7 @@ void TestMainWindow::timelineLogAndInspectorStayInStep()
     model.loadFromStore(dir.path());
     QVERIFY(loaded.wait(10000));
     LiveLogModel log;
+    QAbstractItemModelTester logTester(&log);
     MainWindow window(&model, &log);
     window.setDataDir(dir.path());
     window.resize(1200, 800);

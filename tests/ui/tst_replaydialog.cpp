@@ -10,6 +10,7 @@
 #include "replaytestdata.h"
 #include "webhooksink.h"
 
+#include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDateTime>
 #include <QLineEdit>
@@ -80,6 +81,7 @@ void TestReplayDialog::resignedReplayIsVerifiedByOpenssl()
 {
     m_sink->setAnswer([](const SinkRequest &) { return SinkAnswer {202, "accepted by the sink", 0}; });
     ReplayDialog dialog(factory(), m_dir->path());
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({1, 2, 3}), 0);
     dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.show();
@@ -135,6 +137,7 @@ void TestReplayDialog::resignedReplayIsVerifiedByOpenssl()
 void TestReplayDialog::typedSecretSignsAndIsNeverShown()
 {
     ReplayDialog dialog(factory(), m_dir->path());
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({2}), 0);
     dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
@@ -163,6 +166,7 @@ void TestReplayDialog::typedSecretSignsAndIsNeverShown()
 void TestReplayDialog::asReceivedSendsTheStoredHeaders()
 {
     ReplayDialog dialog(factory(), m_dir->path());
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({4}), 0);
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     child<QRadioButton>(&dialog, "asReceived")->setChecked(true);
@@ -195,6 +199,7 @@ void TestReplayDialog::badTargetsAreRefused()
     QFETCH(QString, target);
     QFETCH(QString, says);
     ReplayDialog dialog(factory(), m_dir->path());
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({1}), 0);
     dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.setTarget(target);
@@ -213,6 +218,7 @@ void TestReplayDialog::badTargetsAreRefused()
 void TestReplayDialog::badTypedSecretIsRefused()
 {
     ReplayDialog dialog(factory(), m_dir->path());
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({1}), 0);
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     dialog.show();
@@ -235,6 +241,7 @@ void TestReplayDialog::cancelStopsTheRest()
     // Every answer takes a while, so most deliveries are still waiting when Cancel comes.
     m_sink->setAnswer([](const SinkRequest &) { return SinkAnswer {200, "ok", 1500}; });
     ReplayDialog dialog(factory(), m_dir->path());
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({1, 2, 3, 4, 5, 6}), 0);
     dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.setTarget(QString::fromLatin1(m_sink->url()));

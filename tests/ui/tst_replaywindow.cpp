@@ -17,6 +17,7 @@
 #include "replaytestdata.h"
 #include "store/exporter.h"
 
+#include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -47,6 +48,7 @@ struct Window
 {
     MonitorModel model;
     LiveLogModel log;
+    QAbstractItemModelTester logTester {&log};
     std::unique_ptr<MainWindow> window;
 
     bool open(const QString &dataDir)
