@@ -8,6 +8,7 @@
 #include "testhttp.h"
 #include "testsecret.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -39,6 +40,9 @@ constexpr qint64 MaxBody = 2 * 1024 * 1024;
 constexpr qint64 RequestTimeoutMs = 10000;
 constexpr qint64 IdleTimeoutMs = 10000;
 constexpr qint64 SweepMs = 250;
+// How long a test waits for an answer that must come before any timeout: longer than the
+// request timeout, so that an answer that waited for it shows as 408 rather than as nothing.
+constexpr int AnswerWindowMs = int(RequestTimeoutMs) + 5000;
 constexpr int ConnectionCap = 256;
 constexpr int RejectionJournalLimit = 10000;
 
@@ -184,13 +188,12 @@ void TestHostile::oversizedContentLengthIsRefusedAtOnce()
     for (int round = 0; round < 20; ++round) {
         for (const QByteArray &length : lengths) {
             RawClient client(m_app->port());
-            QElapsedTimer timer;
-            timer.start();
             client.send("POST /webhooks HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: "
                         + length + "\r\n\r\n");
-            const HttpResponse r = client.read(1000);
+            // Refused on the head alone: the body never comes, so a receiver that waited for it
+            // would answer 408 once the request timeout ran out, well inside this read's window.
+            const HttpResponse r = client.read(AnswerWindowMs);
             QCOMPARE(r.status, 413);
-            QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
             QVERIFY(client.waitClosed(3000));
         }
     }
@@ -206,14 +209,16 @@ void TestHostile::megabyteHeaderLineIs431()
     const QList<QByteArray> requests {
         "POST /webhooks HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\nContent-Length: 0\r\n\r\n",
         "GET /" + big + " HTTP/1.1\r\n\r\n", // one endless request line
+        // The same lines that never end: refused on their size alone.
+        "POST /webhooks HTTP/1.1\r\nHost: x\r\nX-Big: " + big,
+        "GET /" + big,
     };
     for (const QByteArray &request : requests) {
         RawClient client(m_app->port());
-        QElapsedTimer timer;
-        timer.start();
         client.send(request);
-        QCOMPARE(client.read(5000).status, 431);
-        QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
+        // Answered as soon as the limit is passed: a receiver that waited for the end of the
+        // head would answer 408 once the request timeout ran out, well inside this read's window.
+        QCOMPARE(client.read(AnswerWindowMs).status, 431);
         QVERIFY(client.waitClosed(5000));
     }
     expectAlive();
@@ -296,20 +301,27 @@ void TestHostile::slowClientsDoNotDelayDeliveriesAndAreDropped()
     });
     trickle.start();
 
-    // Meanwhile, signed deliveries on fresh connections are answered promptly.
-    qint64 worstMs = 0;
+    // Meanwhile, signed deliveries on fresh connections are answered while every slow and idle
+    // client is still held, the slow ones trickling between deliveries.
+    auto noneDropped = [&] {
+        QCoreApplication::processEvents(); // what the receiver sent so far reaches the peers
+        return std::none_of(slow.begin(), slow.end(),
+                            [](const auto &p) { return p->closed() || p->status(); })
+            && std::none_of(idle.begin(), idle.end(), [](const auto &p) { return p->closed(); });
+    };
     for (int i = 0; i < 30; ++i) {
-        QElapsedTimer timer;
-        timer.start();
+        if (i % 3 == 0) { // the event loop runs until the slow clients have sent another byte
+            const int before = sent;
+            QTRY_VERIFY_WITH_TIMEOUT(sent > before, 5000);
+        }
         RawClient client(m_app->port(), 2000);
         const HttpResponse r = client.roundTrip(delivery("msg_beside_slow_" + QByteArray::number(i)));
-        worstMs = std::max(worstMs, timer.elapsed());
         QCOMPARE(r.status, 200);
-        QTest::qWait(100); // lets the slow clients trickle between deliveries
+        QVERIFY2(noneDropped(),
+                 qPrintable(QStringLiteral("a slow or idle client was dropped before delivery %1 "
+                                           "was answered; the deliveries were held up")
+                                .arg(i)));
     }
-    qInfo("worst delivery round trip beside %d slow and %d idle clients: %lld ms", SlowClients, IdleClients,
-          worstMs);
-    QVERIFY2(worstMs <= 500, qPrintable(QStringLiteral("%1 ms").arg(worstMs)));
 
     // The slow ones are answered 408 once their request has run for the request timeout; the
     // idle ones are closed after the idle timeout.
@@ -322,13 +334,14 @@ void TestHostile::slowClientsDoNotDelayDeliveriesAndAreDropped()
     for (int i = 0; i < SlowClients; ++i) {
         QCOMPARE(slow[i]->status(), 408);
         const qint64 ranMs = slow[i]->closedMs() - firstByteMs[i];
-        QVERIFY2(ranMs >= RequestTimeoutMs - SweepMs && ranMs <= RequestTimeoutMs + 3000,
+        // Not before the timeout (load can only make this later, never earlier).
+        QVERIFY2(ranMs >= RequestTimeoutMs - SweepMs,
                  qPrintable(QStringLiteral("slow client %1 dropped after %2 ms").arg(i).arg(ranMs)));
     }
     for (int i = 0; i < IdleClients; ++i) {
         QCOMPARE(idle[i]->status(), 0);
         const qint64 idleMs = idle[i]->closedMs() - idle[i]->connectedMs();
-        QVERIFY2(idleMs >= IdleTimeoutMs - SweepMs && idleMs <= IdleTimeoutMs + 3000,
+        QVERIFY2(idleMs >= IdleTimeoutMs - SweepMs,
                  qPrintable(QStringLiteral("idle client %1 dropped after %2 ms").arg(i).arg(idleMs)));
     }
     expectAlive();
