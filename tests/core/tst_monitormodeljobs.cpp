@@ -4,6 +4,7 @@
 // and exports written owner-only.
 #include "alerts/alertmonitor.h"
 #include "event/envelope.h"
+#include "helperverify.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
 #include "store/exporter.h"
@@ -66,15 +67,16 @@ DeliveryRecord record(const QByteArray &msgId, const char *migration, const char
     return r;
 }
 
-void write(const QString &dir, const QList<DeliveryRecord> &records)
+[[nodiscard]] bool write(const QString &dir, const QList<DeliveryRecord> &records)
 {
     StoreWriter writer(StoreWriter::Options {dir, Database::Sync::Normal, 10000, false});
     QString error;
-    QVERIFY2(writer.start(&error), qPrintable(error));
+    MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));
     quint64 ticket = 0;
     for (const DeliveryRecord &r : records)
         writer.submit(++ticket, r);
     writer.stop();
+    return true;
 }
 
 // mig_A: created, started, a task failure, failed (row ids 1-4); mig_B: created (row 5).
@@ -88,11 +90,12 @@ QList<DeliveryRecord> lifecycle()
             record("msg_b1", "mig_B", "migration.created", "NOT_STARTED", T0 + Sec)};
 }
 
-void load(MonitorModel &model, const QString &dir)
+[[nodiscard]] bool load(MonitorModel &model, const QString &dir)
 {
     QSignalSpy loaded(&model, &MonitorModel::loaded);
     model.loadFromStore(dir);
-    QVERIFY(loaded.wait(10000));
+    MM_HELPER_VERIFY(loaded.wait(10000));
+    return true;
 }
 
 const Migration &migration(const MonitorModel &model, const QString &id)
@@ -117,10 +120,10 @@ private Q_SLOTS:
 void TestMonitorModelJobs::reinjectShowsReplayedRowsCountedOnce()
 {
     QTemporaryDir dir;
-    write(dir.path(), lifecycle());
+    QVERIFY(write(dir.path(), lifecycle()));
     MonitorModel model;
     QAbstractItemModelTester tester(model.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    load(model, dir.path());
+    QVERIFY(load(model, dir.path()));
     const Migration before = migration(model, QStringLiteral("mig_A"));
     QCOMPARE(before.eventCount, 4);
     QCOMPARE(before.taskFailureCount, 1);
@@ -173,9 +176,9 @@ void TestMonitorModelJobs::reinjectShowsReplayedRowsCountedOnce()
 void TestMonitorModelJobs::reinjectRaisesMarkedAlerts()
 {
     QTemporaryDir dir;
-    write(dir.path(), lifecycle());
+    QVERIFY(write(dir.path(), lifecycle()));
     MonitorModel model;
-    load(model, dir.path());
+    QVERIFY(load(model, dir.path()));
     AlertMonitor alerts;
     QObject::connect(&model, &MonitorModel::reinjected, &alerts, &AlertMonitor::ingest);
     QSignalSpy notified(&alerts, &AlertMonitor::notify);
@@ -192,7 +195,7 @@ void TestMonitorModelJobs::importShowsTheNewRows()
 {
     QTemporaryDir dir;
     const QList<DeliveryRecord> all = lifecycle();
-    write(dir.path(), {all[0]}); // the store already holds msg_a1
+    QVERIFY(write(dir.path(), {all[0]})); // the store already holds msg_a1
     QFile file(dir.filePath(QStringLiteral("in.jsonl")));
     QVERIFY(file.open(QIODevice::WriteOnly));
     for (const DeliveryRecord &r : all)
@@ -204,7 +207,7 @@ void TestMonitorModelJobs::importShowsTheNewRows()
 
     MonitorModel model;
     QAbstractItemModelTester tester(model.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    load(model, dir.path());
+    QVERIFY(load(model, dir.path()));
     QCOMPARE(model.events()->rowCount(), 1);
     QSignalSpy imported(&model, &MonitorModel::importFinished);
     QSignalSpy newRows(&model, &MonitorModel::newRowsLoaded);
@@ -235,7 +238,7 @@ void TestMonitorModelJobs::importShowsTheNewRows()
 void TestMonitorModelJobs::aLargeImportResetsOnce()
 {
     QTemporaryDir dir;
-    write(dir.path(), {lifecycle()[0]});
+    QVERIFY(write(dir.path(), {lifecycle()[0]}));
     QFile file(dir.filePath(QStringLiteral("big.jsonl")));
     QVERIFY(file.open(QIODevice::WriteOnly));
     constexpr int Count = 1500;
@@ -252,7 +255,7 @@ void TestMonitorModelJobs::aLargeImportResetsOnce()
     file.close();
     MonitorModel model;
     QAbstractItemModelTester tester(model.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    load(model, dir.path());
+    QVERIFY(load(model, dir.path()));
     QSignalSpy reset(model.events(), &QAbstractItemModel::modelReset);
     QSignalSpy newRows(&model, &MonitorModel::newRowsLoaded);
     model.importJsonl(dir.path(), file.fileName());
@@ -278,7 +281,7 @@ void TestMonitorModelJobs::exportsAreOwnerOnly()
     QFETCH(bool, har);
     QFETCH(bool, all);
     QTemporaryDir dir;
-    write(dir.path(), lifecycle());
+    QVERIFY(write(dir.path(), lifecycle()));
     MonitorModel model;
     const QString path = dir.filePath(QStringLiteral("out"));
     QSignalSpy finished(&model, &MonitorModel::exportFinished);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ReplaySession against a loopback sink: what it sends, what it reports, and that the
 // replay history tables hold the run and each of its requests, cancelled ones included.
+#include "helperverify.h"
 #include "replay/replaysession.h"
 #include "store/storewriter.h"
 #include "testsecret.h"
@@ -30,14 +31,15 @@ DeliveryRecord record(int n, const char *type = "migration.started")
 }
 
 // A store holding deliveries msg_1 … msg_count (row ids 1 … count).
-void fillStore(const QString &dir, int count)
+[[nodiscard]] bool fillStore(const QString &dir, int count)
 {
     StoreWriter writer(StoreWriter::Options {dir, Database::Sync::Normal, 10000, false});
     QString error;
-    QVERIFY2(writer.start(&error), qPrintable(error));
+    MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));
     for (int n = 1; n <= count; ++n)
         writer.submit(quint64(n), record(n));
     writer.stop();
+    return true;
 }
 
 ReplayOptions options(const WebhookSink &sink)
@@ -76,7 +78,7 @@ private Q_SLOTS:
 void TestReplaySession::replaysSelectionAndRecordsHistory()
 {
     QTemporaryDir dir;
-    fillStore(dir.path(), 4);
+    QVERIFY(fillStore(dir.path(), 4));
     WebhookSink sink;
     QVERIFY(sink.listen());
     sink.setAnswer([](const SinkRequest &r) {
@@ -153,7 +155,7 @@ void TestReplaySession::replaysSelectionAndRecordsHistory()
 void TestReplaySession::sendsAnEditedBodyOnce()
 {
     QTemporaryDir dir;
-    fillStore(dir.path(), 1);
+    QVERIFY(fillStore(dir.path(), 1));
     WebhookSink sink;
     QVERIFY(sink.listen());
     ReplaySession session;
@@ -195,7 +197,7 @@ void TestReplaySession::historyIsWrittenInBatches()
 {
     QTemporaryDir dir;
     constexpr int Count = 250; // more than one batch
-    fillStore(dir.path(), Count);
+    QVERIFY(fillStore(dir.path(), Count));
     WebhookSink sink;
     QVERIFY(sink.listen());
     ReplaySession session;
@@ -225,7 +227,7 @@ void TestReplaySession::historyIsWrittenInBatches()
 void TestReplaySession::nothingToReplay()
 {
     QTemporaryDir dir;
-    fillStore(dir.path(), 1);
+    QVERIFY(fillStore(dir.path(), 1));
     WebhookSink sink;
     QVERIFY(sink.listen());
     ReplaySession session;
@@ -266,7 +268,7 @@ void TestReplaySession::badOptionsAreRefused()
 void TestReplaySession::cancelReportsTheRestAndRecordsIt()
 {
     QTemporaryDir dir;
-    fillStore(dir.path(), 5);
+    QVERIFY(fillStore(dir.path(), 5));
     WebhookSink sink;
     QVERIFY(sink.listen());
     sink.setAnswer([](const SinkRequest &) { return SinkAnswer {200, "late", 30000}; });
@@ -306,7 +308,7 @@ void TestReplaySession::cancelReportsTheRestAndRecordsIt()
 void TestReplaySession::destroyedMidRunStillRecords()
 {
     QTemporaryDir dir;
-    fillStore(dir.path(), 3);
+    QVERIFY(fillStore(dir.path(), 3));
     WebhookSink sink;
     QVERIFY(sink.listen());
     sink.setAnswer([](const SinkRequest &) { return SinkAnswer {200, "late", 30000}; });

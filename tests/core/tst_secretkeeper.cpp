@@ -3,6 +3,7 @@
 // else the 0600 file with a warning; file secrets moved into the keyring and the file erased;
 // a slow or refusing keyring never loses a secret. Against a fake keyring, and against a real
 // one (gnome-keyring on a private D-Bus session) when the tools are installed.
+#include "helperverify.h"
 #include "settings/secretkeeper.h"
 
 #include <QDBusConnection>
@@ -152,11 +153,12 @@ private:
         return std::make_unique<SecretKeeper>(m_dir->path(),
                                               shelf ? std::make_unique<FakeKeyring>(shelf) : nullptr);
     }
-    void writeFile(const QStringList &secrets)
+    [[nodiscard]] bool writeFile(const QStringList &secrets)
     {
         SecretStore file(m_dir->path());
-        QVERIFY(file.setTexts(secrets));
-        QVERIFY(file.save());
+        MM_HELPER_VERIFY(file.setTexts(secrets));
+        MM_HELPER_VERIFY(file.save());
+        return true;
     }
 
     QTemporaryDir m_home;
@@ -203,7 +205,7 @@ void TestSecretKeeper::noKeyringMeansTheFileWithAWarning()
 {
     auto shelf = std::make_shared<FakeKeyring::Shelf>();
     shelf->available = false;
-    writeFile({A});
+    QVERIFY(writeFile({A}));
     auto k = keeper(shelf);
     QString error;
     QVERIFY2(k->load(2000, &error), qPrintable(error));
@@ -249,7 +251,7 @@ void TestSecretKeeper::fileSecretsMoveIntoTheKeyringAndTheFileIsErased()
 {
     auto shelf = std::make_shared<FakeKeyring::Shelf>();
     shelf->text = C + u'\n';
-    writeFile({A, B, C});
+    QVERIFY(writeFile({A, B, C}));
     auto k = keeper(shelf);
     QVERIFY(k->load());
     QCOMPARE(k->where(), SecretKeeper::Where::Keyring);
@@ -287,7 +289,7 @@ void TestSecretKeeper::slowKeyringIsWaitedForBrieflyThenMergedLate()
     auto shelf = std::make_shared<FakeKeyring::Shelf>();
     shelf->holdReads = true;
     shelf->text = B + u'\n';
-    writeFile({A});
+    QVERIFY(writeFile({A}));
     auto k = keeper(shelf);
     QSignalSpy changed(k.get(), &SecretKeeper::secretsChanged);
     QElapsedTimer clock;
@@ -412,7 +414,7 @@ void TestSecretKeeper::noSessionBusFailsFastToTheFile()
     const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
     qunsetenv("DBUS_SESSION_BUS_ADDRESS");
     qputenv("XDG_RUNTIME_DIR", QFile::encodeName(m_dir->path())); // holds no "bus" socket
-    writeFile({A});
+    QVERIFY(writeFile({A}));
     SecretKeeper k(m_dir->path(),
                    std::make_unique<KeychainBackend>(QStringLiteral("migration-monitor-test")));
     QElapsedTimer clock;
@@ -507,7 +509,7 @@ void TestSecretKeeper::realKeyringOnAPrivateSession()
     auto real = [&] {
         return std::make_unique<SecretKeeper>(m_dir->path(), std::make_unique<KeychainBackend>(service));
     };
-    writeFile({A, B});
+    QVERIFY(writeFile({A, B}));
     auto k = real();
     QString error;
     QVERIFY2(k->load(10000, &error), qPrintable(error));

@@ -4,6 +4,7 @@
 // non-UTF-8 bodies and a flood of rejections. One receiver serves the whole suite, and its
 // resident memory at the end is compared with what it used after a warm-up.
 #include "headlessprocess.h"
+#include "helperverify.h"
 #include "hostilepeers.h"
 #include "testhttp.h"
 #include "testsecret.h"
@@ -91,7 +92,7 @@ private Q_SLOTS:
     void residentMemoryStaysBounded();
 
 private:
-    void expectAlive();
+    [[nodiscard]] bool expectAlive();
     QList<QJsonObject> exportStore();
 
     QTemporaryDir m_dir;
@@ -157,12 +158,13 @@ void TestHostile::cleanupTestCase()
     QCOMPARE(rc, 0);
 }
 
-void TestHostile::expectAlive()
+bool TestHostile::expectAlive()
 {
-    QVERIFY2(m_app->running(), qPrintable(m_app->logTail()));
+    MM_HELPER_VERIFY2(m_app->running(), qPrintable(m_app->logTail()));
     RawClient client(m_app->port());
     static int n = 0;
-    QCOMPARE(client.roundTrip(delivery("msg_alive_" + QByteArray::number(++n))).status, 200);
+    MM_HELPER_COMPARE(client.roundTrip(delivery("msg_alive_" + QByteArray::number(++n))).status, 200);
+    return true;
 }
 
 QList<QJsonObject> TestHostile::exportStore()
@@ -200,7 +202,7 @@ void TestHostile::oversizedContentLengthIsRefusedAtOnce()
     const qint64 after = m_app->residentKiB();
     qInfo("VmRSS %lld -> %lld KiB after 60 oversized requests", before, after);
     QVERIFY2(after - before < 8 * 1024, "the receiver grew by 8 MiB or more");
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::megabyteHeaderLineIs431()
@@ -221,7 +223,7 @@ void TestHostile::megabyteHeaderLineIs431()
         QCOMPARE(client.read(AnswerWindowMs).status, 431);
         QVERIFY(client.waitClosed(5000));
     }
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::garbageIsRefused()
@@ -263,7 +265,7 @@ void TestHostile::garbageIsRefused()
         client.send(junk);
         client.socket().abort();
     }
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::slowClientsDoNotDelayDeliveriesAndAreDropped()
@@ -344,7 +346,7 @@ void TestHostile::slowClientsDoNotDelayDeliveriesAndAreDropped()
         QVERIFY2(idleMs >= IdleTimeoutMs - SweepMs,
                  qPrintable(QStringLiteral("idle client %1 dropped after %2 ms").arg(i).arg(idleMs)));
     }
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::disconnectsBeforeTheAnswer()
@@ -384,7 +386,7 @@ void TestHostile::disconnectsBeforeTheAnswer()
         }
         QTest::qWait(1); // one turn of the loop, so the FINs go out
     }
-    expectAlive();
+    QVERIFY(expectAlive());
     // What was stored from these is stored once.
     const QList<QJsonObject> rows = exportStore();
     QVERIFY(!rows.isEmpty());
@@ -450,7 +452,7 @@ void TestHostile::thousandConcurrentConnections()
     peers.clear();
     // The served connections were closed by us; the receiver takes new ones again.
     QTRY_VERIFY_WITH_TIMEOUT(m_app->openSockets() <= m_idleSockets, 15000);
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::nonUtf8BodiesAreStoredByteExact()
@@ -537,12 +539,12 @@ void TestHostile::rejectionJournalStaysBounded()
     }
     QSqlDatabase::removeDatabase(connection);
     qInfo("%d rejections sent; the journal holds %lld (newest id %lld)", Rejections, rows, highest);
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::residentMemoryStaysBounded()
 {
-    expectAlive();
+    QVERIFY(expectAlive());
     const qint64 now = m_app->residentKiB();
     qInfo("receiver VmRSS: %lld KiB after warm-up, %lld KiB after the suite", m_warmRssKiB, now);
 #ifdef MM_HOSTILE_ASAN

@@ -2,6 +2,7 @@
 // The receiver in-process over real loopback sockets: every answer code, store before
 // acknowledge, and hostile clients. The receiver and store run on their own threads;
 // the test talks to them with blocking sockets.
+#include "helperverify.h"
 #include "receiver/receiverhost.h"
 #include "store/database.h"
 #include "store/exporter.h"
@@ -47,7 +48,7 @@ private Q_SLOTS:
     void portInUseIsAClearError();
 
 private:
-    void startReceiver(ReceiverConfig config = {});
+    [[nodiscard]] bool startReceiver(ReceiverConfig config = {});
     QList<QJsonObject> exported();
     quint16 port() const { return quint16(m_host->url().port()); }
 
@@ -76,7 +77,7 @@ void TestReceiver::cleanup()
     m_dir.reset();
 }
 
-void TestReceiver::startReceiver(ReceiverConfig config)
+bool TestReceiver::startReceiver(ReceiverConfig config)
 {
     // Both ways of committing are tested: on the receiver thread (the default in the app)
     // and on a writer thread of its own (MM_STORE_THREAD=1, the second ctest entry).
@@ -84,13 +85,14 @@ void TestReceiver::startReceiver(ReceiverConfig config)
     m_store = std::make_unique<StoreWriter>(
         StoreWriter::Options {m_dir->path(), Database::Sync::Normal, 10000, !storeThread});
     QString error;
-    QVERIFY2(m_store->start(&error), qPrintable(error));
+    MM_HELPER_VERIFY2(m_store->start(&error), qPrintable(error));
     config.port = 0;
     if (config.secrets.isEmpty())
         config.secrets = {*m_secret};
     m_host = std::make_unique<ReceiverHost>();
-    QVERIFY2(m_host->start(config, m_store.get(), &error), qPrintable(error));
-    QVERIFY(port() > 0);
+    MM_HELPER_VERIFY2(m_host->start(config, m_store.get(), &error), qPrintable(error));
+    MM_HELPER_VERIFY(port() > 0);
+    return true;
 }
 
 QList<QJsonObject> TestReceiver::exported()
@@ -111,7 +113,7 @@ QList<QJsonObject> TestReceiver::exported()
 
 void TestReceiver::acceptsStoresAndDeduplicates()
 {
-    startReceiver();
+    QVERIFY(startReceiver());
     RawClient client(port());
     const QByteArray body = envelope("evt_1", "migration.started", "mig_1");
     HttpResponse r = client.roundTrip(signedRequest(*m_secret, "msg_1", body));
@@ -139,7 +141,7 @@ void TestReceiver::acceptsStoresAndDeduplicates()
 
 void TestReceiver::rejectsBadSignaturesWithoutLeaking()
 {
-    startReceiver();
+    QVERIFY(startReceiver());
     RawClient client(port());
     const QByteArray body = envelope("evt_1", "migration.started", "mig_1");
     const auto wrong = SigningSecret::parse(OtherTestSecretText);
@@ -208,7 +210,7 @@ void TestReceiver::answersProtocolErrors()
 {
     QFETCH(QByteArray, request);
     QFETCH(int, status);
-    startReceiver();
+    QVERIFY(startReceiver());
     {
         RawClient client(port());
         const HttpResponse r = client.roundTrip(request);
@@ -225,7 +227,7 @@ void TestReceiver::oversizedContentLengthIsRefusedWithoutTheBody()
 {
     ReceiverConfig config;
     config.limits.framer.maxBodyBytes = 1024;
-    startReceiver(config);
+    QVERIFY(startReceiver(config));
     RawClient client(port());
     // The body never comes: the answer must not wait for it.
     const HttpResponse r
@@ -239,7 +241,7 @@ void TestReceiver::chunkedBodyOverTheLimitIsRefused()
 {
     ReceiverConfig config;
     config.limits.framer.maxBodyBytes = 1024;
-    startReceiver(config);
+    QVERIFY(startReceiver(config));
     RawClient client(port());
     QByteArray request = "POST /webhooks HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 5; ++i)
@@ -249,7 +251,7 @@ void TestReceiver::chunkedBodyOverTheLimitIsRefused()
 
 void TestReceiver::expectContinueIsAnswered()
 {
-    startReceiver();
+    QVERIFY(startReceiver());
     RawClient client(port());
     const QByteArray body = envelope("evt_c", "migration.created", "mig_c");
     const QByteArray full
@@ -263,7 +265,7 @@ void TestReceiver::expectContinueIsAnswered()
 
 void TestReceiver::connectionCloseIsHonoured()
 {
-    startReceiver();
+    QVERIFY(startReceiver());
     RawClient client(port());
     const HttpResponse r
         = client.roundTrip(signedRequest(*m_secret, "msg_cc", envelope("e", "migration.created", "m"), 0,
@@ -274,7 +276,7 @@ void TestReceiver::connectionCloseIsHonoured()
 
 void TestReceiver::keepAliveAndPipelining()
 {
-    startReceiver();
+    QVERIFY(startReceiver());
     RawClient client(port());
     for (int i = 0; i < 50; ++i) {
         const QByteArray id = "msg_ka_" + QByteArray::number(i);
@@ -314,7 +316,7 @@ void TestReceiver::unparseableBodiesAreStoredRaw()
     QFETCH(QByteArray, body);
     QFETCH(bool, parsed);
     QFETCH(bool, utf8);
-    startReceiver();
+    QVERIFY(startReceiver());
     RawClient client(port());
     QCOMPARE(client.roundTrip(signedRequest(*m_secret, "msg_raw", body)).status, 200);
     const QList<QJsonObject> rows = exported();
@@ -334,7 +336,7 @@ void TestReceiver::unparseableBodiesAreStoredRaw()
 
 void TestReceiver::lockedStoreAnswers503AndRecovers()
 {
-    startReceiver();
+    QVERIFY(startReceiver());
     const QString blockerName = QStringLiteral("blocker");
     {
         auto blocker = Database::openExisting(m_dir->path(), blockerName, nullptr);
@@ -362,7 +364,7 @@ void TestReceiver::lockedStoreAnswers503AndRecovers()
 
 void TestReceiver::disconnectBeforeTheAnswerIsSurvived()
 {
-    startReceiver();
+    QVERIFY(startReceiver());
     const QString blockerName = QStringLiteral("blocker2");
     {
         // Hold the store so every answer is deferred while its client goes away.
@@ -390,7 +392,7 @@ void TestReceiver::disconnectBeforeTheAnswerIsSurvived()
 void TestReceiver::slowClientDoesNotHoldUpOthers()
 {
     // The default request timeout (10 s) cannot end the slow request while this runs.
-    startReceiver();
+    QVERIFY(startReceiver());
     const QByteArray slowRequest
         = signedRequest(*m_secret, "msg_slow", envelope("s", "migration.created", "m"));
     const qsizetype half = slowRequest.indexOf("\r\n\r\n") + 10;
@@ -422,7 +424,7 @@ void TestReceiver::slowAndIdleClientsAreDropped()
     ReceiverConfig config;
     config.limits.requestTimeout = std::chrono::milliseconds(600);
     config.limits.idleTimeout = std::chrono::milliseconds(600);
-    startReceiver(config);
+    QVERIFY(startReceiver(config));
 
     RawClient slow(port());
     slow.send("POST /webhooks HTTP/1.1\r\nContent-Length: 100\r\n\r\nonly part");
@@ -445,7 +447,7 @@ void TestReceiver::connectionCapAnswers503()
 {
     ReceiverConfig config;
     config.limits.maxConnections = 4;
-    startReceiver(config);
+    QVERIFY(startReceiver(config));
     std::vector<std::unique_ptr<RawClient>> held;
     for (int i = 0; i < 4; ++i) {
         held.push_back(std::make_unique<RawClient>(port()));
@@ -462,7 +464,7 @@ void TestReceiver::connectionCapAnswers503()
 
 void TestReceiver::portInUseIsAClearError()
 {
-    startReceiver();
+    QVERIFY(startReceiver());
     ReceiverConfig config;
     config.port = port();
     config.secrets = {*m_secret};

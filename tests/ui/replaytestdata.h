@@ -2,6 +2,7 @@
 // A store of signed-looking deliveries for the replay window tests.
 #pragma once
 
+#include "helperverify.h"
 #include "store/storewriter.h"
 #include "testsecret.h"
 
@@ -31,14 +32,15 @@ inline DeliveryRecord replayRecord(int n, const char *type = "migration.started"
 }
 
 // A store holding msg_1 … msg_count (row ids 1 … count).
-inline void fillReplayStore(const QString &dir, int count)
+[[nodiscard]] inline bool fillReplayStore(const QString &dir, int count)
 {
     StoreWriter writer(StoreWriter::Options {dir, Database::Sync::Normal, 10000, false});
     QString error;
-    QVERIFY2(writer.start(&error), qPrintable(error));
+    MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));
     for (int n = 1; n <= count; ++n)
         writer.submit(quint64(n), replayRecord(n));
     writer.stop();
+    return true;
 }
 
 } // namespace mm::test

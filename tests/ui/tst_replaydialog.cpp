@@ -72,7 +72,7 @@ void TestReplayDialog::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    fillReplayStore(m_dir->path(), 6);
+    QVERIFY(fillReplayStore(m_dir->path(), 6));
     m_sink = std::make_unique<WebhookSink>();
     QVERIFY(m_sink->listen());
 }

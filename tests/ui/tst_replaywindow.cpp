@@ -7,6 +7,7 @@
 #include "eventlog/livelogmodel.h"
 #include "files/fileactions.h"
 #include "forwarding/forwardingview.h"
+#include "helperverify.h"
 #include "inspector/inspectorwidget.h"
 #include "mainwindow.h"
 #include "model/modelroles.h"
@@ -77,12 +78,13 @@ struct Window
     }
 };
 
-void createEmptyStore(const QString &dir)
+[[nodiscard]] bool createEmptyStore(const QString &dir)
 {
     StoreWriter writer(StoreWriter::Options {dir, Database::Sync::Normal, 10000, false});
     QString error;
-    QVERIFY2(writer.start(&error), qPrintable(error));
+    MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));
     writer.stop();
+    return true;
 }
 
 // Answers the next file dialog with path, as a user would.
@@ -131,8 +133,8 @@ void TestReplayWindow::importMenuActionImportsAFile()
 {
     QTemporaryDir source;
     QTemporaryDir target;
-    fillReplayStore(source.path(), 3);
-    createEmptyStore(target.path());
+    QVERIFY(fillReplayStore(source.path(), 3));
+    QVERIFY(createEmptyStore(target.path()));
     const QString file = target.filePath(QStringLiteral("export.jsonl"));
     {
         QFile out(file);
@@ -170,7 +172,7 @@ void TestReplayWindow::importMenuActionImportsAFile()
 void TestReplayWindow::importWithBadLinesSaysSo()
 {
     QTemporaryDir dir;
-    createEmptyStore(dir.path());
+    QVERIFY(createEmptyStore(dir.path()));
     const QString file = dir.filePath(QStringLiteral("broken.jsonl"));
     {
         QFile out(file);
@@ -192,7 +194,7 @@ void TestReplayWindow::importWithBadLinesSaysSo()
 void TestReplayWindow::feedBackAddsCopiesMarkedReplayed()
 {
     QTemporaryDir dir;
-    fillReplayStore(dir.path(), 2);
+    QVERIFY(fillReplayStore(dir.path(), 2));
     Window w;
     QVERIFY(w.open(dir.path()));
     QTableView *events = w.events();
@@ -218,7 +220,7 @@ void TestReplayWindow::feedBackAddsCopiesMarkedReplayed()
 void TestReplayWindow::replayMenuOffersWhatIsChosen()
 {
     QTemporaryDir dir;
-    fillReplayStore(dir.path(), 5); // mig_1: msg_1, msg_3, msg_5; mig_0: msg_2, msg_4
+    QVERIFY(fillReplayStore(dir.path(), 5)); // mig_1: msg_1, msg_3, msg_5; mig_0: msg_2, msg_4
     Window w;
     QVERIFY(w.open(dir.path()));
     QAction *replaySelection = w.menuAction("replaySelection");
@@ -270,7 +272,7 @@ void TestReplayWindow::replayMenuOffersWhatIsChosen()
 void TestReplayWindow::inspectorOpensEditAndReplay()
 {
     QTemporaryDir dir;
-    fillReplayStore(dir.path(), 2);
+    QVERIFY(fillReplayStore(dir.path(), 2));
     Window w;
     QVERIFY(w.open(dir.path()));
     w.window->setReplaySessionFactory([](QObject *parent) { return new ReplaySession(parent); });
@@ -292,7 +294,7 @@ void TestReplayWindow::inspectorOpensEditAndReplay()
 void TestReplayWindow::exportsSelectionAsHar()
 {
     QTemporaryDir dir;
-    fillReplayStore(dir.path(), 3);
+    QVERIFY(fillReplayStore(dir.path(), 3));
     Window w;
     QVERIFY(w.open(dir.path()));
     auto *actions = w.window->findChild<EventActions *>();
@@ -324,7 +326,7 @@ void TestReplayWindow::exportsSelectionAsHar()
 void TestReplayWindow::forwardingTabSaysWhenOff()
 {
     QTemporaryDir dir;
-    createEmptyStore(dir.path());
+    QVERIFY(createEmptyStore(dir.path()));
     Window w;
     QVERIFY(w.open(dir.path()));
     auto *tabs = w.window->findChild<QTabWidget *>(QStringLiteral("tabs"));
