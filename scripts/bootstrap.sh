@@ -26,6 +26,7 @@ packages=(
   qtkeychain-qt6-dev gnome-keyring
   clang libclang-rt-dev
   dpkg-dev file desktop-file-utils appstream librsvg2-bin
+  clang-format
 )
 
 missing=()
@@ -56,9 +57,9 @@ if [ "$mode" = demo ]; then
   exec "$build/app/migration-monitor" --demo
 fi
 
-build=build/ci
-cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMM_WERROR=ON
-cmake --build "$build" -j"$jobs"
+# The ci preset (CMakePresets.json): build/ci, Ninja, RelWithDebInfo, warnings as errors.
+cmake --preset ci
+cmake --build --preset ci -j"$jobs"
 # The fuzz targets (tests/fuzz), a minute each, in their own clang build (build/fuzz).
 scripts/fuzz.sh 60
 # Every test again under AddressSanitizer and UBSan (the asan preset: build/asan, -O1, line tables
@@ -72,5 +73,6 @@ ctest --preset asan -j"$jobs"
 # The packaging test (tests/packaging) builds the .deb, installs it with apt and removes it again;
 # it runs only as root, and only with this consent (build/ci only, not the sanitizer build).
 export MM_PACKAGE_TEST=1
-# ctest's summary is the last thing printed.
-exec ctest --test-dir "$build" --output-on-failure --no-tests=error -j"$jobs"
+# ctest's summary is the last thing printed. The ci test preset shows the output of failures
+# and fails when no test runs; it includes the clang-format check (label style).
+exec ctest --preset ci -j"$jobs"

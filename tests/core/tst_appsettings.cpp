@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "settings/appsettings.h"
 #include "settings/settingspecs.h"
+#include "testsecret.h"
 
 #include <QFile>
 #include <QSettings>
@@ -307,8 +308,7 @@ private Q_SLOTS:
                                        << "86400" << true;
         QTest::addRow("stall 0") << "stall"
                                  << "0" << false;
-        QTest::addRow("good secret") << "secret"
-                                     << "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" << true;
+        QTest::addRow("good secret") << "secret" << mm::test::TestSecretText << true;
         QTest::addRow("bad secret") << "secret"
                                     << "whsec_%%%" << false;
     }

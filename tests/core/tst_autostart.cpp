@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Start at login: the XDG autostart entry is written where $XDG_CONFIG_HOME says, passes
 // desktop-file-validate, is read back, and goes away when switched off.
+#include "helperverify.h"
 #include "settings/autostart.h"
 #include "util/appid.h"
 
@@ -33,11 +34,12 @@ private:
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
     }
 
-    static void writeFile(const QString &path, const QByteArray &text)
+    [[nodiscard]] static bool writeFile(const QString &path, const QByteArray &text)
     {
         QFile file(path);
-        QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(file.errorString()));
+        MM_HELPER_VERIFY2(file.open(QIODevice::WriteOnly), qPrintable(file.errorString()));
         file.write(text);
+        return true;
     }
 
     // desktop-file-validate's verdict on path; skips when the tool is missing.
@@ -124,7 +126,7 @@ private Q_SLOTS:
         QVERIFY(autostart.setEnabled(true));
         QByteArray text = readAll(expectedPath());
         text.replace("X-GNOME-Autostart-enabled=true\n", QByteArray());
-        writeFile(expectedPath(), text + line + '\n');
+        QVERIFY(writeFile(expectedPath(), text + line + '\n'));
         QVERIFY(!autostart.isEnabled());
         QVERIFY(autostart.setEnabled(true)); // switching it on again rewrites the entry
         QVERIFY(autostart.isEnabled());
@@ -165,7 +167,7 @@ private Q_SLOTS:
         QTemporaryDir bin;
         QVERIFY(bin.isValid());
         const QString binary = bin.filePath(QStringLiteral("migration-monitor"));
-        writeFile(binary, "#!/bin/sh\n");
+        QVERIFY(writeFile(binary, "#!/bin/sh\n"));
         QVERIFY(QFile::setPermissions(binary, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
         qputenv("PATH", QFile::encodeName(bin.path()) + ":/usr/bin:/bin");
         QCOMPARE(Autostart::programFor(binary), QStringLiteral("migration-monitor"));
@@ -179,7 +181,7 @@ private Q_SLOTS:
         // A file where the config folder should be: the autostart folder cannot be made.
         QTemporaryDir other;
         const QString blocker = other.filePath(QStringLiteral("config"));
-        writeFile(blocker, "not a folder");
+        QVERIFY(writeFile(blocker, "not a folder"));
         qputenv("XDG_CONFIG_HOME", QFile::encodeName(blocker));
         Autostart autostart(QStringLiteral("migration-monitor"));
         QString error;

@@ -2,6 +2,7 @@
 // Tests core/alerts/coalescer with a fake clock: the per-migration and per-minute limits,
 // burst summaries and their wording, and which notification an update replaces.
 #include "alerts/coalescer.h"
+#include "helperverify.h"
 
 #include <QTest>
 
@@ -49,38 +50,40 @@ private:
             m_shown.append({m_now, n});
     }
     // Moves the clock to until, polling whenever the coalescer says something is due.
-    void runUntil(Coalescer &c, qint64 until)
+    [[nodiscard]] bool runUntil(Coalescer &c, qint64 until)
     {
         for (qint64 due = c.nextDue(); due >= 0 && due <= until; due = c.nextDue()) {
             m_now = std::max(m_now, due);
             const QList<Notification> out = c.poll();
-            QVERIFY2(!out.isEmpty(), qPrintable(QStringLiteral("nothing due at %1").arg(m_now)));
+            MM_HELPER_VERIFY2(!out.isEmpty(), qPrintable(QStringLiteral("nothing due at %1").arg(m_now)));
             for (const Notification &n : out)
                 m_shown.append({m_now, n});
         }
         m_now = std::max(m_now, until);
+        return true;
     }
     // The limits hold over everything shown so far.
-    void checkLimits() const
+    [[nodiscard]] bool checkLimits() const
     {
         for (qsizetype i = 0; i < m_shown.size(); ++i) {
             int inMinute = 0;
             for (qsizetype j = i; j < m_shown.size() && m_shown[j].at < m_shown[i].at + Coalescer::WindowMs;
                  ++j)
                 ++inMinute;
-            QVERIFY2(inMinute <= Coalescer::PerWindow,
-                     qPrintable(QStringLiteral("%1 notifications in the minute from %2")
-                                    .arg(inMinute)
-                                    .arg(m_shown[i].at)));
+            MM_HELPER_VERIFY2(inMinute <= Coalescer::PerWindow,
+                              qPrintable(QStringLiteral("%1 notifications in the minute from %2")
+                                             .arg(inMinute)
+                                             .arg(m_shown[i].at)));
             for (qsizetype j = i + 1; j < m_shown.size(); ++j) {
                 const QString &id = m_shown[i].n.migrationId;
                 if (!id.isEmpty() && m_shown[j].n.migrationId == id) {
-                    QVERIFY2(m_shown[j].at - m_shown[i].at >= Coalescer::PerMigrationMs,
-                             qPrintable(QStringLiteral("%1 twice within 30 s").arg(id)));
+                    MM_HELPER_VERIFY2(m_shown[j].at - m_shown[i].at >= Coalescer::PerMigrationMs,
+                                      qPrintable(QStringLiteral("%1 twice within 30 s").arg(id)));
                     break;
                 }
             }
         }
+        return true;
     }
 
 private Q_SLOTS:
@@ -141,11 +144,11 @@ void TestCoalescer::taskFailureBurst()
     Coalescer c(clock());
     const qint64 start = m_now;
     for (int i = 0; i < failures; ++i) {
-        runUntil(c, start + (failures > 1 ? spanMs * i / (failures - 1) : 0));
+        QVERIFY(runUntil(c, start + (failures > 1 ? spanMs * i / (failures - 1) : 0)));
         add(c, alert(AlertKind::TaskFailed, QStringLiteral("mig_1")));
     }
-    runUntil(c, start + spanMs + 10 * 60 * 1000);
-    checkLimits();
+    QVERIFY(runUntil(c, start + spanMs + 10 * 60 * 1000));
+    QVERIFY(checkLimits());
     QCOMPARE(m_shown.size(), notifications);
     // Every update replaces the first notification; the last one counts them all.
     for (qsizetype i = 1; i < m_shown.size(); ++i) {
@@ -165,29 +168,29 @@ void TestCoalescer::perMigrationLimit()
     Coalescer c(clock());
     const qint64 start = m_now;
     add(c, alert(AlertKind::TaskFailed, QStringLiteral("mig_1")));
-    runUntil(c, start + 10000);
+    QVERIFY(runUntil(c, start + 10000));
     add(c, alert(AlertKind::TaskFailed, QStringLiteral("mig_1")));
-    runUntil(c, start + 29999);
+    QVERIFY(runUntil(c, start + 29999));
     QCOMPARE(m_shown.size(), 1);
     // Another migration is not held back by the first.
     add(c, alert(AlertKind::TaskFailed, QStringLiteral("mig_2")));
     QCOMPARE(m_shown.size(), 2);
     QVERIFY(!m_shown.last().n.replaces);
     QVERIFY(m_shown.last().n.id != m_shown.first().n.id);
-    runUntil(c, start + 30000);
+    QVERIFY(runUntil(c, start + 30000));
     QCOMPARE(m_shown.size(), 3);
     QCOMPARE(m_shown.last().at, start + 30000);
     QCOMPARE(m_shown.last().n.title, QStringLiteral("2 task failures in mig_1"));
     QCOMPARE(m_shown.last().n.body, QStringLiteral("Latest: body 2 mig_1"));
     // A failure after a quiet 30 s shows at once, still replacing.
-    runUntil(c, start + 70000);
+    QVERIFY(runUntil(c, start + 70000));
     add(c, alert(AlertKind::MigrationFailed, QStringLiteral("mig_1")));
     QCOMPARE(m_shown.size(), 4);
     QVERIFY(m_shown.last().n.replaces);
     QCOMPARE(m_shown.last().n.urgency, AlertUrgency::Critical);
     QCOMPARE(m_shown.last().n.title, QStringLiteral("title 0 mig_1"));
     QCOMPARE(m_shown.last().n.body, QStringLiteral("body 0 mig_1\n1 failed migration, 2 task failures"));
-    checkLimits();
+    QVERIFY(checkLimits());
 }
 
 void TestCoalescer::manyMigrationsFail_data()
@@ -215,8 +218,8 @@ void TestCoalescer::manyMigrationsFail()
         add(c, alert(AlertKind::MigrationFailed, mig(i)));
         m_now += 100;
     }
-    runUntil(c, m_now + 5 * 60 * 1000);
-    checkLimits();
+    QVERIFY(runUntil(c, m_now + 5 * 60 * 1000));
+    QVERIFY(checkLimits());
     QCOMPARE(m_shown.size(), notifications);
     const Notification &last = m_shown.last().n;
     QCOMPARE(last.title, lastTitle);
@@ -238,7 +241,7 @@ void TestCoalescer::appAlertsHaveTheirOwnKeys()
     QCOMPARE(m_shown.size(), 2);
     add(c, alert(AlertKind::Rejections, QString(), 7));
     QCOMPARE(m_shown.size(), 2);
-    runUntil(c, m_now + 30000);
+    QVERIFY(runUntil(c, m_now + 30000));
     QCOMPARE(m_shown.size(), 3);
     QCOMPARE(m_shown.last().n.title, QStringLiteral("12 deliveries rejected"));
     QCOMPARE(m_shown.last().n.id, m_shown.first().n.id);
@@ -250,7 +253,7 @@ void TestCoalescer::dismissedStartsAfresh()
     Coalescer c(clock());
     add(c, alert(AlertKind::TaskFailed, QStringLiteral("mig_1")));
     add(c, alert(AlertKind::TaskFailed, QStringLiteral("mig_1")));
-    runUntil(c, m_now + 30000);
+    QVERIFY(runUntil(c, m_now + 30000));
     QCOMPARE(m_shown.size(), 2);
     c.closed(m_shown.last().n.id, true);
     m_now += 30000;
@@ -273,7 +276,7 @@ void TestCoalescer::quietKeyStartsNewBurst()
     Coalescer c(clock());
     add(c, alert(AlertKind::TaskFailed, QStringLiteral("mig_1")));
     add(c, alert(AlertKind::TaskFailed, QStringLiteral("mig_1")));
-    runUntil(c, m_now + 30000);
+    QVERIFY(runUntil(c, m_now + 30000));
     QCOMPARE(m_shown.last().n.alerts, 2);
     m_now += Coalescer::BurstGapMs + 1;
     add(c, alert(AlertKind::TaskFailed, QStringLiteral("mig_1")));

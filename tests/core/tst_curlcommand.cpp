@@ -2,6 +2,7 @@
 // The copied command is run by a real shell and a real curl against a loopback socket,
 // and what arrives is checked with the verifier.
 #include "replay/curlcommand.h"
+#include "testsecret.h"
 #include "verify/signingsecret.h"
 #include "verify/verifier.h"
 
@@ -14,7 +15,7 @@
 using namespace mm;
 
 namespace {
-const QString Secret = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+using mm::test::TestSecretText;
 
 struct Received
 {
@@ -133,7 +134,7 @@ void TestCurlCommand::sentBodyIsByteExactAndVerifies_data()
 void TestCurlCommand::sentBodyIsByteExactAndVerifies()
 {
     QFETCH(QByteArray, body);
-    const auto secret = SigningSecret::parse(Secret);
+    const auto secret = SigningSecret::parse(TestSecretText);
     QVERIFY(secret);
     CurlRequest request;
     request.msgId = "msg_2ZkcXqCFqYy1T3pbU9d6A0nVqGz";
@@ -153,7 +154,7 @@ void TestCurlCommand::sentBodyIsByteExactAndVerifies()
 
 void TestCurlCommand::commandHoldsNoSecret()
 {
-    const auto secret = SigningSecret::parse(Secret);
+    const auto secret = SigningSecret::parse(TestSecretText);
     QVERIFY(secret);
     const QString command = curlCommand(
         {QUrl(QStringLiteral("http://127.0.0.1:8787/webhooks")), "msg_1", "{}", 1750207841, &*secret});

@@ -4,6 +4,7 @@
 // and exports written owner-only.
 #include "alerts/alertmonitor.h"
 #include "event/envelope.h"
+#include "helperverify.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
 #include "store/exporter.h"
@@ -68,16 +69,17 @@ DeliveryRecord record(const QByteArray &msgId, const char *migration, const char
     return r;
 }
 
-void write(const QString &dir, const QList<DeliveryRecord> &records)
+[[nodiscard]] bool write(const QString &dir, const QList<DeliveryRecord> &records)
 {
     Store writerStore(Store::Options {dir, Database::Sync::Normal, 10000, false});
     StoreWriter &writer = writerStore.writer();
     QString error;
-    QVERIFY2(writer.start(&error), qPrintable(error));
+    MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));
     quint64 ticket = 0;
     for (const DeliveryRecord &r : records)
         writer.submit(++ticket, r);
     writer.stop();
+    return true;
 }
 
 // mig_A: created, started, a task failure, failed (row ids 1-4); mig_B: created (row 5).
@@ -91,11 +93,12 @@ QList<DeliveryRecord> lifecycle()
             record("msg_b1", "mig_B", "migration.created", "NOT_STARTED", T0 + Sec)};
 }
 
-void load(MonitorModel &model)
+[[nodiscard]] bool load(MonitorModel &model)
 {
     QSignalSpy loaded(&model, &MonitorModel::loaded);
     model.loadFromStore();
-    QVERIFY(loaded.wait(10000));
+    MM_HELPER_VERIFY(loaded.wait(10000));
+    return true;
 }
 
 const Migration &migration(const MonitorModel &model, const QString &id)
@@ -120,11 +123,11 @@ private Q_SLOTS:
 void TestMonitorModelJobs::reinjectShowsReplayedRowsCountedOnce()
 {
     QTemporaryDir dir;
-    write(dir.path(), lifecycle());
+    QVERIFY(write(dir.path(), lifecycle()));
     Store store(Store::Options {dir.path()});
     MonitorModel model(&store);
     QAbstractItemModelTester tester(model.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    load(model);
+    QVERIFY(load(model));
     const Migration before = migration(model, QStringLiteral("mig_A"));
     QCOMPARE(before.eventCount, 4);
     QCOMPARE(before.taskFailureCount, 1);
@@ -177,10 +180,10 @@ void TestMonitorModelJobs::reinjectShowsReplayedRowsCountedOnce()
 void TestMonitorModelJobs::reinjectRaisesMarkedAlerts()
 {
     QTemporaryDir dir;
-    write(dir.path(), lifecycle());
+    QVERIFY(write(dir.path(), lifecycle()));
     Store store(Store::Options {dir.path()});
     MonitorModel model(&store);
-    load(model);
+    QVERIFY(load(model));
     AlertMonitor alerts;
     QObject::connect(&model, &MonitorModel::reinjected, &alerts, &AlertMonitor::ingest);
     QSignalSpy notified(&alerts, &AlertMonitor::notify);
@@ -197,7 +200,7 @@ void TestMonitorModelJobs::importShowsTheNewRows()
 {
     QTemporaryDir dir;
     const QList<DeliveryRecord> all = lifecycle();
-    write(dir.path(), {all[0]}); // the store already holds msg_a1
+    QVERIFY(write(dir.path(), {all[0]})); // the store already holds msg_a1
     QFile file(dir.filePath(QStringLiteral("in.jsonl")));
     QVERIFY(file.open(QIODevice::WriteOnly));
     for (const DeliveryRecord &r : all)
@@ -210,7 +213,7 @@ void TestMonitorModelJobs::importShowsTheNewRows()
     Store store(Store::Options {dir.path()});
     MonitorModel model(&store);
     QAbstractItemModelTester tester(model.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    load(model);
+    QVERIFY(load(model));
     QCOMPARE(model.events()->rowCount(), 1);
     // As the app wires it: imported rows reach the model through the writer, like live ones.
     QObject::connect(&store.writer(), &StoreWriter::committed, &model, &MonitorModel::ingest);
@@ -254,7 +257,7 @@ void TestMonitorModelJobs::importShowsTheNewRows()
 void TestMonitorModelJobs::aLargeImportResetsOnce()
 {
     QTemporaryDir dir;
-    write(dir.path(), {lifecycle()[0]});
+    QVERIFY(write(dir.path(), {lifecycle()[0]}));
     QFile file(dir.filePath(QStringLiteral("big.jsonl")));
     QVERIFY(file.open(QIODevice::WriteOnly));
     constexpr int Count = 1500;
@@ -272,7 +275,7 @@ void TestMonitorModelJobs::aLargeImportResetsOnce()
     Store store(Store::Options {dir.path()});
     MonitorModel model(&store);
     QAbstractItemModelTester tester(model.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    load(model);
+    QVERIFY(load(model));
     QObject::connect(&store.writer(), &StoreWriter::committed, &model, &MonitorModel::ingest);
     QSignalSpy reset(model.events(), &QAbstractItemModel::modelReset);
     QSignalSpy imported(&model, &MonitorModel::importFinished);
@@ -301,7 +304,7 @@ void TestMonitorModelJobs::exportsAreOwnerOnly()
     QFETCH(bool, har);
     QFETCH(bool, all);
     QTemporaryDir dir;
-    write(dir.path(), lifecycle());
+    QVERIFY(write(dir.path(), lifecycle()));
     Store store(Store::Options {dir.path()});
     MonitorModel model(&store);
     const QString path = dir.filePath(QStringLiteral("out"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/rejectiondiagnosis.h"
 #include "model/rejectionsmodel.h"
+#include "testsecret.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -84,8 +85,7 @@ void TestRejectionDiagnosis::sentences()
 void TestRejectionDiagnosis::neverShowsMoreThanFourCharacters()
 {
     // Even handed a whole secret, the sentence quotes its last four characters only.
-    const QString got = diagnoseRejection(rejection("no_matching_signature"),
-                                          {QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")});
+    const QString got = diagnoseRejection(rejection("no_matching_signature"), {mm::test::TestSecretText});
     QVERIFY2(got.contains(QStringLiteral("(…LaSw)")), qPrintable(got));
     QVERIFY(!got.contains(QStringLiteral("whsec_")));
     QVERIFY(!got.contains(QStringLiteral("aLaSw")));

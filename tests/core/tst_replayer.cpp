@@ -2,6 +2,7 @@
 // Replayer against a loopback sink: order, the concurrency and rate limits, retries,
 // cancel, the response head, and the headers it sends in each signing mode.
 #include "replay/replayer.h"
+#include "testsecret.h"
 #include "webhooksink.h"
 
 #include <QSignalSpy>
@@ -11,12 +12,11 @@ using namespace mm;
 using namespace mm::test;
 
 namespace {
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 
 QList<OutgoingDelivery> deliveries(int count)
 {
     QList<OutgoingDelivery> out;
-    const SigningSecret secret = *SigningSecret::parse(SecretText);
+    const SigningSecret secret = *SigningSecret::parse(TestSecretText);
     for (int i = 0; i < count; ++i) {
         OutgoingDelivery d;
         d.rowId = i + 1;
@@ -113,8 +113,7 @@ void TestReplayer::resignsWithAFreshTimestamp()
     Rig rig;
     QVERIFY(rig.listen());
     auto &[sink, replayer, c, o] = rig;
-    const SigningSecret secret
-        = *SigningSecret::parse(QStringLiteral("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"));
+    const SigningSecret secret = *SigningSecret::parse(OtherTestSecretText);
     o.signing.secret = secret;
     o.signing.newIds = true;
     QVERIFY(replayer.start(deliveries(2), o, nullptr));

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ReplaySession against a loopback sink: what it sends, what it reports, and that the
 // replay history tables hold the run and each of its requests, cancelled ones included.
+#include "helperverify.h"
 #include "replay/replaysession.h"
 #include "store/store.h"
 #include "store/storewriter.h"
+#include "testsecret.h"
 #include "webhooksink.h"
 
 #include <QSignalSpy>
@@ -14,8 +16,6 @@ using namespace mm;
 using namespace mm::test;
 
 namespace {
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-
 DeliveryRecord record(int n, const char *type = "migration.started")
 {
     DeliveryRecord r;
@@ -32,22 +32,23 @@ DeliveryRecord record(int n, const char *type = "migration.started")
 }
 
 // A store holding deliveries msg_1 … msg_count (row ids 1 … count).
-void fillStore(const QString &dir, int count)
+[[nodiscard]] bool fillStore(const QString &dir, int count)
 {
     Store writerStore(Store::Options {dir, Database::Sync::Normal, 10000, false});
     StoreWriter &writer = writerStore.writer();
     QString error;
-    QVERIFY2(writer.start(&error), qPrintable(error));
+    MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));
     for (int n = 1; n <= count; ++n)
         writer.submit(quint64(n), record(n));
     writer.stop();
+    return true;
 }
 
 ReplayOptions options(const WebhookSink &sink)
 {
     ReplayOptions o;
     o.target = QUrl(QString::fromLatin1(sink.url()));
-    o.signing.secret = SigningSecret::parse(SecretText);
+    o.signing.secret = SigningSecret::parse(TestSecretText);
     o.concurrency = 2;
     o.retryDelay = std::chrono::milliseconds(10);
     return o;
@@ -79,7 +80,7 @@ private Q_SLOTS:
 void TestReplaySession::replaysSelectionAndRecordsHistory()
 {
     QTemporaryDir dir;
-    fillStore(dir.path(), 4);
+    QVERIFY(fillStore(dir.path(), 4));
     WebhookSink sink;
     QVERIFY(sink.listen());
     sink.setAnswer([](const SinkRequest &r) {
@@ -111,7 +112,7 @@ void TestReplaySession::replaysSelectionAndRecordsHistory()
 
     // Re-signed with the chosen secret, ids kept.
     QCOMPARE(sink.requests().size(), 3);
-    const SigningSecret secret = *SigningSecret::parse(SecretText);
+    const SigningSecret secret = *SigningSecret::parse(TestSecretText);
     for (const SinkRequest &r : sink.requests()) {
         QCOMPARE(r.method, QByteArray("POST"));
         QCOMPARE(r.header("svix-signature"),
@@ -157,7 +158,7 @@ void TestReplaySession::replaysSelectionAndRecordsHistory()
 void TestReplaySession::sendsAnEditedBodyOnce()
 {
     QTemporaryDir dir;
-    fillStore(dir.path(), 1);
+    QVERIFY(fillStore(dir.path(), 1));
     WebhookSink sink;
     QVERIFY(sink.listen());
     Store source(Store::Options {dir.path()});
@@ -200,7 +201,7 @@ void TestReplaySession::historyIsWrittenInBatches()
 {
     QTemporaryDir dir;
     constexpr int Count = 250; // more than one batch
-    fillStore(dir.path(), Count);
+    QVERIFY(fillStore(dir.path(), Count));
     WebhookSink sink;
     QVERIFY(sink.listen());
     Store source(Store::Options {dir.path()});
@@ -231,7 +232,7 @@ void TestReplaySession::historyIsWrittenInBatches()
 void TestReplaySession::nothingToReplay()
 {
     QTemporaryDir dir;
-    fillStore(dir.path(), 1);
+    QVERIFY(fillStore(dir.path(), 1));
     WebhookSink sink;
     QVERIFY(sink.listen());
     Store store(Store::Options {dir.path()});
@@ -277,7 +278,7 @@ void TestReplaySession::badOptionsAreRefused()
 void TestReplaySession::cancelReportsTheRestAndRecordsIt()
 {
     QTemporaryDir dir;
-    fillStore(dir.path(), 5);
+    QVERIFY(fillStore(dir.path(), 5));
     WebhookSink sink;
     QVERIFY(sink.listen());
     sink.setAnswer([](const SinkRequest &) { return SinkAnswer {200, "late", 30000}; });
@@ -318,7 +319,7 @@ void TestReplaySession::cancelReportsTheRestAndRecordsIt()
 void TestReplaySession::destroyedMidRunStillRecords()
 {
     QTemporaryDir dir;
-    fillStore(dir.path(), 3);
+    QVERIFY(fillStore(dir.path(), 3));
     Store source(Store::Options {dir.path()});
     WebhookSink sink;
     QVERIFY(sink.listen());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Retention on a real SQLite store with a fake clock: the age limit, the size limit, young
 // deliveries and deliveries waiting to be forwarded kept, and the file shrinking afterwards.
+#include "helperverify.h"
 #include "store/database.h"
 #include "store/retention.h"
 #include "store/store.h"
@@ -48,8 +49,8 @@ private Q_SLOTS:
 private:
     // A delivery received at receivedUs with a body of bodyBytes; returns its id.
     qint64 deliver(qint64 receivedUs, int bodyBytes = 64, int retries = 0);
-    void forward(qint64 deliveryId, const char *state);
-    void reject(qint64 receivedUs);
+    [[nodiscard]] bool forward(qint64 deliveryId, const char *state);
+    [[nodiscard]] bool reject(qint64 receivedUs);
     qint64 count(const char *table)
     {
         return scalar(QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(table)));
@@ -109,7 +110,7 @@ qint64 TestRetention::deliver(qint64 receivedUs, int bodyBytes, int retries)
     return id;
 }
 
-void TestRetention::forward(qint64 deliveryId, const char *state)
+bool TestRetention::forward(qint64 deliveryId, const char *state)
 {
     QSqlQuery q(m_db);
     q.prepare(
@@ -117,17 +118,19 @@ void TestRetention::forward(qint64 deliveryId, const char *state)
                        "VALUES(?, 'http://127.0.0.1:9/x', 0, ?, 0, 0)"));
     q.addBindValue(deliveryId);
     q.addBindValue(QString::fromLatin1(state));
-    QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+    MM_HELPER_VERIFY2(q.exec(), qPrintable(q.lastError().text()));
+    return true;
 }
 
-void TestRetention::reject(qint64 receivedUs)
+bool TestRetention::reject(qint64 receivedUs)
 {
     QSqlQuery q(m_db);
     q.prepare(
         QStringLiteral("INSERT INTO rejections(received_us, status, reason_code, reason, headers, body_size) "
                        "VALUES(?, 401, 'no_match', 'No matching signature', '[]', 0)"));
     q.addBindValue(receivedUs);
-    QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+    MM_HELPER_VERIFY2(q.exec(), qPrintable(q.lastError().text()));
+    return true;
 }
 
 void TestRetention::ageDeletesOldDeliveriesTheirAttemptsAndRejections()
@@ -137,8 +140,8 @@ void TestRetention::ageDeletesOldDeliveriesTheirAttemptsAndRejections()
     QList<qint64> young;
     for (int i = 0; i < 5; ++i)
         young.append(deliver(Now - 6 * Day + i, 64, 2));
-    reject(Now - 8 * Day);
-    reject(Now - 1 * Day);
+    QVERIFY(reject(Now - 8 * Day));
+    QVERIFY(reject(Now - 1 * Day));
     const qint64 youngAttempts = 5 * 2;
     QCOMPARE(count("attempts"), 150 * 1 + 150 * 2 + youngAttempts);
 
@@ -164,10 +167,10 @@ void TestRetention::pendingForwardsAreKept()
     const qint64 delivered = deliver(Now - 30 * Day);
     const qint64 failed = deliver(Now - 30 * Day);
     const qint64 young = deliver(Now - Day);
-    forward(pending, "pending");
-    forward(delivered, "delivered");
-    forward(failed, "failed");
-    forward(young, "pending");
+    QVERIFY(forward(pending, "pending"));
+    QVERIFY(forward(delivered, "delivered"));
+    QVERIFY(forward(failed, "failed"));
+    QVERIFY(forward(young, "pending"));
 
     const Retention::Pass pass = retention({7, 0}).run();
     QVERIFY2(pass.complete, qPrintable(pass.error));
@@ -227,7 +230,7 @@ void TestRetention::sizeLimitNeverDeletesYoungDeliveries()
 void TestRetention::sizeLimitAloneKeepsPendingForwards()
 {
     for (int i = 0; i < 100; ++i)
-        forward(deliver(Now - 2 * Day + i, 16 * 1024), "pending");
+        QVERIFY(forward(deliver(Now - 2 * Day + i, 16 * 1024), "pending"));
     Retention r = retention({0, 1024 * 1024});
     QTest::ignoreMessage(
         QtWarningMsg, "store: the size limit (1 MiB) cannot be met: what is left is waiting to be forwarded");

@@ -4,6 +4,7 @@
 // a slow or refusing keyring never loses a secret. Against a fake keyring, and against a real
 // one (gnome-keyring on a private D-Bus session) when the tools are installed.
 #include "fakekeyring.h"
+#include "helperverify.h"
 #include "settings/secretkeeper.h"
 
 #include <QDBusConnection>
@@ -86,11 +87,12 @@ private:
         return std::make_unique<SecretKeeper>(m_dir->path(),
                                               shelf ? std::make_unique<FakeKeyring>(shelf) : nullptr);
     }
-    void writeFile(const QStringList &secrets)
+    [[nodiscard]] bool writeFile(const QStringList &secrets)
     {
         SecretStore file(m_dir->path());
-        QVERIFY(file.setTexts(secrets));
-        QVERIFY(file.save());
+        MM_HELPER_VERIFY(file.setTexts(secrets));
+        MM_HELPER_VERIFY(file.save());
+        return true;
     }
 
     QTemporaryDir m_home;
@@ -137,7 +139,7 @@ void TestSecretKeeper::noKeyringMeansTheFileWithAWarning()
 {
     auto shelf = std::make_shared<FakeKeyring::Shelf>();
     shelf->available = false;
-    writeFile({A});
+    QVERIFY(writeFile({A}));
     auto k = keeper(shelf);
     QString error;
     QVERIFY2(k->load(2000, &error), qPrintable(error));
@@ -183,7 +185,7 @@ void TestSecretKeeper::fileSecretsMoveIntoTheKeyringAndTheFileIsErased()
 {
     auto shelf = std::make_shared<FakeKeyring::Shelf>();
     shelf->text = C + u'\n';
-    writeFile({A, B, C});
+    QVERIFY(writeFile({A, B, C}));
     auto k = keeper(shelf);
     QVERIFY(k->load());
     QCOMPARE(k->where(), SecretKeeper::Where::Keyring);
@@ -221,7 +223,7 @@ void TestSecretKeeper::slowKeyringIsWaitedForBrieflyThenMergedLate()
     auto shelf = std::make_shared<FakeKeyring::Shelf>();
     shelf->holdReads = true;
     shelf->text = B + u'\n';
-    writeFile({A});
+    QVERIFY(writeFile({A}));
     auto k = keeper(shelf);
     QSignalSpy changed(k.get(), &SecretKeeper::secretsChanged);
     QElapsedTimer clock;
@@ -346,7 +348,7 @@ void TestSecretKeeper::noSessionBusFailsFastToTheFile()
     const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
     qunsetenv("DBUS_SESSION_BUS_ADDRESS");
     qputenv("XDG_RUNTIME_DIR", QFile::encodeName(m_dir->path())); // holds no "bus" socket
-    writeFile({A});
+    QVERIFY(writeFile({A}));
     SecretKeeper k(m_dir->path(),
                    std::make_unique<KeychainBackend>(QStringLiteral("migration-monitor-test")));
     QElapsedTimer clock;
@@ -441,7 +443,7 @@ void TestSecretKeeper::realKeyringOnAPrivateSession()
     auto real = [&] {
         return std::make_unique<SecretKeeper>(m_dir->path(), std::make_unique<KeychainBackend>(service));
     };
-    writeFile({A, B});
+    QVERIFY(writeFile({A, B}));
     auto k = real();
     QString error;
     QVERIFY2(k->load(10000, &error), qPrintable(error));

@@ -1,36 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Helpers for tst_hostile: the real receiver process (with its resident memory and open
-// sockets read from /proc) and non-blocking clients that many can run at once.
+// Helpers for tst_hostile: non-blocking clients that many can run at once.
 #pragma once
 
 #include <QByteArray>
 #include <QElapsedTimer>
-#include <QProcess>
 #include <QTcpSocket>
 #include <memory>
 
 namespace mm::test {
-
-// `migration-monitor --headless` on a free loopback port, its stderr in a file.
-class HeadlessProcess
-{
-public:
-    HeadlessProcess(const QString &dataDir, const QString &logFile, const QString &secret);
-    ~HeadlessProcess();
-
-    quint16 port() const { return m_port; } // 0: it did not start
-    bool running() const { return m_process.state() == QProcess::Running; }
-    qint64 pid() const { return m_process.processId(); }
-    qint64 residentKiB() const; // VmRSS, -1 when unreadable
-    int openSockets() const; // sockets among /proc/PID/fd, -1 when unreadable
-    int terminate(); // SIGTERM; the exit code, or -1 on a timeout or crash
-    QString logTail() const;
-
-private:
-    QProcess m_process;
-    QString m_logFile;
-    quint16 m_port = 0;
-};
 
 // One client connection driven by the event loop; it records what it receives and when
 // the receiver closed it.

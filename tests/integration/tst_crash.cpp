@@ -5,6 +5,9 @@
 // saw answered 2xx (its --ack-log, appended unbuffered right after each 2xx) is in the store,
 // exactly once. Checked twice: on a copy of the files the killed process left behind (before any
 // retry could re-deliver), and on the final store after the simulator has finished.
+#include "headlessprocess.h"
+#include "testsecret.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -18,15 +21,14 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <csignal>
 #include <functional>
 #include <memory>
 
+using namespace mm::test;
+
 namespace {
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 // Svix retries after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; scaled, that is 1 ms, 60 ms,
 // 360 ms, 1.44 s, 3.6 s, 7.2 s, 7.2 s: eight attempts span about 20 s, while the receiver is
 // down for well under a second per kill. So every delivery refused during an outage is retried
@@ -47,117 +49,6 @@ bool pollUntil(const std::function<bool()> &done, int timeoutMs, int stepMs)
     }
     return true;
 }
-
-// A free loopback port below the kernel's ephemeral range. While the receiver is down, the
-// simulator connects to its port thousands of times; were that port inside the ephemeral range,
-// one of those connects could get it as its own source port (a TCP self-connect) and hold it,
-// and the restarted receiver could not listen. Port 0 would always pick such a port.
-quint16 pickPort()
-{
-    int ephemeralLow = 32768;
-    QFile range(QStringLiteral("/proc/sys/net/ipv4/ip_local_port_range"));
-    if (range.open(QIODevice::ReadOnly)) {
-        bool ok = false;
-        const int low = range.readAll().simplified().split(' ').value(0).toInt(&ok);
-        if (ok && low > 2048)
-            ephemeralLow = low;
-    }
-    const int first = qMin(10000, ephemeralLow / 2);
-    for (int i = 0; i < 200; ++i) {
-        const auto candidate = quint16(QRandomGenerator::global()->bounded(first, ephemeralLow));
-        QTcpServer probe;
-        if (probe.listen(QHostAddress::LocalHost, candidate))
-            return candidate; // closed again when probe goes
-    }
-    QTcpServer probe;
-    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
-}
-
-QString tail(const QString &text, qsizetype chars = 3000)
-{
-    return text.size() > chars ? QStringLiteral("...") + text.right(chars) : text;
-}
-
-// The receiver binary on a fixed port; stderr (one line per delivery) appended to a file so the
-// logs of every incarnation survive for diagnosis.
-class Receiver
-{
-public:
-    Receiver(QString dataDir, quint16 port, QString logFile)
-        : m_dataDir(std::move(dataDir))
-        , m_port(port)
-        , m_logFile(std::move(logFile))
-    {
-    }
-    ~Receiver() { stopNow(); }
-
-    // Starts an incarnation and waits for "listening on"; false if it did not get there.
-    bool start()
-    {
-        stopNow();
-        m_stdout.clear();
-        m_process = std::make_unique<QProcess>();
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), SecretText);
-        m_process->setProcessEnvironment(env);
-        m_process->setStandardErrorFile(m_logFile, QIODevice::Append);
-        m_process->start(QStringLiteral(MM_APP_PATH),
-                         {QStringLiteral("--headless"), QStringLiteral("--data-dir"), m_dataDir,
-                          QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_port)});
-        const QByteArray expected
-            = "listening on http://127.0.0.1:" + QByteArray::number(m_port) + "/webhooks";
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 15000) {
-            m_stdout += m_process->readAllStandardOutput();
-            if (m_stdout.contains(expected))
-                return true;
-            if (m_process->state() == QProcess::NotRunning)
-                return false;
-            m_process->waitForReadyRead(20);
-        }
-        return false;
-    }
-    bool running() const { return m_process && m_process->state() == QProcess::Running; }
-    // SIGKILL; true once the process is gone and it was the signal that ended it.
-    bool sigkill()
-    {
-        if (!running())
-            return false;
-        ::kill(pid_t(m_process->processId()), SIGKILL);
-        return m_process->waitForFinished(10000) && m_process->exitStatus() == QProcess::CrashExit;
-    }
-    // SIGTERM; the exit code, -1 on a timeout, -2 on a crash.
-    int terminate()
-    {
-        if (!running())
-            return -3;
-        ::kill(pid_t(m_process->processId()), SIGTERM);
-        if (!m_process->waitForFinished(20000))
-            return -1;
-        return m_process->exitStatus() == QProcess::NormalExit ? m_process->exitCode() : -2;
-    }
-    QString log() const
-    {
-        QFile f(m_logFile);
-        return f.open(QIODevice::ReadOnly) ? tail(QString::fromUtf8(f.readAll())) : QString();
-    }
-
-private:
-    void stopNow()
-    {
-        if (running()) {
-            m_process->kill();
-            m_process->waitForFinished(5000);
-        }
-    }
-
-    QString m_dataDir;
-    quint16 m_port;
-    QString m_logFile;
-    std::unique_ptr<QProcess> m_process;
-    QByteArray m_stdout;
-};
 
 // The simulator's acknowledgement log, read incrementally as it grows.
 class AckLog
@@ -293,9 +184,18 @@ private Q_SLOTS:
 
 private:
     QString dataDir() const { return m_dir->filePath(QStringLiteral("data")); }
+    // The receiver on a fixed port, so that restarts come back where the simulator sends; its
+    // stderr appended to one file, so the logs of every incarnation survive for diagnosis.
+    HeadlessProcess::Options receiverOptions(quint16 port) const
+    {
+        HeadlessProcess::Options o {dataDir()};
+        o.port = port;
+        o.logFile = m_dir->filePath(QStringLiteral("receiver.log"));
+        return o;
+    }
     void startSim(quint16 port, int events);
-    void killCheckAndRestart(Receiver &receiver, int kill);
-    void finishAndVerify(Receiver &receiver, int events);
+    void killCheckAndRestart(HeadlessProcess &receiver, int kill);
+    void finishAndVerify(HeadlessProcess &receiver, int events);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_sim;
@@ -340,7 +240,7 @@ void TestCrash::startSim(quint16 port, int events)
     m_acks = std::make_unique<AckLog>(ackPath);
     m_sim = std::make_unique<QProcess>();
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), SecretText);
+    env.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), TestSecretText);
     m_sim->setProcessEnvironment(env);
     m_sim->start(QStringLiteral(MM_SIM_PATH),
                  {QStringLiteral("--target"), QStringLiteral("http://127.0.0.1:%1/webhooks").arg(port),
@@ -353,15 +253,16 @@ void TestCrash::startSim(quint16 port, int events)
 
 // Kills the receiver, checks that the files it left hold everything acknowledged so far,
 // and restarts it on the same port.
-void TestCrash::killCheckAndRestart(Receiver &receiver, int kill)
+void TestCrash::killCheckAndRestart(HeadlessProcess &receiver, int kill)
 {
     QVERIFY2(receiver.running(),
              qPrintable(QStringLiteral("the receiver died on its own before kill %1:\n%2")
                             .arg(kill)
-                            .arg(receiver.log())));
+                            .arg(receiver.logTail())));
     QVERIFY2(
         m_sim->state() == QProcess::Running,
         qPrintable(QStringLiteral("the burst ended before kill %1; the kill points are too late").arg(kill)));
+    const quint16 port = receiver.port();
     QElapsedTimer down;
     down.start();
     QVERIFY2(receiver.sigkill(), "SIGKILL did not end the receiver");
@@ -369,8 +270,8 @@ void TestCrash::killCheckAndRestart(Receiver &receiver, int kill)
     const QList<QByteArray> acked = m_acks->ids();
     const QString image = m_dir->filePath(QStringLiteral("crash-%1").arg(kill));
     QVERIFY(copyCrashImage(dataDir(), image));
-    QVERIFY2(receiver.start(),
-             qPrintable(QStringLiteral("restart %1 failed:\n%2").arg(kill).arg(receiver.log())));
+    QVERIFY2(receiver.start() == port,
+             qPrintable(QStringLiteral("restart %1 failed:\n%2").arg(kill).arg(receiver.logTail())));
     const qint64 downMs = down.elapsed();
 
     const StoreExport crashed = exportStore(image);
@@ -388,14 +289,14 @@ void TestCrash::killCheckAndRestart(Receiver &receiver, int kill)
 }
 
 // Lets the simulator finish, stops the receiver cleanly, and checks the final store.
-void TestCrash::finishAndVerify(Receiver &receiver, int events)
+void TestCrash::finishAndVerify(HeadlessProcess &receiver, int events)
 {
     QVERIFY2(m_sim->waitForFinished(120000), "the simulator did not finish within 120 s");
     const QString simOutput
         = QString::fromUtf8(m_sim->readAllStandardOutput() + m_sim->readAllStandardError());
     const int simExit = m_sim->exitStatus() == QProcess::NormalExit ? m_sim->exitCode() : -1;
     QVERIFY2(receiver.running(),
-             qPrintable(QStringLiteral("the receiver died on its own:\n") + receiver.log()));
+             qPrintable(QStringLiteral("the receiver died on its own:\n") + receiver.logTail()));
     QCOMPARE(receiver.terminate(), 0);
 
     const QList<QByteArray> acked = m_acks->ids();
@@ -467,10 +368,10 @@ void TestCrash::finishAndVerify(Receiver &receiver, int events)
 void TestCrash::killDashNineDuringABurst()
 {
     constexpr int Events = 20000;
-    const quint16 port = pickPort();
+    const quint16 port = HeadlessProcess::freePortBelowEphemeralRange();
     QVERIFY(port);
-    Receiver receiver(dataDir(), port, m_dir->filePath(QStringLiteral("receiver.log")));
-    QVERIFY2(receiver.start(), qPrintable(receiver.log()));
+    HeadlessProcess receiver(receiverOptions(port));
+    QVERIFY2(receiver.start() == port, qPrintable(receiver.logTail()));
     startSim(port, Events);
     if (QTest::currentTestFailed())
         return;
@@ -495,10 +396,10 @@ void TestCrash::killDashNineDuringABurst()
 void TestCrash::sigkillWithAnswersInFlightLosesNothingAcknowledged()
 {
     constexpr int Events = 4000;
-    const quint16 port = pickPort();
+    const quint16 port = HeadlessProcess::freePortBelowEphemeralRange();
     QVERIFY(port);
-    Receiver receiver(dataDir(), port, m_dir->filePath(QStringLiteral("receiver.log")));
-    QVERIFY2(receiver.start(), qPrintable(receiver.log()));
+    HeadlessProcess receiver(receiverOptions(port));
+    QVERIFY2(receiver.start() == port, qPrintable(receiver.logTail()));
     startSim(port, Events);
     if (QTest::currentTestFailed())
         return;

@@ -6,7 +6,9 @@
 // space returns, first when a file is deleted, then when the tmpfs grows. Every delivery that
 // got a 2xx must be in the store afterwards, and the store must pass SQLite's integrity check.
 // Needs root (mount); skipped with the reason otherwise.
+#include "headlessprocess.h"
 #include "testhttp.h"
+#include "testsecret.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -14,20 +16,17 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-#include <csignal>
 #include <unistd.h>
 
 using namespace mm;
 using namespace mm::test;
 
 namespace {
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 constexpr int BodyBytes = 16 * 1024;
 constexpr int MaxDeliveries = 1000; // 4 MiB holds far fewer: a bound, not an expectation
 
@@ -63,16 +62,15 @@ private Q_SLOTS:
 private:
     // One signed delivery on the shared connection (re-opened if the app closed it).
     HttpResponse deliver(int n);
-    QString stderrText();
+    QString stderrText() { return m_app ? m_app->log() : QString(); }
     int count(const QString &text) { return int(stderrText().count(text)); }
 
     QTemporaryDir m_mount;
     bool m_mounted = false;
-    QProcess m_app;
-    QString m_err;
+    std::unique_ptr<HeadlessProcess> m_app;
     quint16 m_port = 0;
     std::unique_ptr<RawClient> m_client;
-    SigningSecret m_secret = *SigningSecret::parse(SecretText);
+    SigningSecret m_secret = *SigningSecret::parse(TestSecretText);
 };
 
 void TestDiskFull::initTestCase()
@@ -93,21 +91,12 @@ void TestDiskFull::initTestCase()
 void TestDiskFull::cleanupTestCase()
 {
     m_client.reset();
-    if (m_app.state() != QProcess::NotRunning) {
-        m_app.kill();
-        m_app.waitForFinished(5000);
-    }
+    m_app.reset(); // killed if still running
     if (m_mounted) {
         QString out;
         if (!run(QStringLiteral("umount"), {m_mount.path()}, &out))
             run(QStringLiteral("umount"), {QStringLiteral("-l"), m_mount.path()}, &out);
     }
-}
-
-QString TestDiskFull::stderrText()
-{
-    m_err += QString::fromUtf8(m_app.readAllStandardError());
-    return m_err;
 }
 
 HttpResponse TestDiskFull::deliver(int n)
@@ -128,18 +117,9 @@ void TestDiskFull::fullDiskRefusesThenRecovers()
         QCOMPARE(f.write(QByteArray(1536 * 1024, 'f')), 1536 * 1024);
     }
     const QString dataDir = m_mount.filePath(QStringLiteral("data"));
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), SecretText);
-    m_app.setProcessEnvironment(env);
-    m_app.start(QStringLiteral(MM_APP_PATH),
-                {QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir,
-                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
-    QByteArray out;
-    static const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/"));
-    QTRY_VERIFY2_WITH_TIMEOUT(
-        (out += m_app.readAllStandardOutput(), listening.match(QString::fromUtf8(out)).hasMatch()),
-        qPrintable(stderrText()), 15000);
-    m_port = quint16(listening.match(QString::fromUtf8(out)).captured(1).toUInt());
+    m_app = std::make_unique<HeadlessProcess>(HeadlessProcess::Options {dataDir});
+    m_port = m_app->start();
+    QVERIFY2(m_port, qPrintable(stderrText()));
 
     // Fill the disk until deliveries are refused.
     QSet<QByteArray> acknowledged;
@@ -162,13 +142,13 @@ void TestDiskFull::fullDiskRefusesThenRecovers()
         QCOMPARE(deliver(n++).status, 503);
     QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("storage full:")), 1, 10000);
     QVERIFY2(stderrText().contains(QStringLiteral("database or disk is full")),
-             qPrintable(m_err.right(2000)));
+             qPrintable(stderrText().right(2000)));
     QTRY_VERIFY2_WITH_TIMEOUT(stderrText().contains(QStringLiteral(" 503 store_full msg_full_")),
-                              qPrintable(m_err.right(2000)), 10000);
+                              qPrintable(stderrText().right(2000)), 10000);
     // The checkpointer cannot copy the WAL into a file that cannot grow; the app carries on.
     QTRY_VERIFY2_WITH_TIMEOUT(stderrText().contains(QStringLiteral("store: checkpoint failed")),
-                              qPrintable(m_err.right(2000)), 10000);
-    QCOMPARE(m_app.state(), QProcess::Running);
+                              qPrintable(stderrText().right(2000)), 10000);
+    QVERIFY(m_app->running());
     QCOMPARE(deliver(n++).status, 503);
     QCOMPARE(count(QStringLiteral("storage full:")), 1);
 
@@ -188,7 +168,7 @@ void TestDiskFull::fullDiskRefusesThenRecovers()
         }
         ++n;
     }
-    QVERIFY2(accepted == 1, qPrintable(m_err.right(2000)));
+    QVERIFY2(accepted == 1, qPrintable(stderrText().right(2000)));
     QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("storage writable again")), 1, 10000);
     for (int i = 0; i < 10; ++i, ++n) {
         const HttpResponse r = deliver(n);
@@ -210,10 +190,7 @@ void TestDiskFull::fullDiskRefusesThenRecovers()
     QCOMPARE(count(QStringLiteral("storage full:")), 1);
 
     m_client.reset();
-    ::kill(pid_t(m_app.processId()), SIGTERM);
-    QVERIFY(m_app.waitForFinished(20000));
-    QCOMPARE(m_app.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(m_app.exitCode(), 0);
+    QCOMPARE(m_app->terminate(), 0); // SIGTERM: a normal exit with code 0
 
     // Nothing acknowledged is lost, nothing refused was stored, and the file is sound.
     QProcess exporter;

@@ -1,86 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The real migration-monitor binary in --headless and --export modes, driven with
 // QProcess over loopback: start-up, shutdown, restart, secrets and logs.
+#include "headlessprocess.h"
 #include "testhttp.h"
+#include "testsecret.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <csignal>
 #include <sys/stat.h>
 
 using namespace mm;
 using namespace mm::test;
-
-namespace {
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-
-} // namespace
-
-class Headless
-{
-public:
-    explicit Headless(const QString &dataDir, QStringList extraArgs = {}, bool secretInEnv = true)
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        if (secretInEnv)
-            env.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), SecretText);
-        else
-            env.remove(QStringLiteral("MIGRATION_MONITOR_SECRETS"));
-        process.setProcessEnvironment(env);
-        QStringList args {QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir};
-        if (!extraArgs.contains(QStringLiteral("--listen")))
-            args << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:0");
-        process.start(QStringLiteral(MM_APP_PATH), args + extraArgs);
-    }
-    ~Headless()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-    // Waits for "listening on URL"; returns the port, or 0.
-    quint16 waitListening()
-    {
-        static const QRegularExpression re(
-            QStringLiteral("listening on https?://127\\.0\\.0\\.1:(\\d+)/webhooks"));
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 10000) {
-            stdoutText += QString::fromUtf8(process.readAllStandardOutput());
-            const auto m = re.match(stdoutText);
-            if (m.hasMatch())
-                return quint16(m.captured(1).toUInt());
-            if (process.state() == QProcess::NotRunning)
-                return 0;
-            process.waitForReadyRead(200);
-        }
-        return 0;
-    }
-    int terminate()
-    {
-        ::kill(pid_t(process.processId()), SIGTERM);
-        if (!process.waitForFinished(15000))
-            return -1;
-        return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    }
-    QString stderrText()
-    {
-        err += QString::fromUtf8(process.readAllStandardError());
-        return err;
-    }
-
-    QProcess process;
-    QString stdoutText;
-    QString err;
-};
 
 class TestHeadless : public QObject
 {
@@ -102,8 +38,16 @@ private Q_SLOTS:
 private:
     QList<QJsonObject> exportStore(const QString &dir, int *exitCode = nullptr);
     std::unique_ptr<QTemporaryDir> m_dir;
-    SigningSecret secret() const { return *SigningSecret::parse(SecretText); }
+    SigningSecret secret() const { return *SigningSecret::parse(TestSecretText); }
     QString dataDir() const { return m_dir->filePath(QStringLiteral("data")); }
+    // The app on dataDir(), with the test secret in its environment unless secretInEnv is false.
+    HeadlessProcess::Options options(const QStringList &extraArgs = {}, bool secretInEnv = true) const
+    {
+        HeadlessProcess::Options o {dataDir(), extraArgs};
+        if (!secretInEnv)
+            o.secret = std::nullopt;
+        return o;
+    }
 };
 
 void TestHeadless::init()
@@ -130,16 +74,16 @@ QList<QJsonObject> TestHeadless::exportStore(const QString &dir, int *exitCode)
 
 void TestHeadless::printsUrlAndStopsCleanlyOnSigterm()
 {
-    Headless app(dataDir());
-    const quint16 port = app.waitListening();
-    QVERIFY2(port > 0, qPrintable(app.stderrText()));
+    HeadlessProcess app(options());
+    const quint16 port = app.start();
+    QVERIFY2(port > 0, qPrintable(app.log()));
     RawClient client(port);
     QCOMPARE(
         client.roundTrip(signedRequest(secret(), "msg_a", envelope("evt_a", "migration.created", "mig_a")))
             .status,
         200);
     QCOMPARE(app.terminate(), 0);
-    const QString log = app.stderrText();
+    const QString log = app.log();
     QVERIFY2(log.contains(QLatin1String(" 200 accepted msg_a migration.created")), qPrintable(log));
 }
 
@@ -148,8 +92,8 @@ void TestHeadless::restartLosesNothing()
     const QByteArray body = envelope("evt_r", "migration.started", "mig_r");
     quint16 port = 0;
     {
-        Headless app(dataDir());
-        port = app.waitListening();
+        HeadlessProcess app(options());
+        port = app.start();
         QVERIFY(port);
         RawClient client(port);
         for (int i = 0; i < 20; ++i)
@@ -158,8 +102,8 @@ void TestHeadless::restartLosesNothing()
         QCOMPARE(app.terminate(), 0);
     }
     {
-        Headless app(dataDir());
-        port = app.waitListening();
+        HeadlessProcess app(options());
+        port = app.start();
         QVERIFY(port);
         RawClient client(port);
         // A retry of an old message after the restart is recognised as a duplicate.
@@ -180,20 +124,21 @@ void TestHeadless::portTakenExitsWithClearMessage()
 {
     QTcpServer squatter;
     QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
-    Headless app(dataDir(),
-                 {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(squatter.serverPort())});
-    QVERIFY(app.process.waitForFinished(10000));
-    QVERIFY(app.process.exitCode() != 0);
-    QVERIFY2(app.stderrText().contains(QLatin1String("already in use")), qPrintable(app.stderrText()));
+    HeadlessProcess app(
+        options({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(squatter.serverPort())}));
+    QCOMPARE(app.start(), quint16(0));
+    QVERIFY(app.waitForExit(10000));
+    QVERIFY(app.exitCode() != 0);
+    QVERIFY2(app.log().contains(QLatin1String("already in use")), qPrintable(app.log()));
 }
 
 void TestHeadless::missingSecretExitsWithClearMessage()
 {
-    Headless app(dataDir(), {}, false);
-    QVERIFY(app.process.waitForFinished(10000));
-    QCOMPARE(app.process.exitCode(), 2);
-    QVERIFY2(app.stderrText().contains(QLatin1String("MIGRATION_MONITOR_SECRETS")),
-             qPrintable(app.stderrText()));
+    HeadlessProcess app(options({}, false));
+    QCOMPARE(app.start(), quint16(0));
+    QVERIFY(app.waitForExit(10000));
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(app.log().contains(QLatin1String("MIGRATION_MONITOR_SECRETS")), qPrintable(app.log()));
 }
 
 void TestHeadless::invalidOptionsAreClearErrors_data()
@@ -221,18 +166,19 @@ void TestHeadless::invalidOptionsAreClearErrors()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    Headless app(dataDir(), args);
-    QVERIFY(app.process.waitForFinished(10000));
-    QVERIFY(app.process.exitCode() != 0);
-    QVERIFY2(app.stderrText().contains(message), qPrintable(app.stderrText()));
+    HeadlessProcess app(options(args));
+    QCOMPARE(app.start(), quint16(0));
+    QVERIFY(app.waitForExit(10000));
+    QVERIFY(app.exitCode() != 0);
+    QVERIFY2(app.log().contains(message), qPrintable(app.log()));
 }
 
 void TestHeadless::secretsStayOutOfProcessListingsAndLogs()
 {
-    Headless app(dataDir(), {QStringLiteral("--secret"), SecretText}, false);
-    const quint16 port = app.waitListening();
-    QVERIFY2(port, qPrintable(app.stderrText()));
-    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(app.process.processId()));
+    HeadlessProcess app(options({QStringLiteral("--secret"), TestSecretText}, false));
+    const quint16 port = app.start();
+    QVERIFY2(port, qPrintable(app.log()));
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(app.pid()));
     QVERIFY(cmdline.open(QIODevice::ReadOnly));
     const QByteArray listing = cmdline.readAll();
     QVERIFY(listing.contains("--headless"));
@@ -246,7 +192,7 @@ void TestHeadless::secretsStayOutOfProcessListingsAndLogs()
     tampered.replace("mig_s", "mig_t");
     QCOMPARE(client.roundTrip(tampered).status, 401);
     QCOMPARE(app.terminate(), 0);
-    const QString log = app.stderrText() + app.stdoutText;
+    const QString log = app.log() + app.stdoutText();
     QVERIFY(log.contains(QLatin1String("401 no_matching_signature msg_s")));
     QVERIFY(!log.contains(QLatin1String("MfKQ9r8G")));
     const qsizetype sigAt = request.indexOf("svix-signature: v1,") + 19;
@@ -255,8 +201,8 @@ void TestHeadless::secretsStayOutOfProcessListingsAndLogs()
 
 void TestHeadless::storeIsOwnerOnly()
 {
-    Headless app(dataDir());
-    QVERIFY(app.waitListening());
+    HeadlessProcess app(options());
+    QVERIFY(app.start());
     QCOMPARE(app.terminate(), 0);
     struct stat st
     {
@@ -270,8 +216,8 @@ void TestHeadless::storeIsOwnerOnly()
 void TestHeadless::exportWritesAFileAndFailsClearly()
 {
     {
-        Headless app(dataDir());
-        const quint16 port = app.waitListening();
+        HeadlessProcess app(options());
+        const quint16 port = app.start();
         QVERIFY(port);
         RawClient client(port);
         QCOMPARE(client.roundTrip(signedRequest(secret(), "msg_x", QByteArray("\xff\0bin", 5))).status, 200);
@@ -309,10 +255,10 @@ void TestHeadless::servesHttpsWithACertificate()
     QVERIFY(openssl.waitForFinished(30000));
     QCOMPARE(openssl.exitCode(), 0);
 
-    Headless app(dataDir(), {QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});
-    const quint16 port = app.waitListening();
-    QVERIFY2(port, qPrintable(app.stderrText()));
-    QVERIFY(app.stdoutText.contains(QLatin1String("listening on https://")));
+    HeadlessProcess app(options({QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key}));
+    const quint16 port = app.start();
+    QVERIFY2(port, qPrintable(app.log()));
+    QVERIFY(app.stdoutText().contains(QLatin1String("listening on https://")));
 
     QSslSocket socket;
     socket.setPeerVerifyMode(QSslSocket::VerifyNone);

@@ -3,9 +3,13 @@
 // and endless requests, garbage, slow and idle clients, mass disconnects and connections,
 // non-UTF-8 bodies and a flood of rejections. One receiver serves the whole suite, and its
 // resident memory at the end is compared with what it used after a warm-up.
+#include "headlessprocess.h"
+#include "helperverify.h"
 #include "hostilepeers.h"
 #include "testhttp.h"
+#include "testsecret.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -32,18 +36,20 @@ using namespace mm;
 using namespace mm::test;
 
 namespace {
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 // The receiver's limits (GuardLimits, FramerLimits, the headless store's journal).
 constexpr qint64 MaxBody = 2 * 1024 * 1024;
 constexpr qint64 RequestTimeoutMs = 10000;
 constexpr qint64 IdleTimeoutMs = 10000;
 constexpr qint64 SweepMs = 250;
+// How long a test waits for an answer that must come before any timeout: longer than the
+// request timeout, so that an answer that waited for it shows as 408 rather than as nothing.
+constexpr int AnswerWindowMs = int(RequestTimeoutMs) + 5000;
 constexpr int ConnectionCap = 256;
 constexpr int RejectionJournalLimit = 10000;
 
 SigningSecret secret()
 {
-    return *SigningSecret::parse(SecretText);
+    return *SigningSecret::parse(TestSecretText);
 }
 
 // Raises the soft (and, as root, the hard) open-file limit to at least `want`.
@@ -86,7 +92,7 @@ private Q_SLOTS:
     void residentMemoryStaysBounded();
 
 private:
-    void expectAlive();
+    [[nodiscard]] bool expectAlive();
     QList<QJsonObject> exportStore();
 
     QTemporaryDir m_dir;
@@ -109,9 +115,11 @@ void TestHostile::initTestCase()
         m_seed = QRandomGenerator::system()->generate();
     qInfo("seed %u (MM_HOSTILE_SEED=%u replays the garbage)", m_seed, m_seed);
 
-    m_app = std::make_unique<HeadlessProcess>(m_dir.filePath(QStringLiteral("data")),
-                                              m_dir.filePath(QStringLiteral("receiver.log")), SecretText);
-    QVERIFY2(m_app->port(), qPrintable(m_app->logTail()));
+    // Thousands of log lines: a pipe nobody drains while the test blocks would stall the receiver.
+    HeadlessProcess::Options options {m_dir.filePath(QStringLiteral("data"))};
+    options.logFile = m_dir.filePath(QStringLiteral("receiver.log"));
+    m_app = std::make_unique<HeadlessProcess>(options);
+    QVERIFY2(m_app->start(), qPrintable(m_app->logTail()));
     m_idleSockets = m_app->openSockets();
     QVERIFY(m_idleSockets > 0);
 
@@ -150,12 +158,13 @@ void TestHostile::cleanupTestCase()
     QCOMPARE(rc, 0);
 }
 
-void TestHostile::expectAlive()
+bool TestHostile::expectAlive()
 {
-    QVERIFY2(m_app->running(), qPrintable(m_app->logTail()));
+    MM_HELPER_VERIFY2(m_app->running(), qPrintable(m_app->logTail()));
     RawClient client(m_app->port());
     static int n = 0;
-    QCOMPARE(client.roundTrip(delivery("msg_alive_" + QByteArray::number(++n))).status, 200);
+    MM_HELPER_COMPARE(client.roundTrip(delivery("msg_alive_" + QByteArray::number(++n))).status, 200);
+    return true;
 }
 
 QList<QJsonObject> TestHostile::exportStore()
@@ -181,20 +190,19 @@ void TestHostile::oversizedContentLengthIsRefusedAtOnce()
     for (int round = 0; round < 20; ++round) {
         for (const QByteArray &length : lengths) {
             RawClient client(m_app->port());
-            QElapsedTimer timer;
-            timer.start();
             client.send("POST /webhooks HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: "
                         + length + "\r\n\r\n");
-            const HttpResponse r = client.read(1000);
+            // Refused on the head alone: the body never comes, so a receiver that waited for it
+            // would answer 408 once the request timeout ran out, well inside this read's window.
+            const HttpResponse r = client.read(AnswerWindowMs);
             QCOMPARE(r.status, 413);
-            QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
             QVERIFY(client.waitClosed(3000));
         }
     }
     const qint64 after = m_app->residentKiB();
     qInfo("VmRSS %lld -> %lld KiB after 60 oversized requests", before, after);
     QVERIFY2(after - before < 8 * 1024, "the receiver grew by 8 MiB or more");
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::megabyteHeaderLineIs431()
@@ -203,17 +211,19 @@ void TestHostile::megabyteHeaderLineIs431()
     const QList<QByteArray> requests {
         "POST /webhooks HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\nContent-Length: 0\r\n\r\n",
         "GET /" + big + " HTTP/1.1\r\n\r\n", // one endless request line
+        // The same lines that never end: refused on their size alone.
+        "POST /webhooks HTTP/1.1\r\nHost: x\r\nX-Big: " + big,
+        "GET /" + big,
     };
     for (const QByteArray &request : requests) {
         RawClient client(m_app->port());
-        QElapsedTimer timer;
-        timer.start();
         client.send(request);
-        QCOMPARE(client.read(5000).status, 431);
-        QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
+        // Answered as soon as the limit is passed: a receiver that waited for the end of the
+        // head would answer 408 once the request timeout ran out, well inside this read's window.
+        QCOMPARE(client.read(AnswerWindowMs).status, 431);
         QVERIFY(client.waitClosed(5000));
     }
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::garbageIsRefused()
@@ -255,7 +265,7 @@ void TestHostile::garbageIsRefused()
         client.send(junk);
         client.socket().abort();
     }
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::slowClientsDoNotDelayDeliveriesAndAreDropped()
@@ -293,20 +303,27 @@ void TestHostile::slowClientsDoNotDelayDeliveriesAndAreDropped()
     });
     trickle.start();
 
-    // Meanwhile, signed deliveries on fresh connections are answered promptly.
-    qint64 worstMs = 0;
+    // Meanwhile, signed deliveries on fresh connections are answered while every slow and idle
+    // client is still held, the slow ones trickling between deliveries.
+    auto noneDropped = [&] {
+        QCoreApplication::processEvents(); // what the receiver sent so far reaches the peers
+        return std::none_of(slow.begin(), slow.end(),
+                            [](const auto &p) { return p->closed() || p->status(); })
+            && std::none_of(idle.begin(), idle.end(), [](const auto &p) { return p->closed(); });
+    };
     for (int i = 0; i < 30; ++i) {
-        QElapsedTimer timer;
-        timer.start();
+        if (i % 3 == 0) { // the event loop runs until the slow clients have sent another byte
+            const int before = sent;
+            QTRY_VERIFY_WITH_TIMEOUT(sent > before, 5000);
+        }
         RawClient client(m_app->port(), 2000);
         const HttpResponse r = client.roundTrip(delivery("msg_beside_slow_" + QByteArray::number(i)));
-        worstMs = std::max(worstMs, timer.elapsed());
         QCOMPARE(r.status, 200);
-        QTest::qWait(100); // lets the slow clients trickle between deliveries
+        QVERIFY2(noneDropped(),
+                 qPrintable(QStringLiteral("a slow or idle client was dropped before delivery %1 "
+                                           "was answered; the deliveries were held up")
+                                .arg(i)));
     }
-    qInfo("worst delivery round trip beside %d slow and %d idle clients: %lld ms", SlowClients, IdleClients,
-          worstMs);
-    QVERIFY2(worstMs <= 500, qPrintable(QStringLiteral("%1 ms").arg(worstMs)));
 
     // The slow ones are answered 408 once their request has run for the request timeout; the
     // idle ones are closed after the idle timeout.
@@ -319,16 +336,17 @@ void TestHostile::slowClientsDoNotDelayDeliveriesAndAreDropped()
     for (int i = 0; i < SlowClients; ++i) {
         QCOMPARE(slow[i]->status(), 408);
         const qint64 ranMs = slow[i]->closedMs() - firstByteMs[i];
-        QVERIFY2(ranMs >= RequestTimeoutMs - SweepMs && ranMs <= RequestTimeoutMs + 3000,
+        // Not before the timeout (load can only make this later, never earlier).
+        QVERIFY2(ranMs >= RequestTimeoutMs - SweepMs,
                  qPrintable(QStringLiteral("slow client %1 dropped after %2 ms").arg(i).arg(ranMs)));
     }
     for (int i = 0; i < IdleClients; ++i) {
         QCOMPARE(idle[i]->status(), 0);
         const qint64 idleMs = idle[i]->closedMs() - idle[i]->connectedMs();
-        QVERIFY2(idleMs >= IdleTimeoutMs - SweepMs && idleMs <= IdleTimeoutMs + 3000,
+        QVERIFY2(idleMs >= IdleTimeoutMs - SweepMs,
                  qPrintable(QStringLiteral("idle client %1 dropped after %2 ms").arg(i).arg(idleMs)));
     }
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::disconnectsBeforeTheAnswer()
@@ -368,7 +386,7 @@ void TestHostile::disconnectsBeforeTheAnswer()
         }
         QTest::qWait(1); // one turn of the loop, so the FINs go out
     }
-    expectAlive();
+    QVERIFY(expectAlive());
     // What was stored from these is stored once.
     const QList<QJsonObject> rows = exportStore();
     QVERIFY(!rows.isEmpty());
@@ -434,7 +452,7 @@ void TestHostile::thousandConcurrentConnections()
     peers.clear();
     // The served connections were closed by us; the receiver takes new ones again.
     QTRY_VERIFY_WITH_TIMEOUT(m_app->openSockets() <= m_idleSockets, 15000);
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::nonUtf8BodiesAreStoredByteExact()
@@ -521,12 +539,12 @@ void TestHostile::rejectionJournalStaysBounded()
     }
     QSqlDatabase::removeDatabase(connection);
     qInfo("%d rejections sent; the journal holds %lld (newest id %lld)", Rejections, rows, highest);
-    expectAlive();
+    QVERIFY(expectAlive());
 }
 
 void TestHostile::residentMemoryStaysBounded()
 {
-    expectAlive();
+    QVERIFY(expectAlive());
     const qint64 now = m_app->residentKiB();
     qInfo("receiver VmRSS: %lld KiB after warm-up, %lld KiB after the suite", m_warmRssKiB, now);
 #ifdef MM_HOSTILE_ASAN

@@ -5,6 +5,7 @@
 // action. The screenshot is left in BUILD_DIR/test-artifacts/notification.png.
 #include "dbusmonitorlog.h"
 #include "testhttp.h"
+#include "testsecret.h"
 #include "xvfb.h"
 
 #include <QDBusConnection>
@@ -30,7 +31,6 @@ using namespace mm;
 using namespace mm::test;
 
 namespace {
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 const QString NotificationsService = QStringLiteral("org.freedesktop.Notifications");
 
 quint16 freePort()
@@ -113,7 +113,7 @@ void TestNotifications::initTestCase()
         QSKIP(missing.constData());
     }
     QVERIFY(m_home.isValid());
-    m_secret = SigningSecret::parse(SecretText);
+    m_secret = SigningSecret::parse(TestSecretText);
     QVERIFY(m_secret);
     m_env = QProcessEnvironment::systemEnvironment();
     for (const char *dir : {"config", "data", "cache", "runtime"})
@@ -179,7 +179,7 @@ void TestNotifications::initTestCase()
     QProcessEnvironment appEnv = m_env;
     appEnv.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
     appEnv.insert(QStringLiteral("MM_VIEW_REPORT"), QStringLiteral("1"));
-    appEnv.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), SecretText);
+    appEnv.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), TestSecretText);
     const QString binary = qEnvironmentVariable("MM_BINARY_DIR") + QStringLiteral("/app/migration-monitor");
     auto app = start(binary,
                      {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_port),

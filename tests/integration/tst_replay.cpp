@@ -2,7 +2,9 @@
 // Replay, forwarding, import and export through the real migration-monitor binary, against
 // a loopback downstream (WebhookSink) that checks every signature with the openssl command
 // line rather than with our own code.
+#include "headlessprocess.h"
 #include "testhttp.h"
+#include "testsecret.h"
 #include "webhooksink.h"
 
 #include <QDateTime>
@@ -19,63 +21,14 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <csignal>
 
 using namespace mm;
 using namespace mm::test;
 
 namespace {
-const QString EndpointSecret = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+const QString &EndpointSecret = TestSecretText;
 // The downstream dev server's own secret, different from the endpoint's.
-const QString DevSecret = QStringLiteral("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD");
-
-// A running `migration-monitor --headless`. Waits spin the event loop, so a WebhookSink in
-// this thread keeps answering meanwhile.
-class Headless
-{
-public:
-    Headless(const QString &dataDir, const QStringList &extra)
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), EndpointSecret);
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(MM_APP_PATH),
-                      QStringList {QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir,
-                                   QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")}
-                          + extra);
-    }
-    ~Headless()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(5000);
-        }
-    }
-    quint16 waitListening()
-    {
-        static const QRegularExpression re(
-            QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/webhooks"));
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 15000 && process.state() != QProcess::NotRunning) {
-            out += process.readAllStandardOutput();
-            const QRegularExpressionMatch m = re.match(QString::fromUtf8(out));
-            if (m.hasMatch())
-                return quint16(m.captured(1).toUInt());
-            QTest::qWait(20);
-        }
-        return 0;
-    }
-    int terminate()
-    {
-        ::kill(pid_t(process.processId()), SIGTERM);
-        return process.waitForFinished(15000) && process.exitStatus() == QProcess::NormalExit
-            ? process.exitCode()
-            : -1;
-    }
-    QProcess process;
-    QByteArray out;
-};
+const QString &DevSecret = OtherTestSecretText;
 
 struct Run
 {
@@ -153,6 +106,12 @@ private Q_SLOTS:
 
 private:
     QString dataDir() const { return m_dir->filePath(QStringLiteral("data")); }
+    // The headless app on dataDir() with the endpoint secret. Its waits spin the event loop,
+    // so a WebhookSink in this thread keeps answering meanwhile.
+    HeadlessProcess::Options headless(const QStringList &extraArgs) const
+    {
+        return HeadlessProcess::Options(dataDir(), extraArgs);
+    }
     // Imports migration mig_y's lifecycle as received yesterday; returns the message ids oldest first.
     QList<QByteArray> importYesterday();
     // Sends signed deliveries to a fresh headless app and stops it; returns their bodies by id.
@@ -269,8 +228,8 @@ QList<QPair<QByteArray, QByteArray>> TestReplay::receiveLive(const QList<QByteAr
                                                              qint64 timestamp)
 {
     QList<QPair<QByteArray, QByteArray>> sent;
-    Headless app(dataDir(), {});
-    const quint16 port = app.waitListening();
+    HeadlessProcess app(headless({}));
+    const quint16 port = app.start();
     if (!port)
         return sent;
     RawClient client(port);
@@ -408,11 +367,10 @@ void TestReplay::replayOptionsAreCheckedAndSecretsHidden()
     // A forwarding secret never shows in the process listing.
     WebhookSink sink;
     QVERIFY(sink.listen());
-    Headless app(dataDir(),
-                 {QStringLiteral("--forward-to"), QString::fromLatin1(sink.url()),
-                  QStringLiteral("--forward-secret"), DevSecret});
-    QVERIFY(app.waitListening() > 0);
-    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(app.process.processId()));
+    HeadlessProcess app(headless({QStringLiteral("--forward-to"), QString::fromLatin1(sink.url()),
+                                  QStringLiteral("--forward-secret"), DevSecret}));
+    QVERIFY(app.start() > 0);
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(app.pid()));
     QVERIFY(cmdline.open(QIODevice::ReadOnly));
     const QByteArray listed = cmdline.readAll();
     QVERIFY(listed.contains("--forward-secret"));
@@ -424,10 +382,9 @@ void TestReplay::forwardsEachNewDeliveryOnceResigned()
 {
     WebhookSink sink;
     QVERIFY(sink.listen());
-    Headless app(dataDir(),
-                 {QStringLiteral("--forward-to"), QString::fromLatin1(sink.url()),
-                  QStringLiteral("--forward-secret"), DevSecret});
-    const quint16 port = app.waitListening();
+    HeadlessProcess app(headless({QStringLiteral("--forward-to"), QString::fromLatin1(sink.url()),
+                                  QStringLiteral("--forward-secret"), DevSecret}));
+    const quint16 port = app.start();
     QVERIFY(port > 0);
     RawClient client(port);
     const QList<QByteArray> bodies {envelope("evt_f1", "migration.created", "mig_f"),
@@ -453,8 +410,7 @@ void TestReplay::forwardsEachNewDeliveryOnceResigned()
                  "re-signed with the forwarding secret, not the endpoint's");
     }
     QCOMPARE(ids, (QSet<QByteArray> {"msg_f0", "msg_f1", "msg_f2"}));
-    QTRY_VERIFY_WITH_TIMEOUT((app.out += app.process.readAllStandardError()).count("forward delivered") == 3,
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(app.log().count(QLatin1String("forward delivered")) == 3, 10000);
     QCOMPARE(app.terminate(), 0);
     QCOMPARE(sink.requests().size(), 3);
     QCOMPARE(
@@ -466,8 +422,8 @@ void TestReplay::forwardKeepsOriginalHeadersWithoutASecret()
 {
     WebhookSink sink;
     QVERIFY(sink.listen());
-    Headless app(dataDir(), {QStringLiteral("--forward-to"), QString::fromLatin1(sink.url())});
-    const quint16 port = app.waitListening();
+    HeadlessProcess app(headless({QStringLiteral("--forward-to"), QString::fromLatin1(sink.url())}));
+    const quint16 port = app.start();
     QVERIFY(port > 0);
     RawClient client(port);
     const QByteArray body = envelope("evt_k", "migration.created", "mig_k");
@@ -494,9 +450,9 @@ void TestReplay::forwardQueueSurvivesAnOutageAndARestart()
     const QString target = QStringLiteral("http://127.0.0.1:%1/hook").arg(downstreamPort);
     constexpr int Count = 20;
     {
-        Headless app(dataDir(),
-                     {QStringLiteral("--forward-to"), target, QStringLiteral("--forward-secret"), DevSecret});
-        const quint16 port = app.waitListening();
+        HeadlessProcess app(headless(
+            {QStringLiteral("--forward-to"), target, QStringLiteral("--forward-secret"), DevSecret}));
+        const quint16 port = app.start();
         QVERIFY(port > 0);
         RawClient client(port);
         for (int i = 0; i < Count; ++i) {
@@ -508,8 +464,7 @@ void TestReplay::forwardQueueSurvivesAnOutageAndARestart()
                 200);
         }
         // Each has been tried and refused at least once before the app stops.
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (app.out += app.process.readAllStandardError()).count("forward pending") >= Count, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(app.log().count(QLatin1String("forward pending")) >= Count, 15000);
         QCOMPARE(app.terminate(), 0);
     }
     QCOMPARE(countRows(dataDir(),
@@ -520,9 +475,9 @@ void TestReplay::forwardQueueSurvivesAnOutageAndARestart()
     WebhookSink sink;
     QVERIFY(sink.listen(downstreamPort));
     {
-        Headless app(dataDir(),
-                     {QStringLiteral("--forward-to"), target, QStringLiteral("--forward-secret"), DevSecret});
-        QVERIFY(app.waitListening() > 0);
+        HeadlessProcess app(headless(
+            {QStringLiteral("--forward-to"), target, QStringLiteral("--forward-secret"), DevSecret}));
+        QVERIFY(app.start() > 0);
         QTRY_COMPARE_WITH_TIMEOUT(sink.requests().size(), Count, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(
             countRows(dataDir(),

@@ -6,9 +6,11 @@
 // the same, and must say what the delivered events say (read back from --export, not from the
 // model). Also: the report to a file, and clear failures for a missing store or an unwritable
 // target.
+#include "headlessprocess.h"
+#include "testsecret.h"
+
 #include <QDateTime>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -16,24 +18,21 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
-#include <csignal>
 #include <map>
 #include <memory>
 
 namespace {
 
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 constexpr int Migrations = 60;
 
 QProcessEnvironment environment()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), SecretText);
+    env.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), mm::test::TestSecretText);
     return env;
 }
 
@@ -107,54 +106,6 @@ QString canonical(const QJsonObject &o)
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
-// The receiver binary on an ephemeral loopback port.
-class Receiver
-{
-public:
-    ~Receiver()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    // Starts it and waits for "listening on"; returns the port, or 0.
-    quint16 start(const QString &dataDir)
-    {
-        m_process.setProcessEnvironment(environment());
-        m_process.start(QStringLiteral(MM_APP_PATH),
-                        {QStringLiteral("--headless"), QStringLiteral("--listen"),
-                         QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), dataDir});
-        static const QRegularExpression re(
-            QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/webhooks"));
-        QElapsedTimer timer;
-        timer.start();
-        QString out;
-        while (timer.elapsed() < 15000) {
-            out += QString::fromUtf8(m_process.readAllStandardOutput());
-            const auto m = re.match(out);
-            if (m.hasMatch())
-                return quint16(m.captured(1).toUInt());
-            if (m_process.state() == QProcess::NotRunning)
-                return 0;
-            m_process.waitForReadyRead(200);
-        }
-        return 0;
-    }
-    // SIGTERM; the exit code, or -1 on a timeout or crash.
-    int terminate()
-    {
-        ::kill(pid_t(m_process.processId()), SIGTERM);
-        if (!m_process.waitForFinished(20000))
-            return -1;
-        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
-    }
-    QString log() { return QString::fromUtf8(m_process.readAllStandardError()).right(3000); }
-
-private:
-    QProcess m_process;
-};
-
 // One delivered event, as the export shows it.
 struct Exported
 {
@@ -211,9 +162,9 @@ private:
 
 void TestReport::deliver(const QString &dataDir, const QStringList &extraSimArgs)
 {
-    Receiver receiver;
-    const quint16 port = receiver.start(dataDir);
-    QVERIFY2(port, qPrintable(receiver.log()));
+    mm::test::HeadlessProcess receiver {mm::test::HeadlessProcess::Options(dataDir)};
+    const quint16 port = receiver.start();
+    QVERIFY2(port, qPrintable(receiver.logTail()));
 
     QProcess sim;
     sim.setProcessEnvironment(environment());

@@ -6,6 +6,7 @@
 // tray's pixels are read from screenshots; the one with the badge is left in
 // BUILD_DIR/test-artifacts/tray.png for people to look at.
 #include "testhttp.h"
+#include "testsecret.h"
 #include "xvfb.h"
 
 #include <QDir>
@@ -30,7 +31,6 @@ using namespace mm::test;
 namespace {
 constexpr int ScreenWidth = 1024;
 constexpr int ScreenHeight = 768;
-const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 
 // The icon's pixels in its colours (trayicon.cpp): the blue glyph and the red badge.
 struct TrayPixels
@@ -220,7 +220,7 @@ void TestTray::iconShowsUnseenFailures()
     QTemporaryDir dataDir;
     QVERIFY(dataDir.isValid());
     QProcessEnvironment appEnv = m_env;
-    appEnv.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), SecretText);
+    appEnv.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), TestSecretText);
     appEnv.insert(QStringLiteral("MM_VIEW_REPORT"), QStringLiteral("1"));
     Child app;
     app.process.setProcessEnvironment(appEnv);
@@ -273,7 +273,7 @@ void TestTray::iconShowsUnseenFailures()
         RawClient client(quint16(url.port()));
         QVERIFY(client.connected());
         const HttpResponse r = client.roundTrip(signedRequest(
-            *mm::SigningSecret::parse(SecretText), "msg_tray_1",
+            *mm::SigningSecret::parse(TestSecretText), "msg_tray_1",
             envelope("evt_tray_1", "migration.failed", "mig_tray", "FAILED"), 0, url.path().toUtf8()));
         QCOMPARE(r.status, 200);
     }

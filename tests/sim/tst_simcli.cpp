@@ -2,6 +2,7 @@
 // The migration-monitor-sim binary itself: argument validation, exit status, the summary,
 // the ack log, secrets from the environment and a clean stop on SIGTERM.
 #include "fakereceiver.h"
+#include "testsecret.h"
 #include "verify/verifier.h"
 
 #include <QFile>
@@ -14,7 +15,8 @@
 #include <csignal>
 
 namespace {
-const QString Secret = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+using mm::test::OtherTestSecretText;
+using mm::test::TestSecretText;
 
 QString binary()
 {
@@ -53,7 +55,7 @@ Result run(const QStringList &arguments, const QString &envSecrets = {}, int tim
 
 bool verifies(const ReceivedRequest &request)
 {
-    static const mm::Verifier verifier({*mm::SigningSecret::parse(Secret)});
+    static const mm::Verifier verifier({*mm::SigningSecret::parse(TestSecretText)});
     return verifier
         .verify([&request](QByteArrayView name) { return request.headers.value(name.toByteArray()); },
                 request.body)
@@ -85,7 +87,7 @@ void TestSimCli::badArguments_data()
     QTest::addColumn<QString>("envSecrets");
     QTest::addColumn<QString>("message");
     const QString target = QStringLiteral("--target=http://127.0.0.1:9/hooks");
-    const QString secret = QStringLiteral("--secret=") + Secret;
+    const QString secret = QStringLiteral("--secret=") + TestSecretText;
     QTest::addRow("no target") << QStringList {secret} << QString() << QStringLiteral("--target is required");
     QTest::addRow("not a URL") << QStringList {QStringLiteral("--target=::nonsense"), secret} << QString()
                                << QStringLiteral("not a usable URL");
@@ -128,7 +130,7 @@ void TestSimCli::deliversAndWritesTheAckLog()
          QStringLiteral("--pings=2"), QStringLiteral("--concurrency=3"), QStringLiteral("--wrong-secret=0.2"),
          QStringLiteral("--retry-scale=0.0001"), QStringLiteral("--max-attempts=2"),
          QStringLiteral("--ack-log"), ackLog, QStringLiteral("--seed=99"), QStringLiteral("--quiet")},
-        Secret + QStringLiteral("  \n whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"));
+        TestSecretText + QStringLiteral("  \n ") + OtherTestSecretText);
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.err.isEmpty()); // --quiet
 
@@ -158,7 +160,7 @@ void TestSimCli::deliversAndWritesTheAckLog()
     QVERIFY(again.listen());
     QCOMPARE(run({QStringLiteral("--target"), again.url().toString(), QStringLiteral("--migrations=12"),
                   QStringLiteral("--pings=2"), QStringLiteral("--seed=99"), QStringLiteral("--quiet"),
-                  QStringLiteral("--secret"), Secret})
+                  QStringLiteral("--secret"), TestSecretText})
                  .exitCode,
              0);
     // Ids embed the wall clock (KSUIDs and ULIDs sort by time), so compare the traffic's
@@ -190,7 +192,7 @@ void TestSimCli::failuresGiveExitStatusOne()
     receiver.respond = [](const ReceivedRequest &) { return 500; };
     const Result r
         = run({QStringLiteral("--target"), receiver.url().toString(), QStringLiteral("--migrations=2"),
-               QStringLiteral("--max-attempts=1"), QStringLiteral("--secret"), Secret});
+               QStringLiteral("--max-attempts=1"), QStringLiteral("--secret"), TestSecretText});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.out.contains(u"result:                FAILED"));
     QVERIFY(r.out.contains(QStringLiteral("failed:                %1\n").arg(receiver.requests.size())));
@@ -206,7 +208,7 @@ void TestSimCli::sigtermStopsWithASummary()
     process.start(binary(),
                   {QStringLiteral("--target"), receiver.url().toString(), QStringLiteral("--continuous"),
                    QStringLiteral("--rate=500"), QStringLiteral("--quiet"), QStringLiteral("--secret"),
-                   Secret});
+                   TestSecretText});
     QVERIFY(process.waitForStarted());
     // Serve until some traffic has arrived, then ask it to stop.
     QTRY_VERIFY_WITH_TIMEOUT(receiver.requests.size() >= 20, 20'000);

@@ -3,6 +3,7 @@
 // retry, the retry schedule, duplicates, the ack log, ordering, bad signatures and HTTP framing.
 #include "fakereceiver.h"
 #include "sim/simulator.h"
+#include "testsecret.h"
 #include "verify/verifier.h"
 
 #include <QDateTime>
@@ -22,11 +23,10 @@ using namespace mm;
 using namespace mm::sim;
 
 namespace {
-const char *const SecretText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 SigningSecret testSecret()
 {
-    return *SigningSecret::parse(QString::fromLatin1(SecretText));
+    return *SigningSecret::parse(mm::test::TestSecretText);
 }
 
 SimOptions optionsFor(const FakeReceiver &receiver)

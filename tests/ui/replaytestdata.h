@@ -3,14 +3,13 @@
 #pragma once
 
 #include "store/store.h"
+#include "helperverify.h"
 #include "store/storewriter.h"
+#include "testsecret.h"
 
 #include <QTest>
 
 namespace mm::test {
-
-inline const QString SecretText = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-inline const QString OtherSecretText = QStringLiteral("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD");
 
 // Delivery n: msg_n of migration mig_(n % 2), a real Anon envelope as its body.
 inline DeliveryRecord replayRecord(int n, const char *type = "migration.started")
@@ -34,15 +33,16 @@ inline DeliveryRecord replayRecord(int n, const char *type = "migration.started"
 }
 
 // A store holding msg_1 … msg_count (row ids 1 … count).
-inline void fillReplayStore(const QString &dir, int count)
+[[nodiscard]] inline bool fillReplayStore(const QString &dir, int count)
 {
     Store store(Store::Options {dir, Database::Sync::Normal, 10000, false});
     StoreWriter &writer = store.writer();
     QString error;
-    QVERIFY2(writer.start(&error), qPrintable(error));
+    MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));
     for (int n = 1; n <= count; ++n)
         writer.submit(quint64(n), replayRecord(n));
     writer.stop();
+    return true;
 }
 
 } // namespace mm::test

@@ -71,7 +71,7 @@ void TestEditReplayDialog::init()
 void TestEditReplayDialog::invalidJsonDisablesSend()
 {
     EditReplayDialog dialog(m_factory, storedDetail());
-    dialog.setSecrets({*SigningSecret::parse(SecretText)});
+    dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     auto *send = child<QPushButton>(&dialog, "send");
     QCOMPARE(dialog.editor()->toPlainText().toUtf8(), storedDetail().body);
@@ -106,7 +106,7 @@ void TestEditReplayDialog::editedPayloadIsSignedAndSent()
 {
     m_sink->setAnswer([](const SinkRequest &) { return SinkAnswer {200, R"({"received":true})", 0}; });
     EditReplayDialog dialog(m_factory, storedDetail());
-    dialog.setSecrets({*SigningSecret::parse(SecretText)});
+    dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     QVERIFY(!child<QCheckBox>(&dialog, "keepId")->isChecked());
     QString edited = dialog.editor()->toPlainText();
@@ -129,7 +129,7 @@ void TestEditReplayDialog::editedPayloadIsSignedAndSent()
     QVERIFY(request.header("svix-id").startsWith("msg_"));
     QVERIFY(request.header("svix-timestamp").toLongLong() >= before);
     QString why;
-    QVERIFY2(opensslVerifies(SecretText, request.header("svix-id"), request.header("svix-timestamp"),
+    QVERIFY2(opensslVerifies(TestSecretText, request.header("svix-id"), request.header("svix-timestamp"),
                              request.body, request.header("svix-signature"), &why),
              qPrintable(why));
     const auto result = shown.first().first().value<ReplayResult>();
@@ -144,21 +144,21 @@ void TestEditReplayDialog::keepingTheMessageId()
     EditReplayDialog dialog(m_factory, storedDetail());
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     // No configured secret: one typed in signs it.
-    child<QLineEdit>(&dialog, "typedSecret")->setText(OtherSecretText);
+    child<QLineEdit>(&dialog, "typedSecret")->setText(OtherTestSecretText);
     child<QCheckBox>(&dialog, "keepId")->setChecked(true);
     QSignalSpy shown(&dialog, &EditReplayDialog::resultShown);
     QVERIFY2(dialog.send(), qPrintable(dialog.errorText()));
     QVERIFY(shown.wait(15000));
     const SinkRequest &request = m_sink->requests().first();
     QCOMPARE(request.header("svix-id"), storedDetail().msgId);
-    QVERIFY(opensslVerifies(OtherSecretText, request.header("svix-id"), request.header("svix-timestamp"),
+    QVERIFY(opensslVerifies(OtherTestSecretText, request.header("svix-id"), request.header("svix-timestamp"),
                             request.body, request.header("svix-signature")));
 }
 
 void TestEditReplayDialog::badTargetIsRefused()
 {
     EditReplayDialog dialog(m_factory, storedDetail());
-    dialog.setSecrets({*SigningSecret::parse(SecretText)});
+    dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.setTarget(QStringLiteral("file:///etc/passwd"));
     QVERIFY(dialog.canSend()); // the JSON is fine; the target is what is wrong
     QVERIFY(!dialog.send());

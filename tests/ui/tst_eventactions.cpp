@@ -3,6 +3,7 @@
 #include "model/monitormodel.h"
 #include "store/store.h"
 #include "store/storewriter.h"
+#include "testsecret.h"
 #include "verify/signingsecret.h"
 
 #include <QAction>
@@ -133,7 +134,7 @@ void TestEventActions::exportWritesTheSelectedDeliveries()
 
 void TestEventActions::copyAsCurlPutsASignedCommandOnTheClipboard()
 {
-    const auto secret = SigningSecret::parse(u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    const auto secret = SigningSecret::parse(mm::test::TestSecretText);
     QVERIFY(secret);
     m_actions->setCurlTarget(QUrl(QStringLiteral("http://127.0.0.1:8787/webhooks")),
                              std::make_shared<const SigningSecret>(*secret), 600);

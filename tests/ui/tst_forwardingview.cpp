@@ -41,7 +41,7 @@ struct Rig
         store->writer().setForwarding({QString::fromLatin1(sink.url()), true});
         Forwarder::Options options;
         options.store = store.get();
-        options.secret = SigningSecret::parse(SecretText);
+        options.secret = SigningSecret::parse(TestSecretText);
         options.retryBase = retryBase;
         options.retryCap = std::chrono::minutes(5);
         forwarder = std::make_unique<Forwarder>(options);
@@ -111,7 +111,7 @@ void TestForwardingView::forwardedDeliveriesShowAsRows()
     QTRY_COMPARE_WITH_TIMEOUT(rig.sink.requests().size(), qsizetype(3), 15000);
     for (const SinkRequest &request : rig.sink.requests()) {
         QString why;
-        QVERIFY2(opensslVerifies(SecretText, request.header("svix-id"), request.header("svix-timestamp"),
+        QVERIFY2(opensslVerifies(TestSecretText, request.header("svix-id"), request.header("svix-timestamp"),
                                  request.body, request.header("svix-signature"), &why),
                  qPrintable(why));
     }

@@ -11,6 +11,7 @@
 #include "store/storewriter.h"
 #include "timeline/timelinewidget.h"
 
+#include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -56,6 +57,7 @@ void TestMainWindow::warningsStandUntilCleared()
 {
     MonitorModel model;
     LiveLogModel log;
+    QAbstractItemModelTester logTester(&log);
     MainWindow window(&model, &log);
     window.show();
     QVERIFY(!window.findChild<QLabel *>(QStringLiteral("warningBanner")));
@@ -96,6 +98,7 @@ void TestMainWindow::timelineLogAndInspectorStayInStep()
     model.loadFromStore();
     QVERIFY(loaded.wait(10000));
     LiveLogModel log;
+    QAbstractItemModelTester logTester(&log);
     MainWindow window(&model, &log);
     window.setStoreAvailable(true);
     window.resize(1200, 800);

@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "webhooksink.h"
 
+#include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDateTime>
 #include <QLineEdit>
@@ -74,7 +75,7 @@ void TestReplayDialog::init()
     m_dir = std::make_unique<QTemporaryDir>();
     m_store = std::make_unique<Store>(Store::Options {m_dir->path()});
     QVERIFY(m_dir->isValid());
-    fillReplayStore(m_dir->path(), 6);
+    QVERIFY(fillReplayStore(m_dir->path(), 6));
     m_sink = std::make_unique<WebhookSink>();
     QVERIFY(m_sink->listen());
 }
@@ -83,8 +84,9 @@ void TestReplayDialog::resignedReplayIsVerifiedByOpenssl()
 {
     m_sink->setAnswer([](const SinkRequest &) { return SinkAnswer {202, "accepted by the sink", 0}; });
     ReplayDialog dialog(factory(*m_store));
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({1, 2, 3}), 0);
-    dialog.setSecrets({*SigningSecret::parse(SecretText)});
+    dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
     auto *target = child<QLineEdit>(&dialog, "target");
@@ -106,7 +108,7 @@ void TestReplayDialog::resignedReplayIsVerifiedByOpenssl()
         const QByteArray timestamp = request.header("svix-timestamp");
         QVERIFY(timestamp.toLongLong() >= before); // signed now, not with the stored 2025 timestamp
         QString why;
-        QVERIFY2(opensslVerifies(SecretText, request.header("svix-id"), timestamp, request.body,
+        QVERIFY2(opensslVerifies(TestSecretText, request.header("svix-id"), timestamp, request.body,
                                  request.header("svix-signature"), &why),
                  qPrintable(why));
         ids.insert(request.header("svix-id"));
@@ -138,34 +140,36 @@ void TestReplayDialog::resignedReplayIsVerifiedByOpenssl()
 void TestReplayDialog::typedSecretSignsAndIsNeverShown()
 {
     ReplayDialog dialog(factory(*m_store));
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({2}), 0);
-    dialog.setSecrets({*SigningSecret::parse(SecretText)});
+    dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     auto *choice = child<QComboBox>(&dialog, "secretChoice");
     QCOMPARE(choice->count(), 2); // the configured one, then "Another secret:"
-    QVERIFY(!choice->itemText(0).contains(SecretText.mid(6, 8)));
+    QVERIFY(!choice->itemText(0).contains(TestSecretText.mid(6, 8)));
     choice->setCurrentIndex(1);
     auto *typed = child<QLineEdit>(&dialog, "typedSecret");
     QCOMPARE(typed->echoMode(), QLineEdit::Password);
-    typed->setText(OtherSecretText);
+    typed->setText(OtherTestSecretText);
     QSignalSpy finished(&dialog, &ReplayDialog::replayFinished);
     QVERIFY2(dialog.start(), qPrintable(dialog.errorText()));
     QVERIFY(finished.wait(15000));
     QCOMPARE(m_sink->requests().size(), qsizetype(1));
     const SinkRequest &request = m_sink->requests().first();
     QString why;
-    QVERIFY2(opensslVerifies(OtherSecretText, request.header("svix-id"), request.header("svix-timestamp"),
+    QVERIFY2(opensslVerifies(OtherTestSecretText, request.header("svix-id"), request.header("svix-timestamp"),
                              request.body, request.header("svix-signature"), &why),
              qPrintable(why));
-    QVERIFY(!opensslVerifies(SecretText, request.header("svix-id"), request.header("svix-timestamp"),
+    QVERIFY(!opensslVerifies(TestSecretText, request.header("svix-id"), request.header("svix-timestamp"),
                              request.body, request.header("svix-signature")));
-    QVERIFY(!dialog.statusText().contains(OtherSecretText));
-    QVERIFY(!dialog.resultsView()->detailsText().contains(OtherSecretText));
+    QVERIFY(!dialog.statusText().contains(OtherTestSecretText));
+    QVERIFY(!dialog.resultsView()->detailsText().contains(OtherTestSecretText));
 }
 
 void TestReplayDialog::asReceivedSendsTheStoredHeaders()
 {
     ReplayDialog dialog(factory(*m_store));
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({4}), 0);
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     child<QRadioButton>(&dialog, "asReceived")->setChecked(true);
@@ -198,8 +202,9 @@ void TestReplayDialog::badTargetsAreRefused()
     QFETCH(QString, target);
     QFETCH(QString, says);
     ReplayDialog dialog(factory(*m_store));
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({1}), 0);
-    dialog.setSecrets({*SigningSecret::parse(SecretText)});
+    dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.setTarget(target);
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -216,6 +221,7 @@ void TestReplayDialog::badTargetsAreRefused()
 void TestReplayDialog::badTypedSecretIsRefused()
 {
     ReplayDialog dialog(factory(*m_store));
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({1}), 0);
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     dialog.show();
@@ -238,8 +244,9 @@ void TestReplayDialog::cancelStopsTheRest()
     // Every answer takes a while, so most deliveries are still waiting when Cancel comes.
     m_sink->setAnswer([](const SinkRequest &) { return SinkAnswer {200, "ok", 1500}; });
     ReplayDialog dialog(factory(*m_store));
+    QAbstractItemModelTester resultsTester(dialog.results());
     dialog.setScopes(scopeOf({1, 2, 3, 4, 5, 6}), 0);
-    dialog.setSecrets({*SigningSecret::parse(SecretText)});
+    dialog.setSecrets({*SigningSecret::parse(TestSecretText)});
     dialog.setTarget(QString::fromLatin1(m_sink->url()));
     child<QSpinBox>(&dialog, "concurrency")->setValue(1);
     dialog.show();

@@ -7,6 +7,7 @@
 #include "eventlog/livelogmodel.h"
 #include "files/fileactions.h"
 #include "forwarding/forwardingview.h"
+#include "helperverify.h"
 #include "inspector/inspectorwidget.h"
 #include "mainwindow.h"
 #include "model/modelroles.h"
@@ -18,6 +19,7 @@
 #include "store/exporter.h"
 #include "store/store.h"
 
+#include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -49,6 +51,7 @@ struct Window
     std::unique_ptr<Store> store;
     std::unique_ptr<MonitorModel> modelPtr;
     LiveLogModel log;
+    QAbstractItemModelTester logTester {&log};
     std::unique_ptr<MainWindow> window;
 
     MonitorModel &model() { return *modelPtr; }
@@ -87,13 +90,14 @@ struct Window
     }
 };
 
-void createEmptyStore(const QString &dir)
+[[nodiscard]] bool createEmptyStore(const QString &dir)
 {
     Store writerStore(Store::Options {dir, Database::Sync::Normal, 10000, false});
     StoreWriter &writer = writerStore.writer();
     QString error;
-    QVERIFY2(writer.start(&error), qPrintable(error));
+    MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));
     writer.stop();
+    return true;
 }
 
 // Answers the next file dialog with path, as a user would.
@@ -142,8 +146,8 @@ void TestReplayWindow::importMenuActionImportsAFile()
 {
     QTemporaryDir source;
     QTemporaryDir target;
-    fillReplayStore(source.path(), 3);
-    createEmptyStore(target.path());
+    QVERIFY(fillReplayStore(source.path(), 3));
+    QVERIFY(createEmptyStore(target.path()));
     const QString file = target.filePath(QStringLiteral("export.jsonl"));
     {
         QFile out(file);
@@ -181,7 +185,7 @@ void TestReplayWindow::importMenuActionImportsAFile()
 void TestReplayWindow::importWithBadLinesSaysSo()
 {
     QTemporaryDir dir;
-    createEmptyStore(dir.path());
+    QVERIFY(createEmptyStore(dir.path()));
     const QString file = dir.filePath(QStringLiteral("broken.jsonl"));
     {
         QFile out(file);
@@ -203,7 +207,7 @@ void TestReplayWindow::importWithBadLinesSaysSo()
 void TestReplayWindow::feedBackAddsCopiesMarkedReplayed()
 {
     QTemporaryDir dir;
-    fillReplayStore(dir.path(), 2);
+    QVERIFY(fillReplayStore(dir.path(), 2));
     Window w;
     QVERIFY(w.open(dir.path()));
     QTableView *events = w.events();
@@ -229,7 +233,7 @@ void TestReplayWindow::feedBackAddsCopiesMarkedReplayed()
 void TestReplayWindow::replayMenuOffersWhatIsChosen()
 {
     QTemporaryDir dir;
-    fillReplayStore(dir.path(), 5); // mig_1: msg_1, msg_3, msg_5; mig_0: msg_2, msg_4
+    QVERIFY(fillReplayStore(dir.path(), 5)); // mig_1: msg_1, msg_3, msg_5; mig_0: msg_2, msg_4
     Window w;
     QVERIFY(w.open(dir.path()));
     QAction *replaySelection = w.menuAction("replaySelection");
@@ -281,7 +285,7 @@ void TestReplayWindow::replayMenuOffersWhatIsChosen()
 void TestReplayWindow::inspectorOpensEditAndReplay()
 {
     QTemporaryDir dir;
-    fillReplayStore(dir.path(), 2);
+    QVERIFY(fillReplayStore(dir.path(), 2));
     Window w;
     QVERIFY(w.open(dir.path()));
     w.window->setReplaySessionFactory(w.sessions());
@@ -303,7 +307,7 @@ void TestReplayWindow::inspectorOpensEditAndReplay()
 void TestReplayWindow::exportsSelectionAsHar()
 {
     QTemporaryDir dir;
-    fillReplayStore(dir.path(), 3);
+    QVERIFY(fillReplayStore(dir.path(), 3));
     Window w;
     QVERIFY(w.open(dir.path()));
     auto *actions = w.window->findChild<EventActions *>();
@@ -335,7 +339,7 @@ void TestReplayWindow::exportsSelectionAsHar()
 void TestReplayWindow::forwardingTabSaysWhenOff()
 {
     QTemporaryDir dir;
-    createEmptyStore(dir.path());
+    QVERIFY(createEmptyStore(dir.path()));
     Window w;
     QVERIFY(w.open(dir.path()));
     auto *tabs = w.window->findChild<QTabWidget *>(QStringLiteral("tabs"));

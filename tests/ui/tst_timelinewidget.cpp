@@ -2,6 +2,7 @@
 // TimelineWidget (ui/timeline/timelinewidget.*, drawn by timelinepainter.*) over a real
 // MonitorModel: it follows the timeline model, reports clicks on markers by rowId, zooms
 // around the cursor, pans on a drag, refits, and explains a marker in its tooltip.
+#include "helperverify.h"
 #include "model/monitormodel.h"
 #include "store/records.h"
 #include "timeline/timelinewidget.h"
@@ -93,7 +94,7 @@ private Q_SLOTS:
     void toolTipOfTaskFailure();
 
 private:
-    void ingestAndSelect();
+    [[nodiscard]] bool ingestAndSelect();
 
     std::unique_ptr<MonitorModel> m_monitor;
     std::unique_ptr<TimelineWidget> m_widget;
@@ -114,13 +115,14 @@ void TestTimelineWidget::cleanup()
     m_monitor.reset();
 }
 
-void TestTimelineWidget::ingestAndSelect()
+bool TestTimelineWidget::ingestAndSelect()
 {
     QSignalSpy updated(m_monitor.get(), &MonitorModel::migrationUpdated);
     m_monitor->timeline()->setMigration(MigrationId); // selected before its events arrive
     m_monitor->ingest(lifecycle());
-    QVERIFY(updated.wait(5000));
-    QVERIFY(m_monitor->timeline()->migration());
+    MM_HELPER_VERIFY(updated.wait(5000));
+    MM_HELPER_VERIFY(m_monitor->timeline()->migration());
+    return true;
 }
 
 void TestTimelineWidget::emptyState()
@@ -135,7 +137,7 @@ void TestTimelineWidget::emptyState()
 
 void TestTimelineWidget::followsTheModel()
 {
-    ingestAndSelect();
+    QVERIFY(ingestAndSelect());
     // Fitted to the migration when its events arrived: all of them in view, with padding.
     const TimeMapping &m = m_widget->mapping();
     QVERIFY(m.isFitted());
@@ -173,7 +175,7 @@ void TestTimelineWidget::clickOnMarker()
 {
     QFETCH(qint64, when);
     QFETCH(qint64, rowId);
-    ingestAndSelect();
+    QVERIFY(ingestAndSelect());
     QSignalSpy clicked(m_widget.get(), &TimelineWidget::eventClicked);
     QTest::mouseClick(m_widget.get(), Qt::LeftButton, {}, at(*m_widget, when));
     QCOMPARE(clicked.count(), 1);
@@ -183,7 +185,7 @@ void TestTimelineWidget::clickOnMarker()
 
 void TestTimelineWidget::clickOnEmptySpace()
 {
-    ingestAndSelect();
+    QVERIFY(ingestAndSelect());
     m_widget->setSelectedRowId(108);
     QSignalSpy clicked(m_widget.get(), &TimelineWidget::eventClicked);
     // Between two events on the lane, on the phase band above an event, and in the margin.
@@ -197,7 +199,7 @@ void TestTimelineWidget::clickOnEmptySpace()
 
 void TestTimelineWidget::wheelZoomsAroundCursor()
 {
-    ingestAndSelect();
+    QVERIFY(ingestAndSelect());
     const TimeMapping &m = m_widget->mapping();
     const QPoint cursor = at(*m_widget, T0 + 20 * Sec) + QPoint(37, 0);
     const qint64 under = m.timeAtX(cursor.x());
@@ -223,7 +225,7 @@ void TestTimelineWidget::wheelZoomsAroundCursor()
 
 void TestTimelineWidget::dragPansWithoutClicking()
 {
-    ingestAndSelect();
+    QVERIFY(ingestAndSelect());
     const TimeMapping &m = m_widget->mapping();
     QSignalSpy clicked(m_widget.get(), &TimelineWidget::eventClicked);
     const QPoint start = at(*m_widget, T0 + 20 * Sec); // starts on a marker
@@ -241,7 +243,7 @@ void TestTimelineWidget::dragPansWithoutClicking()
 
 void TestTimelineWidget::keysZoomAndFit()
 {
-    ingestAndSelect();
+    QVERIFY(ingestAndSelect());
     const TimeMapping &m = m_widget->mapping();
     const double span = m.spanUs();
     QTest::keyClick(m_widget.get(), Qt::Key_Plus);
@@ -256,7 +258,7 @@ void TestTimelineWidget::keysZoomAndFit()
 
 void TestTimelineWidget::toolTipOfTaskFailure()
 {
-    ingestAndSelect();
+    QVERIFY(ingestAndSelect());
     const QPoint pos = at(*m_widget, T0 + 20 * Sec);
     const QString text = m_widget->toolTipAt(pos);
     QVERIFY2(text.contains(TaskError), qPrintable(text));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "firstrun/welcomepage.h"
+#include "testsecret.h"
 
 #include <QClipboard>
 #include <QGuiApplication>
@@ -70,7 +71,7 @@ private Q_SLOTS:
         auto *input = page.findChild<QLineEdit *>(QStringLiteral("secretInput"));
         QVERIFY(input);
         QCOMPARE(input->echoMode(), QLineEdit::Password);
-        const QString secret = QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        const QString secret = mm::test::TestSecretText;
         input->setText(QStringLiteral("  ") + secret);
         QTest::mouseClick(page.findChild<QPushButton *>(QStringLiteral("saveSecret")), Qt::LeftButton);
         QCOMPARE(submitted.count(), 1);
