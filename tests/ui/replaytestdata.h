@@ -2,8 +2,8 @@
 // A store of signed-looking deliveries for the replay window tests.
 #pragma once
 
-#include "store/store.h"
 #include "helperverify.h"
+#include "store/store.h"
 #include "store/storewriter.h"
 #include "testsecret.h"
 
