@@ -1,30 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Live forwarding in the window: a Forwarder started, re-pointed and stopped as the choice
-// (--forward-to, else Settings → Forwarding) changes, and the forwarding log it feeds to
-// the window's Forwarding tab.
+// Live forwarding in the window: applies the choice (--forward-to, else Settings → Forwarding)
+// to the Services' forwarder and feeds its log and state to the window's Forwarding tab.
 #pragma once
 
 #include "model/forwardlogmodel.h"
-#include "verify/signingsecret.h"
+#include "services.h"
 
 #include <QObject>
 #include <QString>
-#include <memory>
-#include <optional>
 
 namespace mm {
 
-class Forwarder;
 class ForwardingView;
-class Store;
-
-// Where new deliveries are forwarded; an empty target means nowhere.
-struct ForwardChoice
-{
-    QString target;
-    std::optional<SigningSecret> secret; // nullopt: the original headers
-    bool fromCommandLine = false;
-};
 
 class GuiForwarding final : public QObject
 {
@@ -32,24 +19,21 @@ class GuiForwarding final : public QObject
     Q_DISABLE_COPY_MOVE(GuiForwarding)
 
 public:
-    explicit GuiForwarding(Store *store, QObject *parent = nullptr);
-    ~GuiForwarding() override; // stops the forwarding thread; rows in flight stay pending
+    explicit GuiForwarding(Services *services, QObject *parent = nullptr);
 
     // The view shows the log and the state; its "Retry now" reaches the forwarder.
     void attach(ForwardingView *view);
-    // Starts, re-points or stops forwarding. Set up before the receiver listens, so every
-    // delivery from the first one on is queued.
+    // Starts, re-points or stops forwarding (Services::applyForwarding) and shows it.
     void apply(const ForwardChoice &choice);
-    bool isForwarding() const { return m_forwarder != nullptr; }
+    bool isForwarding() const { return m_services->forwarder() != nullptr; }
     ForwardLogModel *log() { return &m_log; }
 
 private:
+    void watch(Forwarder *forwarder);
     void showState();
 
-    Store *m_store;
+    Services *m_services;
     ForwardLogModel m_log;
-    std::unique_ptr<Forwarder> m_forwarder;
-    ForwardChoice m_choice;
     ForwardingView *m_view = nullptr;
 };
 

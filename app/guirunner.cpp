@@ -11,6 +11,7 @@
 #include "model/monitormodel.h"
 #include "receiver/receiverhost.h"
 #include "replay/replaysession.h"
+#include "services.h"
 #include "signalwatcher.h"
 #include "sim/simulatorhost.h"
 #include "store/database.h"
@@ -56,19 +57,21 @@ int runGui(const AppOptions &options)
         QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), error);
         return 2;
     }
-    // The one store, injected into everything that reads or writes it.
-    Store store(storeOptions(effective));
-    if (const QString problem = prepareStoreForRetention(store); !problem.isEmpty())
-        qWarning("%s", qPrintable(problem));
-    if (!store.start(&error)) {
+    // The store, retention, forwarding, the receiver and the demo's sender, as headless mode
+    // builds them; the one store is injected into everything that reads or writes it.
+    Services services(storeOptions(effective), retentionPolicy(effective));
+    QString warning;
+    if (!services.startStore(&error, &warning)) {
         QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), error);
         return 1;
     }
-    // Deletes what is past the retention limits, on its own thread; Settings changes them live.
-    RetentionWorker retention(store, retentionPolicy(effective));
-    retention.start();
+    if (!warning.isEmpty())
+        qWarning("%s", qPrintable(warning));
+    Store &store = services.store();
+    ReceiverHost &receiver = services.receiver();
+    // Settings change the retention limits live.
     QObject::connect(&session, &GuiSession::retentionApplied, &session,
-                     [&retention](const RetentionPolicy &policy) { retention.setPolicy(policy); });
+                     [&services](const RetentionPolicy &policy) { services.retention().setPolicy(policy); });
     LiveLogModel log;
     MonitorModel model(&store);
     MainWindow window(&model, &log);
@@ -77,7 +80,7 @@ int runGui(const AppOptions &options)
     window.setReplaySessionFactory([&store](QObject *parent) { return new ReplaySession(store, parent); });
     // Live forwarding (--forward-to, else Settings → Forwarding), set up before the receiver
     // listens so that every delivery from the first one on is queued.
-    GuiForwarding forwarding(&store);
+    GuiForwarding forwarding(&services);
     forwarding.attach(window.forwardingView());
     auto applyForwarding = [&session, &forwarding, &window] {
         QString problem;
@@ -88,7 +91,7 @@ int runGui(const AppOptions &options)
     if (const QString problem = applyForwarding();
         !problem.isEmpty() && !options.replay.forwardTarget.isEmpty()) {
         QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), problem);
-        store.stop();
+        services.stop();
         return 2;
     }
     QObject::connect(&session, &GuiSession::forwardingApplied, &forwarding, applyForwarding);
@@ -104,7 +107,6 @@ int runGui(const AppOptions &options)
     });
     window.setLoadStatus(QObject::tr("Loading stored deliveries…"));
     model.loadFromStore();
-    ReceiverHost receiver;
     QObject::connect(&receiver, &ReceiverHost::handled, &log, &LiveLogModel::append);
     // Rejections are read from the store's journal when new ones are logged (at most once a second).
     QTimer rejectionsRefresh;
@@ -129,7 +131,7 @@ int runGui(const AppOptions &options)
                      [&window, &store] { window.setStoreSize(store.sizeOnDisk()); });
     storeSizeRefresh.start();
     window.setStoreSize(store.sizeOnDisk());
-    if (!receiver.start(*config, &store.writer(), &error)) {
+    if (!services.startReceiver(*config, &error)) {
         window.setProblem(QObject::tr("The receiver is not running: %1").arg(error));
     } else {
         window.setListenUrl(receiver.url().toString());
@@ -198,7 +200,6 @@ int runGui(const AppOptions &options)
     alerts.setListening(receiver.isRunning(), receiver.isRunning() ? QString() : error);
     window.setDemo(options.demo);
 
-    sim::SimulatorHost demoSender;
     if (options.demo && receiver.isRunning()) {
         sim::SimOptions sim;
         sim.target = receiver.url();
@@ -213,7 +214,7 @@ int runGui(const AppOptions &options)
         sim.wrongSecret = 0.03;
         sim.pings = 1;
         sim.retryScale = 0.01;
-        if (!demoSender.start(sim, &error))
+        if (!services.startDemoSender(sim, &error))
             window.setProblem(QObject::tr("The demo sender did not start: %1").arg(error));
     }
 
@@ -231,9 +232,7 @@ int runGui(const AppOptions &options)
         window.showMinimized(); // no tray to wait in: the task bar is the way back
     // else: hidden in the tray, as after closing the window to it; the icon brings it back.
     const int rc = QApplication::exec();
-    demoSender.stop();
-    receiver.stop();
-    store.stop();
+    services.stop();
     return rc;
 }
 

@@ -6,6 +6,7 @@
 #include "receiver/receiverhost.h"
 #include "replay/forwarder.h"
 #include "replaycli.h"
+#include "services.h"
 #include "signalwatcher.h"
 #include "store/database.h"
 #include "store/exporter.h"
@@ -65,37 +66,35 @@ int runHeadless(const AppOptions &options)
     }
     // Installed first: a SIGTERM during start-up must still end in an orderly stop.
     SignalWatcher signals;
-    Store store(storeOptions(options));
-    if (const QString problem = prepareStoreForRetention(store); !problem.isEmpty())
-        printError(problem);
-    if (!store.start(&error)) {
+    // The store, retention, forwarding and the receiver, as the window builds them.
+    Services services(storeOptions(options), retentionPolicy(options));
+    QString warning;
+    if (!services.startStore(&error, &warning)) {
         printError(error);
         return 1;
     }
-    // Deletes what is past the retention limits, on its own thread and connection.
-    RetentionWorker retention(store, retentionPolicy(options));
-    retention.start();
+    if (!warning.isEmpty())
+        printError(warning);
+    Store &store = services.store();
+    ReceiverHost &receiver = services.receiver();
     // Queues new deliveries from the first one on: set up before the receiver listens.
-    const std::unique_ptr<Forwarder> forwarder = startForwarding(options, store, &error);
-    if (!forwarder && !error.isEmpty()) {
+    const std::optional<ForwardChoice> forwarding = forwardChoice(options, &error);
+    if (!forwarding) {
         printError(error);
-        store.stop();
         return 2;
     }
-    if (forwarder) {
-        QObject::connect(forwarder.get(), &Forwarder::entryUpdated, forwarder.get(),
-                         [](const ForwardEntry &e) {
-                             std::fprintf(stderr, "forward %s %s %d %s%s%s\n", qPrintable(e.state),
-                                          e.msgId.constData(), e.lastStatus, qPrintable(e.type),
-                                          e.lastError.isEmpty() ? "" : " ", qPrintable(e.lastError));
-                         });
+    services.applyForwarding(*forwarding);
+    if (Forwarder *forwarder = services.forwarder()) {
+        QObject::connect(forwarder, &Forwarder::entryUpdated, forwarder, [](const ForwardEntry &e) {
+            std::fprintf(stderr, "forward %s %s %d %s%s%s\n", qPrintable(e.state), e.msgId.constData(),
+                         e.lastStatus, qPrintable(e.type), e.lastError.isEmpty() ? "" : " ",
+                         qPrintable(e.lastError));
+        });
         std::printf("forwarding to %s (%s)\n", qPrintable(options.replay.forwardTarget),
                     options.replay.forwardSecret.isEmpty() ? "original headers" : "re-signed");
     }
-    ReceiverHost receiver;
-    if (!receiver.start(*config, &store.writer(), &error)) {
+    if (!services.startReceiver(*config, &error)) {
         printError(error);
-        store.stop();
         return 1;
     }
     QObject::connect(&receiver, &ReceiverHost::handled, &receiver, &writeLog);
@@ -114,15 +113,13 @@ int runHeadless(const AppOptions &options)
 
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &signals, [&](int n) {
         std::fprintf(stderr, "migration-monitor: signal %d, finishing deliveries in flight\n", n);
-        receiver.stop();
-        store.stop();
+        services.stop();
         // Log lines the receiver sent while finishing are still queued for this thread.
         QCoreApplication::sendPostedEvents();
         QCoreApplication::exit(0);
     });
     const int rc = QCoreApplication::exec();
-    receiver.stop();
-    store.stop();
+    services.stop();
     const StoreWriter::Stats stats = store.writer().stats();
     if (stats.transactions > 0) {
         std::fprintf(stderr,

@@ -168,28 +168,20 @@ int runExportHar(const AppOptions &options)
     return rc;
 }
 
-std::unique_ptr<Forwarder> startForwarding(const AppOptions &options, Store &store, QString *error)
+std::optional<ForwardChoice> forwardChoice(const AppOptions &options, QString *error)
 {
     const ReplayArgs &a = options.replay;
-    if (a.forwardTarget.isEmpty())
-        return nullptr;
-    Forwarder::Options fo;
-    fo.store = &store;
-    if (!a.forwardSecret.isEmpty()) {
-        fo.secret = SigningSecret::parse(a.forwardSecret, error);
-        if (!fo.secret) {
+    ForwardChoice choice;
+    choice.target = a.forwardTarget;
+    choice.fromCommandLine = true;
+    if (!a.forwardTarget.isEmpty() && !a.forwardSecret.isEmpty()) {
+        choice.secret = SigningSecret::parse(a.forwardSecret, error);
+        if (!choice.secret) {
             *error = QStringLiteral("--forward-secret: %1").arg(*error);
-            return nullptr;
+            return std::nullopt;
         }
     }
-    store.writer().setForwarding({a.forwardTarget, fo.secret.has_value()});
-    auto forwarder = std::make_unique<Forwarder>(std::move(fo));
-    // wake() is thread-safe: straight from the committing thread, no hop through this one.
-    QObject::connect(
-        &store.writer(), &StoreWriter::deliveriesCommitted, forwarder.get(),
-        [f = forwarder.get()] { f->wake(); }, Qt::DirectConnection);
-    forwarder->start();
-    return forwarder;
+    return choice;
 }
 
 } // namespace mm

@@ -4,21 +4,19 @@
 #pragma once
 
 #include "options.h"
+#include "services.h"
 
 #include <memory>
 
 namespace mm {
-
-class Forwarder;
-class Store;
 
 int runReplay(const AppOptions &options);
 int runImport(const AppOptions &options);
 int runExportHar(const AppOptions &options);
 
 // When --forward-to is given: tells the store to queue new deliveries for it and starts a
-// Forwarder on the store, woken after each commit. Returns nullptr when not forwarding, or
-// on a bad --forward-secret (with error set).
-std::unique_ptr<Forwarder> startForwarding(const AppOptions &options, Store &store, QString *error);
+// --forward-to and --forward-secret as a forwarding choice (an empty target: none), or nullopt
+// with a sentence on a bad --forward-secret.
+std::optional<ForwardChoice> forwardChoice(const AppOptions &options, QString *error);
 
 } // namespace mm

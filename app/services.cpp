@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "services.h"
+
+#include "store/storewriter.h"
+#include "storehealth.h"
+
+namespace mm {
+
+Services::Services(Store::Options store, RetentionPolicy retention, QObject *parent)
+    : QObject(parent)
+    , m_store(std::move(store))
+    , m_retention(m_store, retention)
+{
+}
+
+Services::~Services()
+{
+    stop();
+}
+
+bool Services::startStore(QString *error, QString *warning)
+{
+    if (const QString problem = prepareStoreForRetention(m_store); !problem.isEmpty() && warning)
+        *warning = problem;
+    if (!m_store.start(error))
+        return false;
+    // Deletes what is past the retention limits, on its own thread and connection.
+    m_retention.start();
+    return true;
+}
+
+void Services::applyForwarding(const ForwardChoice &choice)
+{
+    m_forwarding = choice;
+    if (choice.target.isEmpty()) {
+        // Queued rows stay in the store, pending: they go out when forwarding is on again.
+        m_store.writer().setForwarding({});
+        if (m_forwarder) {
+            m_forwarder.reset();
+            Q_EMIT forwarderChanged(nullptr);
+        }
+        return;
+    }
+    m_store.writer().setForwarding({choice.target, choice.secret.has_value()});
+    if (m_forwarder) {
+        m_forwarder->setSecret(choice.secret); // each row keeps the target it was queued for
+        return;
+    }
+    Forwarder::Options options;
+    options.store = &m_store;
+    options.secret = choice.secret;
+    m_forwarder = std::make_unique<Forwarder>(std::move(options));
+    connect(&m_store.writer(), &StoreWriter::deliveriesCommitted, m_forwarder.get(), &Forwarder::wake);
+    Q_EMIT forwarderChanged(m_forwarder.get()); // before start(), so no update is missed
+    m_forwarder->start();
+}
+
+bool Services::startReceiver(const ReceiverConfig &config, QString *error)
+{
+    return m_receiver.start(config, &m_store.writer(), error);
+}
+
+bool Services::startDemoSender(const sim::SimOptions &options, QString *error)
+{
+    return m_demoSender.start(options, error);
+}
+
+void Services::stop()
+{
+    m_demoSender.stop();
+    m_receiver.stop();
+    if (m_forwarder) {
+        m_store.writer().setForwarding({});
+        m_forwarder.reset();
+    }
+    m_retention.stop();
+    m_store.stop();
+}
+
+} // namespace mm

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What the window and headless mode both run, built and stopped in one order: the store, its
+// retention, live forwarding, the receiver and, in the demo, the simulated sender. The demo is a
+// configuration of these services (its own folder, secret and port), not a branch inside them.
+#pragma once
+
+#include "receiver/receiverhost.h"
+#include "replay/forwarder.h"
+#include "sim/simulatorhost.h"
+#include "store/retention.h"
+#include "store/store.h"
+#include "verify/signingsecret.h"
+
+#include <QObject>
+#include <memory>
+#include <optional>
+
+namespace mm {
+
+// Where new deliveries are forwarded; an empty target means nowhere.
+struct ForwardChoice
+{
+    QString target;
+    std::optional<SigningSecret> secret; // nullopt: the original headers
+    bool fromCommandLine = false;
+};
+
+class Services final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Services)
+
+public:
+    explicit Services(Store::Options store, RetentionPolicy retention, QObject *parent = nullptr);
+    ~Services() override; // stop()
+
+    // Opens the store (switching it to incremental vacuum first, a warning when that fails) and
+    // starts retention. Returns false with a sentence when the store cannot be opened.
+    bool startStore(QString *error, QString *warning = nullptr);
+    // Starts, re-points or stops forwarding (set it before the receiver listens, so every delivery
+    // from the first one on is queued). The forwarder is woken after each commit through this
+    // object's thread, so it can be stopped at any time. forwarderChanged() follows a new one.
+    void applyForwarding(const ForwardChoice &choice);
+    bool startReceiver(const ReceiverConfig &config, QString *error);
+    // The demo's sender, aimed at the receiver.
+    bool startDemoSender(const sim::SimOptions &options, QString *error);
+    // The sender, the receiver, the forwarder, retention, then the store. Idempotent.
+    void stop();
+
+    Store &store() { return m_store; }
+    RetentionWorker &retention() { return m_retention; }
+    ReceiverHost &receiver() { return m_receiver; }
+    Forwarder *forwarder() const { return m_forwarder.get(); }
+    const ForwardChoice &forwarding() const { return m_forwarding; }
+
+Q_SIGNALS:
+    // A forwarder was started (null: forwarding stopped), for whoever shows its log.
+    void forwarderChanged(mm::Forwarder *forwarder);
+
+private:
+    Store m_store;
+    RetentionWorker m_retention;
+    ReceiverHost m_receiver;
+    std::unique_ptr<Forwarder> m_forwarder;
+    ForwardChoice m_forwarding;
+    sim::SimulatorHost m_demoSender;
+};
+
+} // namespace mm

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Services: what the window and headless mode both run, built and stopped in one order.
+#include "options.h"
+#include "services.h"
+#include "store/storereader.h"
+#include "store/storewriter.h"
+#include "testhttp.h"
+#include "testsecret.h"
+#include "webhooksink.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mm;
+
+namespace {
+ReceiverConfig loopbackConfig()
+{
+    AppOptions o;
+    o.address = QHostAddress(QHostAddress::LocalHost);
+    o.port = 0;
+    o.secretTexts = {test::TestSecretText};
+    QString error;
+    const auto config = receiverConfig(o, &error);
+    if (!config)
+        qFatal("receiverConfig: %s", qPrintable(error));
+    return *config;
+}
+} // namespace
+
+class TestServices final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void receivesStoresAndForwardsThenStopsInOrder()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        test::WebhookSink sink;
+        QVERIFY(sink.listen());
+        Services services(Store::Options {dir.path()}, RetentionPolicy {});
+        QSignalSpy forwarderChanged(&services, &Services::forwarderChanged);
+        QString error;
+        QVERIFY2(services.startStore(&error), qPrintable(error));
+        services.applyForwarding({QString::fromLatin1(sink.url()), std::nullopt, false});
+        QVERIFY(services.forwarder());
+        QCOMPARE(forwarderChanged.size(), 1);
+        QVERIFY2(services.startReceiver(loopbackConfig(), &error), qPrintable(error));
+        QVERIFY(services.receiver().isRunning());
+
+        const auto secret = SigningSecret::parse(test::TestSecretText);
+        QVERIFY(secret);
+        const QByteArray body = test::envelope("evt_1", "migration.started", "mig_1");
+        test::RawClient client(quint16(services.receiver().url().port()));
+        QVERIFY(client.connected());
+        const test::HttpResponse answer
+            = client.roundTrip(test::signedRequest(*secret, "msg_services_1", body));
+        QCOMPARE(answer.status, 200);
+
+        // Stored before the answer, and forwarded byte for byte from the store.
+        {
+            StoreReader reader(services.store());
+            QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
+            QCOMPARE(reader.deliveryCount(), qint64(1));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(sink.requests().size(), 1, 10000);
+        QCOMPARE(sink.requests().first().body, body);
+
+        // Forwarding off: the forwarder goes, and whoever showed its log is told.
+        services.applyForwarding({});
+        QVERIFY(!services.forwarder());
+        QCOMPARE(forwarderChanged.size(), 2);
+        QCOMPARE(forwarderChanged.last().first().value<Forwarder *>(), nullptr);
+
+        services.stop();
+        QVERIFY(!services.receiver().isRunning());
+        services.stop(); // idempotent
+    }
+
+    void aStoreThatCannotOpenIsRefused()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("a-file")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        Services services(Store::Options {file.fileName()}, RetentionPolicy {});
+        QString error;
+        QVERIFY(!services.startStore(&error));
+        QVERIFY(!error.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServices)
+#include "tst_services.moc"
