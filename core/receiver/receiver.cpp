@@ -2,7 +2,7 @@
 #include "receiver.h"
 
 #include "event/envelope.h"
-#include "store/importer.h"
+#include "store/jsonlimporter.h"
 #include "store/storewriter.h"
 #include "verify/headermask.h"
 #include "virtualsocket.h"

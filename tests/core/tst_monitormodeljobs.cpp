@@ -6,8 +6,8 @@
 #include "event/envelope.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
-#include "store/exporter.h"
-#include "store/importer.h"
+#include "store/jsonlexporter.h"
+#include "store/jsonlimporter.h"
 #include "store/store.h"
 #include "store/storewriter.h"
 

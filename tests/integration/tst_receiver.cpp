@@ -4,7 +4,7 @@
 // the test talks to them with blocking sockets.
 #include "receiver/receiverhost.h"
 #include "store/database.h"
-#include "store/exporter.h"
+#include "store/jsonlexporter.h"
 #include "store/store.h"
 #include "store/storewriter.h"
 #include "testhttp.h"

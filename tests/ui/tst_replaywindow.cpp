@@ -15,7 +15,7 @@
 #include "replay/replayactions.h"
 #include "replay/replaydialog.h"
 #include "replaytestdata.h"
-#include "store/exporter.h"
+#include "store/jsonlexporter.h"
 #include "store/store.h"
 
 #include <QAction>

@@ -3,7 +3,7 @@
 
 #include "replaytext.h"
 #include "secretpicker.h"
-#include "store/importer.h"
+#include "store/jsonlimporter.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
