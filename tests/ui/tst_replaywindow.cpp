@@ -4,13 +4,13 @@
 // Replay menu offers the selection, the migration and what the filter shows; the inspector's
 // "Edit and replay…" opens the payload; HAR export of the selection; the Forwarding tab.
 #include "eventlog/eventactions.h"
-#include "eventlog/livelogmodel.h"
 #include "files/fileactions.h"
 #include "forwarding/forwardingview.h"
 #include "inspector/inspectorwidget.h"
 #include "mainwindow.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
+#include "receiver/requestlogmodel.h"
 #include "replay/editreplaydialog.h"
 #include "replay/replayactions.h"
 #include "replay/replaydialog.h"
@@ -48,7 +48,7 @@ struct Window
 {
     std::unique_ptr<Store> store;
     std::unique_ptr<MonitorModel> modelPtr;
-    LiveLogModel log;
+    RequestLogModel requestLog;
     std::unique_ptr<MainWindow> window;
 
     MonitorModel &model() { return *modelPtr; }
@@ -67,7 +67,7 @@ struct Window
         modelPtr->loadFromStore();
         if (!loaded.wait(10000))
             return false;
-        window = std::make_unique<MainWindow>(modelPtr.get(), &log);
+        window = std::make_unique<MainWindow>(modelPtr.get(), &requestLog);
         window->setStoreAvailable(true);
         window->resize(1200, 800);
         window->show();
