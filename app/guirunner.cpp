@@ -3,13 +3,13 @@
 
 #include "alerts/alertmonitor.h"
 #include "alerts/notifier.h"
-#include "eventlog/livelogmodel.h"
 #include "guiforwarding.h"
 #include "guisession.h"
 #include "latencyprobe.h"
 #include "mainwindow.h"
 #include "model/monitormodel.h"
 #include "receiver/receiverhost.h"
+#include "receiver/requestlogmodel.h"
 #include "replay/replaysession.h"
 #include "services.h"
 #include "signalwatcher.h"
@@ -72,9 +72,9 @@ int runGui(const AppOptions &options)
     // Settings change the retention limits live.
     QObject::connect(&session, &GuiSession::retentionApplied, &session,
                      [&services](const RetentionPolicy &policy) { services.retention().setPolicy(policy); });
-    LiveLogModel log;
+    RequestLogModel requestLog;
     MonitorModel model(&store);
-    MainWindow window(&model, &log);
+    MainWindow window(&model, &requestLog);
     window.setStoreAvailable(true);
     // Replays run in sessions made here: the window never opens the store or the network.
     window.setReplaySessionFactory([&store](QObject *parent) { return new ReplaySession(store, parent); });
@@ -107,7 +107,7 @@ int runGui(const AppOptions &options)
     });
     window.setLoadStatus(QObject::tr("Loading stored deliveries…"));
     model.loadFromStore();
-    QObject::connect(&receiver, &ReceiverHost::handled, &log, &LiveLogModel::append);
+    QObject::connect(&receiver, &ReceiverHost::handled, &requestLog, &RequestLogModel::append);
     // Rejections are read from the store's journal when new ones are logged (at most once a second).
     QTimer rejectionsRefresh;
     rejectionsRefresh.setSingleShot(true);

@@ -9,7 +9,7 @@
 #include "services.h"
 #include "signalwatcher.h"
 #include "store/database.h"
-#include "store/exporter.h"
+#include "store/jsonlexporter.h"
 #include "store/store.h"
 #include "store/storereader.h"
 #include "store/storewriter.h"

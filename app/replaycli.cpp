@@ -9,7 +9,7 @@
 #include "signalwatcher.h"
 #include "store/database.h"
 #include "store/harexporter.h"
-#include "store/importer.h"
+#include "store/jsonlimporter.h"
 #include "store/storewriter.h"
 #include "storehealth.h"
 

@@ -4,12 +4,12 @@
 #include "board/statusdelegate.h"
 #include "eventlog/eventactions.h"
 #include "eventlog/followview.h"
-#include "eventlog/livelogmodel.h"
 #include "filterbar/filterbar.h"
 #include "inspector/inspectorwidget.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
 #include "model/stats.h"
+#include "receiver/requestlogmodel.h"
 #include "rejected/rejectedview.h"
 #include "stats/statsview.h"
 #include "statusbar/listenurl.h"
@@ -62,10 +62,10 @@ template<typename View = QTableView> View *table(QAbstractItemModel *model, QWid
 
 } // namespace
 
-MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
+MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget *parent)
     : QMainWindow(parent)
     , m_model(model)
-    , m_log(log)
+    , m_requestLog(requestLog)
 {
     setWindowTitle(tr("Migration Monitor"));
     auto *central = new QWidget(this);
@@ -146,19 +146,19 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
         m_events->scrollTo(row, QAbstractItemView::PositionAtCenter);
     });
 
-    m_live = table<FollowView>(log, m_tabs);
-    m_live->setObjectName(QStringLiteral("receiver"));
-    m_live->setColumnWidth(LiveLogModel::Time, 110);
-    m_live->setColumnWidth(LiveLogModel::Status, 50);
-    m_live->setColumnWidth(LiveLogModel::Verdict, 170);
-    m_live->setColumnWidth(LiveLogModel::MessageId, 280);
-    m_live->setColumnWidth(LiveLogModel::Type, 190);
+    m_requestView = table<FollowView>(requestLog, m_tabs);
+    m_requestView->setObjectName(QStringLiteral("receiver"));
+    m_requestView->setColumnWidth(RequestLogModel::Time, 110);
+    m_requestView->setColumnWidth(RequestLogModel::Status, 50);
+    m_requestView->setColumnWidth(RequestLogModel::Verdict, 170);
+    m_requestView->setColumnWidth(RequestLogModel::MessageId, 280);
+    m_requestView->setColumnWidth(RequestLogModel::Type, 190);
 
     m_rejected = new RejectedView(model->rejections(), model->filteredRejections(), m_tabs);
 
     m_tabs->addTab(m_events, tr("Event log"));
     m_tabs->addTab(timelinePage, tr("Timeline"));
-    m_tabs->addTab(m_live, tr("Receiver"));
+    m_tabs->addTab(m_requestView, tr("Receiver"));
     m_tabs->addTab(m_rejected, tr("Rejected"));
 
     m_downtime = new QLabel(m_tabs);
@@ -232,7 +232,7 @@ MainWindow::MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent)
     connect(model, &MonitorModel::loaded, this, &MainWindow::updateRate);
     rateTimer->start();
     updateRate();
-    connect(m_log, &LiveLogModel::countsChanged, this, &MainWindow::updateCounts);
+    connect(m_requestLog, &RequestLogModel::countsChanged, this, &MainWindow::updateCounts);
     connect(model, &MonitorModel::migrationUpdated, this, [this](const QString &id) {
         if (id == m_model->timeline()->migrationId())
             showMigration(m_board->currentIndex());
@@ -399,9 +399,9 @@ void MainWindow::setLoadStatus(const QString &text)
 void MainWindow::updateCounts()
 {
     m_countsLabel->setText(tr("%1 accepted · %2 duplicates · %3 rejected")
-                               .arg(m_log->accepted())
-                               .arg(m_log->duplicates())
-                               .arg(m_log->rejected()));
+                               .arg(m_requestLog->accepted())
+                               .arg(m_requestLog->duplicates())
+                               .arg(m_requestLog->rejected()));
 }
 
 } // namespace mm

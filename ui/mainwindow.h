@@ -27,7 +27,7 @@ class InspectorWidget;
 class ReplayActions;
 class SigningSecret;
 class ListenUrl;
-class LiveLogModel;
+class RequestLogModel;
 class RejectedView;
 class MonitorModel;
 class Sparkline;
@@ -40,7 +40,7 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    MainWindow(MonitorModel *model, LiveLogModel *log, QWidget *parent = nullptr);
+    MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget *parent = nullptr);
 
     void setListenUrl(const QString &url);
     void setDemo(bool demo);
@@ -110,12 +110,12 @@ private:
     void inspectEvent(const QModelIndex &proxyIndex);
 
     MonitorModel *m_model;
-    LiveLogModel *m_log;
+    RequestLogModel *m_requestLog;
     FilterBar *m_filter = nullptr;
     QTableView *m_board = nullptr;
     QTableView *m_events = nullptr;
     QTableView *m_timeline = nullptr;
-    QTableView *m_live = nullptr;
+    QTableView *m_requestView = nullptr;
     RejectedView *m_rejected = nullptr;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_timelineTitle = nullptr;

@@ -11,7 +11,7 @@
 #include "migrationbook.h"
 #include "migrationlistmodel.h"
 #include "rejectionsmodel.h"
-#include "store/importer.h"
+#include "store/jsonlimporter.h"
 #include "store/records.h"
 #include "timelinemodel.h"
 

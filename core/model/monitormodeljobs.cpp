@@ -2,8 +2,8 @@
 // MonitorModel's jobs on the store's reader thread: exports, the JSON Lines import (written
 // through the store's writer) and feeding stored deliveries back in.
 #include "monitormodel.h"
-#include "store/exporter.h"
 #include "store/harexporter.h"
+#include "store/jsonlexporter.h"
 #include "store/store.h"
 #include "store/storereader.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "receiver.h"
 
+#include "event/deliveryrecord.h"
 #include "event/envelope.h"
-#include "store/importer.h"
 #include "store/storewriter.h"
 #include "verify/headermask.h"
 #include "virtualsocket.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "outgoing.h"
 
-#include "sim/ids.h"
+#include "event/messageid.h"
 
 #include <QDateTime>
 #include <QRandomGenerator>
@@ -10,7 +10,7 @@ namespace mm {
 
 QByteArray mintMessageId()
 {
-    return sim::svixMessageId(*QRandomGenerator::system(), QDateTime::currentSecsSinceEpoch());
+    return svixMessageId(*QRandomGenerator::system(), QDateTime::currentSecsSinceEpoch());
 }
 
 QByteArray outgoingUserAgent()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Identifier formats the vendor and Svix use (ULID-like evt_/mig_/usr_ ids, base62 msg_ ids,
-// UUIDv4 company ids), drawn from a caller-owned generator so runs are reproducible.
+// Identifier formats the vendor uses (ULID-like evt_/mig_/usr_ ids, base62 strings, UUIDv4
+// company ids), drawn from a caller-owned generator so runs are reproducible. Svix message
+// ids (msg_ + KSUID) are in core: event/messageid.h.
 #pragma once
 
 #include <QByteArray>
@@ -17,10 +18,5 @@ QByteArray base62(int count, QRandomGenerator &rng);
 
 // A random (version 4) UUID in lower-case 8-4-4-4-12 form.
 QByteArray uuid4(QRandomGenerator &rng);
-
-// "msg_" + a KSUID (27 base62 characters), the shape of a Svix message id.
-// A KSUID: 27 base62 characters that sort by creation time.
-QByteArray ksuid(qint64 secsSinceEpoch, QRandomGenerator &rng);
-QByteArray svixMessageId(QRandomGenerator &rng, qint64 secsSinceEpoch);
 
 } // namespace mm::sim

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lifecyclegenerator.h"
 
+#include "event/messageid.h"
 #include "ids.h"
 
 #include <chrono>

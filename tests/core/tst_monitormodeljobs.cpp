@@ -3,12 +3,12 @@
 // once, alerting again marked "(replayed)"), importing JSON Lines and showing the new rows,
 // and exports written owner-only.
 #include "alerts/alertmonitor.h"
+#include "event/deliveryrecord.h"
 #include "event/envelope.h"
 #include "helperverify.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
-#include "store/exporter.h"
-#include "store/importer.h"
+#include "store/jsonlexporter.h"
 #include "store/store.h"
 #include "store/storewriter.h"
 

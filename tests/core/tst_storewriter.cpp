@@ -3,7 +3,7 @@
 // schema, outcomes (Stored, Duplicate, Failed on a locked store), the bounded rejection
 // journal, listening intervals, stop() draining the queue, and the JSONL export.
 #include "store/database.h"
-#include "store/exporter.h"
+#include "store/jsonlexporter.h"
 #include "store/records.h"
 #include "store/store.h"
 #include "store/storewriter.h"

@@ -7,8 +7,8 @@
 // with duplicates, blank, CRLF and unreadable lines mixed in).
 #include "fuzzcommon.h"
 #include "store/database.h"
-#include "store/exporter.h"
-#include "store/importer.h"
+#include "store/jsonlexporter.h"
+#include "store/jsonlimporter.h"
 
 #include <QBuffer>
 #include <QHashFunctions>

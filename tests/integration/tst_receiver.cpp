@@ -5,7 +5,7 @@
 #include "helperverify.h"
 #include "receiver/receiverhost.h"
 #include "store/database.h"
-#include "store/exporter.h"
+#include "store/jsonlexporter.h"
 #include "store/store.h"
 #include "store/storewriter.h"
 #include "testhttp.h"

@@ -2,11 +2,11 @@
 // The window keeps the board, the timeline, the event log and the inspector in step: a
 // migration chosen on the board is drawn in the timeline; a marker clicked there selects
 // that delivery in the log, and the inspector shows its stored payload.
-#include "eventlog/livelogmodel.h"
 #include "inspector/inspectorwidget.h"
 #include "mainwindow.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
+#include "receiver/requestlogmodel.h"
 #include "store/store.h"
 #include "store/storewriter.h"
 #include "timeline/timelinewidget.h"
@@ -56,9 +56,9 @@ private Q_SLOTS:
 void TestMainWindow::warningsStandUntilCleared()
 {
     MonitorModel model;
-    LiveLogModel log;
-    QAbstractItemModelTester logTester(&log);
-    MainWindow window(&model, &log);
+    RequestLogModel requestLog;
+    QAbstractItemModelTester logTester(&requestLog);
+    MainWindow window(&model, &requestLog);
     window.show();
     QVERIFY(!window.findChild<QLabel *>(QStringLiteral("warningBanner")));
     window.setWarning(QStringLiteral("clock"),
@@ -97,9 +97,9 @@ void TestMainWindow::timelineLogAndInspectorStayInStep()
     QSignalSpy loaded(&model, &MonitorModel::loaded);
     model.loadFromStore();
     QVERIFY(loaded.wait(10000));
-    LiveLogModel log;
-    QAbstractItemModelTester logTester(&log);
-    MainWindow window(&model, &log);
+    RequestLogModel requestLog;
+    QAbstractItemModelTester logTester(&requestLog);
+    MainWindow window(&model, &requestLog);
     window.setStoreAvailable(true);
     window.resize(1200, 800);
     window.show();

@@ -4,7 +4,6 @@
 // Replay menu offers the selection, the migration and what the filter shows; the inspector's
 // "Edit and replay…" opens the payload; HAR export of the selection; the Forwarding tab.
 #include "eventlog/eventactions.h"
-#include "eventlog/livelogmodel.h"
 #include "files/fileactions.h"
 #include "forwarding/forwardingview.h"
 #include "helperverify.h"
@@ -12,11 +11,12 @@
 #include "mainwindow.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
+#include "receiver/requestlogmodel.h"
 #include "replay/editreplaydialog.h"
 #include "replay/replayactions.h"
 #include "replay/replaydialog.h"
 #include "replaytestdata.h"
-#include "store/exporter.h"
+#include "store/jsonlexporter.h"
 #include "store/store.h"
 
 #include <QAbstractItemModelTester>
@@ -50,8 +50,8 @@ struct Window
 {
     std::unique_ptr<Store> store;
     std::unique_ptr<MonitorModel> modelPtr;
-    LiveLogModel log;
-    QAbstractItemModelTester logTester {&log};
+    RequestLogModel requestLog;
+    QAbstractItemModelTester logTester {&requestLog};
     std::unique_ptr<MainWindow> window;
 
     MonitorModel &model() { return *modelPtr; }
@@ -70,7 +70,7 @@ struct Window
         modelPtr->loadFromStore();
         if (!loaded.wait(10000))
             return false;
-        window = std::make_unique<MainWindow>(modelPtr.get(), &log);
+        window = std::make_unique<MainWindow>(modelPtr.get(), &requestLog);
         window->setStoreAvailable(true);
         window->resize(1200, 800);
         window->show();

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "editreplaydialog.h"
 
+#include "event/deliveryrecord.h"
 #include "replaytext.h"
 #include "secretpicker.h"
-#include "store/importer.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The receiver's verdicts as they happen (accepted, duplicate, rejected, refused),
-// newest last. Rows arrive in batches from the receiver thread.
+// The Receiver tab's request log: every request the receiver handled (DeliveryLogEntry) with
+// its verdict as it happens (accepted, duplicate, rejected, refused), newest last. Rows
+// arrive in batches from the receiver thread. Not the event log (EventLog, EventLogModel).
 #pragma once
 
 #include "receiver/receiver.h"
@@ -9,16 +10,16 @@
 
 namespace mm {
 
-class LiveLogModel final : public QAbstractTableModel
+class RequestLogModel final : public QAbstractTableModel
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(LiveLogModel)
+    Q_DISABLE_COPY_MOVE(RequestLogModel)
 
 public:
     enum Column { Time, Status, Verdict, MessageId, Type, Remote, ColumnCount };
     static constexpr int MaxRows = 100000; // oldest rows drop out beyond this
 
-    explicit LiveLogModel(QObject *parent = nullptr);
+    explicit RequestLogModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "importer.h"
+#include "jsonlimporter.h"
 
+#include "event/deliveryrecord.h"
 #include "event/envelope.h"
 #include "store.h"
 #include "storewriter.h"
@@ -47,25 +48,6 @@ bool readLineBounded(QIODevice &in, QByteArray *line, bool *tooLong)
     }
 }
 } // namespace
-
-DeliveryRecord deliveryRecordFromBody(const QByteArray &body)
-{
-    const Envelope envelope = parseEnvelope(body);
-    DeliveryRecord record;
-    record.eventId = envelope.eventId;
-    record.type = envelope.type;
-    record.migrationId = envelope.migrationId;
-    record.createdUs = envelope.createdUs;
-    record.status = envelope.status;
-    record.errorMessage = envelope.errorMessage;
-    record.taskId = envelope.taskId;
-    record.companyId = envelope.companyId;
-    record.createdByUserId = envelope.createdByUserId;
-    record.objectCreatedUs = envelope.objectCreatedUs;
-    record.parsed = envelope.parsed;
-    record.body = body;
-    return record;
-}
 
 std::optional<ImportedDelivery> JsonlImporter::parseLine(QByteArrayView line, QString *error)
 {

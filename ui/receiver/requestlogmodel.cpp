@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "livelogmodel.h"
+#include "requestlogmodel.h"
 
 #include <QBrush>
 #include <QColor>
@@ -7,22 +7,22 @@
 
 namespace mm {
 
-LiveLogModel::LiveLogModel(QObject *parent)
+RequestLogModel::RequestLogModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
 }
 
-int LiveLogModel::rowCount(const QModelIndex &parent) const
+int RequestLogModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
 }
 
-int LiveLogModel::columnCount(const QModelIndex &parent) const
+int RequestLogModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QVariant LiveLogModel::headerData(int section, Qt::Orientation orientation, int role) const
+QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
@@ -44,7 +44,7 @@ QVariant LiveLogModel::headerData(int section, Qt::Orientation orientation, int 
     }
 }
 
-QVariant LiveLogModel::data(const QModelIndex &index, int role) const
+QVariant RequestLogModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows.size())
         return {};
@@ -76,7 +76,7 @@ QVariant LiveLogModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
-void LiveLogModel::append(const QList<DeliveryLogEntry> &entries)
+void RequestLogModel::append(const QList<DeliveryLogEntry> &entries)
 {
     if (entries.isEmpty())
         return;

@@ -16,9 +16,6 @@ namespace mm {
 
 class Store;
 
-// A delivery's columns as the receiver fills them from its body (the tolerant parse).
-DeliveryRecord deliveryRecordFromBody(const QByteArray &body);
-
 class JsonlImporter final
 {
 public:

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// LiveLogModel (ui/eventlog/livelogmodel.*): the receiver's verdicts appended in batches,
+// RequestLogModel (ui/receiver/requestlogmodel.*): the receiver's verdicts appended in batches,
 // newest last, counted by verdict, the oldest dropped beyond MaxRows. A
 // QAbstractItemModelTester watches every change.
-#include "eventlog/livelogmodel.h"
+#include "receiver/requestlogmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QBrush>
@@ -25,13 +25,13 @@ DeliveryLogEntry entry(int n, int status = 200, const QString &verdict = QString
     return e;
 }
 
-QString cell(const LiveLogModel &model, int row, int column, int role = Qt::DisplayRole)
+QString cell(const RequestLogModel &model, int row, int column, int role = Qt::DisplayRole)
 {
     return model.index(row, column).data(role).toString();
 }
 } // namespace
 
-class TestLiveLogModel : public QObject
+class TestRequestLogModel : public QObject
 {
     Q_OBJECT
 
@@ -43,13 +43,13 @@ private Q_SLOTS:
     void dropsTheOldestBeyondMaxRows();
 };
 
-void TestLiveLogModel::appendsBatchesNewestLast()
+void TestRequestLogModel::appendsBatchesNewestLast()
 {
-    LiveLogModel model;
+    RequestLogModel model;
     QAbstractItemModelTester tester(&model);
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QCOMPARE(model.rowCount(), 0);
-    QCOMPARE(model.columnCount(), int(LiveLogModel::ColumnCount));
+    QCOMPARE(model.columnCount(), int(RequestLogModel::ColumnCount));
 
     model.append({entry(1), entry(2)});
     model.append({entry(3)});
@@ -60,44 +60,44 @@ void TestLiveLogModel::appendsBatchesNewestLast()
     QCOMPARE(inserted[1].at(1).toInt(), 2);
     QCOMPARE(inserted[1].at(2).toInt(), 2);
     for (int row = 0; row < 3; ++row)
-        QCOMPARE(cell(model, row, LiveLogModel::MessageId), QStringLiteral("msg_%1").arg(row + 1));
+        QCOMPARE(cell(model, row, RequestLogModel::MessageId), QStringLiteral("msg_%1").arg(row + 1));
 }
 
-void TestLiveLogModel::showsEachField()
+void TestRequestLogModel::showsEachField()
 {
-    LiveLogModel model;
+    RequestLogModel model;
     QAbstractItemModelTester tester(&model);
     model.append({entry(7), entry(8, 401, QStringLiteral("no_matching_signature")),
                   entry(9, 200, QStringLiteral("duplicate"))});
 
-    QCOMPARE(model.headerData(LiveLogModel::Status, Qt::Horizontal).toString(), QStringLiteral("HTTP"));
-    QCOMPARE(model.headerData(LiveLogModel::Remote, Qt::Horizontal).toString(), QStringLiteral("From"));
+    QCOMPARE(model.headerData(RequestLogModel::Status, Qt::Horizontal).toString(), QStringLiteral("HTTP"));
+    QCOMPARE(model.headerData(RequestLogModel::Remote, Qt::Horizontal).toString(), QStringLiteral("From"));
     QVERIFY(!model.headerData(0, Qt::Vertical).isValid());
 
-    QCOMPARE(cell(model, 0, LiveLogModel::Time),
+    QCOMPARE(cell(model, 0, RequestLogModel::Time),
              QDateTime::fromMSecsSinceEpoch(1750000000007LL).toString(QStringLiteral("HH:mm:ss.zzz")));
-    QCOMPARE(model.index(1, LiveLogModel::Status).data().toInt(), 401);
-    QCOMPARE(cell(model, 1, LiveLogModel::Verdict), QStringLiteral("no_matching_signature"));
-    QCOMPARE(cell(model, 1, LiveLogModel::MessageId), QStringLiteral("msg_8"));
-    QCOMPARE(cell(model, 1, LiveLogModel::Type), QStringLiteral("migration.started"));
-    QCOMPARE(cell(model, 1, LiveLogModel::Remote), QStringLiteral("127.0.0.1"));
+    QCOMPARE(model.index(1, RequestLogModel::Status).data().toInt(), 401);
+    QCOMPARE(cell(model, 1, RequestLogModel::Verdict), QStringLiteral("no_matching_signature"));
+    QCOMPARE(cell(model, 1, RequestLogModel::MessageId), QStringLiteral("msg_8"));
+    QCOMPARE(cell(model, 1, RequestLogModel::Type), QStringLiteral("migration.started"));
+    QCOMPARE(cell(model, 1, RequestLogModel::Remote), QStringLiteral("127.0.0.1"));
 
     // Refusals stand out in red, duplicates are greyed, acceptances keep the default colour.
-    const QVariant accepted = model.index(0, LiveLogModel::Verdict).data(Qt::ForegroundRole);
-    const QVariant refused = model.index(1, LiveLogModel::Verdict).data(Qt::ForegroundRole);
-    const QVariant duplicate = model.index(2, LiveLogModel::Verdict).data(Qt::ForegroundRole);
+    const QVariant accepted = model.index(0, RequestLogModel::Verdict).data(Qt::ForegroundRole);
+    const QVariant refused = model.index(1, RequestLogModel::Verdict).data(Qt::ForegroundRole);
+    const QVariant duplicate = model.index(2, RequestLogModel::Verdict).data(Qt::ForegroundRole);
     QVERIFY(!accepted.isValid());
     QVERIFY(refused.isValid() && duplicate.isValid());
     QVERIFY(refused.value<QBrush>().color() != duplicate.value<QBrush>().color());
     QVERIFY(refused.value<QBrush>().color().red() > refused.value<QBrush>().color().green());
-    QVERIFY(!model.index(1, LiveLogModel::MessageId).data(Qt::ForegroundRole).isValid());
+    QVERIFY(!model.index(1, RequestLogModel::MessageId).data(Qt::ForegroundRole).isValid());
 }
 
-void TestLiveLogModel::countsVerdicts()
+void TestRequestLogModel::countsVerdicts()
 {
-    LiveLogModel model;
+    RequestLogModel model;
     QAbstractItemModelTester tester(&model);
-    QSignalSpy counts(&model, &LiveLogModel::countsChanged);
+    QSignalSpy counts(&model, &RequestLogModel::countsChanged);
     model.append({entry(1), entry(2), entry(3, 200, QStringLiteral("duplicate"))});
     model.append({entry(4, 401, QStringLiteral("timestamp_too_old")),
                   entry(5, 401, QStringLiteral("no_matching_signature")),
@@ -110,12 +110,12 @@ void TestLiveLogModel::countsVerdicts()
     QCOMPARE(model.rowCount(), 7);
 }
 
-void TestLiveLogModel::emptyBatchChangesNothing()
+void TestRequestLogModel::emptyBatchChangesNothing()
 {
-    LiveLogModel model;
+    RequestLogModel model;
     QAbstractItemModelTester tester(&model);
     model.append({entry(1)});
-    QSignalSpy counts(&model, &LiveLogModel::countsChanged);
+    QSignalSpy counts(&model, &RequestLogModel::countsChanged);
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     model.append({});
     QCOMPARE(counts.size(), 0);
@@ -123,30 +123,30 @@ void TestLiveLogModel::emptyBatchChangesNothing()
     QCOMPARE(model.rowCount(), 1);
 }
 
-void TestLiveLogModel::dropsTheOldestBeyondMaxRows()
+void TestRequestLogModel::dropsTheOldestBeyondMaxRows()
 {
-    LiveLogModel model;
+    RequestLogModel model;
     QAbstractItemModelTester tester(&model);
     QList<DeliveryLogEntry> many;
-    many.reserve(LiveLogModel::MaxRows - 1);
-    for (int i = 0; i < LiveLogModel::MaxRows - 1; ++i)
+    many.reserve(RequestLogModel::MaxRows - 1);
+    for (int i = 0; i < RequestLogModel::MaxRows - 1; ++i)
         many.append(entry(i));
     model.append(many);
-    QCOMPARE(model.rowCount(), LiveLogModel::MaxRows - 1);
+    QCOMPARE(model.rowCount(), RequestLogModel::MaxRows - 1);
 
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
-    model.append(
-        {entry(LiveLogModel::MaxRows - 1), entry(LiveLogModel::MaxRows), entry(LiveLogModel::MaxRows + 1)});
-    QCOMPARE(model.rowCount(), LiveLogModel::MaxRows);
+    model.append({entry(RequestLogModel::MaxRows - 1), entry(RequestLogModel::MaxRows),
+                  entry(RequestLogModel::MaxRows + 1)});
+    QCOMPARE(model.rowCount(), RequestLogModel::MaxRows);
     QCOMPARE(removed.size(), 1);
     QCOMPARE(removed[0].at(1).toInt(), 0);
     QCOMPARE(removed[0].at(2).toInt(), 1); // the two oldest
-    QCOMPARE(cell(model, 0, LiveLogModel::MessageId), QStringLiteral("msg_2"));
-    QCOMPARE(cell(model, LiveLogModel::MaxRows - 1, LiveLogModel::MessageId),
-             QStringLiteral("msg_%1").arg(LiveLogModel::MaxRows + 1));
+    QCOMPARE(cell(model, 0, RequestLogModel::MessageId), QStringLiteral("msg_2"));
+    QCOMPARE(cell(model, RequestLogModel::MaxRows - 1, RequestLogModel::MessageId),
+             QStringLiteral("msg_%1").arg(RequestLogModel::MaxRows + 1));
     // The counts cover everything seen, not only what is still shown.
-    QCOMPARE(model.accepted(), qint64(LiveLogModel::MaxRows) + 2);
+    QCOMPARE(model.accepted(), qint64(RequestLogModel::MaxRows) + 2);
 }
 
-QTEST_MAIN(TestLiveLogModel)
-#include "tst_livelogmodel.moc"
+QTEST_MAIN(TestRequestLogModel)
+#include "tst_requestlogmodel.moc"

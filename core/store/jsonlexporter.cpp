@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "exporter.h"
+#include "jsonlexporter.h"
 
 #include "event/envelope.h"
 #include "store.h"

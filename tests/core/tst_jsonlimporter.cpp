@@ -3,8 +3,8 @@
 // stay right across blank lines, CRLF and a line longer than the 64 MiB limit, which is
 // reported as one unreadable line (not cut into pieces), and what was accepted is exported
 // back byte for byte.
-#include "store/exporter.h"
-#include "store/importer.h"
+#include "store/jsonlexporter.h"
+#include "store/jsonlimporter.h"
 #include "store/store.h"
 
 #include <QBuffer>
@@ -23,7 +23,7 @@ QByteArray exportLine(const char *msgId, const QByteArray &body)
 }
 } // namespace
 
-class TestImporter : public QObject
+class TestJsonlImporter : public QObject
 {
     Q_OBJECT
 
@@ -32,7 +32,7 @@ private Q_SLOTS:
     void overlongLineIsOneUnreadableLine();
 };
 
-void TestImporter::lineNumbersSurviveBlankAndCrlfLines()
+void TestJsonlImporter::lineNumbersSurviveBlankAndCrlfLines()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -60,7 +60,7 @@ void TestImporter::lineNumbersSurviveBlankAndCrlfLines()
     QCOMPARE(exported, a + '\n' + b + '\n');
 }
 
-void TestImporter::overlongLineIsOneUnreadableLine()
+void TestJsonlImporter::overlongLineIsOneUnreadableLine()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -89,5 +89,5 @@ void TestImporter::overlongLineIsOneUnreadableLine()
     QCOMPARE(exported, a + '\n' + b + '\n');
 }
 
-QTEST_GUILESS_MAIN(TestImporter)
-#include "tst_importer.moc"
+QTEST_GUILESS_MAIN(TestJsonlImporter)
+#include "tst_jsonlimporter.moc"
