@@ -9,6 +9,7 @@
 #include "store/database.h"
 #include "store/jsonlexporter.h"
 #include "store/jsonlimporter.h"
+#include "store/store.h"
 
 #include <QBuffer>
 #include <QHashFunctions>
@@ -114,12 +115,11 @@ void checkLine(Line &line)
 }
 
 // One store for the whole run, emptied after each input; its folder is removed at exit.
-struct Store
+struct FuzzStore
 {
-    Store()
+    FuzzStore()
     {
         MM_FUZZ_CHECK(dir.isValid());
-        dataDir = dir.filePath(QStringLiteral("data"));
         QString error;
         const auto db = Database::open(dataDir, connection, &error);
         if (!db)
@@ -128,13 +128,14 @@ struct Store
     }
 
     QTemporaryDir dir;
-    QString dataDir;
+    QString dataDir = dir.filePath(QStringLiteral("data")); // dir is made first
     const QString connection = QStringLiteral("fuzz-import-clear");
+    mm::Store store {mm::Store::Options {dataDir}};
 };
 
-Store &store()
+FuzzStore &store()
 {
-    static Store s;
+    static FuzzStore s;
     return s;
 }
 
@@ -152,7 +153,7 @@ void checkImport(QByteArrayView data, const QList<Line> &lines)
     QBuffer in(&input);
     MM_FUZZ_CHECK(in.open(QIODevice::ReadOnly));
     QString error;
-    const auto result = JsonlImporter::importFrom(store().dataDir, in, &error);
+    const auto result = JsonlImporter::importFrom(store().store, in, &error);
     if (!result)
         std::fprintf(stderr, "import failed: %s\n", qPrintable(error));
     MM_FUZZ_CHECK(result.has_value());
@@ -183,7 +184,7 @@ void checkImport(QByteArrayView data, const QList<Line> &lines)
     QByteArray exported;
     QBuffer out(&exported);
     MM_FUZZ_CHECK(out.open(QIODevice::WriteOnly));
-    const qint64 count = JsonlExporter::exportStore(store().dataDir, out, &error);
+    const qint64 count = JsonlExporter::exportStore(store().store, out, &error);
     MM_FUZZ_CHECK(count == seen.size());
     if (exported != expected)
         std::fprintf(stderr, "export after import differs:\n--- expected\n%s--- exported\n%s",
