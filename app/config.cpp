@@ -57,6 +57,19 @@ SessionConfig demoSession(const AppOptions &commandLine, const QString &folder, 
             o.given.append(QLatin1String(name));
     }
     commandLineFields(o);
+    // A few migrations a minute, each running for minutes of real time, with what Svix does:
+    // out-of-order arrivals, retries, duplicates, an occasional wrong secret, pings.
+    sim::SimOptions traffic;
+    traffic.continuous = true;
+    traffic.pacing.enabled = true;
+    traffic.rate = 2.0;
+    traffic.concurrency = 2;
+    traffic.outOfOrder = true;
+    traffic.duplicates = 0.1;
+    traffic.wrongSecret = 0.03;
+    traffic.pings = 1;
+    traffic.retryScale = 0.01;
+    session.demoTraffic = traffic;
     session.note = QCoreApplication::translate(
                        "mm::GuiSession",
                        "This is the demo: the stall thresholds apply to this window; nothing is saved and "

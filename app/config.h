@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "settings/appsettings.h"
+#include "sim/simoptions.h"
 
 namespace mm {
 
@@ -34,6 +35,9 @@ struct SessionConfig
     QString privateFolder;
     // The Settings dialog's note, in place of the one naming what the command line sets.
     QString note;
+    // The demo's simulated sender (its target and secrets are the receiver's, filled in when it
+    // listens); nullopt: no sender.
+    std::optional<sim::SimOptions> demoTraffic;
 };
 
 // The demo: a throw-away folder for the store and everything saved, its own endpoint secret,

@@ -49,8 +49,9 @@ int runGui(const AppOptions &options)
     std::unique_ptr<QTemporaryDir> demoDir;
     if (options.demo)
         demoDir = std::make_unique<QTemporaryDir>();
-    GuiSession session(demoDir ? demoSession(options, demoDir->path(), randomSecret())
-                               : SessionConfig {options, {}, {}});
+    const SessionConfig sessionConfig = demoDir ? demoSession(options, demoDir->path(), randomSecret())
+                                                : SessionConfig {options, {}, {}, std::nullopt};
+    GuiSession session(sessionConfig);
     const AppOptions effective = session.effectiveOptions();
     auto config = receiverConfig(effective, &error);
     if (!config) {
@@ -198,22 +199,11 @@ int runGui(const AppOptions &options)
             });
     }
     alerts.setListening(receiver.isRunning(), receiver.isRunning() ? QString() : error);
-    window.setDemo(options.demo);
-
-    if (options.demo && receiver.isRunning()) {
-        sim::SimOptions sim;
+    window.setDemo(sessionConfig.demoTraffic.has_value());
+    if (sessionConfig.demoTraffic && receiver.isRunning()) {
+        sim::SimOptions sim = *sessionConfig.demoTraffic;
         sim.target = receiver.url();
         sim.secrets = config->secrets;
-        sim.continuous = true;
-        // A few migrations a minute, each running for minutes of real time.
-        sim.pacing.enabled = true;
-        sim.rate = 2.0;
-        sim.concurrency = 2;
-        sim.outOfOrder = true;
-        sim.duplicates = 0.1;
-        sim.wrongSecret = 0.03;
-        sim.pings = 1;
-        sim.retryScale = 0.01;
         if (!services.startDemoSender(sim, &error))
             window.setProblem(QObject::tr("The demo sender did not start: %1").arg(error));
     }

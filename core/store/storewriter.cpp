@@ -189,10 +189,12 @@ bool StoreWriter::start(QString *error)
         // Check now that the store opens (folder, permissions, schema); the committing
         // thread opens its own connection on first use.
         {
-            const auto probe = m_store.openConnection(u"probe", error);
+            auto probe = m_store.openConnection(u"probe", error);
             if (!probe)
                 return false;
-            Store::closeConnection(probe->connectionName());
+            const QString name = probe->connectionName();
+            probe.reset(); // no handle may outlive the connection
+            Store::closeConnection(name);
         }
         startCheckpointer();
         m_callerMode = true;

@@ -185,6 +185,10 @@ private Q_SLOTS:
             = demoSession(parse({QStringLiteral("--demo")}), QStringLiteral("/tmp/demo"), secret);
         QCOMPARE(demo.privateFolder, QStringLiteral("/tmp/demo"));
         QVERIFY(!demo.note.isEmpty());
+        // The demo is a configuration: its sender paced for a person, never aimed anywhere yet.
+        QVERIFY(demo.demoTraffic.has_value());
+        QVERIFY(demo.demoTraffic->continuous && demo.demoTraffic->pacing.enabled);
+        QVERIFY(demo.demoTraffic->target.isEmpty());
         SettingsValues saved = savedRetention(3, 10);
         saved.port = 9443;
         saved.path = QStringLiteral("/elsewhere");
