@@ -87,13 +87,12 @@ qint64 HarExporter::exportRows(const Store &store, const QList<qint64> &rowIds, 
 qint64 HarExporter::exportWhere(const Store &store, const QString &where, QIODevice &out, QString *error)
 {
     // Exports may run on several threads at once: each gets its own connection.
-    auto db = store.openConnection(u"har", error, Store::Open::MustExist);
-    if (!db)
+    Store::Connection connection(store, u"har", error, Store::Open::MustExist);
+    if (!connection.isOpen())
         return -1;
-    const QString connection = db->connectionName();
     qint64 count = -1;
     {
-        QSqlQuery q(*db);
+        QSqlQuery q(connection.db());
         q.setForwardOnly(true);
         // The URL the receiver listened on when the delivery arrived.
         const bool ok
@@ -173,8 +172,6 @@ qint64 HarExporter::exportWhere(const Store &store, const QString &where, QIODev
             }
         }
     }
-    db.reset();
-    Store::closeConnection(connection);
     return count;
 }
 

@@ -76,13 +76,12 @@ qint64 JsonlExporter::exportRows(const Store &store, const QList<qint64> &rowIds
 qint64 JsonlExporter::exportWhere(const Store &store, const QString &where, QIODevice &out, QString *error)
 {
     // Exports may run on several threads at once: each gets its own connection.
-    auto db = store.openConnection(u"export", error, Store::Open::MustExist);
-    if (!db)
+    Store::Connection connection(store, u"export", error, Store::Open::MustExist);
+    if (!connection.isOpen())
         return -1;
-    const QString connection = db->connectionName();
     qint64 count = -1;
     {
-        QSqlQuery q(*db);
+        QSqlQuery q(connection.db());
         q.setForwardOnly(true);
         const bool ok
             = q.exec(QStringLiteral(
@@ -110,8 +109,6 @@ qint64 JsonlExporter::exportWhere(const Store &store, const QString &where, QIOD
             }
         }
     }
-    db.reset();
-    Store::closeConnection(connection);
     return count;
 }
 

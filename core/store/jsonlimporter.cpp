@@ -109,10 +109,9 @@ std::optional<ImportedDelivery> JsonlImporter::parseLine(QByteArrayView line, QS
 
 std::optional<JsonlImporter::Result> JsonlImporter::importFrom(Store &store, QIODevice &in, QString *error)
 {
-    auto db = store.openConnection(u"import", error);
-    if (!db)
+    Store::Connection connection(store, u"import", error);
+    if (!connection.isOpen())
         return std::nullopt;
-    const QString connection = db->connectionName();
     std::optional<Result> result;
     {
         // Through the store's writer, a transaction per BatchLines lines: new deliveries are
@@ -123,7 +122,7 @@ std::optional<JsonlImporter::Result> JsonlImporter::importFrom(Store &store, QIO
         auto write = [&]() {
             if (batch.isEmpty())
                 return;
-            const auto counts = store.writer().writeImported(*db, batch, error);
+            const auto counts = store.writer().writeImported(connection.db(), batch, error);
             batch.clear();
             if (!counts) {
                 ok = false;
@@ -159,9 +158,7 @@ std::optional<JsonlImporter::Result> JsonlImporter::importFrom(Store &store, QIO
         write();
         if (ok)
             result = r;
-        db.reset();
     }
-    Store::closeConnection(connection);
     return result;
 }
 

@@ -288,14 +288,8 @@ bool Retention::enableIncrementalVacuum(QSqlDatabase &db, QString *error)
 
 bool Retention::prepareStore(const Store &store, QString *error)
 {
-    auto db = store.openConnection(u"retention-prepare", error);
-    if (!db)
-        return false;
-    const QString name = db->connectionName();
-    const bool ok = enableIncrementalVacuum(*db, error);
-    db.reset();
-    Store::closeConnection(name);
-    return ok;
+    Store::Connection connection(store, u"retention-prepare", error);
+    return connection.isOpen() && enableIncrementalVacuum(connection.db(), error);
 }
 
 RetentionWorker::RetentionWorker(const Store &store, RetentionPolicy policy,

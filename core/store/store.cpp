@@ -70,6 +70,21 @@ void Store::closeConnection(const QString &name)
     Database::close(name);
 }
 
+Store::Connection::Connection(const Store &store, QStringView purpose, QString *error, Open mode)
+    : m_db(store.openConnection(purpose, error, mode))
+{
+    if (m_db)
+        m_name = m_db->connectionName();
+}
+
+Store::Connection::~Connection()
+{
+    if (!m_db)
+        return;
+    m_db.reset(); // no handle may outlive the connection
+    closeConnection(m_name);
+}
+
 void Store::post(QObject *context, Job job)
 {
     MM_ASSERT_THREAD(this);

@@ -65,6 +65,23 @@ public:
                                                Open mode = Open::CreateIfMissing) const;
     static void closeConnection(const QString &name);
 
+    // The same, closed when it goes out of scope (queries on it must go first).
+    class Connection final
+    {
+        Q_DISABLE_COPY_MOVE(Connection)
+
+    public:
+        Connection(const Store &store, QStringView purpose, QString *error,
+                   Open mode = Open::CreateIfMissing);
+        ~Connection();
+        bool isOpen() const { return m_db.has_value(); }
+        QSqlDatabase &db() { return *m_db; }
+
+    private:
+        std::optional<QSqlDatabase> m_db;
+        QString m_name;
+    };
+
     // Runs work with the reader thread's StoreReader (opened on first use, reopened after a
     // failure), then then(result) on this object's thread unless context is gone by then.
     // Reads run one at a time, in the order asked.

@@ -188,14 +188,8 @@ bool StoreWriter::start(QString *error)
     if (m_options.commitOnCallerThread) {
         // Check now that the store opens (folder, permissions, schema); the committing
         // thread opens its own connection on first use.
-        {
-            auto probe = m_store.openConnection(u"probe", error);
-            if (!probe)
-                return false;
-            const QString name = probe->connectionName();
-            probe.reset(); // no handle may outlive the connection
-            Store::closeConnection(name);
-        }
+        if (!Store::Connection(m_store, u"probe", error).isOpen())
+            return false;
         startCheckpointer();
         m_callerMode = true;
         return true;

@@ -3,6 +3,7 @@
 // to the keyring (a fake one here) through SecretKeeper, else the 0600 file.
 #include "fakekeyring.h"
 #include "secretscontroller.h"
+#include "testsecret.h"
 
 #include <QDir>
 #include <QFile>
@@ -12,22 +13,13 @@
 #include <sys/stat.h>
 
 using namespace mm;
+using mm::test::modeOf;
+using mm::test::secretFor;
 
 namespace {
-QString secretFor(const char *key)
-{
-    return QStringLiteral("whsec_") + QString::fromLatin1(QByteArray(key).toBase64());
-}
-
 const QString A = secretFor("first-endpoint-key-bytes");
 const QString B = secretFor("second-endpoint-key-byte");
 const QString F = secretFor("the-forwarding-key-byte!");
-
-int modeOf(const QString &path)
-{
-    struct stat st = {};
-    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
-}
 
 using Kind = SecretsController::Kind;
 } // namespace

@@ -6,6 +6,7 @@
 #include "fakekeyring.h"
 #include "helperverify.h"
 #include "settings/secretkeeper.h"
+#include "testsecret.h"
 
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
@@ -25,22 +26,13 @@
 #include <unistd.h>
 
 using namespace mm;
+using mm::test::modeOf;
+using mm::test::secretFor;
 
 namespace {
-QString secretFor(const char *key)
-{
-    return QStringLiteral("whsec_") + QString::fromLatin1(QByteArray(key).toBase64());
-}
-
 const QString A = secretFor("first-endpoint-key-bytes");
 const QString B = secretFor("second-endpoint-key-byte");
 const QString C = secretFor("third-endpoint-key-bytes");
-
-int modeOf(const QString &path)
-{
-    struct stat st = {};
-    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
-}
 
 // Every message logged while it lives.
 class LogCapture

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "settings/appsettings.h"
 #include "settings/secretstore.h"
+#include "testsecret.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -8,21 +9,10 @@
 #include <sys/stat.h>
 
 using namespace mm;
+using mm::test::modeOf;
+using mm::test::secretFor;
 
 namespace {
-QString secretFor(const char *key)
-{
-    return QStringLiteral("whsec_") + QString::fromLatin1(QByteArray(key).toBase64());
-}
-
-int modeOf(const QString &path)
-{
-    struct stat st = {};
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
-        return -1;
-    return int(st.st_mode & 07777);
-}
-
 QByteArray contentOf(const QString &path)
 {
     QFile file(path);

@@ -7,6 +7,7 @@
 #include "store/records.h"
 #include "store/store.h"
 #include "store/storewriter.h"
+#include "testsecret.h"
 
 #include <QBuffer>
 #include <QDateTime>
@@ -34,6 +35,7 @@
 #include <unistd.h>
 
 using namespace mm;
+using mm::test::modeOf;
 
 namespace mm {
 char *toString(WriteResult r)
@@ -110,16 +112,6 @@ Store::Options options(const QString &dataDir, int rejectionJournalLimit = 10000
     o.folder = dataDir;
     o.rejectionJournalLimit = rejectionJournalLimit;
     return o;
-}
-
-int modeOf(const QString &path)
-{
-    struct stat st
-    {
-    };
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
-        return -1;
-    return int(st.st_mode & 07777);
 }
 
 struct UmaskGuard

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "settings/settingsdialog.h"
+#include "testsecret.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -13,13 +14,10 @@
 #include <QTest>
 
 using namespace mm;
+using mm::test::modeOf;
+using mm::test::secretFor;
 
 namespace {
-QString secretFor(const char *key)
-{
-    return QStringLiteral("whsec_") + QString::fromLatin1(QByteArray(key).toBase64());
-}
-
 template<typename T> T *field(const QDialog &dialog, const char *name)
 {
     T *w = dialog.findChild<T *>(QString::fromLatin1(name));

@@ -4,6 +4,7 @@
 // names the field but never the secret; AppSettings keeps the choice but never the secret.
 #include "settings/appsettings.h"
 #include "settings/settingsdialog.h"
+#include "testsecret.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -16,13 +17,10 @@
 #include <QTest>
 
 using namespace mm;
+using mm::test::modeOf;
+using mm::test::secretFor;
 
 namespace {
-QString secretFor(const char *key)
-{
-    return QStringLiteral("whsec_") + QString::fromLatin1(QByteArray(key).toBase64());
-}
-
 template<typename T> T *field(const QDialog &dialog, const char *name)
 {
     T *w = dialog.findChild<T *>(QString::fromLatin1(name));
