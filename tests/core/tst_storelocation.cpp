@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Where the store lives: a folder, or a libpq URI parsed into its parts, shown without its
 // password, and refused with a sentence when it cannot be used.
+#include "store/database.h"
+#include "store/store.h"
 #include "store/storelocation.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace mm;
@@ -32,6 +37,8 @@ private Q_SLOTS:
     void passwordRanges_data();
     void passwordRanges();
     void defaultsAreSqlite();
+    void storeOnAFolder();
+    void postgresStoreIsRefusedForNow();
 };
 
 void TestStoreLocation::folders_data()
@@ -344,6 +351,55 @@ void TestStoreLocation::defaultsAreSqlite()
     QCOMPARE(l.port, StoreLocation::DefaultPort);
     QCOMPARE(StoreLocation::DefaultPort, quint16(5432));
     QVERIFY(l.options.isEmpty());
+}
+
+// Store::Options: folder, as every caller has given it, or a location; both read back alike.
+void TestStoreLocation::storeOnAFolder()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const Store byFolder(Store::Options {dir.path()});
+    QCOMPARE(byFolder.location(), Database::databasePath(dir.path()));
+    QCOMPARE(byFolder.displayName(), Database::databasePath(dir.path()));
+    QCOMPARE(byFolder.folder(), dir.path());
+    QCOMPARE(byFolder.options().location, StoreLocation::sqlite(dir.path()));
+    QVERIFY(!byFolder.isPostgres());
+
+    Store::Options o;
+    o.location = StoreLocation::sqlite(dir.path());
+    Store byLocation(o);
+    QCOMPARE(byLocation.folder(), dir.path());
+    QCOMPARE(byLocation.location(), Database::databasePath(dir.path()));
+    QString error;
+    QVERIFY2(byLocation.start(&error), qPrintable(error));
+    byLocation.stop();
+    QVERIFY(QFileInfo::exists(Database::databasePath(dir.path())));
+}
+
+void TestStoreLocation::postgresStoreIsRefusedForNow()
+{
+    QTemporaryDir dir;
+    Store::Options o;
+    o.folder = dir.path(); // a PostgreSQL location wins
+    o.location = *StoreLocation::parse(QStringLiteral("postgresql://monitor:s3cret@db.example.com:5433/mm"));
+    Store store(o);
+    QVERIFY(store.isPostgres());
+    QVERIFY(store.folder().isEmpty());
+    QCOMPARE(store.options().location.password, QStringLiteral("s3cret")); // in memory, for the engine
+    QCOMPARE(store.location(), QStringLiteral("postgresql://monitor@db.example.com:5433/mm"));
+    QCOMPARE(store.displayName(), QStringLiteral("postgresql://monitor@db.example.com:5433/mm"));
+    QCOMPARE(store.sizeOnDisk(), qint64(0));
+    const QString sentence = QStringLiteral("PostgreSQL stores are not supported by this build yet");
+    QString error;
+    QVERIFY(!store.start(&error));
+    QCOMPARE(error, sentence);
+    error.clear();
+    QVERIFY(!store.openConnection(u"test", &error));
+    QCOMPARE(error, sentence);
+    error.clear();
+    QVERIFY(!store.openConnection(u"test", &error, Store::Open::MustExist));
+    QCOMPARE(error, sentence);
+    QVERIFY(QDir(dir.path()).isEmpty()); // nothing was written to the folder
 }
 
 QTEST_GUILESS_MAIN(TestStoreLocation)
