@@ -49,6 +49,11 @@ SessionConfig demoSession(const AppOptions &commandLine, const QString &folder, 
     o.settings.listenAddress = QStringLiteral("127.0.0.1");
     o.settings.port = 0;
     o.settings.storeFolder = folder;
+    // The demo's store is always the throw-away folder, whatever --store or the environment say.
+    o.settings.storeUrl.clear();
+    o.given.removeAll(QStringLiteral("storeUrl"));
+    o.store.reset();
+    o.storePassword.clear();
     o.secretTexts = {secret};
     // Fixed for the run: the receiver's and the store's settings.
     for (const char *name : {"listenAddress", "port", "path", "tlsCert", "tlsKey", "toleranceSeconds",

@@ -132,6 +132,7 @@ int runGui(const AppOptions &options)
                      [&window, &store] { window.setStoreSize(store.sizeOnDisk()); });
     storeSizeRefresh.start();
     window.setStoreSize(store.sizeOnDisk());
+    window.setStoreName(store.displayName());
     if (!services.startReceiver(*config, &error)) {
         window.setProblem(QObject::tr("The receiver is not running: %1").arg(error));
     } else {

@@ -86,6 +86,7 @@ GuiSession::GuiSession(const SessionConfig &session, QObject *parent)
         SettingsValues defaults;
         defaults.secrets = m_saved.secrets;
         defaults.storeFolder = m_saved.storeFolder;
+        defaults.storeUrl = m_saved.storeUrl;
         const AppOptions fallback = resolveConfig(defaults, m_commandLine).options;
         QString fallbackError;
         if (receiverConfig(fallback, &fallbackError)) {
@@ -207,12 +208,14 @@ QString GuiSession::overrideNote() const
         set.append(tr("signing secrets"));
     if (config.isFromCommandLine(QLatin1String("storeFolder")))
         set.append(tr("data folder"));
+    if (config.isFromCommandLine(QLatin1String("storeUrl")))
+        set.append(tr("store URL"));
     if (!m_commandLine.replay.forwardTarget.isEmpty())
         set.append(tr("forwarding"));
     if (set.isEmpty())
         return {};
-    return tr("Set on the command line (or in MIGRATION_MONITOR_SECRETS) for this run: %1. What you save "
-              "here is used when the app starts without them.")
+    return tr("Set on the command line (or in MIGRATION_MONITOR_SECRETS or MIGRATION_MONITOR_STORE) for this "
+              "run: %1. What you save here is used when the app starts without them.")
         .arg(set.join(QStringLiteral(", ")));
 }
 
@@ -252,6 +255,7 @@ void GuiSession::apply(const SettingsValues &values)
     if (values.startAtLogin != m_saved.startAtLogin && !m_autostart.setEnabled(values.startAtLogin, &error))
         problems.append(tr("Start at login could not be changed: %1").arg(error));
     const bool storeFolderChanged = values.storeFolder != m_saved.storeFolder;
+    const bool storeUrlChanged = values.storeUrl != m_saved.storeUrl;
     m_saved = values;
     m_saved.startAtLogin = m_autostart.isEnabled();
     Q_EMIT forwardingApplied(); // used for this run even when it could not be saved
@@ -261,6 +265,7 @@ void GuiSession::apply(const SettingsValues &values)
     AppOptions next = resolveConfig(values, m_commandLine).options;
     Q_EMIT retentionApplied(retentionPolicy(next));
     next.dataDir = m_current.dataDir; // the store in use stays until the next start
+    next.store = m_current.store;
     if (m_receiverControl->needsRebind(next)) {
         const QString problem = rebind(next);
         if (!problem.isEmpty())
@@ -287,7 +292,14 @@ void GuiSession::apply(const SettingsValues &values)
         else
             m_welcome->setListenUrl(m_receiver->isRunning() ? m_receiver->url() : configuredUrl(m_current));
     }
-    if (storeFolderChanged) {
+    if (storeUrlChanged) {
+        m_window->statusBar()->showMessage(
+            m_commandLine.dataDir || m_commandLine.store
+                ? tr("Saved. --store or --data-dir (or MIGRATION_MONITOR_STORE) sets the store for this run; "
+                     "the saved one is used when the app starts without them.")
+                : tr("The new store is used from the next start. This run keeps its store as it is."),
+            StatusMessageMs);
+    } else if (storeFolderChanged) {
         m_window->statusBar()->showMessage(
             m_commandLine.dataDir
                 ? tr(

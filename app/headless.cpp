@@ -108,7 +108,7 @@ int runHeadless(const AppOptions &options)
                      });
 
     std::printf("listening on %s\n", qPrintable(receiver.url().toString()));
-    std::printf("store: %s\n", qPrintable(store.location()));
+    std::printf("store: %s\n", qPrintable(store.displayName()));
     std::fflush(stdout);
 
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &signals, [&](int n) {

@@ -17,6 +17,7 @@ namespace mm {
 
 namespace {
 const char *const SecretsEnv = "MIGRATION_MONITOR_SECRETS";
+const char *const StoreEnv = "MIGRATION_MONITOR_STORE";
 
 bool parseListen(const QString &text, QHostAddress *address, quint16 *port, QString *error)
 {
@@ -100,6 +101,18 @@ bool readSetting(const SettingSpec &spec, const QString &text, AppOptions &o, QS
     case SettingSpec::Kind::Text:
         given(spec, text);
         return true;
+    case SettingSpec::Kind::StoreUrl: {
+        // Saved and shown without the password, which is kept for this run only.
+        QString why;
+        const auto location = StoreLocation::parse(text, &why);
+        if (!location) {
+            *error = QStringLiteral("--%1: %2").arg(spec.option, why);
+            return false;
+        }
+        given(spec, location->url(false));
+        o.storePassword = location->password;
+        return true;
+    }
     }
     return false;
 }
@@ -108,15 +121,19 @@ bool readSetting(const SettingSpec &spec, const QString &text, AppOptions &o, QS
 ArgvSecrets takeSecretsFromArgv(int argc, char **argv)
 {
     ArgvSecrets secrets;
-    // Takes the value of `name` at argv[*i] (as "--name V" or "--name=V"), blanking it.
-    auto take = [argc, argv](int *i, const char *name, QString *into) {
+    // The value of `name` at argv[*i] (as "--name V" or "--name=V"), or null.
+    auto valueOf = [argc, argv](int *i, const char *name) -> char * {
         char *arg = argv[*i];
         const size_t n = std::strlen(name);
-        char *value = nullptr;
         if (std::strcmp(arg, name) == 0 && *i + 1 < argc)
-            value = argv[++*i];
-        else if (std::strncmp(arg, name, n) == 0 && arg[n] == '=')
-            value = arg + n + 1;
+            return argv[++*i];
+        if (std::strncmp(arg, name, n) == 0 && arg[n] == '=')
+            return arg + n + 1;
+        return nullptr;
+    };
+    // Takes the value of `name`, blanking it.
+    auto take = [&valueOf](int *i, const char *name, QString *into) {
+        char *value = valueOf(i, name);
         if (!value)
             return false;
         *into = QString::fromLocal8Bit(value);
@@ -125,10 +142,18 @@ ArgvSecrets takeSecretsFromArgv(int argc, char **argv)
     };
     for (int i = 1; i < argc; ++i) {
         QString value;
-        if (take(&i, "--secret", &value))
+        if (take(&i, "--secret", &value)) {
             secrets.endpoint.append(value);
-        else if (!take(&i, "--resign-secret", &secrets.resign))
-            take(&i, "--forward-secret", &secrets.forward);
+            continue;
+        }
+        if (take(&i, "--resign-secret", &secrets.resign) || take(&i, "--forward-secret", &secrets.forward))
+            continue;
+        if (char *store = valueOf(&i, "--store")) {
+            // The URL stays readable; its password does not.
+            secrets.store = QString::fromLocal8Bit(store);
+            for (const auto &[start, end] : StoreLocation::passwordRanges(store))
+                std::memset(store + start, 'x', size_t(end - start));
+        }
     }
     return secrets;
 }
@@ -242,8 +267,32 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
         return std::nullopt;
     }
     for (const auto &[option, spec] : settingOptions) {
-        if (parser.isSet(option) && !readSetting(*spec, parser.value(option), o, error))
+        // --store's URL as given, before argv's password was blanked.
+        const QString text = spec->kind == SettingSpec::Kind::StoreUrl && !secretsFromArgv.store.isEmpty()
+            ? secretsFromArgv.store
+            : parser.value(option);
+        if (parser.isSet(option) && !readSetting(*spec, text, o, error))
             return std::nullopt;
+    }
+    const bool storeGiven = o.given.contains(QLatin1String("storeUrl"));
+    const bool folderGiven = o.given.contains(QLatin1String("storeFolder"));
+    if (storeGiven && folderGiven) {
+        *error = QStringLiteral("--store and --data-dir both say where the store is; give one of them "
+                                "(--data-dir DIR is the same as --store DIR).");
+        return std::nullopt;
+    }
+    // The environment's store, unless the command line names one.
+    if (const QString env = qEnvironmentVariable(StoreEnv).trimmed();
+        !env.isEmpty() && !storeGiven && !folderGiven) {
+        QString why;
+        const auto location = StoreLocation::parse(env, &why);
+        if (!location) {
+            *error = QStringLiteral("%1: %2").arg(QLatin1String(StoreEnv), why);
+            return std::nullopt;
+        }
+        settingSpec(QLatin1String("storeUrl")).set(o.settings, location->url(false));
+        o.given.append(QStringLiteral("storeUrl"));
+        o.storePassword = location->password;
     }
     for (const SettingSpec &spec : settingSpecs()) {
         if (spec.merge == SettingSpec::Merge::CommandLinePair && o.given.contains(spec.name)
@@ -286,8 +335,17 @@ void commandLineFields(AppOptions &o, bool all)
         o.port = v.port;
     if (take("path"))
         o.path = v.path;
-    if (o.given.contains(QLatin1String("storeFolder")) || (all && !v.storeFolder.isEmpty()))
+    const bool folderGiven = o.given.contains(QLatin1String("storeFolder"));
+    if (folderGiven || (all && !v.storeFolder.isEmpty()))
         o.dataDir = v.storeFolder;
+    // A saved store URL gives way to --data-dir; the password is the command line's.
+    if (o.given.contains(QLatin1String("storeUrl")) || (all && !folderGiven)) {
+        o.store.reset();
+        if (auto location = StoreLocation::parse(v.storeUrl); location && !v.storeUrl.trimmed().isEmpty()) {
+            location->password = o.storePassword;
+            o.store = *location;
+        }
+    }
     if (take("tlsCert")) {
         o.tlsCert = v.tlsCert;
         o.tlsKey = v.tlsKey;

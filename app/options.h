@@ -4,6 +4,7 @@
 
 #include "receiver/receiver.h"
 #include "settings/appsettings.h"
+#include "store/storelocation.h"
 
 #include <QString>
 #include <QStringList>
@@ -19,6 +20,7 @@ struct ArgvSecrets
     QStringList endpoint; // --secret
     QString resign; // --resign-secret
     QString forward; // --forward-secret
+    QString store; // --store's URL as given, with its password (argv keeps it blanked)
 };
 
 struct ReplayArgs
@@ -57,6 +59,10 @@ struct AppOptions
     std::optional<QString> path;
     QStringList secretTexts;
     std::optional<QString> dataDir;
+    // --store or MIGRATION_MONITOR_STORE (after resolveConfig(), else the saved store URL),
+    // with storePassword, the password its URL carried: kept in memory for this run only.
+    std::optional<StoreLocation> store;
+    QString storePassword;
     QString tlsCert;
     QString tlsKey;
     std::optional<int> toleranceSeconds;
@@ -69,8 +75,9 @@ struct AppOptions
 };
 
 // Takes --secret, --resign-secret and --forward-secret values out of argv and blanks them
-// in place, so they do not stay visible in /proc/PID/cmdline and process listings. Call
-// before QCoreApplication.
+// in place, so they do not stay visible in /proc/PID/cmdline and process listings; of --store
+// URL, it blanks the password only (StoreLocation::passwordRanges). Call before
+// QCoreApplication.
 ArgvSecrets takeSecretsFromArgv(int argc, char **argv);
 
 // Whether argv asks for a mode that needs no GUI (decides the application class).
@@ -84,8 +91,8 @@ std::optional<AppOptions> parseOptions(const QCoreApplication &app, const ArgvSe
 std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvSecrets &secretsFromArgv,
                                        QString *error);
 
-// Sets address, port, path, dataDir, TLS, tolerance and retention from settings: those in
-// given, or every one when all.
+// Sets address, port, path, dataDir, store, TLS, tolerance and retention from settings: those
+// in given, or every one when all. The store URL is left alone when given has the data folder.
 void commandLineFields(AppOptions &options, bool all = false);
 
 // Builds the receiver configuration from options (secrets, TLS files, limits).

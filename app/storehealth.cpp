@@ -32,13 +32,18 @@ RetentionPolicy retentionPolicy(const AppOptions &options)
 Store::Options storeOptions(const AppOptions &options)
 {
     Store::Options o;
-    o.folder = options.dataDir.value_or(Database::defaultDataDir());
+    if (options.store)
+        o.location = *options.store;
+    else
+        o.folder = options.dataDir.value_or(Database::defaultDataDir());
     o.commitOnCallerThread = qEnvironmentVariableIntValue("MM_STORE_THREAD") == 0;
     return o;
 }
 
 QString prepareStoreForRetention(const Store &store)
 {
+    if (store.isPostgres()) // incremental vacuum is SQLite's
+        return {};
     QString error;
     if (Retention::prepareStore(store, &error))
         return {};
@@ -49,7 +54,7 @@ QString prepareStoreForRetention(const Store &store)
 
 HeadlessHealth::HeadlessHealth(Store *store, ReceiverHost *receiver, int toleranceSeconds, QObject *parent)
     : QObject(parent)
-    , m_location(store->location())
+    , m_location(store->displayName())
     , m_toleranceSeconds(toleranceSeconds)
 {
     connect(&store->writer(), &StoreWriter::storageFull, this, &HeadlessHealth::storageFull);
@@ -90,7 +95,7 @@ GuiHealth::GuiHealth(Store *store, MainWindow *window, AlertMonitor *alerts, int
     : QObject(parent)
     , m_window(window)
     , m_alerts(alerts)
-    , m_location(store->location())
+    , m_location(store->displayName())
     , m_toleranceSeconds(toleranceSeconds)
 {
     connect(&store->writer(), &StoreWriter::storageFull, this, &GuiHealth::storageFull);

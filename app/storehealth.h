@@ -17,7 +17,8 @@ class AlertMonitor;
 class MainWindow;
 class ReceiverHost;
 
-// The store the options name (--data-dir, else the default folder). The receiver's thread
+// The store the options name (--store or MIGRATION_MONITOR_STORE or the saved store URL, else
+// --data-dir, else the default folder). The receiver's thread
 // commits (group commit at the end of each event-loop pass) unless MM_STORE_THREAD=1 asks for
 // a writer thread of its own; the window and headless mode choose the same way.
 Store::Options storeOptions(const AppOptions &options);

@@ -373,6 +373,11 @@ void MainWindow::setStoreSize(qint64 bytes)
     m_storeLabel->setText(tr("Store %1").arg(locale().formattedDataSize(bytes)));
 }
 
+void MainWindow::setStoreName(const QString &name)
+{
+    m_storeLabel->setToolTip(tr("Disk space used by the store's files in the data folder") + u'\n' + name);
+}
+
 void MainWindow::updateRate()
 {
     const qint64 nowUs = QDateTime::currentMSecsSinceEpoch() * 1000;

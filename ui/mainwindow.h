@@ -48,6 +48,8 @@ public:
     void setLoadStatus(const QString &text);
     // The size of the store's files on disk; guirunner measures it, the window only shows it.
     void setStoreSize(qint64 bytes);
+    // Where the store is (Store::displayName(), never with a password), in the size's tooltip.
+    void setStoreName(const QString &name);
     // The filter bar's state, saved by the caller between runs.
     FilterState filterState() const;
     void setFilterState(const FilterState &state);

@@ -2,6 +2,7 @@
 #include "appsettings.h"
 
 #include "settingspecs.h"
+#include "store/storelocation.h"
 #include "verify/signingsecret.h"
 
 #include <QCoreApplication>
@@ -99,6 +100,23 @@ QString SettingsValues::problem(Field *field) const
                         .arg(working.low)
                         .arg(working.high));
     QString why;
+    if (!storeUrl.trimmed().isEmpty()) {
+        const auto location = StoreLocation::parse(storeUrl, &why);
+        if (!location)
+            return fail(Field::Store, why);
+        if (!location->password.isEmpty())
+            return fail(Field::Store,
+                        QCoreApplication::translate(
+                            "mm::SettingsValues",
+                            "Leave the password out of the store URL: it is read from PGPASSWORD or "
+                            "~/.pgpass, and settings are not the place for it."));
+        if (!storeFolder.trimmed().isEmpty())
+            return fail(
+                Field::Store,
+                QCoreApplication::translate("mm::SettingsValues",
+                                            "Give a data folder or a store URL, not both: the URL names a "
+                                            "store of its own."));
+    }
     if (!parseSecretList(secrets, &why))
         return fail(Field::Secrets, why);
     if (forwardEnabled && !isHttpUrl(forwardTarget.trimmed()))
@@ -233,6 +251,8 @@ void AppSettings::setValues(const SettingsValues &v)
             value = std::clamp(value.toInt(), spec.low, spec.high);
         else if (spec.kind == SettingSpec::Kind::Text || spec.kind == SettingSpec::Kind::Address)
             value = value.toString().trimmed();
+        else if (spec.kind == SettingSpec::Kind::StoreUrl) // never a password; nothing unreadable
+            value = spec.accept(value).value_or(QString());
         m_settings->setValue(spec.key, value);
     }
     setAlertSettings(v.alerts);

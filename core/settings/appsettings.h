@@ -31,6 +31,9 @@ struct SettingsValues
     int stallWorkingMinutes = 0; // WORKING with no event for this long counts as stalled
     int stallNotStartedMinutes = 0; // NOT_STARTED for this long counts as stalled
     QString storeFolder; // empty: the default folder
+    // empty: the embedded store in storeFolder. Else a postgresql:// URL (or a folder), never
+    // with a password: that comes from PGPASSWORD or ~/.pgpass.
+    QString storeUrl;
     int retentionDays = 0; // delete deliveries older than this; 0 keeps them forever
     int retentionMaxMb = 0; // keep the store under this (never deleting younger ones); 0: no limit
     bool closeToTray = false; // closing the window hides it to the tray, when there is one
@@ -48,10 +51,21 @@ struct SettingsValues
     QString forwardSecret; // kept in its own private file beside the signing secrets
 
     StallThresholds stallThresholds() const;
-    enum class Field { None, Address, Path, Tls, Tolerance, Stall, Secrets, ForwardTarget, ForwardSecret };
+    enum class Field {
+        None,
+        Address,
+        Path,
+        Tls,
+        Tolerance,
+        Stall,
+        Store,
+        Secrets,
+        ForwardTarget,
+        ForwardSecret
+    };
     // The first thing wrong with these values (port aside, which cannot be), or an empty string;
     // field, when given, says where. Secrets are checked with the verifier's own parser and
-    // the sentence never repeats them.
+    // the sentence never repeats them, nor a password in the store URL.
     QString problem(Field *field = nullptr) const;
 
     bool operator==(const SettingsValues &) const = default;

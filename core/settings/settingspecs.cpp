@@ -3,6 +3,7 @@
 
 #include "appsettings.h"
 #include "store/database.h"
+#include "store/storelocation.h"
 
 #include <QHostAddress>
 #include <array>
@@ -17,10 +18,10 @@ using L1 = QLatin1String;
 constexpr int MaxToleranceSeconds = 86400;
 constexpr int MaxStallMinutes = 7 * 24 * 60;
 
-const std::array<SettingSpec, 15> &specs()
+const std::array<SettingSpec, 16> &specs()
 {
     // clang-format off
-    static const std::array<SettingSpec, 15> all = {{
+    static const std::array<SettingSpec, 16> all = {{
         {L1("listenAddress"), L1("receiver/address"), &SettingsValues::listenAddress, Kind::Address,
          QStringLiteral("127.0.0.1"), 0, 0, Merge::CommandLine, L1("listen"), L1("HOST:PORT"),
          [] { return QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."); }},
@@ -32,6 +33,13 @@ const std::array<SettingSpec, 15> &specs()
         {L1("storeFolder"), L1("store/dataDir"), &SettingsValues::storeFolder, Kind::Text, QString(), 0, 0,
          Merge::CommandLine, L1("data-dir"), L1("DIR"),
          [] { return QStringLiteral("Folder of the store (default %1).").arg(Database::defaultDataDir()); }},
+        {L1("storeUrl"), L1("store/url"), &SettingsValues::storeUrl, Kind::StoreUrl, QString(), 0, 0,
+         Merge::CommandLine, L1("store"), L1("URL"),
+         [] {
+             return QStringLiteral("The store: a PostgreSQL URL, postgresql://user@host:port/dbname?sslmode=..., "
+                                   "or a folder (default: the embedded store, see --data-dir). Also "
+                                   "MIGRATION_MONITOR_STORE. The password comes from PGPASSWORD or ~/.pgpass.");
+         }},
         {L1("tlsCert"), L1("receiver/tlsCert"), &SettingsValues::tlsCert, Kind::Text, QString(), 0, 0,
          Merge::CommandLinePair, L1("tls-cert"), L1("FILE"),
          [] { return QStringLiteral("Serve HTTPS with this PEM certificate."); }, L1("tlsKey")},
@@ -132,6 +140,13 @@ std::optional<QVariant> SettingSpec::accept(const QVariant &value) const
     }
     case Kind::Flag:
         return value.toBool();
+    case Kind::StoreUrl: {
+        const QString text = value.toString().trimmed();
+        if (text.isEmpty())
+            return QString();
+        const auto location = StoreLocation::parse(text);
+        return location ? std::optional<QVariant>(location->url(false)) : std::nullopt;
+    }
     }
     return std::nullopt;
 }

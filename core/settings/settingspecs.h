@@ -24,6 +24,7 @@ struct SettingSpec
         UrlPath, // a plain URL path: /…, no spaces, ? or #
         Integer, // a whole number from low to high
         Flag,
+        StoreUrl, // a store (StoreLocation::parse), saved and shown without a password
     };
     enum class Merge {
         CommandLine, // the command line's value, when given, wins for this run

@@ -5,6 +5,7 @@
 #include "storewriter.h"
 
 #include <QAtomicInteger>
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QThread>
 
@@ -13,11 +14,29 @@ namespace mm {
 namespace {
 QAtomicInteger<quint64> s_stores;
 QAtomicInteger<quint64> s_connections;
+
+// folder and location saying the same: SQLite in folder (or location.folder), or PostgreSQL.
+Store::Options filledIn(Store::Options o)
+{
+    if (o.location.isPostgres()) {
+        o.folder.clear();
+        return o;
+    }
+    if (o.folder.isEmpty())
+        o.folder = o.location.folder;
+    o.location = StoreLocation::sqlite(o.folder);
+    return o;
+}
+
+QString postgresUnsupported()
+{
+    return QCoreApplication::translate("mm::Store", "PostgreSQL stores are not supported by this build yet");
+}
 } // namespace
 
 Store::Store(Options options, QObject *parent)
     : QObject(parent)
-    , m_options(std::move(options))
+    , m_options(filledIn(std::move(options)))
     , m_instance(s_stores.fetchAndAddRelaxed(1))
 {
     StoreWriter::Options writer;
@@ -34,11 +53,18 @@ Store::~Store()
 
 QString Store::location() const
 {
-    return Database::databasePath(m_options.folder);
+    return isPostgres() ? m_options.location.displayName() : Database::databasePath(m_options.folder);
+}
+
+QString Store::displayName() const
+{
+    return location();
 }
 
 qint64 Store::sizeOnDisk() const
 {
+    if (isPostgres())
+        return 0;
     const QString path = location();
     qint64 bytes = 0;
     for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
@@ -48,6 +74,11 @@ qint64 Store::sizeOnDisk() const
 
 bool Store::start(QString *error)
 {
+    if (isPostgres()) {
+        if (error)
+            *error = postgresUnsupported();
+        return false;
+    }
     return m_writer->start(error);
 }
 
@@ -59,6 +90,11 @@ void Store::stop()
 
 std::optional<QSqlDatabase> Store::openConnection(QStringView purpose, QString *error, Open mode) const
 {
+    if (isPostgres()) {
+        if (error)
+            *error = postgresUnsupported();
+        return std::nullopt;
+    }
     const QString name
         = QStringLiteral("mm-%1-%2-%3").arg(m_instance).arg(purpose).arg(s_connections.fetchAndAddRelaxed(1));
     return mode == Open::MustExist ? Database::openExisting(m_options.folder, name, error)

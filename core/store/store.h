@@ -6,6 +6,7 @@
 
 #include "database.h"
 #include "records.h"
+#include "storelocation.h"
 #include "util/workerthread.h"
 
 #include <QObject>
@@ -35,17 +36,25 @@ public:
         // No writer thread: the thread that receives commits once per pass of its event loop
         // (StoreWriter::Options::commitOnCallerThread).
         bool commitOnCallerThread = false;
+        // Where the store lives. A PostgreSQL location wins over folder; for SQLite, folder
+        // wins over location.folder when both are given. The store's options() hold both
+        // filled in alike.
+        StoreLocation location {};
     };
 
     explicit Store(Options options, QObject *parent = nullptr);
     ~Store() override;
 
     const Options &options() const { return m_options; }
-    // For people and logs: the database file.
+    bool isPostgres() const { return m_options.location.isPostgres(); }
+    // SQLite: the database file. PostgreSQL: the URL without its password.
     QString location() const;
+    // For people, logs and errors: the database file, or the URL without its password.
+    QString displayName() const;
     // The store's files on disk, in bytes (database, WAL, shared memory): three stat calls.
+    // 0 for a PostgreSQL store, whose files are the server's.
     qint64 sizeOnDisk() const;
-    // The folder the store lives in, for "Open data folder".
+    // The folder the store lives in, for "Open data folder"; empty for a PostgreSQL store.
     QString folder() const { return m_options.folder; }
 
     // The single writer: deliveries, rejections, listening intervals, imports.

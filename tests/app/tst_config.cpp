@@ -3,9 +3,12 @@
 // through the real command-line parser and the declarations in core/settings/settingspecs.
 #include "config.h"
 #include "settings/settingspecs.h"
+#include "store/database.h"
+#include "storehealth.h"
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <vector>
 
 using namespace mm;
 
@@ -29,6 +32,34 @@ QString parseError(QStringList arguments)
     return error;
 }
 
+// argv as main() gets it: writable C strings, so takeSecretsFromArgv can blank them in place.
+class Argv
+{
+public:
+    explicit Argv(const QStringList &arguments)
+    {
+        for (const QString &a : arguments)
+            m_storage.push_back(a.toLocal8Bit());
+        for (QByteArray &a : m_storage)
+            m_pointers.push_back(a.data());
+    }
+    int argc() const { return int(m_pointers.size()); }
+    char **argv() { return m_pointers.data(); }
+    QStringList arguments() const
+    {
+        QStringList list;
+        for (const char *a : m_pointers)
+            list.append(QString::fromLocal8Bit(a));
+        return list;
+    }
+
+private:
+    std::vector<QByteArray> m_storage;
+    std::vector<char *> m_pointers;
+};
+
+const char *const StoreEnv = "MIGRATION_MONITOR_STORE";
+
 SettingsValues savedRetention(int days, int maxMb)
 {
     SettingsValues saved;
@@ -43,7 +74,12 @@ class TestConfig : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void init() { qunsetenv("MIGRATION_MONITOR_SECRETS"); }
+    void init()
+    {
+        qunsetenv("MIGRATION_MONITOR_SECRETS");
+        qunsetenv(StoreEnv);
+    }
+    void cleanup() { qunsetenv(StoreEnv); }
 
     // The worked example: --retention-max-mb over the saved limit, for this run only.
     void commandLineOverridesSaved()
@@ -136,6 +172,11 @@ private Q_SLOTS:
                 arguments = {QStringLiteral("--") + spec.option};
                 expected = true;
                 break;
+            case SettingSpec::Kind::StoreUrl:
+                arguments = {QStringLiteral("--") + spec.option,
+                             QStringLiteral("postgresql://cli@db.example.com/mm")};
+                expected = QStringLiteral("postgresql://cli@db.example.com/mm");
+                break;
             }
             SettingsValues saved;
             spec.set(saved,
@@ -216,6 +257,214 @@ private Q_SLOTS:
         QTest::addRow("tolerance") << "--tolerance=0";
         QTest::addRow("path") << "--path=/a?b";
         QTest::addRow("listen") << "--listen=nowhere:80";
+        QTest::addRow("store port") << "--store=postgresql://db.example.com:99999/mm";
+        QTest::addRow("store scheme") << "--store=mysql://db.example.com/mm";
+        QTest::addRow("store database") << "--store=postgresql://db.example.com";
+    }
+
+    // --store: the URL is saved and shown without its password, which is kept for the run.
+    void storeOptionNamesTheStore()
+    {
+        const AppOptions commandLine
+            = parse({QStringLiteral("--store"),
+                     QStringLiteral("postgres://monitor:s3cret@db.example.com:5433/mm"
+                                    "?sslmode=require")});
+        const QString shown = QStringLiteral("postgresql://monitor@db.example.com:5433/mm?sslmode=require");
+        QVERIFY(commandLine.given.contains(QLatin1String("storeUrl")));
+        QCOMPARE(commandLine.settings.storeUrl, shown);
+        QCOMPARE(commandLine.storePassword, QStringLiteral("s3cret"));
+        QVERIFY(commandLine.store);
+        QCOMPARE(commandLine.store->password, QStringLiteral("s3cret"));
+        SettingsValues saved;
+        saved.storeFolder = QStringLiteral("/srv/monitor");
+        saved.storeUrl = QStringLiteral("postgresql://saved@elsewhere/mm");
+        const ResolvedConfig r = resolveConfig(saved, commandLine);
+        QVERIFY(r.isFromCommandLine(QLatin1String("storeUrl")));
+        QCOMPARE(r.settings.storeUrl, shown); // what the dialog could show: no password
+        QVERIFY(r.options.store);
+        QCOMPARE(r.options.store->displayName(), shown);
+        const Store::Options o = storeOptions(r.options);
+        QVERIFY(o.location.isPostgres());
+        QCOMPARE(o.location.host, QStringLiteral("db.example.com"));
+        QCOMPARE(o.location.port, quint16(5433));
+        QCOMPARE(o.location.database, QStringLiteral("mm"));
+        QCOMPARE(o.location.user, QStringLiteral("monitor"));
+        QCOMPARE(o.location.password, QStringLiteral("s3cret"));
+        QCOMPARE(
+            o.location.options,
+            (QList<std::pair<QString, QString>> {{QStringLiteral("sslmode"), QStringLiteral("require")}}));
+        const Store store(o);
+        QCOMPARE(store.displayName(), shown);
+    }
+
+    // --store DIR is --data-dir DIR.
+    void storeOptionTakesAFolder()
+    {
+        const ResolvedConfig r
+            = resolveConfig(SettingsValues(), parse({QStringLiteral("--store=/srv/other")}));
+        const Store store(storeOptions(r.options));
+        QVERIFY(!store.isPostgres());
+        QCOMPARE(store.folder(), QStringLiteral("/srv/other"));
+        QCOMPARE(store.location(), Database::databasePath(QStringLiteral("/srv/other")));
+    }
+
+    void storeAndDataDirExcludeEachOther()
+    {
+        const QString sentence
+            = QStringLiteral("--store and --data-dir both say where the store is; give one of "
+                             "them (--data-dir DIR is the same as --store DIR).");
+        QCOMPARE(parseError({QStringLiteral("--store=postgresql://db.example.com/mm"),
+                             QStringLiteral("--data-dir=/srv/monitor")}),
+                 sentence);
+        QCOMPARE(parseError({QStringLiteral("--data-dir"), QStringLiteral("/srv/monitor"),
+                             QStringLiteral("--store"), QStringLiteral("/srv/other")}),
+                 sentence);
+    }
+
+    // Neither option: the saved store URL, else the saved folder, else the default folder; the
+    // command line's --data-dir wins over a saved URL.
+    void storeFromSettings()
+    {
+        {
+            const Store::Options o = storeOptions(resolveConfig(SettingsValues(), parse({})).options);
+            QVERIFY(!o.location.isPostgres());
+            QCOMPARE(Store(o).folder(), Database::defaultDataDir());
+        }
+        SettingsValues saved;
+        saved.storeUrl = QStringLiteral("postgresql://saved@db.example.com/mm");
+        {
+            const ResolvedConfig r = resolveConfig(saved, parse({}));
+            QVERIFY(!r.isFromCommandLine(QLatin1String("storeUrl")));
+            QVERIFY(r.options.store);
+            QCOMPARE(r.options.store->user, QStringLiteral("saved"));
+            QVERIFY(r.options.store->password.isEmpty());
+            QVERIFY(storeOptions(r.options).location.isPostgres());
+        }
+        {
+            const ResolvedConfig r = resolveConfig(saved, parse({QStringLiteral("--data-dir=/cli")}));
+            QVERIFY(!r.options.store);
+            const Store store(storeOptions(r.options));
+            QVERIFY(!store.isPostgres());
+            QCOMPARE(store.folder(), QStringLiteral("/cli"));
+        }
+    }
+
+    // MIGRATION_MONITOR_STORE does what --store does, but the command line wins.
+    void storeFromTheEnvironment()
+    {
+        qputenv(StoreEnv, "postgresql://env:envpass@db.example.com/envdb");
+        {
+            const ResolvedConfig r = resolveConfig(SettingsValues(), parse({}));
+            QVERIFY(r.isFromCommandLine(QLatin1String("storeUrl")));
+            QVERIFY(r.options.store);
+            QCOMPARE(r.options.store->database, QStringLiteral("envdb"));
+            QCOMPARE(r.options.store->password, QStringLiteral("envpass"));
+            QCOMPARE(r.settings.storeUrl, QStringLiteral("postgresql://env@db.example.com/envdb"));
+        }
+        {
+            const AppOptions o = parse({QStringLiteral("--store=postgresql://cli@db.example.com/clidb")});
+            QCOMPARE(o.store->database, QStringLiteral("clidb"));
+            QVERIFY(o.store->password.isEmpty()); // not the environment's
+        }
+        {
+            const ResolvedConfig r
+                = resolveConfig(SettingsValues(), parse({QStringLiteral("--data-dir=/cli")}));
+            QVERIFY(!r.options.store);
+            QCOMPARE(r.options.dataDir, std::optional<QString>(QStringLiteral("/cli")));
+        }
+        qputenv(StoreEnv, "postgresql://env:envpass@db.example.com:0/envdb");
+        QCOMPARE(parseError({}),
+                 QStringLiteral("MIGRATION_MONITOR_STORE: The store URL's port must be a number "
+                                "from 1 to 65535."));
+        qputenv(StoreEnv, "   ");
+        QVERIFY(!parse({}).store); // blank is unset
+    }
+
+    // The demo's store is its throw-away folder, whatever --store says.
+    void demoIgnoresTheStore()
+    {
+        qputenv(StoreEnv, "postgresql://env@db.example.com/envdb");
+        const SessionConfig demo = demoSession(
+            parse({QStringLiteral("--demo"), QStringLiteral("--store=postgresql://h/d")}),
+            QStringLiteral("/tmp/demo"), QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+        SettingsValues saved;
+        saved.storeUrl = QStringLiteral("postgresql://saved@db.example.com/mm");
+        const ResolvedConfig r = resolveConfig(saved, demo.commandLine);
+        QVERIFY(!r.options.store);
+        const Store store(storeOptions(r.options));
+        QCOMPARE(store.folder(), QStringLiteral("/tmp/demo"));
+    }
+
+    // The password in --store's URL is blanked in argv, in place, and kept in memory: the
+    // parser gets the URL as given. The rest of the argument stays readable.
+    void storePasswordIsBlankedInArgv_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QStringList>("blanked");
+        QTest::addColumn<QString>("password");
+        QTest::addRow("--store URL")
+            << QStringList {QStringLiteral("--headless"), QStringLiteral("--store"),
+                            QStringLiteral("postgresql://monitor:Sup3r%40Secret@db:5433/mm")}
+            << QStringList {QStringLiteral("--headless"), QStringLiteral("--store"),
+                            QStringLiteral("postgresql://monitor:xxxxxxxxxxxxxx@db:5433/mm")}
+            << QStringLiteral("Sup3r@Secret");
+        QTest::addRow("--store=URL")
+            << QStringList {QStringLiteral("--store=postgres://m:Sup3rSecret@db/mm?sslmode=require")}
+            << QStringList {QStringLiteral("--store=postgres://m:xxxxxxxxxxx@db/mm?sslmode=require")}
+            << QStringLiteral("Sup3rSecret");
+        QTest::addRow("password parameter")
+            << QStringList {QStringLiteral("--store"),
+                            QStringLiteral("postgresql://db/mm?password=Sup3rSecret&sslmode=require")}
+            << QStringList {QStringLiteral("--store"),
+                            QStringLiteral("postgresql://db/mm?password=xxxxxxxxxxx&sslmode=require")}
+            << QStringLiteral("Sup3rSecret");
+        QTest::addRow("with a --secret")
+            << QStringList {QStringLiteral("--secret"),
+                            QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+                            QStringLiteral("--store=postgresql://m:Sup3rSecret@db/mm")}
+            << QStringList {QStringLiteral("--secret"),
+                            QString(QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").size(), u'x'),
+                            QStringLiteral("--store=postgresql://m:xxxxxxxxxxx@db/mm")}
+            << QStringLiteral("Sup3rSecret");
+        QTest::addRow("no password") << QStringList {QStringLiteral("--store"),
+                                                     QStringLiteral("postgresql://m@db/mm")}
+                                     << QStringList {QStringLiteral("--store"),
+                                                     QStringLiteral("postgresql://m@db/mm")}
+                                     << QString();
+        QTest::addRow("a folder") << QStringList {QStringLiteral("--store"), QStringLiteral("/srv/a:b@c")}
+                                  << QStringList {QStringLiteral("--store"), QStringLiteral("/srv/a:b@c")}
+                                  << QString();
+        // A value that only looks like --store: --path's, say.
+        QTest::addRow("not --store") << QStringList {QStringLiteral("--path"),
+                                                     QStringLiteral("/postgresql://m:p@db/mm")}
+                                     << QStringList {QStringLiteral("--path"),
+                                                     QStringLiteral("/postgresql://m:p@db/mm")}
+                                     << QString();
+    }
+
+    void storePasswordIsBlankedInArgv()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QStringList, blanked);
+        QFETCH(QString, password);
+        arguments.prepend(QStringLiteral("migration-monitor"));
+        blanked.prepend(QStringLiteral("migration-monitor"));
+        Argv argv(arguments);
+        const ArgvSecrets secrets = takeSecretsFromArgv(argv.argc(), argv.argv());
+        QCOMPARE(argv.arguments(), blanked);
+        if (!password.isEmpty())
+            QVERIFY(!argv.arguments().join(u' ').contains(password));
+        QString error;
+        const auto options = parseOptions(argv.arguments(), secrets, &error);
+        QVERIFY2(options, qPrintable(error));
+        QCOMPARE(options->storePassword, password);
+        if (options->given.contains(QLatin1String("storeUrl"))) {
+            QVERIFY(options->store);
+            QCOMPARE(options->store->password, password);
+            QVERIFY(!options->settings.storeUrl.contains(QLatin1String("xxx")));
+            if (!password.isEmpty())
+                QVERIFY(!options->settings.storeUrl.contains(password));
+        }
     }
 
     void outOfRangeOptionsAreRefused()

@@ -34,6 +34,7 @@ private Q_SLOTS:
         QCOMPARE(v.stallThresholds().workingUs, StallThresholds().workingUs);
         QCOMPARE(v.stallThresholds().notStartedUs, StallThresholds().notStartedUs);
         QVERIFY(v.storeFolder.isEmpty());
+        QVERIFY(v.storeUrl.isEmpty()); // the embedded store
         QCOMPARE(v.retentionDays, 0);
         QCOMPARE(v.retentionMaxMb, 0);
         QVERIFY(v.closeToTray);
@@ -118,6 +119,9 @@ private Q_SLOTS:
             case SettingSpec::Kind::Flag:
                 other = !spec.fallback.toBool();
                 break;
+            case SettingSpec::Kind::StoreUrl:
+                other = QStringLiteral("postgresql://monitor@db.example.com:5433/mm?sslmode=require");
+                break;
             }
             spec.set(v, other);
             QVERIFY2(v != SettingsValues(), spec.key.data());
@@ -150,6 +154,7 @@ private Q_SLOTS:
             {QStringLiteral("stallWorkingMinutes"), QStringLiteral("stalls/workingMinutes")},
             {QStringLiteral("stallNotStartedMinutes"), QStringLiteral("stalls/notStartedMinutes")},
             {QStringLiteral("storeFolder"), QStringLiteral("store/dataDir")},
+            {QStringLiteral("storeUrl"), QStringLiteral("store/url")},
             {QStringLiteral("retentionDays"), QStringLiteral("store/retentionDays")},
             {QStringLiteral("retentionMaxMb"), QStringLiteral("store/retentionMaxMb")},
             {QStringLiteral("closeToTray"), QStringLiteral("window/closeToTray")},
@@ -200,6 +205,45 @@ private Q_SLOTS:
         QVERIFY(!content.contains("whsec_"));
     }
 
+    // A password typed into a store URL never reaches the settings file; neither does a URL
+    // that cannot be read (which could hide one).
+    void storePasswordsAreNeverWritten_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("saved");
+        QTest::addRow("user information") << "postgresql://monitor:Pa55w0rdXY@db.example.com/mm"
+                                          << "postgresql://monitor@db.example.com/mm";
+        QTest::addRow("parameter") << "postgres://db.example.com/mm?password=Pa55w0rdXY&sslmode=require"
+                                   << "postgresql://db.example.com/mm?sslmode=require";
+        QTest::addRow("unreadable") << "postgresql://monitor:Pa55w0rdXY@db.example.com"
+                                    << "";
+    }
+
+    void storePasswordsAreNeverWritten()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, saved);
+        SettingsValues v;
+        v.storeUrl = url;
+        {
+            AppSettings s(iniPath());
+            s.setValues(v);
+            QVERIFY(s.sync());
+            QCOMPARE(s.values().storeUrl, saved);
+        }
+        QFile file(iniPath());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray content = file.readAll();
+        QVERIFY(content.contains("store"));
+        QVERIFY2(!content.contains("Pa55w0rdXY"), content.constData());
+        // Nor read back from one someone edited by hand.
+        {
+            QSettings raw(iniPath(), QSettings::IniFormat);
+            raw.setValue(QStringLiteral("store/url"), url);
+        }
+        QCOMPARE(AppSettings(iniPath()).values().storeUrl, saved);
+    }
+
     void unreadableValuesFallBackToDefaults_data()
     {
         QTest::addColumn<QString>("key");
@@ -220,6 +264,10 @@ private Q_SLOTS:
                                    << "-5";
         QTest::addRow("stall") << "stalls/workingMinutes"
                                << "0";
+        QTest::addRow("store URL, unknown scheme") << "store/url"
+                                                   << "mysql://h/d";
+        QTest::addRow("store URL, no database") << "store/url"
+                                                << "postgresql://h";
     }
 
     void unreadableValuesFallBackToDefaults()
@@ -311,6 +359,19 @@ private Q_SLOTS:
         QTest::addRow("good secret") << "secret" << mm::test::TestSecretText << true;
         QTest::addRow("bad secret") << "secret"
                                     << "whsec_%%%" << false;
+        QTest::addRow("store URL") << "storeUrl"
+                                   << "postgresql://monitor@db.example.com/mm?sslmode=require" << true;
+        QTest::addRow("store folder as URL") << "storeUrl"
+                                             << "/srv/monitor" << true;
+        QTest::addRow("store URL, bad scheme") << "storeUrl"
+                                               << "mysql://db.example.com/mm" << false;
+        QTest::addRow("store URL, no database") << "storeUrl"
+                                                << "postgresql://db.example.com" << false;
+        QTest::addRow("store URL with a password")
+            << "storeUrl"
+            << "postgresql://monitor:Pa55w0rdXY@db.example.com/mm" << false;
+        QTest::addRow("store URL and data folder") << "storeUrlAndFolder"
+                                                   << "postgresql://db.example.com/mm" << false;
     }
 
     void problem()
@@ -331,8 +392,16 @@ private Q_SLOTS:
             v.stallNotStartedMinutes = value.toInt();
         else if (field == QLatin1String("secret"))
             v.secrets = {value};
-        const QString problem = v.problem();
+        else if (field.startsWith(QLatin1String("storeUrl")))
+            v.storeUrl = value;
+        if (field == QLatin1String("storeUrlAndFolder"))
+            v.storeFolder = QStringLiteral("/srv/monitor");
+        SettingsValues::Field where = SettingsValues::Field::None;
+        const QString problem = v.problem(&where);
         QCOMPARE(problem.isEmpty(), valid);
+        if (field.startsWith(QLatin1String("storeUrl")))
+            QCOMPARE(where, valid ? SettingsValues::Field::None : SettingsValues::Field::Store);
+        QVERIFY2(!problem.contains(QLatin1String("Pa55w0rdXY")), qPrintable(problem));
         if (field == QLatin1String("secret") && !valid)
             QVERIFY2(!problem.contains(value), qPrintable(problem));
     }

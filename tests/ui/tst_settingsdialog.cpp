@@ -238,6 +238,33 @@ private Q_SLOTS:
                                           << "/etc/hostname"
                                           << "both"
                                           << "tlsCert";
+        // The store URL, checked by StoreLocation::parse, whose sentence is shown.
+        QTest::addRow("store URL, unknown scheme")
+            << "storeUrl"
+            << "mysql://h/d"
+            << "The store URL's scheme mysql: is not known: use postgresql:// (or postgres://), or name a "
+               "folder for the embedded store."
+            << "storeUrl";
+        QTest::addRow("store URL, no database")
+            << "storeUrl"
+            << "postgresql://monitor@db.example.com:5433"
+            << "The store URL names no database: add it after the host, as in postgresql://host/dbname."
+            << "storeUrl";
+        QTest::addRow("store URL, bad port") << "storeUrl"
+                                             << "postgresql://db.example.com:543x/mm"
+                                             << "The store URL's port must be a number from 1 to 65535."
+                                             << "storeUrl";
+        QTest::addRow("store URL with a password")
+            << "storeUrl"
+            << "postgresql://monitor:s3cret@db.example.com/mm"
+            << "Leave the password out of the store URL: it is read from PGPASSWORD or ~/.pgpass, and "
+               "settings are not the place for it."
+            << "storeUrl";
+        QTest::addRow("store URL with a password parameter")
+            << "storeUrl"
+            << "postgresql://db.example.com/mm?password=s3cret"
+            << "Leave the password out of the store URL"
+            << "storeUrl";
     }
 
     void otherInvalidFields()
@@ -255,6 +282,41 @@ private Q_SLOTS:
         QCOMPARE(applied.count(), 0);
         QVERIFY2(dialog.errorText().contains(expected), qPrintable(dialog.errorText()));
         QTRY_VERIFY(field<QLineEdit>(dialog, focused.toLatin1().constData())->hasFocus());
+    }
+
+    void storeUrlIsApplied()
+    {
+        SettingsValues v;
+        v.storeUrl = QStringLiteral("postgresql://monitor@db.example.com/mm");
+        SettingsDialog dialog(v);
+        auto *url = field<QLineEdit>(dialog, "storeUrl");
+        QCOMPARE(url->text(), v.storeUrl);
+        QSignalSpy applied(&dialog, &SettingsDialog::applied);
+        url->setText(QStringLiteral("  postgresql://monitor@db.example.com:5433/mm?sslmode=require "));
+        QVERIFY2(dialog.apply(), qPrintable(dialog.errorText()));
+        QCOMPARE(applied.count(), 1);
+        QCOMPARE(applied.at(0).at(0).value<SettingsValues>().storeUrl,
+                 QStringLiteral("postgresql://monitor@db.example.com:5433/mm?sslmode=require"));
+        url->clear(); // back to the embedded store
+        QVERIFY(dialog.apply());
+        QVERIFY(applied.at(1).at(0).value<SettingsValues>().storeUrl.isEmpty());
+    }
+
+    void storeUrlAndDataFolderExcludeEachOther()
+    {
+        QTemporaryDir dir;
+        SettingsDialog dialog(SettingsValues {});
+        QSignalSpy applied(&dialog, &SettingsDialog::applied);
+        field<QLineEdit>(dialog, "storeFolder")->setText(dir.path());
+        field<QLineEdit>(dialog, "storeUrl")->setText(QStringLiteral("postgresql://db.example.com/mm"));
+        QVERIFY(!dialog.apply());
+        QCOMPARE(applied.count(), 0);
+        QCOMPARE(dialog.errorText(),
+                 QStringLiteral("Give a data folder or a store URL, not both: the URL names "
+                                "a store of its own."));
+        field<QLineEdit>(dialog, "storeFolder")->clear();
+        QVERIFY2(dialog.apply(), qPrintable(dialog.errorText()));
+        QCOMPARE(applied.count(), 1);
     }
 
     void unreadableCertificateIsRefused()

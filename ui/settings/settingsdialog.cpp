@@ -205,14 +205,24 @@ QWidget *SettingsDialog::monitoringPage()
     m_storeFolder->setPlaceholderText(tr("Default: %1").arg(Database::defaultDataDir()));
     auto *browse = new QPushButton(tr("Browse…"), page);
     connect(browse, &QPushButton::clicked, this, &SettingsDialog::browseFolder);
+    m_storeUrl = new QLineEdit(page);
+    m_storeUrl->setObjectName(QStringLiteral("storeUrl"));
+    m_storeUrl->setClearButtonEnabled(true);
+    m_storeUrl->setPlaceholderText(tr("None: the embedded store in the data folder"));
+    m_storeUrl->setToolTip(
+        tr("A PostgreSQL database, as postgresql://user@host:port/dbname?sslmode=require"));
 
     form->addRow(
         hint(tr("A migration counts as stalled when nothing is heard from it for this long."), page));
     form->addRow(tr("&Working, no new event:"), m_stallWorking);
     form->addRow(tr("&Not started after:"), m_stallNotStarted);
     form->addRow(tr("&Data folder:"), withButton(m_storeFolder, browse, page));
+    form->addRow(tr("St&ore URL:"), m_storeUrl);
     form->addRow(
-        hint(tr("A new data folder is used from the next start; the current one is left as it is."), page));
+        hint(tr("A new data folder or store URL is used from the next start; the current store is left as it "
+                "is. A PostgreSQL store is named as postgresql://user@host:port/dbname?sslmode=require; its "
+                "password is read from PGPASSWORD or ~/.pgpass, never saved here."),
+             page));
     auto *storage = new QGroupBox(tr("Storage"), page);
     auto *storageForm = new QFormLayout(storage);
     m_retentionDays = spinBox("retentionDays", tr(" days"), storage);
@@ -257,6 +267,7 @@ void SettingsDialog::setValues(const SettingsValues &values)
     m_stallWorking->setValue(values.stallWorkingMinutes);
     m_stallNotStarted->setValue(values.stallNotStartedMinutes);
     m_storeFolder->setText(values.storeFolder);
+    m_storeUrl->setText(values.storeUrl);
     m_retentionDays->setValue(values.retentionDays);
     m_retentionMaxMb->setValue(values.retentionMaxMb);
     m_closeToTray->setChecked(values.closeToTray);
@@ -318,6 +329,7 @@ std::optional<SettingsValues> SettingsDialog::collect()
     v.stallWorkingMinutes = m_stallWorking->value();
     v.stallNotStartedMinutes = m_stallNotStarted->value();
     v.storeFolder = m_storeFolder->text().trimmed();
+    v.storeUrl = m_storeUrl->text().trimmed();
     v.retentionDays = m_retentionDays->value();
     v.retentionMaxMb = m_retentionMaxMb->value();
     v.closeToTray = m_closeToTray->isChecked();
@@ -344,6 +356,9 @@ std::optional<SettingsValues> SettingsDialog::collect()
             break;
         case SettingsValues::Field::Stall:
             field = m_stallWorking;
+            break;
+        case SettingsValues::Field::Store:
+            field = m_storeUrl;
             break;
         case SettingsValues::Field::Secrets:
             field = m_secretList;

@@ -87,6 +87,7 @@ private:
     QSpinBox *m_stallWorking = nullptr;
     QSpinBox *m_stallNotStarted = nullptr;
     QLineEdit *m_storeFolder = nullptr;
+    QLineEdit *m_storeUrl = nullptr;
     AlertsPage *m_alerts = nullptr;
     QCheckBox *m_closeToTray = nullptr;
     QSpinBox *m_retentionDays = nullptr;
