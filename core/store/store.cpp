@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store.h"
 
+#include "pgschema.h"
 #include "storereader.h"
 #include "storewriter.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QSqlError>
 #include <QThread>
 
 namespace mm {
@@ -28,10 +30,6 @@ Store::Options filledIn(Store::Options o)
     return o;
 }
 
-QString postgresUnsupported()
-{
-    return QCoreApplication::translate("mm::Store", "PostgreSQL stores are not supported by this build yet");
-}
 } // namespace
 
 Store::Store(Options options, QObject *parent)
@@ -43,6 +41,7 @@ Store::Store(Options options, QObject *parent)
     writer.sync = m_options.sync;
     writer.rejectionJournalLimit = m_options.rejectionJournalLimit;
     writer.commitOnCallerThread = m_options.commitOnCallerThread;
+    writer.instance = m_options.instance;
     m_writer = std::make_unique<StoreWriter>(*this, writer);
 }
 
@@ -74,11 +73,6 @@ qint64 Store::sizeOnDisk() const
 
 bool Store::start(QString *error)
 {
-    if (isPostgres()) {
-        if (error)
-            *error = postgresUnsupported();
-        return false;
-    }
     return m_writer->start(error);
 }
 
@@ -90,15 +84,55 @@ void Store::stop()
 
 std::optional<QSqlDatabase> Store::openConnection(QStringView purpose, QString *error, Open mode) const
 {
-    if (isPostgres()) {
-        if (error)
-            *error = postgresUnsupported();
-        return std::nullopt;
-    }
     const QString name
         = QStringLiteral("mm-%1-%2-%3").arg(m_instance).arg(purpose).arg(s_connections.fetchAndAddRelaxed(1));
+    if (isPostgres())
+        return openPostgres(name, error);
     return mode == Open::MustExist ? Database::openExisting(m_options.folder, name, error)
                                    : Database::open(m_options.folder, name, error, m_options.sync);
+}
+
+std::optional<QSqlDatabase> Store::openPostgres(const QString &name, QString *error) const
+{
+    const StoreLocation &where = m_options.location;
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+    if (!db.isValid()) {
+        if (error)
+            *error = tr("Qt's PostgreSQL driver (QPSQL) is not installed: install libqt6sql6-psql");
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return std::nullopt;
+    }
+    db.setHostName(where.host);
+    db.setPort(where.port);
+    db.setDatabaseName(where.database);
+    db.setUserName(where.user);
+    db.setPassword(where.password); // empty: libpq reads PGPASSWORD or ~/.pgpass itself
+    QStringList options {QStringLiteral("connect_timeout=5")};
+    for (const auto &[key, value] : where.options)
+        options.append(key + u'=' + value);
+    db.setConnectOptions(options.join(u';'));
+    if (!db.open()) {
+        if (error)
+            *error = tr("Cannot connect to the PostgreSQL store %1: %2")
+                         .arg(where.displayName(), db.lastError().text().trimmed());
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return std::nullopt;
+    }
+    // The schema is brought up to date once per store object (and under a lock in the server, so
+    // receivers starting together take turns).
+    std::lock_guard lock(m_schemaMutex);
+    if (!m_schemaReady) {
+        if (!PgSchema::migrate(db, error)) {
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(name);
+            return std::nullopt;
+        }
+        m_schemaReady = true;
+    }
+    return db;
 }
 
 void Store::closeConnection(const QString &name)

@@ -15,6 +15,7 @@
 #include <QString>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace mm {
@@ -40,6 +41,9 @@ public:
         // wins over location.folder when both are given. The store's options() hold both
         // filled in alike.
         StoreLocation location {};
+        // The receiver writing through this store, recorded with each attempt, rejection and
+        // listening interval in a shared (PostgreSQL) store.
+        QString instance {};
     };
 
     explicit Store(Options options, QObject *parent = nullptr);
@@ -104,12 +108,15 @@ public:
     }
 
 private:
+    std::optional<QSqlDatabase> openPostgres(const QString &name, QString *error) const;
     using Job = std::function<std::function<void()>(StoreReader &)>;
     void post(QObject *context, Job job);
     void stopReader();
 
     const Options m_options;
     const quint64 m_instance;
+    mutable std::mutex m_schemaMutex;
+    mutable bool m_schemaReady = false; // PostgreSQL: migrated by this object's first connection
     std::unique_ptr<StoreWriter> m_writer;
     WorkerThread m_readerThread {QStringLiteral("mm-read")};
     QObject *m_readerContext = nullptr; // lives on m_readerThread, which deletes it

@@ -63,9 +63,79 @@ QList<EventFacts> StoreReader::factsOf(QList<qint64> rowIds)
     return out;
 }
 
+qint64 StoreReader::loadFactsWithQtSql(const std::function<void(QList<EventFacts> &&)> &batch,
+                                       qint64 afterRowId, int batchSize, const QList<qint64> *only)
+{
+    // Any engine's Qt driver (PostgreSQL in team mode); SQLite has the faster path below.
+    QString sql
+        = QStringLiteral(
+              "SELECT id, msg_id, event_id, type, migration_id, created_us, status, error_message, task_id, "
+              "company_id, created_by, object_created_us, received_us, attempts, parsed, timestamp_header "
+              "FROM deliveries WHERE id > %1")
+              .arg(afterRowId);
+    if (only) {
+        QStringList ids;
+        ids.reserve(only->size());
+        for (qint64 id : *only)
+            ids.append(QString::number(id)); // integers only: nothing to escape
+        sql += QStringLiteral(" AND id IN (%1)").arg(ids.isEmpty() ? QStringLiteral("NULL") : ids.join(u','));
+    }
+    sql += QStringLiteral(" ORDER BY id");
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    if (!q.exec(sql)) {
+        m_error = q.lastError().text();
+        return -1;
+    }
+    auto optionalColumn = [&q](int column) -> std::optional<qint64> {
+        const QVariant v = q.value(column);
+        return v.isNull() ? std::nullopt : std::optional<qint64>(v.toLongLong());
+    };
+    qint64 count = 0;
+    QList<EventFacts> facts;
+    facts.reserve(batchSize);
+    while (q.next()) {
+        EventFacts f;
+        f.rowId = q.value(0).toLongLong();
+        f.msgId = q.value(1).toString().toUtf8();
+        f.eventId = q.value(2).toString();
+        f.type = q.value(3).toString();
+        f.migrationId = q.value(4).toString();
+        f.createdUs = optionalColumn(5);
+        f.status = q.value(6).toString();
+        f.errorMessage = q.value(7).toString();
+        f.taskId = q.value(8).toString();
+        f.companyId = q.value(9).toString();
+        f.createdByUserId = q.value(10).toString();
+        f.objectCreatedUs = optionalColumn(11);
+        f.receivedUs = q.value(12).toLongLong();
+        f.attempts = q.value(13).toInt();
+        f.parsed = q.value(14).toBool();
+        f.timestampHeader = q.value(15).toLongLong();
+        facts.append(std::move(f));
+        ++count;
+        if (facts.size() >= batchSize) {
+            batch(std::move(facts));
+            facts = {};
+            facts.reserve(batchSize);
+        }
+    }
+    if (q.lastError().isValid()) {
+        m_error = q.lastError().text();
+        return -1;
+    }
+    if (!facts.isEmpty())
+        batch(std::move(facts));
+    return count;
+}
+
 qint64 StoreReader::loadFactsWhere(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
                                    int batchSize, const QList<qint64> *only)
 {
+    if (!m_open)
+        return -1;
+    if (QSqlDatabase::database(m_connection, false).driverName() != QLatin1String("QSQLITE"))
+        return loadFactsWithQtSql(batch, afterRowId, batchSize, only);
     // A million rows through QSqlQuery take ~14 s (a QVariant per value); SQLite's own API
     // reads them in about a second, on a connection of its own that only reads.
     sqlite3 *db = nullptr;

@@ -44,6 +44,8 @@ public:
 private:
     qint64 loadFactsWhere(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
                           int batchSize, const QList<qint64> *only);
+    qint64 loadFactsWithQtSql(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
+                              int batchSize, const QList<qint64> *only);
 
     QString m_connection;
     QString m_path;

@@ -2,6 +2,7 @@
 #include "storewriter.h"
 
 #include "store.h"
+#include "storewriterpg.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
@@ -211,6 +212,8 @@ bool StoreWriter::start(QString *error)
 
 void StoreWriter::startCheckpointer()
 {
+    if (usesPostgres())
+        return; // the server checkpoints
     m_checkpointThread.startFunction([this] { runCheckpointer(); }, [this] { wakeToStop(); });
 }
 
@@ -353,6 +356,13 @@ std::optional<QSqlDatabase> StoreWriter::openWriterConnection(QString *error)
 
 void StoreWriter::commit(Queries &queries, std::deque<Job> &batch)
 {
+    commitWith([&](QList<WriteOutcome> &outcomes, int &stored, QList<EventFacts> *facts, QString *error) {
+        return writeBatch(queries, batch, outcomes, stored, facts, error);
+    });
+}
+
+template<typename Write> void StoreWriter::commitWith(Write &&write)
+{
     QList<WriteOutcome> outcomes;
     int stored = 0;
     QString batchError;
@@ -362,7 +372,7 @@ void StoreWriter::commit(Queries &queries, std::deque<Job> &batch)
     QList<EventFacts> facts;
     const bool wantFacts = isSignalConnected(QMetaMethod::fromSignal(&StoreWriter::committed));
     m_batchFull = false;
-    const bool ok = writeBatch(queries, batch, outcomes, stored, wantFacts ? &facts : nullptr, &batchError);
+    const bool ok = write(outcomes, stored, wantFacts ? &facts : nullptr, &batchError);
     if (!ok) {
         for (WriteOutcome &o : outcomes) {
             o.result = WriteResult::Failed;
@@ -404,6 +414,10 @@ void StoreWriter::commitQueued()
     }
     if (batch.empty())
         return;
+    if (usesPostgres()) {
+        commitQueuedPg(batch);
+        return;
+    }
     // A Qt SQL connection belongs to one thread: every commit until closeOnCallerThread() comes
     // from the thread that made the first one.
     Q_ASSERT(!m_callerQueries || m_committingThread == QThread::currentThread());
@@ -432,6 +446,12 @@ void StoreWriter::commitQueued()
 
 void StoreWriter::closeOnCallerThread()
 {
+    if (m_options.commitOnCallerThread && m_callerPg) {
+        commitQueued();
+        closePg(m_callerPg);
+        m_committingThread = nullptr;
+        return;
+    }
     if (!m_options.commitOnCallerThread || !m_callerQueries)
         return;
     commitQueued();
@@ -446,6 +466,10 @@ void StoreWriter::closeOnCallerThread()
 
 void StoreWriter::run()
 {
+    if (usesPostgres()) {
+        runPg();
+        return;
+    }
     QString error;
     {
         auto db = openWriterConnection(&error);
@@ -480,6 +504,95 @@ void StoreWriter::run()
         Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), nullptr);
     }
     Database::close(m_writerConnection);
+}
+
+bool StoreWriter::usesPostgres() const
+{
+    return m_store.isPostgres();
+}
+
+void StoreWriter::failAll(const std::deque<Job> &batch, const QString &why)
+{
+    QList<WriteOutcome> failed;
+    for (const Job &job : batch) {
+        if (const auto *d = std::get_if<DeliveryJob>(&job))
+            failed.append(WriteOutcome {d->ticket, WriteResult::Failed, why});
+    }
+    std::lock_guard lock(m_sinkMutex);
+    if (m_sink && !failed.isEmpty())
+        m_sink(std::move(failed));
+}
+
+void StoreWriter::commitQueuedPg(std::deque<Job> &batch)
+{
+    Q_ASSERT(!m_callerPg || m_committingThread == QThread::currentThread());
+    QString error;
+    if (!m_callerPg) {
+        // (Re)connected on use: after the database went away, the next batch tries again.
+        m_callerPg = openPg(&error);
+        if (m_callerPg)
+            m_committingThread = QThread::currentThread();
+    }
+    if (!m_callerPg) {
+        failAll(batch, error.isEmpty() ? QStringLiteral("the store is not open") : error);
+        return;
+    }
+    bool ok = true;
+    commitWith([&](QList<WriteOutcome> &outcomes, int &stored, QList<EventFacts> *facts, QString *why) {
+        ok = writeBatchPg(*m_callerPg, batch, outcomes, stored, facts, why);
+        return ok;
+    });
+    if (!ok) { // the connection may be gone: a fresh one for the next batch
+        closePg(m_callerPg);
+        m_committingThread = nullptr;
+    }
+}
+
+void StoreWriter::runPg()
+{
+    QString error;
+    std::unique_ptr<PgQueries> queries = openPg(&error);
+    {
+        std::lock_guard lock(m_mutex);
+        m_startDone = true;
+        m_startOk = queries != nullptr;
+        m_startError = error;
+    }
+    m_started.notify_all();
+    if (!queries)
+        return;
+    for (;;) {
+        std::deque<Job> batch;
+        bool stopping = false;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
+            batch.swap(m_queue);
+            stopping = m_stopping;
+        }
+        if (!batch.empty()) {
+            if (!queries)
+                queries = openPg(&error);
+            if (!queries) {
+                failAll(batch, error);
+            } else {
+                bool ok = true;
+                commitWith(
+                    [&](QList<WriteOutcome> &outcomes, int &stored, QList<EventFacts> *facts, QString *why) {
+                        ok = writeBatchPg(*queries, batch, outcomes, stored, facts, why);
+                        return ok;
+                    });
+                if (!ok)
+                    closePg(queries);
+            }
+        }
+        if (stopping) {
+            std::lock_guard lock(m_mutex);
+            if (m_queue.empty())
+                break;
+        }
+    }
+    closePg(queries);
 }
 
 EventFacts StoreWriter::factsOf(const DeliveryRecord &r, qint64 rowId, int attempts)

@@ -42,6 +42,9 @@ public:
         // of its event loop. Saves two thread hand-offs per batch, which on a small
         // machine cost more than the commit itself.
         bool commitOnCallerThread = false;
+        // The receiver that takes the deliveries (team mode: recorded with each attempt,
+        // rejection and listening interval; host:port by default).
+        QString instance;
     };
     // Runs on the writer thread after each COMMIT (or failed batch).
     using CompletionSink = std::function<void(QList<WriteOutcome>)>;
@@ -139,7 +142,17 @@ private:
     void wakeToStop(); // both threads' wake-up for stop()
     std::optional<QSqlDatabase> openWriterConnection(QString *error);
     struct Queries;
+    struct PgQueries; // storewriterpg.cpp
     void commit(Queries &queries, std::deque<Job> &batch);
+    template<typename Write> void commitWith(Write &&write);
+    bool usesPostgres() const;
+    void commitQueuedPg(std::deque<Job> &batch);
+    void runPg();
+    void failAll(const std::deque<Job> &batch, const QString &why);
+    std::unique_ptr<PgQueries> openPg(QString *error);
+    void closePg(std::unique_ptr<PgQueries> &queries);
+    bool writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
+                      QList<EventFacts> *facts, QString *error);
     void runCheckpointer(); // the checkpoint thread's body
     bool writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
                     QList<EventFacts> *facts, QString *error);
@@ -171,6 +184,7 @@ private:
     bool m_storageFull = false; // the thread that commits only
     bool m_batchFull = false; // the last failed batch failed with SQLITE_FULL
     std::unique_ptr<Queries> m_callerQueries; // commitOnCallerThread mode, owned by that thread
+    std::unique_ptr<PgQueries> m_callerPg; // the same for a PostgreSQL store
     QThread *m_committingThread = nullptr; // that thread, for the affinity check
 };
 

@@ -3,6 +3,8 @@
 // QPSQL driver. Every receiver writes into the one database; a delivery retried to another
 // receiver is stored once (the unique msg_id) and its attempts are counted across them, each
 // attempt naming the receiver (instance) that took it.
+#include "storewriterpg.h"
+
 #include "store.h"
 #include "storewriter.h"
 
@@ -38,50 +40,6 @@ QString headersJson(const QList<QPair<QByteArray, QByteArray>> &headers)
 }
 } // namespace
 
-struct StoreWriter::PgQueries
-{
-    explicit PgQueries(const QSqlDatabase &connection)
-        : db(connection)
-        , insertDelivery(db)
-        , insertAttempt(db)
-        , insertForward(db)
-        , insertRejection(db)
-        , trimRejections(db)
-        , listen(db)
-    {
-        ok = insertDelivery.prepare(QStringLiteral(
-                 "INSERT INTO deliveries(msg_id, event_id, type, migration_id, created_us, received_us, "
-                 "parsed, body, timestamp_header, remote, user_agent, secret_index, status, error_message, "
-                 "task_id, company_id, created_by, object_created_us, headers, signature, instance) "
-                 "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT(msg_id) DO UPDATE SET attempts = deliveries.attempts + 1 RETURNING id, attempts"))
-            && insertAttempt.prepare(QStringLiteral(
-                "INSERT INTO attempts(delivery_id, seq, received_us, timestamp_header, remote, user_agent, "
-                "secret_index, headers, instance) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-            && insertForward.prepare(
-                QStringLiteral("INSERT INTO forward_queue(delivery_id, target, resign, enqueued_us, next_us) "
-                               "VALUES(?, ?, ?, ?, ?)"))
-            && insertRejection.prepare(QStringLiteral(
-                "INSERT INTO rejections(received_us, remote, status, reason_code, reason, msg_id, "
-                "timestamp_header, headers, body_head, body_size, instance) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?)"))
-            && trimRejections.prepare(
-                QStringLiteral("DELETE FROM rejections WHERE id <= (SELECT max(id) FROM rejections) - ?"));
-        if (!ok)
-            error = db.lastError().text();
-    }
-
-    QSqlDatabase db;
-    QSqlQuery insertDelivery;
-    QSqlQuery insertAttempt;
-    QSqlQuery insertForward;
-    QSqlQuery insertRejection;
-    QSqlQuery trimRejections;
-    QSqlQuery listen;
-    bool ok = false;
-    QString error;
-};
-
 std::unique_ptr<StoreWriter::PgQueries> StoreWriter::openPg(QString *error)
 {
     auto db = m_store.openConnection(u"writer", error);
@@ -107,8 +65,8 @@ void StoreWriter::closePg(std::unique_ptr<PgQueries> &queries)
     Store::closeConnection(m_writerConnection);
 }
 
-bool StoreWriter::writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
-                               QList<EventFacts> *facts, QString *error)
+bool StoreWriter::writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes,
+                               int &stored, QList<EventFacts> *facts, QString *error)
 {
     for (const Job &job : batch) {
         if (const auto *d = std::get_if<DeliveryJob>(&job))
@@ -138,13 +96,27 @@ bool StoreWriter::writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<Write
         if (auto *d = std::get_if<DeliveryJob>(&job)) {
             const DeliveryRecord &r = d->record;
             QSqlQuery &ins = q.insertDelivery;
-            const QVariantList values {text(r.msgId), text(r.eventId), text(r.type), text(r.migrationId),
-                                       optional(r.createdUs), r.receivedUs, r.parsed,
-                                       r.body.isNull() ? QByteArray("") : r.body, r.timestampHeader,
-                                       text(r.remote), text(r.userAgent), r.secretIndex, text(r.status),
-                                       text(r.errorMessage), text(r.taskId), text(r.companyId),
-                                       text(r.createdByUserId), optional(r.objectCreatedUs), text(r.headers),
-                                       text(r.signature), instance};
+            const QVariantList values {text(r.msgId),
+                                       text(r.eventId),
+                                       text(r.type),
+                                       text(r.migrationId),
+                                       optional(r.createdUs),
+                                       r.receivedUs,
+                                       r.parsed,
+                                       r.body.isNull() ? QByteArray("") : r.body,
+                                       r.timestampHeader,
+                                       text(r.remote),
+                                       text(r.userAgent),
+                                       r.secretIndex,
+                                       text(r.status),
+                                       text(r.errorMessage),
+                                       text(r.taskId),
+                                       text(r.companyId),
+                                       text(r.createdByUserId),
+                                       optional(r.objectCreatedUs),
+                                       text(r.headers),
+                                       text(r.signature),
+                                       instance};
             for (int i = 0; i < values.size(); ++i)
                 ins.bindValue(i, values.at(i));
             if (!ins.exec() || !ins.next())
@@ -155,8 +127,9 @@ bool StoreWriter::writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<Write
             const bool isNew = seq == 1;
             if (!isNew) {
                 QSqlQuery &att = q.insertAttempt;
-                const QVariantList a {deliveryId, seq, r.receivedUs, r.timestampHeader, text(r.remote),
-                                      text(r.userAgent), r.secretIndex, text(r.headers), instance};
+                const QVariantList a {
+                    deliveryId,        seq,           r.receivedUs,    r.timestampHeader, text(r.remote),
+                    text(r.userAgent), r.secretIndex, text(r.headers), instance};
                 for (int i = 0; i < a.size(); ++i)
                     att.bindValue(i, a.at(i));
                 if (!att.exec())
@@ -177,9 +150,17 @@ bool StoreWriter::writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<Write
             stored += isNew ? 1 : 0;
         } else if (auto *rej = std::get_if<RejectionRecord>(&job)) {
             QSqlQuery &ins = q.insertRejection;
-            const QVariantList v {rej->receivedUs, text(rej->remote), rej->status, rej->reasonCode, rej->reason,
-                                  text(rej->msgId), rej->timestampHeader, headersJson(rej->headers),
-                                  rej->bodyHead, rej->bodySize, instance};
+            const QVariantList v {rej->receivedUs,
+                                  text(rej->remote),
+                                  rej->status,
+                                  rej->reasonCode,
+                                  rej->reason,
+                                  text(rej->msgId),
+                                  rej->timestampHeader,
+                                  headersJson(rej->headers),
+                                  rej->bodyHead,
+                                  rej->bodySize,
+                                  instance};
             for (int i = 0; i < v.size(); ++i)
                 ins.bindValue(i, v.at(i));
             if (!ins.exec())
@@ -188,8 +169,9 @@ bool StoreWriter::writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<Write
         } else if (auto *l = std::get_if<ListenEvent>(&job)) {
             QSqlQuery &sql = q.listen;
             if (l->kind == ListenEvent::Started) {
-                sql.prepare(QStringLiteral("INSERT INTO listen_intervals(started_us, alive_us, url, instance) "
-                                           "VALUES(?, ?, ?, ?) RETURNING id"));
+                sql.prepare(
+                    QStringLiteral("INSERT INTO listen_intervals(started_us, alive_us, url, instance) "
+                                   "VALUES(?, ?, ?, ?) RETURNING id"));
                 sql.addBindValue(l->atUs);
                 sql.addBindValue(l->atUs);
                 sql.addBindValue(l->url);
@@ -198,8 +180,8 @@ bool StoreWriter::writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<Write
                 if (l->kind == ListenEvent::Alive) {
                     sql.prepare(QStringLiteral("UPDATE listen_intervals SET alive_us = ? WHERE id = ?"));
                 } else {
-                    sql.prepare(
-                        QStringLiteral("UPDATE listen_intervals SET alive_us = ?, stopped_us = ? WHERE id = ?"));
+                    sql.prepare(QStringLiteral(
+                        "UPDATE listen_intervals SET alive_us = ?, stopped_us = ? WHERE id = ?"));
                     sql.addBindValue(l->atUs);
                 }
                 sql.addBindValue(l->atUs);

@@ -50,7 +50,11 @@ quint16 HeadlessProcess::start(int timeoutMs)
     m_process.setProcessEnvironment(env);
     if (!m_options.logFile.isEmpty())
         m_process.setStandardErrorFile(m_options.logFile, QIODevice::Append);
-    QStringList args {QStringLiteral("--headless"), QStringLiteral("--data-dir"), m_options.dataDir};
+    QStringList args {QStringLiteral("--headless")};
+    // Unless the extra arguments name the store themselves.
+    if (!m_options.extraArgs.contains(QStringLiteral("--store"))
+        && !m_options.extraArgs.contains(QStringLiteral("--data-dir")))
+        args << QStringLiteral("--data-dir") << m_options.dataDir;
     if (!m_options.extraArgs.contains(QStringLiteral("--listen")))
         args << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:%1").arg(m_options.port);
     m_process.start(appPath(), args + m_options.extraArgs);

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Team mode on a real PostgreSQL 15 cluster: two real headless receivers (`--store URL`) write into
+// one database. Every delivery answered 2xx is stored once, a delivery retried to the other
+// receiver counts its attempts across both and names the receiver of each, and `--export` and
+// `--report-migrations` read it back through the same URL.
+#include "headlessprocess.h"
+#include "pgcluster.h"
+#include "testhttp.h"
+#include "testsecret.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <memory>
+
+using namespace mm;
+using namespace mm::test;
+
+class TestTeamStore final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (const QString why = PgCluster::unavailableReason(); !why.isEmpty()) {
+            if (qEnvironmentVariableIsSet("CI"))
+                QFAIL(qPrintable(why)); // CI installs PostgreSQL: it must run there
+            QSKIP(qPrintable(why));
+        }
+        m_cluster = std::make_unique<PgCluster>();
+        QString error;
+        QVERIFY2(m_cluster->start(&error), qPrintable(error));
+    }
+    void cleanupTestCase() { m_cluster.reset(); }
+
+    void twoReceiversShareOneStore()
+    {
+        QTemporaryDir dir;
+        const QString url = m_cluster->url();
+        const quint16 portA = HeadlessProcess::freePortBelowEphemeralRange();
+        quint16 portB = HeadlessProcess::freePortBelowEphemeralRange();
+        while (portB == portA)
+            portB = HeadlessProcess::freePortBelowEphemeralRange();
+        auto receiver = [&](quint16 port) {
+            return std::make_unique<HeadlessProcess>(
+                HeadlessProcess::Options(dir.path(),
+                                         {QStringLiteral("--store"), url, QStringLiteral("--listen"),
+                                          QStringLiteral("127.0.0.1:%1").arg(port)}));
+        };
+        auto a = receiver(portA);
+        auto b = receiver(portB);
+        QCOMPARE(a->start(), portA);
+        QCOMPARE(b->start(), portB); // the second finds the schema made by the first
+        QVERIFY2(a->stdoutText().contains(QLatin1String("store: ") + url), qPrintable(a->stdoutText()));
+
+        const auto secret = SigningSecret::parse(TestSecretText);
+        QVERIFY(secret);
+        auto send = [&](quint16 port, const QByteArray &msgId, const QByteArray &body) {
+            RawClient client(port);
+            return client.roundTrip(signedRequest(*secret, msgId, body)).status;
+        };
+        const QByteArray created = envelope("evt_1", "migration.created", "mig_team", "NOT_STARTED");
+        const QByteArray started = envelope("evt_2", "migration.started", "mig_team", "WORKING");
+        const QByteArray finished = envelope("evt_3", "migration.completed", "mig_team", "COMPLETED");
+        QCOMPARE(send(portA, "msg_team_1", created), 200);
+        QCOMPARE(send(portB, "msg_team_2", started), 200);
+        // Svix retries msg_team_3 and the load balancer sends the retry to the other receiver.
+        QCOMPARE(send(portA, "msg_team_3", finished), 200);
+        QCOMPARE(send(portB, "msg_team_3", finished), 200);
+
+        QCOMPARE(a->terminate(), 0);
+        QCOMPARE(b->terminate(), 0);
+
+        // Stored once each, the retry counted, and each attempt names the receiver that took it.
+        {
+            QSqlDatabase db = m_cluster->connect(QStringLiteral("team-check"));
+            QVERIFY(db.isOpen());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT msg_id, attempts, instance FROM deliveries ORDER BY id")));
+            QStringList rows;
+            while (q.next())
+                rows.append(q.value(0).toString() + u' ' + q.value(1).toString() + u' '
+                            + q.value(2).toString().section(u':', -1));
+            QCOMPARE(rows,
+                     (QStringList {QStringLiteral("msg_team_1 1 %1").arg(portA),
+                                   QStringLiteral("msg_team_2 1 %1").arg(portB),
+                                   QStringLiteral("msg_team_3 2 %1").arg(portA)}));
+            QVERIFY(q.exec(QStringLiteral("SELECT seq, instance FROM attempts")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 2);
+            QCOMPARE(q.value(1).toString().section(u':', -1), QString::number(portB));
+            QVERIFY(q.exec(QStringLiteral("SELECT count(DISTINCT instance) FROM listen_intervals "
+                                          "WHERE stopped_us IS NOT NULL"))
+                    && q.next());
+            QCOMPARE(q.value(0).toInt(), 2); // both listened, and stopped cleanly
+            q = QSqlQuery();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(QStringLiteral("team-check"));
+        }
+
+        // The one-shot commands read the same store through the same URL.
+        QProcess exporter;
+        exporter.start(HeadlessProcess::appPath(),
+                       {QStringLiteral("--store"), url, QStringLiteral("--export"), QStringLiteral("-")});
+        QVERIFY(exporter.waitForFinished(30000));
+        QCOMPARE(exporter.exitCode(), 0);
+        const QList<QByteArray> lines = exporter.readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        const QJsonObject last = QJsonDocument::fromJson(lines.last()).object();
+        QCOMPARE(last.value(QLatin1String("msg_id")).toString(), QStringLiteral("msg_team_3"));
+        QCOMPARE(last.value(QLatin1String("attempts")).toInt(), 2);
+
+        QProcess report;
+        report.start(
+            HeadlessProcess::appPath(),
+            {QStringLiteral("--store"), url, QStringLiteral("--report-migrations"), QStringLiteral("-")});
+        QVERIFY(report.waitForFinished(30000));
+        QCOMPARE(report.exitCode(), 0);
+        const QJsonObject migration
+            = QJsonDocument::fromJson(report.readAllStandardOutput().trimmed()).object();
+        QCOMPARE(migration.value(QLatin1String("id")).toString(), QStringLiteral("mig_team"));
+        QCOMPARE(migration.value(QLatin1String("status")).toString(), QStringLiteral("COMPLETE"));
+        QCOMPARE(migration.value(QLatin1String("event_count")).toInt(), 3);
+    }
+
+    void anUnreachableDatabaseIsSaidClearly()
+    {
+        QTemporaryDir dir;
+        HeadlessProcess app(HeadlessProcess::Options(
+            dir.path(), {QStringLiteral("--store"), QStringLiteral("postgresql://mm@127.0.0.1:1/mm")}));
+        QCOMPARE(app.start(10000), quint16(0));
+        QVERIFY(app.waitForExit());
+        QCOMPARE(app.exitCode(), 1);
+        QVERIFY2(app.log().contains(QLatin1String("Cannot connect to the PostgreSQL store")),
+                 qPrintable(app.log()));
+    }
+
+private:
+    std::unique_ptr<PgCluster> m_cluster;
+};
+
+QTEST_GUILESS_MAIN(TestTeamStore)
+#include "tst_teamstore.moc"
