@@ -47,7 +47,7 @@ std::optional<QList<OutgoingDelivery>> ReplayStore::load(const ReplaySelection &
     QSqlQuery q(db);
     q.setForwardOnly(true);
     QString sql = QStringLiteral("SELECT id, msg_id, body, timestamp_header, signature, type, migration_id "
-                                 "FROM deliveries WHERE 1");
+                                 "FROM deliveries WHERE TRUE");
     if (!s.rowIds.isEmpty()) {
         QStringList ids;
         ids.reserve(s.rowIds.size());
@@ -97,8 +97,8 @@ std::optional<QList<OutgoingDelivery>> ReplayStore::load(const ReplaySelection &
 qint64 ReplayStore::beginRun(const QString &target, const QString &mode, int requested)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(
-        QStringLiteral("INSERT INTO replay_runs(started_us, target, mode, requested) VALUES(?, ?, ?, ?)"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO replay_runs(started_us, target, mode, requested) VALUES(?, ?, ?, ?) RETURNING id"));
     q.addBindValue(nowUs());
     q.addBindValue(target);
     q.addBindValue(mode);
@@ -107,7 +107,8 @@ qint64 ReplayStore::beginRun(const QString &target, const QString &mode, int req
         m_error = m_open ? q.lastError().text() : m_error;
         return -1;
     }
-    return q.lastInsertId().toLongLong();
+    // RETURNING: the same on SQLite and PostgreSQL (whose driver has no last insert id).
+    return q.next() ? q.value(0).toLongLong() : -1;
 }
 
 bool ReplayStore::record(qint64 runId, const QList<ReplayResult> &results)
@@ -120,10 +121,13 @@ bool ReplayStore::record(qint64 runId, const QList<ReplayResult> &results)
         return false;
     }
     QSqlQuery q(db);
-    q.prepare(
-        QStringLiteral("INSERT OR REPLACE INTO replay_requests(run_id, seq, delivery_id, msg_id, sent_us, "
-                       "status, latency_us, tries, error, response_head) "
-                       "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO replay_requests(run_id, seq, delivery_id, msg_id, sent_us, "
+        "status, latency_us, tries, error, response_head) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id, seq) DO UPDATE SET "
+        "delivery_id = excluded.delivery_id, msg_id = excluded.msg_id, sent_us = excluded.sent_us, "
+        "status = excluded.status, latency_us = excluded.latency_us, tries = excluded.tries, "
+        "error = excluded.error, response_head = excluded.response_head"));
     for (const ReplayResult &r : results) {
         q.addBindValue(runId);
         q.addBindValue(r.index);

@@ -835,7 +835,7 @@ StoreWriter::writeImported(QSqlDatabase &db, const QList<ImportedDelivery> &batc
         ins.addBindValue(optionalInt(rec.createdUs));
         ins.addBindValue(rec.receivedUs);
         ins.addBindValue(d.attempts);
-        ins.addBindValue(rec.parsed ? 1 : 0);
+        ins.addBindValue(rec.parsed);
         ins.addBindValue(rec.body.isNull() ? QByteArray("") : rec.body);
         ins.addBindValue(textOrNull(rec.status));
         ins.addBindValue(textOrNull(rec.errorMessage));
