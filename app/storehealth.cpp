@@ -62,7 +62,18 @@ HeadlessHealth::HeadlessHealth(Store *store, ReceiverHost *receiver, int toleran
     , m_toleranceSeconds(toleranceSeconds)
 {
     connect(&store->writer(), &StoreWriter::storageFull, this, &HeadlessHealth::storageFull);
+    connect(&store->writer(), &StoreWriter::reachabilityChanged, this, &HeadlessHealth::reachabilityChanged);
     connect(receiver, &ReceiverHost::handled, this, &HeadlessHealth::handled);
+}
+
+void HeadlessHealth::reachabilityChanged(bool reachable, const QString &reason)
+{
+    if (!reachable)
+        say(QStringLiteral("store unreachable: %1 (%2). Deliveries are answered 503 with Retry-After; "
+                           "Svix retries them, and the receiver reconnects by itself.")
+                .arg(reason.simplified(), m_location));
+    else
+        say(QStringLiteral("store reachable again: deliveries are accepted."));
 }
 
 void HeadlessHealth::storageFull(bool full, const QString &reason)
@@ -104,6 +115,15 @@ GuiHealth::GuiHealth(Store *store, MainWindow *window, AlertMonitor *alerts, int
 {
     connect(&store->writer(), &StoreWriter::storageFull, this, &GuiHealth::storageFull);
     connect(&store->writer(), &StoreWriter::committed, this, &GuiHealth::committed);
+    connect(&store->writer(), &StoreWriter::reachabilityChanged, this,
+            [this](bool reachable, const QString &why) {
+                m_window->setWarning(
+                    QStringLiteral("reachable"),
+                    reachable ? QString()
+                              : tr("The store %1 cannot be reached (%2). Deliveries are answered 503 "
+                                   "and Svix retries them; the receiver reconnects by itself.")
+                                    .arg(m_location, why.simplified()));
+            });
 }
 
 void GuiHealth::setToleranceSeconds(int seconds)

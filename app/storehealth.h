@@ -64,6 +64,7 @@ public:
 
 private:
     void storageFull(bool full, const QString &reason);
+    void reachabilityChanged(bool reachable, const QString &reason);
     void handled(const QList<mm::DeliveryLogEntry> &entries);
 
     QString m_location;

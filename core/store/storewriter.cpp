@@ -523,6 +523,15 @@ void StoreWriter::failAll(const std::deque<Job> &batch, const QString &why)
         m_sink(std::move(failed));
 }
 
+void StoreWriter::noteReachable(bool reachable, const QString &reason)
+{
+    // Said on a change only: one line when the database goes away, one when it is back.
+    if (m_unreachable == !reachable)
+        return;
+    m_unreachable = !reachable;
+    Q_EMIT reachabilityChanged(reachable, reachable ? QString() : reason);
+}
+
 void StoreWriter::commitQueuedPg(std::deque<Job> &batch)
 {
     Q_ASSERT(!m_callerPg || m_committingThread == QThread::currentThread());
@@ -534,14 +543,18 @@ void StoreWriter::commitQueuedPg(std::deque<Job> &batch)
             m_committingThread = QThread::currentThread();
     }
     if (!m_callerPg) {
+        noteReachable(false, error);
         failAll(batch, error.isEmpty() ? QStringLiteral("the store is not open") : error);
         return;
     }
     bool ok = true;
+    QString failure;
     commitWith([&](QList<WriteOutcome> &outcomes, int &stored, QList<EventFacts> *facts, QString *why) {
         ok = writeBatchPg(*m_callerPg, batch, outcomes, stored, facts, why);
+        failure = *why;
         return ok;
     });
+    noteReachable(ok, failure);
     if (!ok) { // the connection may be gone: a fresh one for the next batch
         closePg(m_callerPg);
         m_committingThread = nullptr;
@@ -574,14 +587,18 @@ void StoreWriter::runPg()
             if (!queries)
                 queries = openPg(&error);
             if (!queries) {
+                noteReachable(false, error);
                 failAll(batch, error);
             } else {
                 bool ok = true;
+                QString failure;
                 commitWith(
                     [&](QList<WriteOutcome> &outcomes, int &stored, QList<EventFacts> *facts, QString *why) {
                         ok = writeBatchPg(*queries, batch, outcomes, stored, facts, why);
+                        failure = *why;
                         return ok;
                     });
+                noteReachable(ok, failure);
                 if (!ok)
                     closePg(queries);
             }

@@ -120,6 +120,10 @@ Q_SIGNALS:
     // The disk is full (SQLITE_FULL): emitted once when a write fails for that reason, and once
     // (full false) when a write succeeds again. From the thread that commits.
     void storageFull(bool full, const QString &reason);
+    // A shared (PostgreSQL) store cannot be reached or written: emitted once when a batch fails
+    // for that reason (deliveries are answered 503 meanwhile), and once (reachable true) when a
+    // batch is written again. From the thread that commits.
+    void reachabilityChanged(bool reachable, const QString &reason);
 
 private:
     struct ListenEvent
@@ -149,6 +153,7 @@ private:
     void commitQueuedPg(std::deque<Job> &batch);
     void runPg();
     void failAll(const std::deque<Job> &batch, const QString &why);
+    void noteReachable(bool reachable, const QString &reason);
     std::unique_ptr<PgQueries> openPg(QString *error);
     void closePg(std::unique_ptr<PgQueries> &queries);
     bool writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<WriteOutcome> &outcomes, int &stored,
@@ -182,6 +187,7 @@ private:
     Forwarding m_forwarding; // guarded by m_mutex
     bool m_callerMode = false;
     bool m_storageFull = false; // the thread that commits only
+    bool m_unreachable = false; // the same
     bool m_batchFull = false; // the last failed batch failed with SQLITE_FULL
     std::unique_ptr<Queries> m_callerQueries; // commitOnCallerThread mode, owned by that thread
     std::unique_ptr<PgQueries> m_callerPg; // the same for a PostgreSQL store
