@@ -11,6 +11,7 @@
 #include "store/database.h"
 #include "store/jsonlexporter.h"
 #include "store/store.h"
+#include "store/storefollower.h"
 #include "store/storereader.h"
 #include "store/storewriter.h"
 #include "storehealth.h"
@@ -227,6 +228,35 @@ int runExport(const AppOptions &options)
     if (rc == 0)
         std::fprintf(stderr, "exported %lld deliveries\n", static_cast<long long>(count));
     return rc;
+}
+
+int runFollow(const AppOptions &options)
+{
+    SignalWatcher signals;
+    const Store store(storeOptions(options));
+    StoreFollower follower(store);
+    QString error;
+    if (!follower.start(&error)) {
+        printError(error);
+        return 1;
+    }
+    QObject::connect(&follower, &StoreFollower::deliveries, &follower, [](const QList<QByteArray> &lines) {
+        for (const QByteArray &line : lines) {
+            std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+            std::fputc('\n', stdout);
+        }
+        std::fflush(stdout); // a pipe sees each delivery as it comes
+    });
+    QObject::connect(&follower, &StoreFollower::problem, &follower, [](const QString &message) {
+        if (message.isEmpty())
+            std::fprintf(stderr, "migration-monitor: the store can be read again\n");
+        else
+            printError(QStringLiteral("cannot read the store (%1); trying again").arg(message.simplified()));
+    });
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &signals,
+                     [](int) { QCoreApplication::exit(0); });
+    std::fprintf(stderr, "following %s\n", qPrintable(store.displayName()));
+    return QCoreApplication::exec();
 }
 
 } // namespace mm

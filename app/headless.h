@@ -12,6 +12,8 @@ namespace mm {
 
 int runHeadless(const AppOptions &options);
 int runExport(const AppOptions &options);
+// --follow: every delivery any receiver commits, as a JSON line on stdout, until SIGINT/SIGTERM.
+int runFollow(const AppOptions &options);
 int runReportMigrations(const AppOptions &options);
 
 // Writes to a file through a temporary, owner-only (so a failure leaves no half file), or

@@ -49,6 +49,8 @@ int main(int argc, char *argv[])
         return mm::runImport(*options);
     case mm::AppOptions::Mode::ExportHar:
         return mm::runExportHar(*options);
+    case mm::AppOptions::Mode::Follow:
+        return mm::runFollow(*options);
     case mm::AppOptions::Mode::Gui:
         break;
     }

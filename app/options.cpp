@@ -167,8 +167,8 @@ bool wantsNoGui(int argc, char **argv)
             || !std::strcmp(a, "--replay-to") || !std::strncmp(a, "--replay-to=", 12)
             || !std::strcmp(a, "--import") || !std::strncmp(a, "--import=", 9)
             || !std::strcmp(a, "--export-har") || !std::strncmp(a, "--export-har=", 13)
-            || !std::strcmp(a, "--help") || !std::strcmp(a, "-h") || !std::strcmp(a, "--version")
-            || !std::strcmp(a, "-v"))
+            || !std::strcmp(a, "--follow") || !std::strcmp(a, "--help") || !std::strcmp(a, "-h")
+            || !std::strcmp(a, "--version") || !std::strcmp(a, "-v"))
             return true;
     }
     return false;
@@ -227,7 +227,11 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
     parser.addOptions({headless, demo, minimized});
     for (const auto &[option, spec] : settingOptions)
         parser.addOption(option);
-    parser.addOptions({secret, maxBody, exportTo, report});
+    const QCommandLineOption follow(
+        QStringLiteral("follow"),
+        QStringLiteral("Print every delivery as a JSON line (the --export fields) as soon as any receiver "
+                       "commits it, until interrupted."));
+    parser.addOptions({secret, maxBody, exportTo, report, follow});
     const ReplayCommandLine replayOptions;
     replayOptions.addTo(parser);
     parser.process(arguments);
@@ -240,14 +244,16 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
     }
     o.demo = parser.isSet(demo);
     o.minimized = parser.isSet(minimized);
-    if (parser.isSet(exportTo) && parser.isSet(report)) {
+    if (int(parser.isSet(exportTo)) + int(parser.isSet(report)) + int(parser.isSet(follow)) > 1) {
         *error = QStringLiteral(
-            "--export and --report-migrations are separate commands; run them one at a time.");
+            "--export, --report-migrations and --follow are separate commands; run them one at a time.");
         return std::nullopt;
     }
     if (parser.isSet(report)) {
         o.mode = AppOptions::Mode::ReportMigrations;
         o.reportTarget = parser.value(report);
+    } else if (parser.isSet(follow)) {
+        o.mode = AppOptions::Mode::Follow;
     } else if (parser.isSet(exportTo)) {
         o.mode = AppOptions::Mode::Export;
         o.exportTarget = parser.value(exportTo);

@@ -42,7 +42,7 @@ struct ReplayArgs
 
 struct AppOptions
 {
-    enum class Mode { Gui, Headless, Export, ReportMigrations, Replay, Import, ExportHar };
+    enum class Mode { Gui, Headless, Export, ReportMigrations, Replay, Import, ExportHar, Follow };
     Mode mode = Mode::Gui;
     bool demo = false;
     bool minimized = false; // start hidden in the tray (minimised without one)

@@ -183,6 +183,66 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("restart-check"));
     }
 
+    void followSeesEveryReceiversDeliveries_data()
+    {
+        QTest::addColumn<bool>("postgres");
+        QTest::addRow("PostgreSQL, two receivers") << true;
+        QTest::addRow("SQLite, one receiver") << false;
+    }
+
+    void followSeesEveryReceiversDeliveries()
+    {
+        QFETCH(bool, postgres);
+        QTemporaryDir dir;
+        const QStringList store = postgres
+            ? QStringList {QStringLiteral("--store"), m_cluster->url()}
+            : QStringList {QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data"))};
+        auto a = std::make_unique<HeadlessProcess>(HeadlessProcess::Options(dir.path(), store));
+        const quint16 portA = a->start();
+        QVERIFY(portA > 0);
+        std::unique_ptr<HeadlessProcess> b;
+        quint16 portB = portA;
+        if (postgres) {
+            b = std::make_unique<HeadlessProcess>(HeadlessProcess::Options(dir.path(), store));
+            portB = b->start();
+            QVERIFY(portB > 0);
+        }
+        const auto secret = SigningSecret::parse(TestSecretText);
+        auto send = [&](quint16 port, const QByteArray &msgId) {
+            RawClient client(port);
+            return client
+                .roundTrip(
+                    signedRequest(*secret, msgId,
+                                  envelope("evt_" + msgId, "migration.created", "mig_follow", "NOT_STARTED")))
+                .status;
+        };
+        QCOMPARE(send(portA, "msg_follow_before"), 200); // before --follow starts: not printed
+
+        QProcess follow;
+        follow.start(HeadlessProcess::appPath(), store + QStringList {QStringLiteral("--follow")});
+        QByteArray err; // accumulated: QTRY evaluates its expression once more after it holds
+        QTRY_VERIFY_WITH_TIMEOUT((err += follow.readAllStandardError()).contains("following "), 15000);
+        QCOMPARE(send(portA, "msg_follow_1"), 200);
+        QCOMPARE(send(portB, "msg_follow_2"), 200);
+        QCOMPARE(send(portA, "msg_follow_3"), 200);
+        QCOMPARE(send(portB, "msg_follow_3"), 200); // a retry: the same delivery, not printed again
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += follow.readAllStandardOutput()).count('\n') >= 3, 15000);
+        follow.terminate();
+        QVERIFY(follow.waitForFinished(10000));
+        QCOMPARE(follow.exitCode(), 0);
+        out += follow.readAllStandardOutput();
+        QStringList ids;
+        for (const QByteArray &line : out.trimmed().split('\n'))
+            ids.append(QJsonDocument::fromJson(line).object().value(QLatin1String("msg_id")).toString());
+        QCOMPARE(ids,
+                 (QStringList {QStringLiteral("msg_follow_1"), QStringLiteral("msg_follow_2"),
+                               QStringLiteral("msg_follow_3")}));
+        QCOMPARE(a->terminate(), 0);
+        if (b)
+            QCOMPARE(b->terminate(), 0);
+    }
+
     void anUnreachableDatabaseIsSaidClearly()
     {
         QTemporaryDir dir;
