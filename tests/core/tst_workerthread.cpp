@@ -31,7 +31,6 @@ QString osThreadName()
 
 struct Worker final : QObject
 {
-    int calls = 0; // touched on the worker's thread only
 };
 } // namespace
 
@@ -106,13 +105,16 @@ private Q_SLOTS:
         connect(
             thread.thread(), &QThread::finished, thread.thread(), [&] { finished = true; },
             Qt::DirectConnection);
+        // Counted outside the worker: by the time destroyed() is emitted only its QObject part is
+        // left, so reading a Worker member there is undefined (UBSan says so). Both the calls and
+        // the handler run on the worker's thread, and stop() joins it before the checks below.
+        int calls = 0;
         int callsWhenDestroyed = -1;
         connect(
-            worker, &QObject::destroyed, worker, [&, worker] { callsWhenDestroyed = worker->calls; },
-            Qt::DirectConnection);
+            worker, &QObject::destroyed, worker, [&] { callsWhenDestroyed = calls; }, Qt::DirectConnection);
         for (int i = 0; i < Calls; ++i)
             QMetaObject::invokeMethod(
-                worker, [worker] { ++worker->calls; }, Qt::QueuedConnection);
+                worker, [&calls] { ++calls; }, Qt::QueuedConnection);
         thread.stop();
         QVERIFY(finished); // stop() returned after the thread finished
         QCOMPARE(callsWhenDestroyed, Calls); // every queued call ran, then the worker went
