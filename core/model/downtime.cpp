@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "downtime.h"
 
+#include <QMap>
 #include <algorithm>
 
 namespace mm {
@@ -30,6 +31,22 @@ QList<DowntimeGap> downtimeGaps(QList<ListenInterval> intervals, qint64 minGapUs
         first = false;
     }
     return gaps;
+}
+
+QList<ReceiverPresence> receiversUp(const QList<ListenInterval> &intervals, qint64 nowUs)
+{
+    QMap<QString, const ListenInterval *> newest;
+    for (const ListenInterval &i : intervals) {
+        const ListenInterval *&seen = newest[i.instance];
+        if (!seen || i.startedUs >= seen->startedUs)
+            seen = &i;
+    }
+    QList<ReceiverPresence> up;
+    for (const ListenInterval *i : std::as_const(newest)) {
+        if (!i->stoppedUs && nowUs - i->aliveUs <= HeartbeatTimeoutUs)
+            up.append(ReceiverPresence {i->instance, i->url, i->aliveUs});
+    }
+    return up;
 }
 
 } // namespace mm

@@ -24,4 +24,20 @@ struct DowntimeGap
 // the heartbeat's uncertainty and clock skew.
 QList<DowntimeGap> downtimeGaps(QList<ListenInterval> intervals, qint64 minGapUs = 1000000);
 
+// A receiver that is listening now, by its heartbeat.
+struct ReceiverPresence
+{
+    QString instance; // its name (empty in a store of one receiver)
+    QString url;
+    qint64 aliveUs = 0; // its last heartbeat
+    bool operator==(const ReceiverPresence &) const = default;
+};
+
+// How long a receiver's heartbeat (every 10 s) stays good: three beats.
+constexpr qint64 HeartbeatTimeoutUs = 30LL * 1000000;
+
+// The receivers listening at nowUs: each instance's newest interval that has not stopped and has
+// beaten within HeartbeatTimeoutUs, by name.
+QList<ReceiverPresence> receiversUp(const QList<ListenInterval> &intervals, qint64 nowUs);
+
 } // namespace mm

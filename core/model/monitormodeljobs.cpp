@@ -142,10 +142,8 @@ void MonitorModel::reinject(const QList<qint64> &rowIds)
         [rowIds](StoreReader &reader) -> Read {
             if (!reader.isOpen())
                 return {std::nullopt, reader.error()};
-            QList<EventFacts> facts = reader.factsOf(rowIds);
-            if (facts.isEmpty() && !reader.error().isEmpty())
-                return {std::nullopt, reader.error()};
-            return {std::move(facts), QString()};
+            std::optional<QList<EventFacts>> facts = reader.factsOf(rowIds);
+            return {std::move(facts), facts ? QString() : reader.error()};
         },
         [this](Read read) {
             if (!read.first) {

@@ -58,7 +58,9 @@ QByteArray JsonlExporter::line(const QString &msgId, const QString &eventId, con
 
 qint64 JsonlExporter::exportStore(const Store &store, QIODevice &out, QString *error)
 {
-    return exportWhere(store, QString(), out, error);
+    // Exports may run on several threads at once: each gets its own connection.
+    Store::Connection connection(store, u"export", error, Store::Open::MustExist);
+    return connection.isOpen() ? exportWhere(connection.db(), QString(), out, error) : -1;
 }
 
 qint64 JsonlExporter::exportRows(const Store &store, const QList<qint64> &rowIds, QIODevice &out,
@@ -66,48 +68,52 @@ qint64 JsonlExporter::exportRows(const Store &store, const QList<qint64> &rowIds
 {
     if (rowIds.isEmpty())
         return 0;
+    Store::Connection connection(store, u"export", error, Store::Open::MustExist);
+    return connection.isOpen() ? exportWhere(connection.db(), whereRows(rowIds), out, error) : -1;
+}
+
+qint64 JsonlExporter::exportRows(const QSqlDatabase &db, const QList<qint64> &rowIds, QIODevice &out,
+                                 QString *error)
+{
+    return rowIds.isEmpty() ? 0 : exportWhere(db, whereRows(rowIds), out, error);
+}
+
+QString JsonlExporter::whereRows(const QList<qint64> &rowIds)
+{
     QStringList ids;
     ids.reserve(rowIds.size());
     for (qint64 id : rowIds)
         ids.append(QString::number(id)); // integers only: nothing to escape
-    return exportWhere(store, QStringLiteral("WHERE d.id IN (%1) ").arg(ids.join(u',')), out, error);
+    return QStringLiteral("WHERE d.id IN (%1) ").arg(ids.join(u','));
 }
 
-qint64 JsonlExporter::exportWhere(const Store &store, const QString &where, QIODevice &out, QString *error)
+qint64 JsonlExporter::exportWhere(const QSqlDatabase &db, const QString &where, QIODevice &out,
+                                  QString *error)
 {
-    // Exports may run on several threads at once: each gets its own connection.
-    Store::Connection connection(store, u"export", error, Store::Open::MustExist);
-    if (!connection.isOpen())
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    const bool ok
+        = q.exec(QStringLiteral("SELECT d.msg_id, d.event_id, d.type, d.migration_id, d.created_us, "
+                                "d.received_us, d.attempts, d.parsed, d.body "
+                                "FROM deliveries d ")
+                 + where + QStringLiteral("ORDER BY d.id"));
+    if (!ok) {
+        if (error)
+            *error = q.lastError().text();
         return -1;
-    qint64 count = -1;
-    {
-        QSqlQuery q(connection.db());
-        q.setForwardOnly(true);
-        const bool ok
-            = q.exec(QStringLiteral(
-                         "SELECT d.msg_id, d.event_id, d.type, d.migration_id, d.created_us, d.received_us, "
-                         "d.attempts, d.parsed, d.body "
-                         "FROM deliveries d ")
-                     + where + QStringLiteral("ORDER BY d.id"));
-        if (!ok) {
+    }
+    qint64 count = 0;
+    while (q.next()) {
+        QByteArray l = line(q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                            q.value(3).toString(), q.value(4), q.value(5).toLongLong(),
+                            q.value(6).toLongLong(), q.value(7).toBool(), q.value(8).toByteArray());
+        l.append('\n');
+        if (out.write(l) != l.size()) {
             if (error)
-                *error = q.lastError().text();
-        } else {
-            count = 0;
-            while (q.next()) {
-                QByteArray l = line(q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                                    q.value(3).toString(), q.value(4), q.value(5).toLongLong(),
-                                    q.value(6).toLongLong(), q.value(7).toBool(), q.value(8).toByteArray());
-                l.append('\n');
-                if (out.write(l) != l.size()) {
-                    if (error)
-                        *error = QStringLiteral("Cannot write the export: %1").arg(out.errorString());
-                    count = -1;
-                    break;
-                }
-                ++count;
-            }
+                *error = QStringLiteral("Cannot write the export: %1").arg(out.errorString());
+            return -1;
         }
+        ++count;
     }
     return count;
 }

@@ -9,6 +9,7 @@
 #include <QVariant>
 
 class QIODevice;
+class QSqlDatabase;
 
 namespace mm {
 
@@ -21,6 +22,9 @@ public:
     static qint64 exportStore(const Store &store, QIODevice &out, QString *error);
     // The same for the deliveries with these row ids only (still oldest first).
     static qint64 exportRows(const Store &store, const QList<qint64> &rowIds, QIODevice &out, QString *error);
+    // The same on a connection the caller holds (StoreFollower's, say), on its thread.
+    static qint64 exportRows(const QSqlDatabase &db, const QList<qint64> &rowIds, QIODevice &out,
+                             QString *error);
 
     // One line (without the newline) for a stored delivery.
     static QByteArray line(const QString &msgId, const QString &eventId, const QString &type,
@@ -28,7 +32,8 @@ public:
                            qint64 attempts, bool parsed, const QByteArray &body);
 
 private:
-    static qint64 exportWhere(const Store &store, const QString &where, QIODevice &out, QString *error);
+    static qint64 exportWhere(const QSqlDatabase &db, const QString &where, QIODevice &out, QString *error);
+    static QString whereRows(const QList<qint64> &rowIds);
 };
 
 } // namespace mm

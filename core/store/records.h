@@ -116,6 +116,7 @@ struct ListenInterval
     qint64 aliveUs = 0; // last heartbeat (every 10 s while listening)
     std::optional<qint64> stoppedUs; // none: the process ended without stopping (crash, kill)
     QString url;
+    QString instance {}; // the receiver's name in a shared (PostgreSQL) store
 };
 
 enum class WriteResult : quint8 { Stored, Duplicate, Failed };

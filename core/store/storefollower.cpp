@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storefollower.h"
 
-#include "jsonlexporter.h"
 #include "store.h"
 
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <algorithm>
 
 namespace mm {
 
@@ -15,7 +15,43 @@ constexpr auto NotifyChannel = "mm_deliveries"; // PgSchema's trigger
 constexpr int SqlitePollMs = 200;
 constexpr int PostgresPollMs = 1000; // NOTIFY wakes it sooner; this covers a lost connection
 constexpr int BatchRows = 1000;
+
+QString idList(const QList<qint64> &ids)
+{
+    QStringList out;
+    out.reserve(ids.size());
+    for (qint64 id : ids)
+        out.append(QString::number(id)); // integers only: nothing to escape
+    return out.join(u',');
+}
 } // namespace
+
+QList<qint64> FollowCursor::take(const QList<qint64> &rowIds, qint64 nowMs)
+{
+    QList<qint64> fresh;
+    fresh.reserve(rowIds.size());
+    for (qint64 id : rowIds) {
+        if (id <= m_last) {
+            if (m_holes.remove(id))
+                fresh.append(id); // a late commit below the highest seen
+            continue;
+        }
+        // Every id skipped over may belong to a transaction that has not committed yet.
+        for (qint64 missing = std::max(m_last + 1, id - MaxHoles); missing < id; ++missing)
+            m_holes.insert(missing, nowMs);
+        m_last = id;
+        fresh.append(id);
+    }
+    while (m_holes.size() > MaxHoles)
+        m_holes.erase(m_holes.begin());
+    return fresh;
+}
+
+void FollowCursor::expire(qint64 nowMs)
+{
+    for (auto it = m_holes.begin(); it != m_holes.end();)
+        it = nowMs - it.value() > HoleTtlMs ? m_holes.erase(it) : std::next(it);
+}
 
 StoreFollower::StoreFollower(const Store &store, QObject *parent)
     : QObject(parent)
@@ -23,6 +59,7 @@ StoreFollower::StoreFollower(const Store &store, QObject *parent)
 {
     m_poll.setInterval(store.isPostgres() ? PostgresPollMs : SqlitePollMs);
     connect(&m_poll, &QTimer::timeout, this, &StoreFollower::catchUp);
+    m_clock.start();
 }
 
 StoreFollower::~StoreFollower()
@@ -30,19 +67,30 @@ StoreFollower::~StoreFollower()
     close();
 }
 
-bool StoreFollower::start(QString *error)
+bool StoreFollower::start(QString *error, std::optional<qint64> afterRowId)
 {
     if (!open(error))
         return false;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM deliveries")) || !q.next()) {
-        if (error)
-            *error = q.lastError().text();
-        return false;
+    if (afterRowId) {
+        m_cursor = FollowCursor(*afterRowId);
+    } else {
+        QSqlQuery q(database());
+        if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM deliveries")) || !q.next()) {
+            if (error)
+                *error = q.lastError().text();
+            return false;
+        }
+        m_cursor = FollowCursor(q.value(0).toLongLong());
     }
-    m_lastRowId = q.value(0).toLongLong();
     m_poll.start();
+    if (afterRowId)
+        scheduleCatchUp();
     return true;
+}
+
+QSqlDatabase StoreFollower::database() const
+{
+    return QSqlDatabase::database(m_connection, false);
 }
 
 bool StoreFollower::open(QString *error)
@@ -57,7 +105,10 @@ bool StoreFollower::open(QString *error)
         connect(driver,
                 qOverload<const QString &, QSqlDriver::NotificationSource, const QVariant &>(
                     &QSqlDriver::notification),
-                this, &StoreFollower::catchUp);
+                this,
+                [this](const QString &name, QSqlDriver::NotificationSource source, const QVariant &payload) {
+                    notified(name, int(source), payload);
+                });
     }
     return true;
 }
@@ -70,52 +121,94 @@ void StoreFollower::close()
     m_connection.clear();
 }
 
+void StoreFollower::notified(const QString &, int, const QVariant &payload)
+{
+    // The payload is the row id (PgSchema's trigger). A named row's id is an update (another
+    // attempt); anything else is found by the catch-up query.
+    bool ok = false;
+    const qint64 id = payload.toLongLong(&ok);
+    if (ok && m_cursor.wasNamed(id))
+        m_updated.insert(id);
+    scheduleCatchUp();
+}
+
+void StoreFollower::scheduleCatchUp()
+{
+    // A burst of notifications (one per row) is read with one query.
+    if (m_catchUpQueued)
+        return;
+    m_catchUpQueued = true;
+    QMetaObject::invokeMethod(this, &StoreFollower::catchUp, Qt::QueuedConnection);
+}
+
+bool StoreFollower::readIds(const QString &sql, QList<qint64> *ids, QString *error)
+{
+    QSqlQuery q(database());
+    q.setForwardOnly(true);
+    if (!q.exec(sql)) {
+        *error = q.lastError().text();
+        return false;
+    }
+    while (q.next())
+        ids->append(q.value(0).toLongLong());
+    return true;
+}
+
+void StoreFollower::fail(const QString &error)
+{
+    // The connection may be gone (a database restart): a fresh one at the next tick, which
+    // catches up from the last row named.
+    close();
+    if (!m_failing) {
+        m_failing = true;
+        Q_EMIT problem(error);
+    }
+}
+
 void StoreFollower::catchUp()
 {
+    m_catchUpQueued = false;
     QString error;
     if (m_connection.isEmpty() && !open(&error)) {
-        if (!m_failing) {
-            m_failing = true;
-            Q_EMIT problem(error);
-        }
+        fail(error);
         return;
     }
-    for (;;) {
-        QSqlQuery q(QSqlDatabase::database(m_connection, false));
-        q.setForwardOnly(true);
-        const bool ok = q.exec(QStringLiteral("SELECT id, msg_id, event_id, type, migration_id, created_us, "
-                                              "received_us, attempts, parsed, body FROM deliveries "
-                                              "WHERE id > %1 ORDER BY id LIMIT %2")
-                                   .arg(m_lastRowId)
-                                   .arg(BatchRows));
-        if (!ok) {
-            // The connection may be gone (a database restart): a fresh one at the next tick, which
-            // catches up from the last row given.
-            error = q.lastError().text();
-            q = QSqlQuery();
-            close();
-            if (!m_failing) {
-                m_failing = true;
-                Q_EMIT problem(error);
-            }
+    const qint64 now = m_clock.elapsed();
+    m_cursor.expire(now);
+    if (const QList<qint64> holes = m_cursor.holes(); !holes.isEmpty()) {
+        QList<qint64> filled;
+        if (!readIds(
+                QStringLiteral("SELECT id FROM deliveries WHERE id IN (%1) ORDER BY id").arg(idList(holes)),
+                &filled, &error)) {
+            fail(error);
             return;
         }
-        QList<QByteArray> lines;
-        while (q.next()) {
-            m_lastRowId = q.value(0).toLongLong();
-            lines.append(JsonlExporter::line(q.value(1).toString(), q.value(2).toString(),
-                                             q.value(3).toString(), q.value(4).toString(), q.value(5),
-                                             q.value(6).toLongLong(), q.value(7).toLongLong(),
-                                             q.value(8).toBool(), q.value(9).toByteArray()));
+        if (const QList<qint64> fresh = m_cursor.take(filled, now); !fresh.isEmpty())
+            Q_EMIT appended(fresh);
+    }
+    for (;;) {
+        QList<qint64> ids;
+        if (!readIds(QStringLiteral("SELECT id FROM deliveries WHERE id > %1 ORDER BY id LIMIT %2")
+                         .arg(m_cursor.last())
+                         .arg(BatchRows),
+                     &ids, &error)) {
+            fail(error);
+            return;
         }
         if (m_failing) {
             m_failing = false;
             Q_EMIT problem(QString());
         }
-        if (!lines.isEmpty())
-            Q_EMIT deliveries(lines);
-        if (lines.size() < BatchRows)
-            return;
+        if (const QList<qint64> fresh = m_cursor.take(ids, now); !fresh.isEmpty())
+            Q_EMIT appended(fresh);
+        if (ids.size() < BatchRows)
+            break;
+    }
+    if (!m_updated.isEmpty()) {
+        QList<qint64> rows = m_updated.values();
+        m_updated.clear();
+        std::sort(rows.begin(), rows.end());
+        Q_EMIT updated(rows);
     }
 }
 

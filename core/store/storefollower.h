@@ -1,20 +1,56 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Follows a store as `tail -f` follows a log: every delivery committed after start(), by any
-// receiver, as its JSON Lines export line, in row order. On PostgreSQL a NOTIFY on mm_deliveries
-// wakes it at once (a poll every second covers a dropped connection); on SQLite it polls every
-// 200 ms. After a failed read it reconnects and catches up from the last row it gave, so nothing
-// is missed or given twice.
+// Follows a store as `tail -f` follows a log: names every delivery committed after start(), by
+// any receiver, once. On PostgreSQL a NOTIFY on mm_deliveries wakes it at once (a poll every second
+// covers a dropped connection); on SQLite it polls every 200 ms. After a failed read it reconnects
+// and catches up from the last row it named, so nothing is missed or named twice.
+//
+// Row ids are not commit order on PostgreSQL: two receivers' transactions take ids from one
+// sequence and may commit the other way round, so a row below the highest seen can still appear.
+// Every id skipped over is kept as a hole and looked for again until it appears or HoleTtlMs
+// passes (a transaction that rolled back, or an ON CONFLICT that took a sequence value, leaves a
+// hole that never fills). The hole logic is FollowCursor, pure and tested beside the follower.
 #pragma once
 
-#include <QByteArray>
+#include <QElapsedTimer>
 #include <QList>
+#include <QMap>
 #include <QObject>
+#include <QSet>
+#include <QSqlDatabase>
 #include <QString>
 #include <QTimer>
+#include <optional>
 
 namespace mm {
 
 class Store;
+
+// Which row ids are new, given what a follower has named so far.
+class FollowCursor final
+{
+public:
+    static constexpr qint64 HoleTtlMs = 30000; // longer than any receiver's transaction
+    static constexpr int MaxHoles = 1000; // the oldest go first beyond this
+
+    explicit FollowCursor(qint64 lastRowId = 0)
+        : m_last(lastRowId)
+    {
+    }
+    qint64 last() const { return m_last; }
+    // Ids still awaited, for the query that looks for them again.
+    QList<qint64> holes() const { return m_holes.keys(); }
+    // Takes rows read above last() (rising) and holes that appeared, at nowMs; returns those not
+    // named before, in the order given.
+    QList<qint64> take(const QList<qint64> &rowIds, qint64 nowMs);
+    // Drops holes older than HoleTtlMs.
+    void expire(qint64 nowMs);
+    // Whether rowId was named before (an update of it is news; a hole's is not).
+    bool wasNamed(qint64 rowId) const { return rowId <= m_last && !m_holes.contains(rowId); }
+
+private:
+    qint64 m_last;
+    QMap<qint64, qint64> m_holes; // id -> when it was skipped (ms)
+};
 
 class StoreFollower final : public QObject
 {
@@ -27,25 +63,37 @@ public:
     explicit StoreFollower(const Store &store, QObject *parent = nullptr);
     ~StoreFollower() override;
 
-    // Opens the store (it must exist) and starts after its newest delivery. False with a sentence.
-    bool start(QString *error);
-    qint64 lastRowId() const { return m_lastRowId; }
+    // Opens the store (it must exist) and starts after its newest delivery, or after afterRowId
+    // when given. False with a sentence.
+    bool start(QString *error, std::optional<qint64> afterRowId = std::nullopt);
+    qint64 lastRowId() const { return m_cursor.last(); }
+    // The follower's own connection, for reading the rows it names in a slot (same thread).
+    QSqlDatabase database() const;
 
 Q_SIGNALS:
-    // Export lines (no newline), oldest first.
-    void deliveries(const QList<QByteArray> &lines);
+    // Deliveries committed since start(), each named once; mostly rising.
+    void appended(const QList<qint64> &rowIds);
+    // Deliveries named before that took another attempt (PostgreSQL's NOTIFY only).
+    void updated(const QList<qint64> &rowIds);
     // The store could not be read (said once until it can again) or can be again (empty).
     void problem(const QString &message);
 
 private:
     bool open(QString *error);
     void close();
+    void notified(const QString &name, int source, const QVariant &payload);
+    void scheduleCatchUp();
     void catchUp();
+    bool readIds(const QString &sql, QList<qint64> *ids, QString *error);
+    void fail(const QString &error);
 
     const Store &m_store;
     QString m_connection;
-    qint64 m_lastRowId = 0;
+    FollowCursor m_cursor;
+    QSet<qint64> m_updated; // named rows notified since the last catch-up
     QTimer m_poll;
+    QElapsedTimer m_clock;
+    bool m_catchUpQueued = false;
     bool m_failing = false;
 };
 

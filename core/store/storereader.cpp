@@ -25,6 +25,7 @@ std::optional<qint64> optionalInt(const QVariant &v)
 
 StoreReader::StoreReader(const Store &store)
     : m_path(store.location())
+    , m_postgres(store.isPostgres())
 {
     const auto db = store.openConnection(u"read", &m_error, Store::Open::MustExist);
     m_open = db.has_value();
@@ -52,14 +53,14 @@ qint64 StoreReader::loadFacts(const std::function<void(QList<EventFacts> &&)> &b
     return loadFactsWhere(batch, afterRowId, batchSize, nullptr);
 }
 
-QList<EventFacts> StoreReader::factsOf(QList<qint64> rowIds)
+std::optional<QList<EventFacts>> StoreReader::factsOf(QList<qint64> rowIds)
 {
     QList<EventFacts> out;
     if (rowIds.isEmpty())
         return out;
     if (loadFactsWhere([&out](QList<EventFacts> &&batch) { out.append(std::move(batch)); }, 0, 4096, &rowIds)
         < 0)
-        out.clear();
+        return std::nullopt;
     return out;
 }
 
@@ -342,12 +343,14 @@ QList<ListenInterval> StoreReader::listenIntervals()
 {
     QList<ListenInterval> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (!q.exec(
-            QStringLiteral("SELECT started_us, alive_us, stopped_us, url FROM listen_intervals ORDER BY id")))
+    // Only a shared store names the receiver of each interval.
+    if (!q.exec(QStringLiteral(
+                    "SELECT started_us, alive_us, stopped_us, url, %1 FROM listen_intervals ORDER BY id")
+                    .arg(m_postgres ? QStringLiteral("instance") : QStringLiteral("''"))))
         return out;
     while (q.next())
         out.append(ListenInterval {q.value(0).toLongLong(), q.value(1).toLongLong(), optionalInt(q.value(2)),
-                                   q.value(3).toString()});
+                                   q.value(3).toString(), q.value(4).toString()});
     return out;
 }
 

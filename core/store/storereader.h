@@ -31,8 +31,9 @@ public:
     // read, or -1 on error.
     qint64 loadFacts(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId = 0,
                      int batchSize = 4096);
-    // The facts of these deliveries (those still stored), oldest first; empty on error.
-    QList<EventFacts> factsOf(QList<qint64> rowIds);
+    // The facts of these deliveries (those still stored), oldest first; nullopt on error (error()
+    // says why).
+    std::optional<QList<EventFacts>> factsOf(QList<qint64> rowIds);
     qint64 deliveryCount();
 
     std::optional<QByteArray> body(qint64 rowId);
@@ -49,6 +50,7 @@ private:
 
     QString m_connection;
     QString m_path;
+    bool m_postgres = false;
     bool m_open = false;
     QString m_error;
 };

@@ -63,6 +63,8 @@ private Q_SLOTS:
     void inputOrderDoesNotMatter();
     void minGapIsAStrictLowerBound_data();
     void minGapIsAStrictLowerBound();
+    void receiversUpByHeartbeat();
+    void aGapNeedsEveryReceiverDown();
 };
 
 void TestDowntime::gaps_data()
@@ -206,6 +208,40 @@ void TestDowntime::minGapIsAStrictLowerBound()
         QCOMPARE(got[0].toUs, second.startedUs);
         QVERIFY(!got[0].afterCrash);
     }
+}
+
+// Team mode: which receivers are listening now, each by its newest interval and its heartbeat.
+void TestDowntime::receiversUpByHeartbeat()
+{
+    auto named = [](ListenInterval i, const char *instance) {
+        i.instance = QLatin1String(instance);
+        return i;
+    };
+    const qint64 now = Base + 1000 * Sec;
+    const QList<ListenInterval> intervals {
+        named(crashed(0, 200), "east"), // an old incarnation of east, crashed
+        named(crashed(900, 990), "east"), // east now: beat 10 s ago
+        named(crashed(100, 960), "west"), // beat 40 s ago: more than three beats missed
+        named(clean(500, 995), "north"), // stopped cleanly
+    };
+    const QList<ReceiverPresence> up = receiversUp(intervals, now);
+    QCOMPARE(up.size(), 1);
+    QCOMPARE(up[0].instance, QStringLiteral("east"));
+    QCOMPARE(up[0].aliveUs, Base + 990 * Sec);
+    QVERIFY(receiversUp(intervals, now + HeartbeatTimeoutUs).isEmpty());
+    QCOMPARE(receiversUp(intervals, Base + 970 * Sec).size(), 2); // west was still beating then
+}
+
+// Two receivers: while either listens there is no gap, whatever their instances.
+void TestDowntime::aGapNeedsEveryReceiverDown()
+{
+    ListenInterval east = clean(0, 100);
+    east.instance = QStringLiteral("east");
+    ListenInterval west = clean(50, 300);
+    west.instance = QStringLiteral("west");
+    ListenInterval eastAgain = clean(400, 500);
+    eastAgain.instance = QStringLiteral("east");
+    QCOMPARE(describe(downtimeGaps({east, west, eastAgain})), describe({gap(300, 400, false)}));
 }
 
 QTEST_GUILESS_MAIN(TestDowntime)
