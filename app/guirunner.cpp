@@ -53,7 +53,10 @@ int runGui(const AppOptions &options)
                                                 : SessionConfig {options, {}, {}, std::nullopt};
     GuiSession session(sessionConfig);
     const AppOptions effective = session.effectiveOptions();
-    auto config = receiverConfig(effective, &error);
+    // --view-only: no receiver of its own, so no receiver settings to check.
+    const bool viewOnly = options.viewOnly;
+    auto config
+        = viewOnly ? std::optional<ReceiverConfig>(ReceiverConfig {}) : receiverConfig(effective, &error);
     if (!config) {
         QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), error);
         return 2;
@@ -62,7 +65,8 @@ int runGui(const AppOptions &options)
     // builds them; the one store is injected into everything that reads or writes it.
     Services services(storeOptions(effective), retentionPolicy(effective));
     QString warning;
-    if (!services.startStore(&error, &warning)) {
+    if (!services.startStore(&error, &warning,
+                             viewOnly ? Services::Role::Viewer : Services::Role::Receiver)) {
         QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), error);
         return 1;
     }
@@ -83,7 +87,9 @@ int runGui(const AppOptions &options)
     // listens so that every delivery from the first one on is queued.
     GuiForwarding forwarding(&services);
     forwarding.attach(window.forwardingView());
-    auto applyForwarding = [&session, &forwarding, &window] {
+    auto applyForwarding = [&session, &forwarding, &window, viewOnly] {
+        if (viewOnly) // forwarding is the receivers' job
+            return QString();
         QString problem;
         forwarding.apply(session.forwarding(&problem));
         window.setWarning(QStringLiteral("forwarding"), problem);
@@ -96,8 +102,23 @@ int runGui(const AppOptions &options)
         return 2;
     }
     QObject::connect(&session, &GuiSession::forwardingApplied, &forwarding, applyForwarding);
-    // Data flows one way: the store's commits feed the model, the model feeds the views.
-    QObject::connect(&store.writer(), &StoreWriter::committed, &model, &MonitorModel::ingest);
+    // Data flows one way: the store's commits feed the model, the model feeds the views. In a
+    // shared store (or --view-only) they are every receiver's, watched; else this process's own.
+    QObject::connect(&services, &Services::committed, &model, &MonitorModel::ingest);
+    QObject::connect(&services, &Services::watchProblem, &window, [&window](const QString &why) {
+        window.setWarning(QStringLiteral("watch"),
+                          why.isEmpty()
+                              ? QString()
+                              : QObject::tr("The store cannot be read, so new deliveries are not shown "
+                                            "until it can (retrying): %1")
+                                    .arg(why));
+    });
+    services.startFeed();
+    // A watch starts after the newest row loaded, so nothing is shown twice or missed between.
+    QObject::connect(&model, &MonitorModel::loaded, &services,
+                     [&services, &model] { services.watchAfter(model.log().highestRowId()); });
+    QObject::connect(&model, &MonitorModel::loadFailed, &services,
+                     [&services] { services.watchAfter(std::nullopt); });
     QObject::connect(&model, &MonitorModel::loaded, &window, [&window](qint64 count, qint64 ms) {
         window.setLoadStatus(count == 0
                                  ? QObject::tr("New store: deliveries appear as they arrive")
@@ -125,6 +146,16 @@ int runGui(const AppOptions &options)
                      });
     model.refreshRejections();
     model.refreshDowntime();
+    // Listening intervals (downtime, and the receivers up by their heartbeats every 10 s) and, when
+    // other receivers write the store, their rejections.
+    QTimer storeRefresh;
+    storeRefresh.setInterval(10000);
+    QObject::connect(&storeRefresh, &QTimer::timeout, &model, [&model, &services] {
+        model.refreshDowntime();
+        if (services.watchesStore())
+            model.refreshRejections();
+    });
+    storeRefresh.start();
     // The window shows the store's size but never touches the store: the size is pushed.
     QTimer storeSizeRefresh;
     storeSizeRefresh.setInterval(10000);
@@ -133,7 +164,11 @@ int runGui(const AppOptions &options)
     storeSizeRefresh.start();
     window.setStoreSize(store.sizeOnDisk());
     window.setStoreName(store.displayName());
-    if (!services.startReceiver(*config, &error)) {
+    if (services.watchesStore())
+        window.setSharedStore(store.displayName(), !viewOnly);
+    if (viewOnly) {
+        // Nothing listens here; the status bar names the receivers that do.
+    } else if (!services.startReceiver(*config, &error)) {
         window.setProblem(QObject::tr("The receiver is not running: %1").arg(error));
     } else {
         window.setListenUrl(receiver.url().toString());
@@ -148,8 +183,17 @@ int runGui(const AppOptions &options)
     const std::unique_ptr<TrayIcon> tray = TrayIcon::createIfAvailable(&window);
     if (tray) {
         tray->setStoreLocation(QUrl::fromLocalFile(store.folder()));
-        tray->setListener(receiver.isRunning(), receiver.url());
-        QObject::connect(&store.writer(), &StoreWriter::committed, tray.get(), &TrayIcon::noteDeliveries);
+        if (viewOnly) {
+            // Healthy while some receiver is listening, by the heartbeats.
+            auto showReceivers = [&tray, &model, &store] {
+                tray->setListener(!model.receivers().isEmpty(), QUrl(store.displayName()));
+            };
+            QObject::connect(&model, &MonitorModel::downtimeChanged, tray.get(), showReceivers);
+            showReceivers();
+        } else {
+            tray->setListener(receiver.isRunning(), receiver.url());
+        }
+        QObject::connect(&services, &Services::committed, tray.get(), &TrayIcon::noteDeliveries);
         session.attachTray(tray.get());
     }
     // Desktop alerts: live deliveries, stalls, refusals and the listener, coalesced, then shown
@@ -158,7 +202,7 @@ int runGui(const AppOptions &options)
     alerts.setSettings(session.alertSettings());
     QObject::connect(&session, &GuiSession::alertSettingsApplied, &alerts, &AlertMonitor::setSettings);
     QObject::connect(&session, &GuiSession::listenerChanged, &alerts, &AlertMonitor::setListening);
-    QObject::connect(&store.writer(), &StoreWriter::committed, &alerts, &AlertMonitor::ingest);
+    QObject::connect(&services, &Services::committed, &alerts, &AlertMonitor::ingest);
     QObject::connect(&receiver, &ReceiverHost::handled, &alerts, &AlertMonitor::handled);
     alerts.watchStalls(&model);
     // A full disk (a warning and an alert) and a clock that disagrees with the sender's (a warning).
@@ -199,7 +243,8 @@ int runGui(const AppOptions &options)
                     until.isValid() ? std::max<qint64>(1, QDateTime::currentDateTime().msecsTo(until)) : 0);
             });
     }
-    alerts.setListening(receiver.isRunning(), receiver.isRunning() ? QString() : error);
+    if (!viewOnly)
+        alerts.setListening(receiver.isRunning(), receiver.isRunning() ? QString() : error);
     window.setDemo(sessionConfig.demoTraffic.has_value());
     if (sessionConfig.demoTraffic && receiver.isRunning()) {
         sim::SimOptions sim = *sessionConfig.demoTraffic;

@@ -124,11 +124,12 @@ void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *r
     connect(qApp, &QCoreApplication::aboutToQuit, this, [this] { m_secrets->flush(QuitSecretsWaitMs); });
 
     // runGui's banner (receiver not running, no secret) is ours to clear once fixed.
-    m_problemShown = !receiver->isRunning() || m_current.secretTexts.isEmpty();
+    m_problemShown = !m_current.viewOnly && (!receiver->isRunning() || m_current.secretTexts.isEmpty());
     if (!m_loadProblem.isEmpty())
         showProblem(m_loadProblem);
     showSecretsWarning();
-    if (m_current.secretTexts.isEmpty() && !m_secrets->endpointUnreadable())
+    // A viewer needs no secret: the receivers verify.
+    if (!m_current.viewOnly && m_current.secretTexts.isEmpty() && !m_secrets->endpointUnreadable())
         showWelcome();
 }
 
@@ -266,7 +267,7 @@ void GuiSession::apply(const SettingsValues &values)
     Q_EMIT retentionApplied(retentionPolicy(next));
     next.dataDir = m_current.dataDir; // the store in use stays until the next start
     next.store = m_current.store;
-    if (m_receiverControl->needsRebind(next)) {
+    if (!m_current.viewOnly && m_receiverControl->needsRebind(next)) {
         const QString problem = rebind(next);
         if (!problem.isEmpty())
             problems.append(problem);
@@ -421,7 +422,7 @@ void GuiSession::takeLateSecrets()
         clearProblem(); // the "no signing secret" banner
         if (!m_loadProblem.isEmpty())
             showProblem(m_loadProblem);
-        else if (!m_receiver->isRunning())
+        else if (!m_receiver->isRunning() && !m_current.viewOnly)
             showProblem(
                 tr("The receiver is not running. Choose another address or port in File → Settings…."));
     }

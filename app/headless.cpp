@@ -25,6 +25,7 @@
 #include <QSaveFile>
 #include <QTimeZone>
 #include <cstdio>
+#include <unistd.h>
 
 namespace mm {
 
@@ -240,13 +241,20 @@ int runFollow(const AppOptions &options)
         printError(error);
         return 1;
     }
-    QObject::connect(&follower, &StoreFollower::deliveries, &follower, [](const QList<QByteArray> &lines) {
-        for (const QByteArray &line : lines) {
-            std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-            std::fputc('\n', stdout);
-        }
-        std::fflush(stdout); // a pipe sees each delivery as it comes
-    });
+    QFile out;
+    // The descriptor, not stdio's FILE: a pipe would otherwise see lines only when stdio's buffer
+    // fills or the process ends.
+    if (!out.open(STDOUT_FILENO, QIODevice::WriteOnly | QIODevice::Unbuffered)) {
+        printError(QStringLiteral("cannot write to stdout: %1").arg(out.errorString()));
+        return 1;
+    }
+    // Each delivery is written as it comes (unbuffered), so a pipe sees it at once.
+    QObject::connect(&follower, &StoreFollower::appended, &follower,
+                     [&follower, &out](const QList<qint64> &rows) {
+                         QString why;
+                         if (JsonlExporter::exportRows(follower.database(), rows, out, &why) < 0)
+                             printError(QStringLiteral("cannot print deliveries: %1").arg(why));
+                     });
     QObject::connect(&follower, &StoreFollower::problem, &follower, [](const QString &message) {
         if (message.isEmpty())
             std::fprintf(stderr, "migration-monitor: the store can be read again\n");

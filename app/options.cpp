@@ -201,6 +201,15 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
         QStringLiteral("minimized"),
         QStringLiteral("Start with the window hidden in the system tray, or minimised where there is no tray "
                        "(used by Start at login)."));
+    const QCommandLineOption viewOnly(
+        QStringLiteral("view-only"),
+        QStringLiteral("Open the window without a receiver of its own: it shows what the receivers writing "
+                       "to the store (--store) commit, live."));
+    const QCommandLineOption instance(
+        QStringLiteral("instance"),
+        QStringLiteral("This receiver's name in a shared store, recorded with each attempt and listening "
+                       "interval (default HOST:PORT)."),
+        QStringLiteral("NAME"));
     // The saved settings' options, declared with them (settingSpecs()).
     std::vector<std::pair<QCommandLineOption, const SettingSpec *>> settingOptions;
     for (const SettingSpec &spec : settingSpecs()) {
@@ -224,7 +233,7 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
         QStringLiteral("Write one JSON line per migration rebuilt from the store to FILE "
                        "(- for stdout) and exit."),
         QStringLiteral("FILE"));
-    parser.addOptions({headless, demo, minimized});
+    parser.addOptions({headless, demo, minimized, viewOnly, instance});
     for (const auto &[option, spec] : settingOptions)
         parser.addOption(option);
     const QCommandLineOption follow(
@@ -266,6 +275,25 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
         *error
             = QStringLiteral("--demo is for the window; it cannot be combined with --headless or --export.");
         return std::nullopt;
+    }
+    o.viewOnly = parser.isSet(viewOnly);
+    if (o.viewOnly && (o.mode != AppOptions::Mode::Gui || o.demo)) {
+        *error
+            = QStringLiteral("--view-only is for the window without a receiver; it cannot be combined with "
+                             "--headless, --demo or a one-shot command.");
+        return std::nullopt;
+    }
+    if (parser.isSet(instance)) {
+        o.instance = parser.value(instance).trimmed();
+        static const QRegularExpression valid(QStringLiteral("^[\\w.:@/-]{1,100}$"));
+        if (!valid.match(o.instance).hasMatch()) {
+            *error = QStringLiteral("--instance: expected a name of 1 to 100 letters, digits or . _ : @ / -");
+            return std::nullopt;
+        }
+        if (o.mode != AppOptions::Mode::Headless && (o.mode != AppOptions::Mode::Gui || o.viewOnly)) {
+            *error = QStringLiteral("--instance names a receiver; give it with --headless or the window.");
+            return std::nullopt;
+        }
     }
     if (o.minimized && o.mode != AppOptions::Mode::Gui) {
         *error = QStringLiteral(

@@ -46,6 +46,10 @@ struct AppOptions
     Mode mode = Mode::Gui;
     bool demo = false;
     bool minimized = false; // start hidden in the tray (minimised without one)
+    // The window without a receiver of its own, watching a store that receivers elsewhere write.
+    bool viewOnly = false;
+    // --instance: this receiver's name in a shared store (default host:port).
+    QString instance;
 
     // The declared settings' options (settingSpecs()): the values given, each named in given;
     // the others hold their defaults. resolveConfig() lays them over the saved settings.

@@ -19,12 +19,17 @@ Services::~Services()
     stop();
 }
 
-bool Services::startStore(QString *error, QString *warning)
+bool Services::startStore(QString *error, QString *warning, Role role)
 {
-    if (const QString problem = prepareStoreForRetention(m_store); !problem.isEmpty() && warning)
-        *warning = problem;
+    m_role = role;
+    if (role == Role::Receiver) {
+        if (const QString problem = prepareStoreForRetention(m_store); !problem.isEmpty() && warning)
+            *warning = problem;
+    }
     if (!m_store.start(error))
         return false;
+    if (role == Role::Viewer) // the receivers keep the store
+        return true;
     if (m_store.isPostgres()) {
         // Retention's deletions and vacuum are SQLite's so far; a shared store keeps everything.
         if (!m_retentionPolicy.isUnlimited() && warning)
@@ -35,6 +40,23 @@ bool Services::startStore(QString *error, QString *warning)
     // Deletes what is past the retention limits, on its own thread and connection.
     m_retention.start();
     return true;
+}
+
+void Services::startFeed()
+{
+    m_watching = m_role == Role::Viewer || m_store.isPostgres();
+    if (m_watching) {
+        connect(&m_watch, &StoreWatch::committed, this, &Services::committed);
+        connect(&m_watch, &StoreWatch::problem, this, &Services::watchProblem);
+    } else {
+        connect(&m_store.writer(), &StoreWriter::committed, this, &Services::committed);
+    }
+}
+
+void Services::watchAfter(std::optional<qint64> rowId)
+{
+    if (m_watching)
+        m_watch.start(rowId);
 }
 
 void Services::applyForwarding(const ForwardChoice &choice)
@@ -82,6 +104,7 @@ void Services::stop()
         m_forwarder.reset();
     }
     m_retention.stop();
+    m_watch.stop();
     m_store.stop();
 }
 

@@ -9,6 +9,7 @@
 #include "sim/simulatorhost.h"
 #include "store/retention.h"
 #include "store/store.h"
+#include "store/storewatch.h"
 #include "verify/signingsecret.h"
 
 #include <QObject>
@@ -34,9 +35,19 @@ public:
     explicit Services(Store::Options store, RetentionPolicy retention, QObject *parent = nullptr);
     ~Services() override; // stop()
 
-    // Opens the store (switching it to incremental vacuum first, a warning when that fails) and
-    // starts retention. Returns false with a sentence when the store cannot be opened.
-    bool startStore(QString *error, QString *warning = nullptr);
+    // A receiver's services keep the store (retention); a viewer's (--view-only) only read it.
+    enum class Role { Receiver, Viewer };
+    // Opens the store (switching it to incremental vacuum first, a warning when that fails) and,
+    // for a receiver, starts retention. Returns false with a sentence when it cannot be opened.
+    bool startStore(QString *error, QString *warning = nullptr, Role role = Role::Receiver);
+    // Feeds committed(): this process's own commits when it is the store's only writer (a
+    // receiver on SQLite), else every receiver's, watched (StoreWatch: NOTIFY on PostgreSQL, a
+    // poll on SQLite) — a team's store, or a viewer. Call once, after startStore() and before the
+    // model loads the store; when watching, watchAfter() then starts the watch after the newest
+    // row loaded (nullopt: after the store's newest).
+    void startFeed();
+    bool watchesStore() const { return m_watching; }
+    void watchAfter(std::optional<qint64> rowId);
     // Starts, re-points or stops forwarding (set it before the receiver listens, so every delivery
     // from the first one on is queued). The forwarder is woken after each commit through this
     // object's thread, so it can be stopped at any time. forwarderChanged() follows a new one.
@@ -54,11 +65,18 @@ public:
     const ForwardChoice &forwarding() const { return m_forwarding; }
 
 Q_SIGNALS:
+    // The facts of every delivery committed to the store, new ones and new attempts (startFeed()).
+    void committed(const QList<mm::EventFacts> &facts);
+    // The watched store cannot be read (once), or can be again (empty).
+    void watchProblem(const QString &message);
     // A forwarder was started (null: forwarding stopped), for whoever shows its log.
     void forwarderChanged(mm::Forwarder *forwarder);
 
 private:
     Store m_store;
+    Role m_role = Role::Receiver;
+    StoreWatch m_watch {m_store};
+    bool m_watching = false;
     RetentionWorker m_retention;
     RetentionPolicy m_retentionPolicy;
     ReceiverHost m_receiver;

@@ -39,8 +39,9 @@ Store::Options storeOptions(const AppOptions &options)
         o.folder = options.dataDir.value_or(Database::defaultDataDir());
     o.commitOnCallerThread = qEnvironmentVariableIntValue("MM_STORE_THREAD") == 0;
     // The receiver's name in a shared store: host:port (port 0, the system's choice, stays 0).
-    o.instance
-        = QSysInfo::machineHostName() + u':' + QString::number(options.port.value_or(options.settings.port));
+    o.instance = !options.instance.isEmpty()
+        ? options.instance
+        : QSysInfo::machineHostName() + u':' + QString::number(options.port.value_or(options.settings.port));
     return o;
 }
 

@@ -29,12 +29,14 @@ QString ViewReporter::line() const
     const QString url = m_receiver->isRunning() ? m_receiver->url().toString() : QStringLiteral("-");
     const auto *main = qobject_cast<const MainWindow *>(m_window);
     const QString selected = main ? main->selectedMigration() : QString();
-    return QStringLiteral("view: window=%1 migrations=%2 events=%3 rejected=%4 listening=%5 selected=%6")
+    return QStringLiteral(
+               "view: window=%1 migrations=%2 events=%3 rejected=%4 listening=%5 selected=%6 receivers=%7")
         .arg(m_window->isVisible() ? QStringLiteral("shown") : QStringLiteral("hidden"))
         .arg(m_model->filteredMigrations()->rowCount())
         .arg(m_model->filteredEvents()->rowCount())
         .arg(m_model->filteredRejections()->rowCount())
-        .arg(url, selected.isEmpty() ? QStringLiteral("-") : selected);
+        .arg(url, selected.isEmpty() ? QStringLiteral("-") : selected)
+        .arg(m_model->receivers().size());
 }
 
 void ViewReporter::report()

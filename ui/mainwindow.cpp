@@ -168,6 +168,7 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
     m_downtime->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_tabs->addTab(m_downtime, tr("Downtime"));
     connect(model, &MonitorModel::downtimeChanged, this, &MainWindow::showDowntime);
+    connect(model, &MonitorModel::downtimeChanged, this, &MainWindow::showReceivers);
     showDowntime();
     m_stats = new StatsView(model, m_tabs);
     m_tabs->addTab(m_stats, tr("Stats"));
@@ -219,7 +220,11 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
     m_rate = new Sparkline(this);
     m_storeLabel = new QLabel(this);
     m_storeLabel->setToolTip(tr("Disk space used by the store's files in the data folder"));
+    m_receiversLabel = new QLabel(this);
+    m_receiversLabel->setVisible(false);
+    m_receiversLabel->setObjectName(QStringLiteral("receivers"));
     statusBar()->addWidget(m_url, 1);
+    statusBar()->addWidget(m_receiversLabel, 1);
     statusBar()->addPermanentWidget(m_loadLabel);
     statusBar()->addPermanentWidget(m_countsLabel);
     statusBar()->addPermanentWidget(m_rate);
@@ -376,6 +381,42 @@ void MainWindow::setStoreSize(qint64 bytes)
 void MainWindow::setStoreName(const QString &name)
 {
     m_storeLabel->setToolTip(tr("Disk space used by the store's files in the data folder") + u'\n' + name);
+}
+
+void MainWindow::setSharedStore(const QString &name, bool ownReceiver)
+{
+    m_sharedStore = name;
+    // The store's files are the server's, and a viewer's own receiver counts would stay at zero.
+    m_storeLabel->setVisible(name.isEmpty());
+    if (!ownReceiver) {
+        m_countsLabel->setVisible(false);
+        setWindowTitle(tr("Migration Monitor — view only"));
+    }
+    showReceivers();
+}
+
+void MainWindow::showReceivers()
+{
+    m_receiversLabel->setVisible(!m_sharedStore.isEmpty());
+    if (m_sharedStore.isEmpty())
+        return;
+    const QList<ReceiverPresence> &up = m_model->receivers();
+    QStringList names;
+    QStringList lines {tr("Store: %1").arg(m_sharedStore)};
+    for (const ReceiverPresence &r : up) {
+        const QString name = r.instance.isEmpty() ? r.url : r.instance;
+        names.append(name);
+        lines.append(
+            tr("%1 listening on %2, last heartbeat %3")
+                .arg(name, r.url,
+                     QDateTime::fromMSecsSinceEpoch(r.aliveUs / 1000).toString(QStringLiteral("HH:mm:ss"))));
+    }
+    // Shown as text, never as markup: names come from the store.
+    m_receiversLabel->setTextFormat(Qt::PlainText);
+    m_receiversLabel->setText(
+        names.isEmpty() ? tr("No receiver is listening · %1").arg(m_sharedStore)
+                        : tr("Receivers up: %1 · %2").arg(names.join(QStringLiteral(", ")), m_sharedStore));
+    m_receiversLabel->setToolTip(lines.join(u'\n'));
 }
 
 void MainWindow::updateRate()

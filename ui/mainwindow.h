@@ -50,6 +50,9 @@ public:
     void setStoreSize(qint64 bytes);
     // Where the store is (Store::displayName(), never with a password), in the size's tooltip.
     void setStoreName(const QString &name);
+    // A store that receivers elsewhere write (a team's, or --view-only): the status bar names it
+    // and the receivers listening now, from the model's heartbeats.
+    void setSharedStore(const QString &name, bool ownReceiver);
     // The filter bar's state, saved by the caller between runs.
     FilterState filterState() const;
     void setFilterState(const FilterState &state);
@@ -109,6 +112,7 @@ private:
     void updateCounts();
     void updateRate();
     void showDowntime();
+    void showReceivers();
     void inspectEvent(const QModelIndex &proxyIndex);
 
     MonitorModel *m_model;
@@ -129,6 +133,8 @@ private:
     ListenUrl *m_url = nullptr;
     Sparkline *m_rate = nullptr;
     QLabel *m_storeLabel = nullptr;
+    QLabel *m_receiversLabel = nullptr;
+    QString m_sharedStore; // empty: the store is this window's own
     StatsView *m_stats = nullptr;
     QLabel *m_countsLabel = nullptr;
     QLabel *m_loadLabel = nullptr;

@@ -195,6 +195,7 @@ void MonitorModel::refreshDowntime()
             if (!intervals)
                 return;
             m_downtime = downtimeGaps(*intervals);
+            m_receivers = receiversUp(*intervals, QDateTime::currentMSecsSinceEpoch() * 1000);
             Q_EMIT downtimeChanged();
         });
 }

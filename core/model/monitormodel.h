@@ -68,6 +68,8 @@ public:
     // gaps between them; downtimeChanged() follows.
     void refreshDowntime();
     const QList<DowntimeGap> &downtime() const { return m_downtime; }
+    // The receivers writing to the store that were listening when the intervals were last read.
+    const QList<ReceiverPresence> &receivers() const { return m_receivers; }
 
     // Reads one delivery's body, headers and attempts on the reader thread;
     // detailReady() follows (also when it was not found).
@@ -146,6 +148,7 @@ private:
     bool m_loading = false;
     QList<EventFacts> m_heldDuringLoad;
     QList<DowntimeGap> m_downtime;
+    QList<ReceiverPresence> m_receivers;
     quint64 m_lastDetailRequest = 0;
 };
 

@@ -321,6 +321,38 @@ private Q_SLOTS:
                  sentence);
     }
 
+    // --view-only is the window without a receiver; --instance names a receiver, and is checked.
+    void viewOnlyAndInstance()
+    {
+        const AppOptions viewer = parse(
+            {QStringLiteral("--view-only"), QStringLiteral("--store=postgresql://db.example.com/mm")});
+        QVERIFY(viewer.viewOnly);
+        QCOMPARE(viewer.mode, AppOptions::Mode::Gui);
+        QVERIFY(!parse({}).viewOnly);
+        const QString notWith
+            = QStringLiteral("--view-only is for the window without a receiver; it cannot be "
+                             "combined with --headless, --demo or a one-shot command.");
+        QCOMPARE(parseError({QStringLiteral("--view-only"), QStringLiteral("--headless")}), notWith);
+        QCOMPARE(parseError({QStringLiteral("--view-only"), QStringLiteral("--demo")}), notWith);
+        QCOMPARE(parseError({QStringLiteral("--view-only"), QStringLiteral("--export=-")}), notWith);
+
+        const AppOptions named = parse({QStringLiteral("--headless"), QStringLiteral("--instance=eu-west-1a"),
+                                        QStringLiteral("--listen=127.0.0.1:9000")});
+        QCOMPARE(named.instance, QStringLiteral("eu-west-1a"));
+        QCOMPARE(storeOptions(named).instance, QStringLiteral("eu-west-1a"));
+        // Unnamed: host:port, so two receivers on one host differ.
+        QCOMPARE(
+            storeOptions(parse({QStringLiteral("--headless"), QStringLiteral("--listen=127.0.0.1:9000")}))
+                .instance.section(u':', -1),
+            QStringLiteral("9000"));
+        const QString badName
+            = QStringLiteral("--instance: expected a name of 1 to 100 letters, digits or . _ : @ / -");
+        QCOMPARE(parseError({QStringLiteral("--headless"), QStringLiteral("--instance=two words")}), badName);
+        QCOMPARE(parseError({QStringLiteral("--headless"), QStringLiteral("--instance=")}), badName);
+        QCOMPARE(parseError({QStringLiteral("--view-only"), QStringLiteral("--instance=x")}),
+                 QStringLiteral("--instance names a receiver; give it with --headless or the window."));
+    }
+
     // Neither option: the saved store URL, else the saved folder, else the default folder; the
     // command line's --data-dir wins over a saved URL.
     void storeFromSettings()
