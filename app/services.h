@@ -60,7 +60,6 @@ Q_SIGNALS:
 private:
     Store m_store;
     RetentionWorker m_retention;
-    RetentionPolicy m_retentionPolicy;
     ReceiverHost m_receiver;
     std::unique_ptr<Forwarder> m_forwarder;
     ForwardChoice m_forwarding;
