@@ -10,7 +10,6 @@ Services::Services(Store::Options store, RetentionPolicy retention, QObject *par
     : QObject(parent)
     , m_store(std::move(store))
     , m_retention(m_store, retention)
-    , m_retentionPolicy(retention)
 {
 }
 
@@ -30,14 +29,8 @@ bool Services::startStore(QString *error, QString *warning, Role role)
         return false;
     if (role == Role::Viewer) // the receivers keep the store
         return true;
-    if (m_store.isPostgres()) {
-        // Retention's deletions and vacuum are SQLite's so far; a shared store keeps everything.
-        if (!m_retentionPolicy.isUnlimited() && warning)
-            *warning
-                = tr("store: retention limits are not applied to a PostgreSQL store yet; nothing is deleted");
-        return true;
-    }
-    // Deletes what is past the retention limits, on its own thread and connection.
+    // Deletes what is past the retention limits, on its own thread and connection (on a shared
+    // PostgreSQL store, safely beside the other receivers' retention).
     m_retention.start();
     return true;
 }

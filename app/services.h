@@ -78,7 +78,6 @@ private:
     StoreWatch m_watch {m_store};
     bool m_watching = false;
     RetentionWorker m_retention;
-    RetentionPolicy m_retentionPolicy;
     ReceiverHost m_receiver;
     std::unique_ptr<Forwarder> m_forwarder;
     ForwardChoice m_forwarding;

@@ -47,8 +47,6 @@ Store::Options storeOptions(const AppOptions &options)
 
 QString prepareStoreForRetention(const Store &store)
 {
-    if (store.isPostgres()) // incremental vacuum is SQLite's
-        return {};
     QString error;
     if (Retention::prepareStore(store, &error))
         return {};

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Live forwarding: sends the deliveries StoreWriter queued in forward_queue to their
 // target on its own thread, retrying with backoff until a 2xx. The queue is the store's,
-// so it survives a restart; the receiver never waits for any of this.
+// so it survives a restart; the receiver never waits for any of this. Rows are claimed
+// (ForwardQueue), so receivers sharing a store send each one once, whichever stored it.
 #pragma once
 
 #include "util/workerthread.h"
@@ -52,22 +53,28 @@ public:
         int maxTries = 30; // then the row is "failed"
         std::chrono::milliseconds retryBase {1000}; // doubled after each failed try
         std::chrono::milliseconds retryCap {std::chrono::minutes(5)};
-        std::chrono::milliseconds timeout {std::chrono::seconds(30)};
+        std::chrono::milliseconds timeout {std::chrono::seconds(30)}; // a whole request, at most
+        // A row is claimed for timeout + leaseMargin. Only a forwarder that died while sending
+        // holds a row that long: then another one (or the next run) sends it.
+        std::chrono::milliseconds leaseMargin {std::chrono::seconds(15)};
         std::chrono::milliseconds poll {std::chrono::seconds(1)}; // rescans even without wake()
     };
 
     explicit Forwarder(Options options, QObject *parent = nullptr);
     ~Forwarder() override;
 
-    // Starts the thread. Rows left pending by an earlier run become due at once.
+    // Starts the thread. Rows left pending by an earlier run become due at once, except those
+    // another running forwarder (another receiver on a shared store) holds.
     void start();
-    // Finishes nothing in flight (those rows stay pending) and joins the thread.
+    // Finishes nothing in flight (those rows stay pending, and are given back: due at once for
+    // any forwarder) and joins the thread.
     void stop();
 
     // Thread-safe: new rows were queued; look now rather than at the next poll.
     void wake();
     void setSecret(std::optional<SigningSecret> secret);
-    // Makes every pending row due now (the forwarding log's "Retry now").
+    // Makes every pending row due now (the forwarding log's "Retry now"), except those a
+    // forwarder is sending.
     void retryNow();
     // Asks for the latest rows; they arrive through recentLoaded().
     void loadRecent(int limit = 1000);

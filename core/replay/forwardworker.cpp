@@ -4,7 +4,6 @@
 #include "store/store.h"
 #include "util/workerthread.h"
 
-#include <QAtomicInteger>
 #include <QDateTime>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -88,12 +87,12 @@ void ForwardWorker::open()
         reportProblem(QStringLiteral("Forwarding cannot open the store: %1").arg(error));
         return;
     }
-    // What an earlier run left pending is due now: a restart is the natural moment to retry.
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("UPDATE forward_queue SET next_us = ? WHERE state = 'pending' AND next_us > ?"));
-    q.addBindValue(nowUs());
-    q.addBindValue(nowUs());
-    q.exec();
+    m_queue.emplace(*m_options.store, m_connection,
+                    ForwardQueue::newClaimer(m_options.store->options().instance));
+    // What an earlier run left pending is due now: a restart is the natural moment to retry. Rows
+    // another receiver is sending stay its own; a dead one's come back when their lease ends.
+    if (!m_queue->makeUnclaimedDue(nowUs(), &error))
+        reportProblem(QStringLiteral("Forwarding cannot update its queue: %1").arg(error));
     scan();
 }
 
@@ -104,7 +103,7 @@ void ForwardWorker::close()
         m_poll->stop();
     const auto replies = m_inFlight.keys();
     m_inFlight.clear(); // rows in flight stay pending in the store
-    m_busy.clear();
+    m_overdue.clear();
     for (QNetworkReply *reply : replies) {
         reply->disconnect(this);
         reply->abort();
@@ -112,6 +111,13 @@ void ForwardWorker::close()
     }
     if (m_open) {
         m_open = false;
+        // Given back, due now: this receiver's next run, or another one, sends them at once.
+        QString error;
+        if (!m_queue->releaseClaims(nowUs(), &error))
+            qWarning("forward: cannot give back the rows in flight (they are sent once their lease "
+                     "ends): %s",
+                     qPrintable(error));
+        m_queue.reset();
         Store::closeConnection(m_connection);
     }
 }
@@ -137,30 +143,41 @@ void ForwardWorker::retryNow()
     MM_ASSERT_THREAD(this);
     if (!m_open)
         return;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("UPDATE forward_queue SET next_us = ? WHERE state = 'pending'"));
-    q.addBindValue(nowUs());
-    q.exec();
+    QString error;
+    if (!m_queue->makeUnclaimedDue(nowUs(), &error))
+        reportProblem(QStringLiteral("Forwarding cannot update its queue: %1").arg(error));
     scan();
 }
 
 void ForwardWorker::scan()
 {
     MM_ASSERT_THREAD(this);
-    const int room = m_options.concurrency - int(m_inFlight.size());
-    if (!m_open || room <= 0)
+    if (!m_open)
         return;
+    abortOverdue();
+    const int room = m_options.concurrency - int(m_inFlight.size());
+    if (room <= 0)
+        return;
+    // Claimed for longer than a request may take: the lease ends only if this receiver died.
+    const qint64 now = nowUs();
+    const qint64 leaseEnd = now + (m_options.timeout + m_options.leaseMargin).count() * 1000;
+    QString error;
+    const std::optional<QList<qint64>> claimed = m_queue->claim(now, leaseEnd, room, &error);
+    if (!claimed) {
+        reportProblem(QStringLiteral("Forwarding cannot read its queue: %1").arg(error));
+        return;
+    }
+    if (claimed->isEmpty()) {
+        m_lastProblem.clear();
+        return;
+    }
+    QStringList ids;
+    for (const qint64 id : *claimed)
+        ids.append(QString::number(id));
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
-    QStringList busy;
-    for (qint64 id : std::as_const(m_busy))
-        busy.append(QString::number(id));
-    q.prepare(
-        QString::fromLatin1(SelectEntry)
-        + QStringLiteral("WHERE q.state = 'pending' AND q.next_us <= ? %1 ORDER BY q.next_us, q.id LIMIT ?")
-              .arg(busy.isEmpty() ? QString() : QStringLiteral("AND q.id NOT IN (%1)").arg(busy.join(u','))));
-    q.addBindValue(nowUs());
-    q.addBindValue(room);
+    q.prepare(QString::fromLatin1(SelectEntry)
+              + QStringLiteral("WHERE q.id IN (%1) ORDER BY q.id").arg(ids.join(u',')));
     if (!q.exec()) {
         reportProblem(QStringLiteral("Forwarding cannot read its queue: %1").arg(q.lastError().text()));
         return;
@@ -203,10 +220,26 @@ void ForwardWorker::send(Row row)
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setTransferTimeout(int(m_options.timeout.count()));
     QNetworkReply *reply = m_network->post(request, row.delivery.body);
-    m_busy.insert(row.entry.id);
     InFlight f {std::move(row), {}};
     f.clock.start();
     m_inFlight.insert(reply, std::move(f));
+}
+
+void ForwardWorker::abortOverdue()
+{
+    // The transfer timeout only ends a request that stops moving; one that trickles on must still
+    // end before its lease does, or another forwarder could take the row over meanwhile.
+    QList<QNetworkReply *> overdue;
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
+        if (it->clock.hasExpired(m_options.timeout.count()))
+            overdue.append(it.key());
+    }
+    for (QNetworkReply *reply : std::as_const(overdue)) {
+        if (!m_inFlight.contains(reply)) // settled meanwhile (abort() reports at once)
+            continue;
+        m_overdue.insert(reply);
+        reply->abort();
+    }
 }
 
 void ForwardWorker::onFinished(QNetworkReply *reply)
@@ -217,16 +250,17 @@ void ForwardWorker::onFinished(QNetworkReply *reply)
         return;
     InFlight f = std::move(*it);
     m_inFlight.erase(it);
-    m_busy.remove(f.row.entry.id);
+    const bool overdue = m_overdue.remove(reply);
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     QString error;
     if (status < 200 || status >= 300) {
-        error = status == 0
-            ? reply->errorString()
-            : QStringLiteral("HTTP %1 %2")
-                  .arg(status)
-                  .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString())
-                  .trimmed();
+        error = overdue
+            ? QStringLiteral("No answer within %1 s").arg(double(m_options.timeout.count()) / 1000)
+            : status == 0 ? reply->errorString()
+                          : QStringLiteral("HTTP %1 %2")
+                                .arg(status)
+                                .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString())
+                                .trimmed();
     }
     settle(f.row, status, error);
     scan();
@@ -234,6 +268,8 @@ void ForwardWorker::onFinished(QNetworkReply *reply)
 
 void ForwardWorker::settle(Row &row, int status, const QString &error)
 {
+    if (!m_queue)
+        return; // closed: the row was given back
     ForwardEntry &e = row.entry;
     const qint64 now = nowUs();
     e.tries += 1;
@@ -250,19 +286,31 @@ void ForwardWorker::settle(Row &row, int status, const QString &error)
             m_options.retryCap.count(), m_options.retryBase.count() * (1LL << std::min(e.tries - 1, 20)));
         e.nextUs = now + delayMs * 1000;
     }
+    // Settling ends the claim: a row due again later is anyone's; a finished one keeps the name of
+    // the forwarder that sent it (or gave up). Only while this forwarder still holds it.
+    const bool pending = e.state == QLatin1String("pending");
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(
         QStringLiteral("UPDATE forward_queue SET state = ?, tries = ?, last_status = ?, last_error = ?, "
-                       "next_us = ?, done_us = ? WHERE id = ?"));
+                       "next_us = ?, done_us = ?, claimed_by = ? WHERE id = ? AND claimed_by = ?"));
     q.addBindValue(e.state);
     q.addBindValue(e.tries);
     q.addBindValue(status);
     q.addBindValue(error.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(error));
     q.addBindValue(e.nextUs);
     q.addBindValue(e.doneUs ? QVariant(e.doneUs) : QVariant(QMetaType(QMetaType::LongLong)));
+    q.addBindValue(pending ? QVariant(QMetaType(QMetaType::QString)) : QVariant(m_queue->claimer()));
     q.addBindValue(e.id);
-    if (!q.exec())
+    q.addBindValue(m_queue->claimer());
+    if (!q.exec()) {
         reportProblem(QStringLiteral("Forwarding cannot update its queue: %1").arg(q.lastError().text()));
+    } else if (q.numRowsAffected() == 0) {
+        // The lease ended first (this thread stalled) and another forwarder holds the row now:
+        // its outcome is the one recorded.
+        qWarning("forward: %s was settled after its lease ended; another forwarder has it",
+                 e.msgId.constData());
+        return;
+    }
     Q_EMIT entryUpdated(e);
 }
 

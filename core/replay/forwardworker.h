@@ -5,11 +5,13 @@
 
 #include "forwarder.h"
 #include "outgoing.h"
+#include "store/forwardqueue.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QSet>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -51,6 +53,7 @@ private:
         QElapsedTimer clock;
     };
 
+    void abortOverdue();
     void send(Row row);
     void onFinished(QNetworkReply *reply);
     void settle(Row &row, int status, const QString &error);
@@ -58,11 +61,12 @@ private:
 
     Forwarder::Options m_options;
     QString m_connection;
+    std::optional<ForwardQueue> m_queue; // while open
     bool m_open = false;
     QNetworkAccessManager *m_network = nullptr;
     QTimer *m_poll = nullptr;
     QHash<QNetworkReply *, InFlight> m_inFlight;
-    QSet<qint64> m_busy; // queue ids in flight
+    QSet<QNetworkReply *> m_overdue; // aborted for taking longer than the timeout
     QString m_lastProblem;
 };
 

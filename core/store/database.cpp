@@ -122,6 +122,13 @@ const char *const Migrations[] = {
         done_us INTEGER);
     CREATE INDEX forward_pending ON forward_queue(state, next_us);
     )sql",
+    // 4: the forwarding lease, as in the PostgreSQL store's version 2: claimed_by names the
+    // forwarder holding a row until next_us (once finished: who sent it, or gave up). Retention
+    // finds a delivery's forwards by delivery_id instead of scanning the queue.
+    R"sql(
+    ALTER TABLE forward_queue ADD COLUMN claimed_by TEXT;
+    CREATE INDEX forward_queue_delivery ON forward_queue(delivery_id);
+    )sql",
 };
 static_assert(std::size(Migrations) == Database::SchemaVersion);
 

@@ -116,6 +116,14 @@ const char *const Migrations[] = {
     CREATE TRIGGER deliveries_notify AFTER INSERT OR UPDATE OF attempts ON deliveries
         FOR EACH ROW EXECUTE FUNCTION mm_notify_delivery();
     )sql",
+    // 2: forwarding shared by several receivers. A forwarder claims due rows with FOR UPDATE SKIP
+    // LOCKED (ForwardQueue) and holds them under a lease: next_us moves past the request's
+    // timeout and claimed_by names the holder (once finished: who sent it, or gave up). Retention's
+    // ON DELETE CASCADE finds a delivery's forwards by delivery_id instead of scanning the queue.
+    R"sql(
+    ALTER TABLE forward_queue ADD COLUMN claimed_by TEXT;
+    CREATE INDEX forward_queue_delivery ON forward_queue(delivery_id);
+    )sql",
 };
 static_assert(std::size(Migrations) == PgSchema::SchemaVersion);
 

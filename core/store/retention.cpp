@@ -75,6 +75,8 @@ Retention::Pass Retention::run(const std::function<bool()> &betweenBatches)
         return pass;
     };
     QSqlDatabase d = db();
+    if (d.driverName() == QLatin1String("QPSQL"))
+        return runPostgres(betweenBatches);
     QSqlQuery probe(d);
     if (!probe.exec(
             QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'forward_queue'")))
@@ -288,6 +290,8 @@ bool Retention::enableIncrementalVacuum(QSqlDatabase &db, QString *error)
 
 bool Retention::prepareStore(const Store &store, QString *error)
 {
+    if (store.isPostgres())
+        return true;
     Store::Connection connection(store, u"retention-prepare", error);
     return connection.isOpen() && enableIncrementalVacuum(connection.db(), error);
 }
@@ -355,6 +359,7 @@ void RetentionWorker::run()
             return;
         }
         connection = db->connectionName();
+        db.reset();
         Retention retention(connection);
         std::unique_lock lock(m_mutex);
         auto wait = m_firstPass;
@@ -365,19 +370,36 @@ void RetentionWorker::run()
             m_policyChanged = false;
             retention.setPolicy(m_policy);
             lock.unlock();
-            // Between batches, a short pause lets the receiver's commits in first.
-            const Retention::Pass pass = retention.run([this] {
-                std::unique_lock pause(m_mutex);
-                return !m_wake.wait_for(pause, std::chrono::milliseconds(20), [this] { return m_stopping; });
-            });
-            if (!pass.error.isEmpty())
+            if (connection.isEmpty()) { // the last pass failed: a new connection for this one
+                if (auto again = m_store.openConnection(u"retention", &error)) {
+                    connection = again->connectionName();
+                    retention.setConnection(connection);
+                }
+            }
+            Retention::Pass pass;
+            if (connection.isEmpty()) {
+                pass.complete = false;
+                pass.error = error;
+            } else {
+                // Between batches, a short pause lets the receiver's commits in first.
+                pass = retention.run([this] {
+                    std::unique_lock pause(m_mutex);
+                    return !m_wake.wait_for(pause, std::chrono::milliseconds(20),
+                                            [this] { return m_stopping; });
+                });
+            }
+            if (!pass.error.isEmpty()) {
                 qWarning("store: retention pass failed: %s", qPrintable(pass.error));
+                Store::closeConnection(connection);
+                connection.clear();
+            }
             lock.lock();
             ++m_passes;
             wait = m_interval;
         }
     }
-    Store::closeConnection(connection);
+    if (!connection.isEmpty())
+        Store::closeConnection(connection);
 }
 
 } // namespace mm

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Keeps the store within its retention limits: deletes the oldest deliveries (with their attempts
-// and finished forwarding rows) in short transactions, then gives the freed pages back to the disk.
+// and finished forwarding rows) in short transactions, then, on SQLite, gives the freed pages back
+// to the disk. On PostgreSQL several receivers may run it at once (retentionpg.cpp).
 #pragma once
 
 #include "util/workerthread.h"
@@ -28,7 +29,13 @@ struct RetentionPolicy
 // One retention pass at a time on a connection the caller opened on this thread. Deliveries
 // younger than maxAgeDays are never deleted, not even to meet maxBytes (a size limit alone,
 // with no age, deletes the oldest until the store fits). A delivery still waiting to be
-// forwarded is never deleted.
+// forwarded (or being sent) is never deleted.
+//
+// On PostgreSQL each batch is a transaction holding a transaction-level advisory lock (taken
+// with a try, never waited for): a receiver whose batch finds another's pass holding it ends
+// its own pass there (Pass::skipped). Rows a receiver has locked are skipped, not waited for.
+// The size limit is not applied there: deleted rows do not shrink the server's files, so the
+// size cannot tell when to stop (said once with a warning).
 class Retention final
 {
 public:
@@ -43,27 +50,41 @@ public:
         qint64 pagesFreed = 0; // returned to the file system
         bool sizeLimitUnmet = false;
         bool complete = true; // false: stopped early, or failed (see error)
+        bool skipped = false; // PostgreSQL: another receiver's pass was running; this one ended
         QString error;
     };
 
+    // A key for pg_try_advisory_xact_lock: one receiver's batch at a time.
+    static constexpr qint64 PgLockKey = 0x4d4d'5245'5445'4e; // "MMRETEN"
+
     // An empty clock reads the system clock.
     explicit Retention(QString connectionName, Clock clock = {});
+    // Another connection of the same store, for the next pass (after a failed one).
+    void setConnection(QString connectionName) { m_connection = std::move(connectionName); }
 
     const RetentionPolicy &policy() const { return m_policy; }
     void setPolicy(const RetentionPolicy &policy);
 
     // One pass. betweenBatches runs between transactions; returning false ends the pass there.
     Pass run(const std::function<bool()> &betweenBatches = {});
-    // Pages in use (not on the free list) times the page size.
+    // SQLite: pages in use (not on the free list) times the page size; -1 on PostgreSQL.
     qint64 usedBytes() const;
 
     // Switches an existing store to incremental auto-vacuum; a store that is not in that mode
     // needs one full VACUUM (SQLite cannot change it otherwise). Does nothing when already so.
     static bool enableIncrementalVacuum(QSqlDatabase &db, QString *error);
-    // Opens the store and does the above. Meant for start-up, before the writer opens.
+    // Opens the store and does the above. Meant for start-up, before the writer opens. Nothing
+    // to do on PostgreSQL, whose autovacuum reuses the space.
     static bool prepareStore(const Store &store, QString *error);
 
 private:
+    // retentionpg.cpp
+    enum class Batch { Done, Busy, Failed };
+    Pass runPostgres(const std::function<bool()> &betweenBatches);
+    Batch underPgLock(const std::function<bool(QSqlDatabase &, QString *)> &work, QString *error);
+    Batch deletePgDeliveries(qint64 cutoffUs, qint64 *afterId, bool *more, qint64 *deleted, QString *error);
+    Batch deletePgRejections(qint64 cutoffUs, qint64 *deleted, QString *error);
+
     qint64 deleteBatch(qint64 cutoffUs, int limit, bool hasForwardQueue, QString *error);
     qint64 vacuum(const std::function<bool()> &betweenBatches, QString *error);
     QSqlDatabase db() const;
@@ -76,7 +97,8 @@ private:
 
 // Runs retention on its own thread and connection: a pass shortly after start, then every
 // interval, and at once when the policy changes. Off the receiving path; each batch is a
-// short transaction, so the receiver's commits wait for one batch at most.
+// short transaction, so the receiver's commits wait for one batch at most. After a failed pass
+// the next one opens a new connection (a PostgreSQL server may have restarted).
 class RetentionWorker final
 {
 public:

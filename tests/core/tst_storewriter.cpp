@@ -507,7 +507,7 @@ void TestStoreWriter::schema()
     }
     SqlConnection db(tmp.path());
     QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), Database::SchemaVersion);
-    QCOMPARE(Database::SchemaVersion, 3);
+    QCOMPARE(Database::SchemaVersion, 4);
     QCOMPARE(db.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     QStringList tables;
     for (const QVariantList &row :

@@ -2,15 +2,19 @@
 // Team mode on a real PostgreSQL 15 cluster: two real headless receivers (`--store URL`) write into
 // one database. Every delivery answered 2xx is stored once, a delivery retried to the other
 // receiver counts its attempts across both and names the receiver of each, and `--export` and
-// `--report-migrations` read it back through the same URL.
+// `--report-migrations` read it back through the same URL. With `--forward-to`, each delivery
+// reaches the downstream once, whichever receiver stored it and whichever forwards it.
 #include "headlessprocess.h"
 #include "pgcluster.h"
 #include "testhttp.h"
 #include "testsecret.h"
+#include "webhooksink.h"
 
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -241,6 +245,96 @@ private Q_SLOTS:
         QCOMPARE(a->terminate(), 0);
         if (b)
             QCOMPARE(b->terminate(), 0);
+    }
+
+    void forwardingWithTwoReceiversDeliversEachOnce()
+    {
+        // The downstream holds its answers while `hold` is set: those deliveries stay in flight,
+        // pending in the queue, for as long as the test needs.
+        WebhookSink sink;
+        bool hold = true;
+        sink.setAnswer([&hold](const SinkRequest &) {
+            SinkAnswer answer;
+            answer.held = hold;
+            return answer;
+        });
+        QVERIFY(sink.listen());
+        QTemporaryDir dir;
+        const QStringList args {QStringLiteral("--store"), m_cluster->url(), QStringLiteral("--forward-to"),
+                                QString::fromLatin1(sink.url())};
+        const auto secret = SigningSecret::parse(TestSecretText);
+        auto send = [&](quint16 port, const QByteArray &msgId) {
+            RawClient client(port);
+            return client
+                .roundTrip(signedRequest(
+                    *secret, msgId, envelope("evt_" + msgId, "migration.created", "mig_fwd", "NOT_STARTED")))
+                .status;
+        };
+        QSet<QByteArray> sent;
+
+        HeadlessProcess a(HeadlessProcess::Options(dir.path(), args));
+        const quint16 portA = a.start();
+        QVERIFY(portA > 0);
+        for (int i = 0; i < 6; ++i) {
+            const QByteArray id = "msg_fwd_a" + QByteArray::number(i);
+            QCOMPARE(send(portA, id), 200);
+            sent.insert(id);
+        }
+        // A forwards four at a time: four are in flight, held, and two wait in the queue.
+        QTRY_COMPARE_WITH_TIMEOUT(sink.requests().size(), 4, 15000);
+
+        // B starts meanwhile. Its start-up makes what was left pending due, but the four A holds
+        // stay A's: B sends only the two that wait.
+        HeadlessProcess b(HeadlessProcess::Options(dir.path(), args));
+        const quint16 portB = b.start();
+        QVERIFY(portB > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(sink.requests().size(), 6, 15000);
+
+        // New deliveries to B, and one that Svix retries to the other receiver: stored once,
+        // queued once. A is full (four held), so B forwards these.
+        hold = false;
+        for (int i = 0; i < 6; ++i) {
+            const QByteArray id = "msg_fwd_b" + QByteArray::number(i);
+            QCOMPARE(send(portB, id), 200);
+            sent.insert(id);
+        }
+        QCOMPARE(send(portA, "msg_fwd_retry"), 200);
+        QCOMPARE(send(portB, "msg_fwd_retry"), 200);
+        sent.insert("msg_fwd_retry");
+        sink.releaseHeld();
+
+        // Every row delivered. A row is settled only after its answer, so by then every request
+        // that was made for it has arrived.
+        QSqlDatabase db = m_cluster->connect(QStringLiteral("forward-check"));
+        QVERIFY(db.isOpen());
+        auto scalar = [&db](const QString &sql) {
+            QSqlQuery q(db);
+            return q.exec(sql) && q.next() ? q.value(0).toLongLong() : -1;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(
+            scalar(QStringLiteral("SELECT count(*) FROM forward_queue WHERE state = 'delivered'")),
+            qint64(sent.size()), 20000);
+        QCOMPARE(a.terminate(), 0);
+        QCOMPARE(b.terminate(), 0);
+
+        // Exactly once each, by svix-id.
+        QHash<QByteArray, int> arrivals;
+        for (const SinkRequest &r : sink.requests())
+            ++arrivals[r.header("svix-id")];
+        QCOMPARE(QSet<QByteArray>(arrivals.keyBegin(), arrivals.keyEnd()), sent);
+        for (auto it = arrivals.cbegin(); it != arrivals.cend(); ++it)
+            QVERIFY2(it.value() == 1,
+                     qPrintable(QStringLiteral("%1 arrived %2 times")
+                                    .arg(QString::fromLatin1(it.key()))
+                                    .arg(it.value())));
+        QCOMPARE(sink.requests().size(), sent.size());
+
+        // The work was shared: each row names the forwarder that sent it, and both did.
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM forward_queue")), qint64(sent.size()));
+        QCOMPARE(scalar(QStringLiteral("SELECT count(claimed_by) FROM forward_queue")), qint64(sent.size()));
+        QCOMPARE(scalar(QStringLiteral("SELECT count(DISTINCT claimed_by) FROM forward_queue")), qint64(2));
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("forward-check"));
     }
 
     void anUnreachableDatabaseIsSaidClearly()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "webhooksink.h"
 
+#include <QPointer>
 #include <QProcess>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -50,6 +51,13 @@ QByteArray WebhookSink::url(const QByteArray &path) const
     return "http://127.0.0.1:" + QByteArray::number(port()) + path;
 }
 
+void WebhookSink::releaseHeld()
+{
+    const auto held = std::exchange(m_held, {});
+    for (const auto &respond : held)
+        respond();
+}
+
 void WebhookSink::onConnection()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
@@ -93,10 +101,17 @@ void WebhookSink::onReadable(QTcpSocket *socket)
         const QByteArray response = "HTTP/1.1 " + QByteArray::number(answer.status)
             + " Test\r\nContent-Length: " + QByteArray::number(answer.body.size())
             + "\r\nContent-Type: text/plain\r\n\r\n" + answer.body;
-        QTimer::singleShot(answer.delayMs, socket, [this, socket, response] {
-            --m_concurrent;
-            socket->write(response);
-        });
+        auto respond = [this, socket = QPointer<QTcpSocket>(socket), response, delayMs = answer.delayMs] {
+            QTimer::singleShot(delayMs, this, [this, socket, response] {
+                --m_concurrent;
+                if (socket)
+                    socket->write(response);
+            });
+        };
+        if (answer.held)
+            m_held.append(respond);
+        else
+            respond();
         Q_EMIT received(int(m_requests.size()));
     }
     socket->setProperty("mm.buffer", buffer);

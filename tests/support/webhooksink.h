@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A loopback HTTP/1.1 downstream for replay and forwarding tests: records each request
 // (method, target, headers, body), answers with a status chosen per request by a callback,
-// optionally after a delay; Content-Length framing and keep-alive.
+// optionally after a delay or only when the test says so; Content-Length framing and keep-alive.
 #pragma once
 
 #include <QByteArray>
@@ -34,6 +34,7 @@ struct SinkAnswer
     int status = 200;
     QByteArray body = "ok";
     int delayMs = 0; // answer this long after the request arrived
+    bool held = false; // answer only at releaseHeld() (then after delayMs)
 };
 
 class WebhookSink final : public QObject
@@ -58,6 +59,8 @@ public:
     void setAnswer(Answer answer) { m_answer = std::move(answer); }
 
     const QList<SinkRequest> &requests() const { return m_requests; }
+    // Answers the requests that were held, now.
+    void releaseHeld();
     // The most answers that were pending at once.
     int maxConcurrent() const { return m_maxConcurrent; }
 
@@ -73,6 +76,7 @@ private:
     Answer m_answer;
     QElapsedTimer m_clock;
     QList<SinkRequest> m_requests;
+    QList<std::function<void()>> m_held;
     int m_concurrent = 0;
     int m_maxConcurrent = 0;
 };
