@@ -133,6 +133,13 @@ int runGui(const AppOptions &options)
     storeSizeRefresh.start();
     window.setStoreSize(store.sizeOnDisk());
     window.setStoreName(store.displayName());
+    if (!metricsOffWebhookPort(effective, *config, &error)) {
+        QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), error);
+        services.stop();
+        return 2;
+    }
+    if (effective.metrics && !services.startMetrics(*effective.metrics, &error))
+        window.setWarning(QStringLiteral("metrics"), QObject::tr("Metrics are not served: %1").arg(error));
     if (!services.startReceiver(*config, &error)) {
         window.setProblem(QObject::tr("The receiver is not running: %1").arg(error));
     } else {

@@ -11,6 +11,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <atomic>
 #include <chrono>
 #include <optional>
 
@@ -54,6 +55,9 @@ public:
         std::chrono::milliseconds retryCap {std::chrono::minutes(5)};
         std::chrono::milliseconds timeout {std::chrono::seconds(30)};
         std::chrono::milliseconds poll {std::chrono::seconds(1)}; // rescans even without wake()
+        // When set, kept at the number of pending rows (every poll), for /metrics; must outlive
+        // the Forwarder.
+        std::atomic<qint64> *queueDepth = nullptr;
     };
 
     explicit Forwarder(Options options, QObject *parent = nullptr);
