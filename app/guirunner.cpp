@@ -166,6 +166,13 @@ int runGui(const AppOptions &options)
     window.setStoreName(store.displayName());
     if (services.watchesStore())
         window.setSharedStore(store.displayName(), !viewOnly);
+    if (!viewOnly && !metricsOffWebhookPort(effective, *config, &error)) {
+        QMessageBox::critical(nullptr, QObject::tr("Migration Monitor"), error);
+        services.stop();
+        return 2;
+    }
+    if (!viewOnly && effective.metrics && !services.startMetrics(*effective.metrics, &error))
+        window.setWarning(QStringLiteral("metrics"), QObject::tr("Metrics are not served: %1").arg(error));
     if (viewOnly) {
         // Nothing listens here; the status bar names the receivers that do.
     } else if (!services.startReceiver(*config, &error)) {

@@ -95,9 +95,23 @@ int runHeadless(const AppOptions &options)
         std::printf("forwarding to %s (%s)\n", qPrintable(options.replay.forwardTarget),
                     options.replay.forwardSecret.isEmpty() ? "original headers" : "re-signed");
     }
+    if (!metricsOffWebhookPort(options, *config, &error)) {
+        printError(error);
+        return 2;
+    }
     if (!services.startReceiver(*config, &error)) {
         printError(error);
         return 1;
+    }
+    if (options.metrics) {
+        if (!services.startMetrics(*options.metrics, &error)) {
+            printError(error);
+            return 1;
+        }
+        // Before "listening on", which tells a supervisor (and the tests) that start-up is over.
+        const QUrl metrics = services.metrics().url();
+        std::printf("metrics on %s/metrics, health on %s/healthz\n", qPrintable(metrics.toString()),
+                    qPrintable(metrics.toString()));
     }
     QObject::connect(&receiver, &ReceiverHost::handled, &receiver, &writeLog);
     // One line when the disk fills and when it is writable again; one when the clock is off.

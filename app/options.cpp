@@ -19,14 +19,16 @@ namespace {
 const char *const SecretsEnv = "MIGRATION_MONITOR_SECRETS";
 const char *const StoreEnv = "MIGRATION_MONITOR_STORE";
 
-bool parseListen(const QString &text, QHostAddress *address, quint16 *port, QString *error)
+// HOST:PORT, [IPv6]:PORT or PORT (host localhost), for --listen and --metrics-listen alike.
+bool parseListen(const QString &text, QHostAddress *address, quint16 *port, QString *error,
+                 QLatin1String option = QLatin1String("--listen"))
 {
     QString host;
     QString portText;
     if (text.startsWith(u'[')) { // [::1]:8787
         const qsizetype close = text.indexOf(u']');
         if (close < 0 || close + 1 >= text.size() || text[close + 1] != u':') {
-            *error = QStringLiteral("--listen: expected [IPv6]:PORT, got '%1'").arg(text);
+            *error = QStringLiteral("%1: expected [IPv6]:PORT, got '%2'").arg(option, text);
             return false;
         }
         host = text.mid(1, close - 1);
@@ -41,14 +43,14 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port, QStr
     bool ok = false;
     const uint p = portText.toUInt(&ok);
     if (!ok || p > 65535) {
-        *error = QStringLiteral("--listen: '%1' is not a port number (0-65535)").arg(portText);
+        *error = QStringLiteral("%1: '%2' is not a port number (0-65535)").arg(option, portText);
         return false;
     }
     *port = quint16(p);
     if (host.isEmpty() || host == QLatin1String("localhost")) {
         *address = QHostAddress(QHostAddress::LocalHost);
     } else if (!address->setAddress(host)) {
-        *error = QStringLiteral("--listen: '%1' is not an IP address").arg(host);
+        *error = QStringLiteral("%1: '%2' is not an IP address").arg(option, host);
         return false;
     }
     return true;
@@ -240,7 +242,12 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
         QStringLiteral("follow"),
         QStringLiteral("Print every delivery as a JSON line (the --export fields) as soon as any receiver "
                        "commits it, until interrupted."));
-    parser.addOptions({secret, maxBody, exportTo, report, follow});
+    const QCommandLineOption metricsListen(
+        QStringLiteral("metrics-listen"),
+        QStringLiteral("Serve GET /metrics (Prometheus text) and GET /healthz on HOST:PORT, a port of their "
+                       "own, never the public webhook one (default: off; HOST defaults to 127.0.0.1)."),
+        QStringLiteral("HOST:PORT"));
+    parser.addOptions({secret, maxBody, exportTo, report, follow, metricsListen});
     const ReplayCommandLine replayOptions;
     replayOptions.addTo(parser);
     parser.process(arguments);
@@ -294,6 +301,18 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
             *error = QStringLiteral("--instance names a receiver; give it with --headless or the window.");
             return std::nullopt;
         }
+    }
+    if (parser.isSet(metricsListen)) {
+        if ((o.mode != AppOptions::Mode::Gui && o.mode != AppOptions::Mode::Headless) || o.viewOnly) {
+            *error = QStringLiteral("--metrics-listen is for a running receiver (--headless or the window); "
+                                    "it cannot be combined with a one-shot command or --view-only.");
+            return std::nullopt;
+        }
+        MetricsConfig metrics;
+        if (!parseListen(parser.value(metricsListen), &metrics.address, &metrics.port, error,
+                         QLatin1String("--metrics-listen")))
+            return std::nullopt;
+        o.metrics = metrics;
     }
     if (o.minimized && o.mode != AppOptions::Mode::Gui) {
         *error = QStringLiteral(
@@ -390,6 +409,24 @@ void commandLineFields(AppOptions &o, bool all)
         o.retentionDays = v.retentionDays;
     if (take("retentionMaxMb"))
         o.retentionMaxMb = v.retentionMaxMb;
+}
+
+bool metricsOffWebhookPort(const AppOptions &o, const ReceiverConfig &receiver, QString *error)
+{
+    if (!o.metrics || o.metrics->port == 0 || o.metrics->port != receiver.port)
+        return true;
+    // The same port on overlapping addresses: one of them could not bind, and the metrics would be
+    // public if it did.
+    auto isAny = [](const QHostAddress &a) {
+        return a == QHostAddress(QHostAddress::Any) || a == QHostAddress(QHostAddress::AnyIPv4)
+            || a == QHostAddress(QHostAddress::AnyIPv6);
+    };
+    if (o.metrics->address != receiver.address && !isAny(o.metrics->address) && !isAny(receiver.address))
+        return true;
+    *error = QStringLiteral("--metrics-listen: port %1 is the webhook port (--listen); give the metrics a "
+                            "port of their own, off the public one.")
+                 .arg(receiver.port);
+    return false;
 }
 
 std::optional<ReceiverConfig> receiverConfig(const AppOptions &o, QString *error)

@@ -2,6 +2,7 @@
 // The command line: one parser for the GUI, --headless and the one-shot commands.
 #pragma once
 
+#include "metrics/metricsserver.h"
 #include "receiver/receiver.h"
 #include "settings/appsettings.h"
 #include "store/storelocation.h"
@@ -73,6 +74,8 @@ struct AppOptions
     std::optional<qint64> maxBody;
     std::optional<int> retentionDays; // --retention-days, 0: keep forever
     std::optional<int> retentionMaxMb; // --retention-max-mb, 0: no size limit
+    // --metrics-listen: /metrics and /healthz on their own port (--headless and the window).
+    std::optional<MetricsConfig> metrics;
     QString exportTarget;
     QString reportTarget;
     ReplayArgs replay; // --replay-to and its filters, --forward-to, --import, --export-har
@@ -101,5 +104,8 @@ void commandLineFields(AppOptions &options, bool all = false);
 
 // Builds the receiver configuration from options (secrets, TLS files, limits).
 std::optional<ReceiverConfig> receiverConfig(const AppOptions &options, QString *error);
+
+// False with a sentence when --metrics-listen names the webhook port itself (which is public).
+bool metricsOffWebhookPort(const AppOptions &options, const ReceiverConfig &receiver, QString *error);
 
 } // namespace mm

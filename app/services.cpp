@@ -60,6 +60,7 @@ void Services::applyForwarding(const ForwardChoice &choice)
         m_store.writer().setForwarding({});
         if (m_forwarder) {
             m_forwarder.reset();
+            m_forwardQueueDepth.store(-1, std::memory_order_relaxed);
             Q_EMIT forwarderChanged(nullptr);
         }
         return;
@@ -72,6 +73,7 @@ void Services::applyForwarding(const ForwardChoice &choice)
     Forwarder::Options options;
     options.store = &m_store;
     options.secret = choice.secret;
+    options.queueDepth = &m_forwardQueueDepth;
     m_forwarder = std::make_unique<Forwarder>(std::move(options));
     connect(&m_store.writer(), &StoreWriter::deliveriesCommitted, m_forwarder.get(), &Forwarder::wake);
     Q_EMIT forwarderChanged(m_forwarder.get()); // before start(), so no update is missed
@@ -83,6 +85,11 @@ bool Services::startReceiver(const ReceiverConfig &config, QString *error)
     return m_receiver.start(config, &m_store.writer(), error);
 }
 
+bool Services::startMetrics(const MetricsConfig &config, QString *error)
+{
+    return m_metrics.start(config, {&m_receiver.counters(), &m_store.writer(), &m_forwardQueueDepth}, error);
+}
+
 bool Services::startDemoSender(const sim::SimOptions &options, QString *error)
 {
     return m_demoSender.start(options, error);
@@ -90,11 +97,13 @@ bool Services::startDemoSender(const sim::SimOptions &options, QString *error)
 
 void Services::stop()
 {
+    m_metrics.stop();
     m_demoSender.stop();
     m_receiver.stop();
     if (m_forwarder) {
         m_store.writer().setForwarding({});
         m_forwarder.reset();
+        m_forwardQueueDepth.store(-1, std::memory_order_relaxed);
     }
     m_retention.stop();
     m_watch.stop();

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the window and headless mode both run, built and stopped in one order: the store, its
-// retention, live forwarding, the receiver and, in the demo, the simulated sender. The demo is a
+// retention, live forwarding, the receiver, the metrics endpoint and, in the demo, the simulated
+// sender. The demo is a
 // configuration of these services (its own folder, secret and port), not a branch inside them.
 #pragma once
 
+#include "metrics/metricshost.h"
 #include "receiver/receiverhost.h"
 #include "replay/forwarder.h"
 #include "sim/simulatorhost.h"
@@ -13,6 +15,7 @@
 #include "verify/signingsecret.h"
 
 #include <QObject>
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -53,16 +56,23 @@ public:
     // object's thread, so it can be stopped at any time. forwarderChanged() follows a new one.
     void applyForwarding(const ForwardChoice &choice);
     bool startReceiver(const ReceiverConfig &config, QString *error);
+    // /metrics and /healthz (--metrics-listen) on their own thread and port, reading the
+    // receiver's, the store's and forwarding's counters.
+    bool startMetrics(const MetricsConfig &config, QString *error);
     // The demo's sender, aimed at the receiver.
     bool startDemoSender(const sim::SimOptions &options, QString *error);
-    // The sender, the receiver, the forwarder, retention, then the store. Idempotent.
+    // The metrics endpoint, the sender, the receiver, the forwarder, retention, then the store.
+    // Idempotent.
     void stop();
 
     Store &store() { return m_store; }
     RetentionWorker &retention() { return m_retention; }
     ReceiverHost &receiver() { return m_receiver; }
+    MetricsHost &metrics() { return m_metrics; }
     Forwarder *forwarder() const { return m_forwarder.get(); }
     const ForwardChoice &forwarding() const { return m_forwarding; }
+    // Pending forwarding rows, as the forwarder last counted them; -1 while not forwarding.
+    qint64 forwardQueueDepth() const { return m_forwardQueueDepth.load(std::memory_order_relaxed); }
 
 Q_SIGNALS:
     // The facts of every delivery committed to the store, new ones and new attempts (startFeed()).
@@ -79,9 +89,11 @@ private:
     bool m_watching = false;
     RetentionWorker m_retention;
     ReceiverHost m_receiver;
+    std::atomic<qint64> m_forwardQueueDepth {-1}; // written by the forwarding thread
     std::unique_ptr<Forwarder> m_forwarder;
     ForwardChoice m_forwarding;
     sim::SimulatorHost m_demoSender;
+    MetricsHost m_metrics; // last: it reads the others until it is stopped
 };
 
 } // namespace mm

@@ -52,12 +52,14 @@ struct Receiver::Pending
     DeliveryLogEntry entry;
 };
 
-Receiver::Receiver(ReceiverConfig config, StoreWriter *store, QObject *parent)
+Receiver::Receiver(ReceiverConfig config, StoreWriter *store, ReceiverCounters *counters, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_verifier(m_config.secrets, m_config.tolerance, m_config.clock)
     , m_store(store)
+    , m_counters(counters)
 {
+    Q_ASSERT(m_counters);
     qRegisterMetaType<mm::DeliveryLogEntry>();
     qRegisterMetaType<QList<mm::DeliveryLogEntry>>();
     m_logTimer.setSingleShot(true);
@@ -75,6 +77,8 @@ Receiver::~Receiver()
     Q_ASSERT(QThread::currentThread() == thread());
     flushLog();
     if (m_boundPort) {
+        m_counters->listening.store(false, std::memory_order_relaxed);
+        m_store->setCallerWake({});
         m_store->setCompletionSink({});
         m_store->listeningStopped();
         if (m_store->commitsOnCallerThread())
@@ -82,6 +86,7 @@ Receiver::~Receiver()
     }
     // Answers still pending are dropped with their responders before the server goes.
     m_pending.clear();
+    countInFlight();
     m_http.reset();
 }
 
@@ -112,6 +117,7 @@ bool Receiver::listen(QString *error)
     m_guard = new GuardServer(m_config.limits, m_config.tls);
     connect(m_guard, &GuardServer::guardRejected, this,
             [this](int status, const QHostAddress &peer, const QByteArray &reason) {
+                m_counters->reject(guardRejectReason(status));
                 Q_EMIT guardRejected(status, peer.toString(), reason);
             });
     connect(m_guard, &GuardServer::idle, this, &Receiver::checkDrained);
@@ -148,9 +154,14 @@ bool Receiver::listen(QString *error)
             },
             Qt::QueuedConnection);
     });
+    // A health probe from another thread is committed in this thread's next pass (the store
+    // clears this before the receiver goes: see the destructor).
+    m_store->setCallerWake(
+        [this] { QMetaObject::invokeMethod(this, &Receiver::scheduleFlush, Qt::QueuedConnection); });
     m_store->listeningStarted(url().toString());
     scheduleFlush();
     m_heartbeat.start();
+    m_counters->listening.store(true, std::memory_order_relaxed);
     return true;
 }
 
@@ -166,6 +177,7 @@ void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&
                         QHttpServerResponder::StatusCode::MethodNotAllowed);
         entry.status = 405;
         entry.verdict = QStringLiteral("method_not_allowed");
+        m_counters->reject(RejectReason::MethodNotAllowed);
         log(std::move(entry));
         return;
     }
@@ -177,6 +189,7 @@ void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&
     entry.msgId = headers.id.left(256);
     if (!verdict.accepted()) {
         reject(request, responder, verdict, headers);
+        m_counters->reject(rejectReasonOf(verdict.outcome));
         entry.status = 401;
         entry.verdict = outcomeCode(verdict.outcome);
         log(std::move(entry));
@@ -202,6 +215,7 @@ void Receiver::handle(const QHttpServerRequest &request, QHttpServerResponder &&
     m_pending.emplace(ticket,
                       std::make_unique<Pending>(Pending {std::move(responder), socket, std::move(entry)}));
     m_submissions.emplace_back(ticket, std::move(record));
+    countInFlight();
     scheduleFlush();
 }
 
@@ -244,12 +258,14 @@ void Receiver::onStored(const QList<WriteOutcome> &outcomes)
                                QHttpServerResponder::StatusCode::Ok);
             entry.status = 200;
             entry.verdict = QStringLiteral("accepted");
+            m_counters->accepted.fetch_add(1, std::memory_order_relaxed);
             break;
         case WriteResult::Duplicate:
             p->responder.write(QByteArrayLiteral("duplicate\n"), "text/plain",
                                QHttpServerResponder::StatusCode::Ok);
             entry.status = 200;
             entry.verdict = QStringLiteral("duplicate");
+            m_counters->duplicate.fetch_add(1, std::memory_order_relaxed);
             break;
         case WriteResult::Failed:
             // Nothing was stored; a 5xx makes the sender retry later.
@@ -258,11 +274,13 @@ void Receiver::onStored(const QList<WriteOutcome> &outcomes)
                                    {{"Content-Type", "text/plain; charset=utf-8"}, {"Retry-After", "60"}},
                                    QHttpServerResponder::StatusCode::ServiceUnavailable);
                 entry.verdict = QStringLiteral("store_full");
+                m_counters->reject(RejectReason::StoreFull);
             } else {
                 p->responder.write(oneLine(QStringLiteral("The store cannot write right now; retry later.")),
                                    {{"Content-Type", "text/plain; charset=utf-8"}, {"Retry-After", "5"}},
                                    QHttpServerResponder::StatusCode::ServiceUnavailable);
                 entry.verdict = QStringLiteral("store_failed");
+                m_counters->reject(RejectReason::StoreFailed);
             }
             entry.status = 503;
             break;
@@ -273,7 +291,13 @@ void Receiver::onStored(const QList<WriteOutcome> &outcomes)
             socket->unpin();
         log(std::move(entry));
     }
+    countInFlight();
     checkDrained();
+}
+
+void Receiver::countInFlight()
+{
+    m_counters->inFlight.store(qint64(m_pending.size()), std::memory_order_relaxed);
 }
 
 void Receiver::flushSubmissions()
@@ -311,6 +335,7 @@ void Receiver::flushLog()
 void Receiver::drain()
 {
     m_draining = true;
+    m_counters->listening.store(false, std::memory_order_relaxed); // /healthz: going away
     m_heartbeat.stop();
     if (m_guard)
         m_guard->drain();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "guardserver.h"
+#include "receivercounters.h"
 #include "store/records.h"
 #include "verify/verifier.h"
 
@@ -55,7 +56,9 @@ class Receiver final : public QObject
     Q_DISABLE_COPY_MOVE(Receiver)
 
 public:
-    Receiver(ReceiverConfig config, StoreWriter *store, QObject *parent = nullptr);
+    // counters (kept up to date for /metrics) must outlive the receiver.
+    Receiver(ReceiverConfig config, StoreWriter *store, ReceiverCounters *counters,
+             QObject *parent = nullptr);
     ~Receiver() override;
 
     // Binds and starts serving. On failure returns false with a sentence in error.
@@ -85,10 +88,12 @@ private:
     void scheduleFlush();
     void flushLog();
     void checkDrained();
+    void countInFlight();
 
     ReceiverConfig m_config;
     Verifier m_verifier;
     StoreWriter *m_store;
+    ReceiverCounters *m_counters;
     std::unique_ptr<QHttpServer> m_http;
     GuardServer *m_guard = nullptr; // owned by m_http once bound
     std::unordered_map<quint64, std::unique_ptr<Pending>> m_pending;

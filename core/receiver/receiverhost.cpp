@@ -25,7 +25,7 @@ bool ReceiverHost::start(const ReceiverConfig &config, StoreWriter *store, QStri
     // The Receiver and its QHttpServer are created inside the thread that runs them.
     Receiver *receiver = m_thread.startWorker([&]() -> Receiver * {
         MM_ASSERT_THREAD(&m_thread);
-        auto *made = new Receiver(config, store);
+        auto *made = new Receiver(config, store, &m_counters);
         if (made->listen(&why))
             return made;
         delete made;

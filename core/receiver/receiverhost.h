@@ -25,6 +25,8 @@ public:
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
 
     bool isRunning() const { return m_receiver != nullptr; }
+    // What every receiver this host ran has done, for /metrics; readable from any thread.
+    const ReceiverCounters &counters() const { return m_counters; }
     QUrl url() const { return m_url; }
     void setSecrets(const QList<SigningSecret> &secrets);
 
@@ -33,6 +35,7 @@ Q_SIGNALS:
     void guardRejected(int status, const QString &remote, const QByteArray &reason);
 
 private:
+    ReceiverCounters m_counters; // before the thread: the receiver on it writes here
     WorkerThread m_thread {QStringLiteral("mm-receiver")};
     Receiver *m_receiver = nullptr;
     QUrl m_url;

@@ -12,6 +12,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <atomic>
 #include <chrono>
 #include <optional>
 
@@ -58,6 +59,9 @@ public:
         // holds a row that long: then another one (or the next run) sends it.
         std::chrono::milliseconds leaseMargin {std::chrono::seconds(15)};
         std::chrono::milliseconds poll {std::chrono::seconds(1)}; // rescans even without wake()
+        // When set, kept at the number of pending rows (every poll), for /metrics; must outlive
+        // the Forwarder.
+        std::atomic<qint64> *queueDepth = nullptr;
     };
 
     explicit Forwarder(Options options, QObject *parent = nullptr);

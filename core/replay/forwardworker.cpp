@@ -76,6 +76,7 @@ void ForwardWorker::open()
     connect(m_network, &QNetworkAccessManager::finished, this, &ForwardWorker::onFinished);
     m_poll = new QTimer(this);
     connect(m_poll, &QTimer::timeout, this, &ForwardWorker::scan);
+    connect(m_poll, &QTimer::timeout, this, &ForwardWorker::countPending);
     m_poll->start(m_options.poll);
 
     QString error;
@@ -93,7 +94,19 @@ void ForwardWorker::open()
     // another receiver is sending stay its own; a dead one's come back when their lease ends.
     if (!m_queue->makeUnclaimedDue(nowUs(), &error))
         reportProblem(QStringLiteral("Forwarding cannot update its queue: %1").arg(error));
+    countPending();
     scan();
+}
+
+void ForwardWorker::countPending()
+{
+    MM_ASSERT_THREAD(this);
+    if (!m_options.queueDepth || !m_open)
+        return;
+    // Once a poll, not per wake-up: the index on (state, next_us) makes it a range count.
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (q.exec(QStringLiteral("SELECT count(*) FROM forward_queue WHERE state = 'pending'")) && q.next())
+        m_options.queueDepth->store(q.value(0).toLongLong(), std::memory_order_relaxed);
 }
 
 void ForwardWorker::close()

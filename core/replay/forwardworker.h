@@ -58,6 +58,7 @@ private:
     void onFinished(QNetworkReply *reply);
     void settle(Row &row, int status, const QString &error);
     void reportProblem(const QString &message);
+    void countPending();
 
     Forwarder::Options m_options;
     QString m_connection;

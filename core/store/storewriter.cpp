@@ -341,6 +341,31 @@ void StoreWriter::listeningStopped()
     enqueue(ListenEvent {ListenEvent::Stopped, {}, nowUs()});
 }
 
+void StoreWriter::setCallerWake(std::function<void()> wake)
+{
+    std::lock_guard lock(m_sinkMutex);
+    m_callerWake = std::move(wake);
+}
+
+void StoreWriter::probe(ProbeDone done)
+{
+    enqueue(ListenEvent {ListenEvent::Alive, {}, nowUs(), std::move(done)});
+    if (m_options.commitOnCallerThread) {
+        // Nobody commits on our behalf in this mode: ask the committing thread to.
+        std::lock_guard lock(m_sinkMutex);
+        if (m_callerWake)
+            m_callerWake();
+    }
+}
+
+void StoreWriter::finishProbes(std::deque<Job> &batch, const QString &problem)
+{
+    for (Job &job : batch) {
+        if (auto *l = std::get_if<ListenEvent>(&job); l && l->done)
+            std::exchange(l->done, {})(problem);
+    }
+}
+
 std::optional<QSqlDatabase> StoreWriter::openWriterConnection(QString *error)
 {
     auto db = m_store.openConnection(u"writer", error);
@@ -354,14 +379,14 @@ std::optional<QSqlDatabase> StoreWriter::openWriterConnection(QString *error)
     return db;
 }
 
-void StoreWriter::commit(Queries &queries, std::deque<Job> &batch)
+bool StoreWriter::commit(Queries &queries, std::deque<Job> &batch, QString *error)
 {
-    commitWith([&](QList<WriteOutcome> &outcomes, int &stored, QList<EventFacts> *facts, QString *error) {
-        return writeBatch(queries, batch, outcomes, stored, facts, error);
-    });
+    return commitWith([&](QList<WriteOutcome> &outcomes, int &stored, QList<EventFacts> *facts,
+                          QString *why) { return writeBatch(queries, batch, outcomes, stored, facts, why); },
+                      error);
 }
 
-template<typename Write> void StoreWriter::commitWith(Write &&write)
+template<typename Write> bool StoreWriter::commitWith(Write &&write, QString *error)
 {
     QList<WriteOutcome> outcomes;
     int stored = 0;
@@ -382,16 +407,19 @@ template<typename Write> void StoreWriter::commitWith(Write &&write)
     }
     // Told on a change only: full at the first failure for want of space, cleared by the first
     // write that succeeds (other failures leave it as it was).
-    if ((ok || m_batchFull) && m_storageFull != m_batchFull) {
-        m_storageFull = m_batchFull;
-        Q_EMIT storageFull(m_storageFull, m_storageFull ? batchError : QString());
+    if ((ok || m_batchFull) && m_storageFull.load(std::memory_order_relaxed) != m_batchFull) {
+        m_storageFull.store(m_batchFull, std::memory_order_relaxed);
+        Q_EMIT storageFull(m_batchFull, m_batchFull ? batchError : QString());
     }
+    const qint64 writeNs = writeTimer.nsecsElapsed();
+    if (ok)
+        m_commitLatency.observe(writeNs);
     {
         std::lock_guard lock(m_mutex);
         ++m_stats.transactions;
         m_stats.failedTransactions += ok ? 0 : 1;
         m_stats.deliveries += outcomes.size();
-        m_stats.writeNs += writeTimer.nsecsElapsed();
+        m_stats.writeNs += writeNs;
     }
     if (!outcomes.isEmpty()) {
         std::lock_guard lock(m_sinkMutex);
@@ -402,6 +430,9 @@ template<typename Write> void StoreWriter::commitWith(Write &&write)
         Q_EMIT deliveriesCommitted(stored);
     if (!facts.isEmpty())
         Q_EMIT committed(facts);
+    if (error)
+        *error = ok ? QString() : batchError;
+    return ok;
 }
 
 void StoreWriter::commitQueued()
@@ -436,12 +467,17 @@ void StoreWriter::commitQueued()
                 failed.append(
                     WriteOutcome {d->ticket, WriteResult::Failed, QStringLiteral("the store is not open")});
         }
-        std::lock_guard lock(m_sinkMutex);
-        if (m_sink && !failed.isEmpty())
-            m_sink(std::move(failed));
+        {
+            std::lock_guard lock(m_sinkMutex);
+            if (m_sink && !failed.isEmpty())
+                m_sink(std::move(failed));
+        }
+        finishProbes(batch, QStringLiteral("the store is not open"));
         return;
     }
-    commit(*m_callerQueries, batch);
+    QString error;
+    const bool ok = commit(*m_callerQueries, batch, &error);
+    finishProbes(batch, ok ? QString() : error);
 }
 
 void StoreWriter::closeOnCallerThread()
@@ -493,8 +529,11 @@ void StoreWriter::run()
                 batch.swap(m_queue);
                 stopping = m_stopping;
             }
-            if (!batch.empty())
-                commit(queries, batch);
+            if (!batch.empty()) {
+                QString failure;
+                const bool ok = commit(queries, batch, &failure);
+                finishProbes(batch, ok ? QString() : failure);
+            }
             if (stopping) {
                 std::lock_guard lock(m_mutex);
                 if (m_queue.empty())
@@ -526,9 +565,9 @@ void StoreWriter::failAll(const std::deque<Job> &batch, const QString &why)
 void StoreWriter::noteReachable(bool reachable, const QString &reason)
 {
     // Said on a change only: one line when the database goes away, one when it is back.
-    if (m_unreachable == !reachable)
+    if (m_unreachable.load(std::memory_order_relaxed) == !reachable)
         return;
-    m_unreachable = !reachable;
+    m_unreachable.store(!reachable, std::memory_order_relaxed);
     Q_EMIT reachabilityChanged(reachable, reachable ? QString() : reason);
 }
 
@@ -544,17 +583,19 @@ void StoreWriter::commitQueuedPg(std::deque<Job> &batch)
     }
     if (!m_callerPg) {
         noteReachable(false, error);
-        failAll(batch, error.isEmpty() ? QStringLiteral("the store is not open") : error);
+        const QString why = error.isEmpty() ? QStringLiteral("the store is not open") : error;
+        failAll(batch, why);
+        finishProbes(batch, why);
         return;
     }
-    bool ok = true;
     QString failure;
-    commitWith([&](QList<WriteOutcome> &outcomes, int &stored, QList<EventFacts> *facts, QString *why) {
-        ok = writeBatchPg(*m_callerPg, batch, outcomes, stored, facts, why);
-        failure = *why;
-        return ok;
-    });
+    const bool ok = commitWith(
+        [&](QList<WriteOutcome> &outcomes, int &stored, QList<EventFacts> *facts, QString *why) {
+            return writeBatchPg(*m_callerPg, batch, outcomes, stored, facts, why);
+        },
+        &failure);
     noteReachable(ok, failure);
+    finishProbes(batch, ok ? QString() : failure);
     if (!ok) { // the connection may be gone: a fresh one for the next batch
         closePg(m_callerPg);
         m_committingThread = nullptr;
@@ -589,16 +630,16 @@ void StoreWriter::runPg()
             if (!queries) {
                 noteReachable(false, error);
                 failAll(batch, error);
+                finishProbes(batch, error);
             } else {
-                bool ok = true;
                 QString failure;
-                commitWith(
+                const bool ok = commitWith(
                     [&](QList<WriteOutcome> &outcomes, int &stored, QList<EventFacts> *facts, QString *why) {
-                        ok = writeBatchPg(*queries, batch, outcomes, stored, facts, why);
-                        failure = *why;
-                        return ok;
-                    });
+                        return writeBatchPg(*queries, batch, outcomes, stored, facts, why);
+                    },
+                    &failure);
                 noteReachable(ok, failure);
+                finishProbes(batch, ok ? QString() : failure);
                 if (!ok)
                     closePg(queries);
             }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "database.h"
+#include "metrics/latencyhistogram.h"
 #include "records.h"
 #include "util/workerthread.h"
 
@@ -14,6 +15,7 @@
 #include <QObject>
 #include <QSqlDatabase>
 #include <QString>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -85,6 +87,21 @@ public:
     void listeningAlive();
     void listeningStopped();
 
+    // Thread-safe: writes a heartbeat (the listening interval's alive time) with the next batch
+    // and calls done from the thread that commits, with an empty problem once that batch
+    // committed, else why it did not. The health check's question "can the store be written?".
+    using ProbeDone = std::function<void(const QString &problem)>;
+    void probe(ProbeDone done);
+    // commitOnCallerThread mode: how a probe from another thread asks the committing thread for
+    // a commitQueued() (thread-safe; like the completion sink, never called once replaced).
+    void setCallerWake(std::function<void()> wake);
+
+    // For /metrics, from any thread, without a lock: each committed transaction's time from
+    // BEGIN to COMMIT, and the store's state after the last write.
+    prometheus::HistogramSample commitLatency() const { return m_commitLatency.snapshot(); }
+    bool isReachable() const { return !m_unreachable.load(std::memory_order_relaxed); }
+    bool isStorageFull() const { return m_storageFull.load(std::memory_order_relaxed); }
+
     const Options &options() const { return m_options; }
     const Store &store() const { return m_store; }
 
@@ -131,6 +148,7 @@ private:
         enum Kind { Started, Alive, Stopped } kind;
         QString url;
         qint64 atUs;
+        ProbeDone done = {}; // a probe's: told how the batch went
     };
     struct DeliveryJob
     {
@@ -147,8 +165,9 @@ private:
     std::optional<QSqlDatabase> openWriterConnection(QString *error);
     struct Queries;
     struct PgQueries; // storewriterpg.cpp
-    void commit(Queries &queries, std::deque<Job> &batch);
-    template<typename Write> void commitWith(Write &&write);
+    bool commit(Queries &queries, std::deque<Job> &batch, QString *error);
+    template<typename Write> bool commitWith(Write &&write, QString *error);
+    static void finishProbes(std::deque<Job> &batch, const QString &problem);
     bool usesPostgres() const;
     void commitQueuedPg(std::deque<Job> &batch);
     void runPg();
@@ -174,8 +193,10 @@ private:
     std::condition_variable m_checkpointWake; // the checkpointer: stop
     std::deque<Job> m_queue;
     bool m_stopping = false;
-    std::mutex m_sinkMutex; // held while the sink runs, and while it is replaced
+    std::mutex m_sinkMutex; // held while the sink or the caller wake runs, and while either is replaced
     CompletionSink m_sink;
+    std::function<void()> m_callerWake;
+    LatencyHistogram m_commitLatency;
 
     // Start-up handshake with the writer thread.
     std::condition_variable m_started;
@@ -186,8 +207,9 @@ private:
     Stats m_stats; // guarded by m_mutex
     Forwarding m_forwarding; // guarded by m_mutex
     bool m_callerMode = false;
-    bool m_storageFull = false; // the thread that commits only
-    bool m_unreachable = false; // the same
+    // Written by the thread that commits only; read by /metrics.
+    std::atomic<bool> m_storageFull = false;
+    std::atomic<bool> m_unreachable = false;
     bool m_batchFull = false; // the last failed batch failed with SQLITE_FULL
     std::unique_ptr<Queries> m_callerQueries; // commitOnCallerThread mode, owned by that thread
     std::unique_ptr<PgQueries> m_callerPg; // the same for a PostgreSQL store

@@ -249,6 +249,34 @@ private Q_SLOTS:
         QCOMPARE(r.settings.stallWorkingMinutes, 5);
     }
 
+    // --metrics-listen takes --listen's forms; it stays off unless given.
+    void metricsListenTakesTheListenForms_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QHostAddress>("address");
+        QTest::addColumn<int>("port");
+        QTest::addRow("port") << "9100" << QHostAddress(QHostAddress::LocalHost) << 9100;
+        QTest::addRow("localhost") << "localhost:9100" << QHostAddress(QHostAddress::LocalHost) << 9100;
+        QTest::addRow("any") << "0.0.0.0:9464" << QHostAddress(QStringLiteral("0.0.0.0")) << 9464;
+        QTest::addRow("IPv6") << "[::1]:9100" << QHostAddress(QStringLiteral("::1")) << 9100;
+        QTest::addRow("free port") << "127.0.0.1:0" << QHostAddress(QHostAddress::LocalHost) << 0;
+    }
+
+    void metricsListenTakesTheListenForms()
+    {
+        QFETCH(QString, text);
+        QFETCH(QHostAddress, address);
+        QFETCH(int, port);
+        QVERIFY(!parse({QStringLiteral("--headless")}).metrics);
+        const AppOptions o = parse({QStringLiteral("--headless"), QStringLiteral("--metrics-listen"), text});
+        QVERIFY(o.metrics);
+        QCOMPARE(o.metrics->address, address);
+        QCOMPARE(int(o.metrics->port), port);
+        // It is not a saved setting: the window's effective options keep it as given.
+        QVERIFY(resolveConfig(SettingsValues(), parse({QStringLiteral("--metrics-listen"), text}))
+                    .options.metrics);
+    }
+
     void outOfRangeOptionsAreRefused_data()
     {
         QTest::addColumn<QString>("argument");
@@ -257,6 +285,9 @@ private Q_SLOTS:
         QTest::addRow("tolerance") << "--tolerance=0";
         QTest::addRow("path") << "--path=/a?b";
         QTest::addRow("listen") << "--listen=nowhere:80";
+        QTest::addRow("metrics-listen host") << "--metrics-listen=nowhere:80";
+        QTest::addRow("metrics-listen port") << "--metrics-listen=127.0.0.1:65536";
+        QTest::addRow("metrics-listen IPv6") << "--metrics-listen=[::1]9100";
         QTest::addRow("store port") << "--store=postgresql://db.example.com:99999/mm";
         QTest::addRow("store scheme") << "--store=mysql://db.example.com/mm";
         QTest::addRow("store database") << "--store=postgresql://db.example.com";

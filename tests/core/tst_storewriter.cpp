@@ -28,10 +28,12 @@
 #include <QTest>
 #include <QThread>
 #include <algorithm>
+#include <atomic>
 #include <fcntl.h>
 #include <memory>
 #include <mutex>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace mm;
@@ -379,6 +381,8 @@ private Q_SLOTS:
     void listenEventsWithoutStartAreIgnored();
 
     void lockedStoreFailsThenRecovers();
+    void probeSaysWhetherTheStoreTakesAWrite();
+    void probeOnCallerThreadAsksForACommit();
     void stopWritesEverythingQueued();
 
 private:
@@ -1207,6 +1211,114 @@ void TestStoreWriter::lockedStoreFailsThenRecovers()
     QCOMPARE(attemptsOf(exported, "msg_locked_2"), qint64(1));
     QCOMPARE(attemptsOf(exported, "msg_before"), qint64(2)); // the failed attempt left no trace
     QCOMPARE(db.count(QStringLiteral("rejections")), qint64(0)); // the blocker's row was rolled back
+}
+
+namespace {
+// A probe's answer, from whichever thread commits; read on the test's thread with QTRY.
+struct ProbeAnswer
+{
+    StoreWriter::ProbeDone callback()
+    {
+        return [this](const QString &problem) {
+            std::lock_guard lock(mutex);
+            answers.append(problem);
+        };
+    }
+    QStringList taken()
+    {
+        std::lock_guard lock(mutex);
+        return answers;
+    }
+    std::mutex mutex;
+    QStringList answers;
+};
+} // namespace
+
+// /healthz's question: a heartbeat written on demand, answered with how its batch went; and every
+// committed transaction timed in the commit latency histogram.
+void TestStoreWriter::probeSaysWhetherTheStoreTakesAWrite()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    Collector collector;
+    Store writerStore(options(tmp.path()));
+    StoreWriter &writer = writerStore.writer();
+    writer.setCompletionSink(collector.sink());
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    writer.listeningStarted(QStringLiteral("http://127.0.0.1:8787/webhooks"));
+    BARRIER(writer, collector);
+    SqlConnection db(tmp.path());
+    const qint64 aliveBefore
+        = db.rows(QStringLiteral("SELECT alive_us FROM listen_intervals")).at(0).at(0).toLongLong();
+
+    letTheClockTick();
+    ProbeAnswer ok;
+    writer.probe(ok.callback());
+    QTRY_COMPARE(ok.taken().size(), qsizetype(1));
+    QCOMPARE(ok.taken().first(), QString()); // committed
+    QVERIFY(db.rows(QStringLiteral("SELECT alive_us FROM listen_intervals")).at(0).at(0).toLongLong()
+            > aliveBefore);
+    QVERIFY(writer.isReachable());
+    QVERIFY(!writer.isStorageFull());
+
+    // A store that cannot be written: the probe says why, once the busy timeout has run out.
+    auto blocker = std::make_unique<SqlConnection>(tmp.path());
+    QVERIFY(blocker->exec(QStringLiteral("BEGIN IMMEDIATE")));
+    ProbeAnswer locked;
+    writer.probe(locked.callback());
+    QTRY_COMPARE_WITH_TIMEOUT(locked.taken().size(), qsizetype(1), 6 * BusyTimeoutMs + 10000);
+    QVERIFY2(locked.taken().first().contains(QLatin1String("locked")), qPrintable(locked.taken().first()));
+    QVERIFY(blocker->exec(QStringLiteral("ROLLBACK")));
+    blocker.reset();
+    ProbeAnswer again;
+    writer.probe(again.callback());
+    QTRY_COMPARE(again.taken(), QStringList {QString()});
+
+    // Every committed transaction, and only those, is in the histogram.
+    writer.stop();
+    const StoreWriter::Stats stats = writer.stats();
+    const prometheus::HistogramSample h = writer.commitLatency();
+    quint64 timed = 0;
+    for (quint64 c : h.bucketCounts)
+        timed += c;
+    QCOMPARE(stats.failedTransactions, qint64(1));
+    QCOMPARE(qint64(timed), stats.transactions - stats.failedTransactions);
+    QVERIFY(h.sum > 0);
+}
+
+// In the receiver's commit-on-caller mode nobody else commits: a probe from another thread asks
+// the committing thread for a pass, and is answered from that pass.
+void TestStoreWriter::probeOnCallerThreadAsksForACommit()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    Store::Options o = options(tmp.path());
+    o.commitOnCallerThread = true;
+    Store writerStore(o);
+    StoreWriter &writer = writerStore.writer();
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    std::atomic<int> wakes = 0;
+    writer.setCallerWake([&wakes] { ++wakes; });
+    writer.listeningStarted(QStringLiteral("http://127.0.0.1:8787/webhooks"));
+    writer.commitQueued();
+
+    ProbeAnswer answer;
+    std::thread other([&writer, &answer] { writer.probe(answer.callback()); });
+    other.join();
+    QCOMPARE(wakes.load(), 1);
+    QVERIFY(answer.taken().isEmpty()); // queued, not yet written
+    writer.commitQueued(); // what the receiver thread does when woken
+    QCOMPARE(answer.taken(), QStringList {QString()});
+
+    // Once the wake is taken back (the receiver is going), a probe asks nobody.
+    writer.setCallerWake({});
+    writer.probe(answer.callback());
+    QCOMPARE(wakes.load(), 1);
+    writer.closeOnCallerThread(); // commits what is left: the probe too
+    QCOMPARE(answer.taken().size(), qsizetype(2));
+    writer.stop();
 }
 
 void TestStoreWriter::stopWritesEverythingQueued()
