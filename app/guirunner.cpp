@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "store/storewriter.h"
 #include "storehealth.h"
+#include "storepassword.h"
 #include "tray/trayicon.h"
 #include "viewreporter.h"
 
@@ -52,7 +53,9 @@ int runGui(const AppOptions &options)
     const SessionConfig sessionConfig = demoDir ? demoSession(options, demoDir->path(), randomSecret())
                                                 : SessionConfig {options, {}, {}, std::nullopt};
     GuiSession session(sessionConfig);
-    const AppOptions effective = session.effectiveOptions();
+    AppOptions effective = session.effectiveOptions();
+    if (effective.store) // a PostgreSQL store's password from the keyring, when libpq has none
+        passwordFromKeyring(&*effective.store);
     // --view-only: no receiver of its own, so no receiver settings to check.
     const bool viewOnly = options.viewOnly;
     auto config

@@ -3,6 +3,7 @@
 #include "headless.h"
 #include "options.h"
 #include "replaycli.h"
+#include "storepassword.h"
 #include "util/appid.h"
 
 #include <QApplication>
@@ -31,12 +32,19 @@ int main(int argc, char *argv[])
     describeApplication();
 
     QString error;
-    const auto options = mm::parseOptions(*app, argvSecrets, &error);
+    auto options = mm::parseOptions(*app, argvSecrets, &error);
     if (!options) {
         std::fprintf(stderr, "migration-monitor: %s\n", qPrintable(error));
         return 2;
     }
+    // A PostgreSQL store's password from the keyring, when libpq has none (the window does this
+    // once the saved settings have named its store).
+    if (options->store && options->mode != mm::AppOptions::Mode::Gui
+        && options->mode != mm::AppOptions::Mode::StorePassword)
+        mm::passwordFromKeyring(&*options->store);
     switch (options->mode) {
+    case mm::AppOptions::Mode::StorePassword:
+        return mm::runStorePassword(*options);
     case mm::AppOptions::Mode::Headless:
         return mm::runHeadless(*options);
     case mm::AppOptions::Mode::Export:

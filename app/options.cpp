@@ -169,8 +169,9 @@ bool wantsNoGui(int argc, char **argv)
             || !std::strcmp(a, "--replay-to") || !std::strncmp(a, "--replay-to=", 12)
             || !std::strcmp(a, "--import") || !std::strncmp(a, "--import=", 9)
             || !std::strcmp(a, "--export-har") || !std::strncmp(a, "--export-har=", 13)
-            || !std::strcmp(a, "--follow") || !std::strcmp(a, "--help") || !std::strcmp(a, "-h")
-            || !std::strcmp(a, "--version") || !std::strcmp(a, "-v"))
+            || !std::strcmp(a, "--follow") || !std::strcmp(a, "--store-password-stdin")
+            || !std::strcmp(a, "--help") || !std::strcmp(a, "-h") || !std::strcmp(a, "--version")
+            || !std::strcmp(a, "-v"))
             return true;
     }
     return false;
@@ -247,7 +248,11 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
         QStringLiteral("Serve GET /metrics (Prometheus text) and GET /healthz on HOST:PORT, a port of their "
                        "own, never the public webhook one (default: off; HOST defaults to 127.0.0.1)."),
         QStringLiteral("HOST:PORT"));
-    parser.addOptions({secret, maxBody, exportTo, report, follow, metricsListen});
+    const QCommandLineOption storePassword(
+        QStringLiteral("store-password-stdin"),
+        QStringLiteral("Read the PostgreSQL store's password as one line from stdin, save it in the keyring "
+                       "and exit. It is used when PGPASSWORD and ~/.pgpass have none for the store."));
+    parser.addOptions({secret, maxBody, exportTo, report, follow, metricsListen, storePassword});
     const ReplayCommandLine replayOptions;
     replayOptions.addTo(parser);
     parser.process(arguments);
@@ -260,12 +265,17 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
     }
     o.demo = parser.isSet(demo);
     o.minimized = parser.isSet(minimized);
-    if (int(parser.isSet(exportTo)) + int(parser.isSet(report)) + int(parser.isSet(follow)) > 1) {
+    if (int(parser.isSet(exportTo)) + int(parser.isSet(report)) + int(parser.isSet(follow))
+            + int(parser.isSet(storePassword))
+        > 1) {
         *error = QStringLiteral(
-            "--export, --report-migrations and --follow are separate commands; run them one at a time.");
+            "--export, --report-migrations, --follow and --store-password-stdin are separate "
+            "commands; run them one at a time.");
         return std::nullopt;
     }
-    if (parser.isSet(report)) {
+    if (parser.isSet(storePassword)) {
+        o.mode = AppOptions::Mode::StorePassword;
+    } else if (parser.isSet(report)) {
         o.mode = AppOptions::Mode::ReportMigrations;
         o.reportTarget = parser.value(report);
     } else if (parser.isSet(follow)) {

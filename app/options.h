@@ -43,7 +43,17 @@ struct ReplayArgs
 
 struct AppOptions
 {
-    enum class Mode { Gui, Headless, Export, ReportMigrations, Replay, Import, ExportHar, Follow };
+    enum class Mode {
+        Gui,
+        Headless,
+        Export,
+        ReportMigrations,
+        Replay,
+        Import,
+        ExportHar,
+        Follow,
+        StorePassword
+    };
     Mode mode = Mode::Gui;
     bool demo = false;
     bool minimized = false; // start hidden in the tray (minimised without one)

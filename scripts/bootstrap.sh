@@ -21,7 +21,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
   libqt6sql6-sqlite libsqlite3-dev qt6-qpa-plugins libgl-dev libssl-dev
-  postgresql libqt6sql6-psql
+  postgresql libqt6sql6-psql libpq-dev
   xvfb xauth dbus dbus-x11 dunst libnotify-bin x11-apps imagemagick trayer xdotool libxcb1-dev
   curl openssl sqlite3 fonts-dejavu-core procps python3 python3-prometheus-client
   qtkeychain-qt6-dev gnome-keyring

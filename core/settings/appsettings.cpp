@@ -108,8 +108,8 @@ QString SettingsValues::problem(Field *field) const
             return fail(Field::Store,
                         QCoreApplication::translate(
                             "mm::SettingsValues",
-                            "Leave the password out of the store URL: it is read from PGPASSWORD or "
-                            "~/.pgpass, and settings are not the place for it."));
+                            "Leave the password out of the store URL: it is read from PGPASSWORD, "
+                            "~/.pgpass or the keyring, and settings are not the place for it."));
         if (!storeFolder.trimmed().isEmpty())
             return fail(
                 Field::Store,

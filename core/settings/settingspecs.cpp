@@ -38,7 +38,8 @@ const std::array<SettingSpec, 16> &specs()
          [] {
              return QStringLiteral("The store: a PostgreSQL URL, postgresql://user@host:port/dbname?sslmode=..., "
                                    "or a folder (default: the embedded store, see --data-dir). Also "
-                                   "MIGRATION_MONITOR_STORE. The password comes from PGPASSWORD or ~/.pgpass.");
+                                   "MIGRATION_MONITOR_STORE. The password comes from PGPASSWORD, ~/.pgpass or the keyring "
+                                   "(--store-password-stdin).");
          }},
         {L1("tlsCert"), L1("receiver/tlsCert"), &SettingsValues::tlsCert, Kind::Text, QString(), 0, 0,
          Merge::CommandLinePair, L1("tls-cert"), L1("FILE"),

@@ -152,6 +152,10 @@ int PgSchema::version(QSqlDatabase &db)
 
 bool PgSchema::migrate(QSqlDatabase &db, QString *error)
 {
+    // Up to date: nothing to lock or create, so a role that may not create tables (a receiver's or
+    // a viewer's with least privilege, docs/TEAM.md) opens it too. Otherwise the owner migrates.
+    if (version(db) == SchemaVersion)
+        return true;
     auto fail = [&](const QString &why) {
         if (error)
             *error = QStringLiteral("Cannot prepare the PostgreSQL store: %1").arg(why);

@@ -384,6 +384,24 @@ private Q_SLOTS:
                  QStringLiteral("--instance names a receiver; give it with --headless or the window."));
     }
 
+    // --store-password-stdin is a command of its own, for the store --store names, with no window.
+    void storePasswordIsACommand()
+    {
+        const AppOptions o
+            = parse({QStringLiteral("--store"), QStringLiteral("postgresql://alice@db.example.com/mm"),
+                     QStringLiteral("--store-password-stdin")});
+        QCOMPARE(o.mode, AppOptions::Mode::StorePassword);
+        QVERIFY(o.store && o.store->isPostgres());
+        QCOMPARE(o.store->user, QStringLiteral("alice"));
+        QVERIFY(parseError({QStringLiteral("--store-password-stdin"), QStringLiteral("--export"),
+                            QStringLiteral("-")})
+                    .contains(QLatin1String("separate commands")));
+        QByteArray program("migration-monitor");
+        QByteArray option("--store-password-stdin");
+        char *argv[] = {program.data(), option.data()};
+        QVERIFY(wantsNoGui(2, argv));
+    }
+
     // Neither option: the saved store URL, else the saved folder, else the default folder; the
     // command line's --data-dir wins over a saved URL.
     void storeFromSettings()

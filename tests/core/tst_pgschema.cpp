@@ -116,6 +116,40 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("schema-newer"));
     }
 
+    // A role that may read the schema version but create nothing (least privilege, docs/TEAM.md)
+    // opens a store that is up to date; an empty one it cannot migrate, and says why.
+    void aCurrentStoreOpensWithoutCreatePrivilege()
+    {
+        QSqlDatabase admin = m_cluster->connect(QStringLiteral("schema-admin"));
+        QVERIFY(admin.isOpen());
+        QString error;
+        QVERIFY2(PgSchema::migrate(admin, &error), qPrintable(error));
+        QSqlQuery q(admin);
+        QVERIFY(q.exec(QStringLiteral("CREATE ROLE schema_reader LOGIN")));
+        QVERIFY(q.exec(QStringLiteral("CREATE DATABASE schema_empty")));
+        QVERIFY(q.exec(QStringLiteral("REVOKE CREATE ON SCHEMA public FROM PUBLIC")));
+        {
+            QSqlDatabase reader = m_cluster->connect(QStringLiteral("schema-reader"));
+            reader.close();
+            reader.setUserName(QStringLiteral("schema_reader"));
+            QVERIFY2(reader.open(), qPrintable(reader.lastError().text()));
+            QVERIFY(!PgSchema::migrate(reader, &error)); // may not read mm_schema yet
+            QVERIFY(q.exec(QStringLiteral("GRANT SELECT ON mm_schema TO schema_reader")));
+            QVERIFY2(PgSchema::migrate(reader, &error), qPrintable(error));
+            reader.close();
+            reader.setDatabaseName(QStringLiteral("schema_empty"));
+            QVERIFY2(reader.open(), qPrintable(reader.lastError().text()));
+            QVERIFY(!PgSchema::migrate(reader, &error));
+            QVERIFY2(error.contains(QLatin1String("permission denied")), qPrintable(error));
+            QCOMPARE(PgSchema::version(reader), 0);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("schema-reader"));
+        QVERIFY(q.exec(QStringLiteral("DROP DATABASE schema_empty")));
+        q = QSqlQuery();
+        admin = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("schema-admin"));
+    }
+
 private:
     std::unique_ptr<PgCluster> m_cluster;
 };

@@ -70,7 +70,7 @@ dpkg-deb -f "$deb" Package Version Section Maintainer Depends Recommends
 depends=$(dpkg-deb -f "$deb" Depends)
 # Found by dpkg-shlibdeps, and the plugins it cannot see (Ubuntu 24.04 names some with t64).
 for d in libc6 libqt6core6 libqt6gui6 libqt6widgets6 libqt6network6 libqt6httpserver6 libqt6charts6 \
-  libqt6dbus6 libqt6sql6 libqt6sql6-sqlite libssl3 libsqlite3-0; do
+  libqt6dbus6 libqt6sql6 libqt6sql6-sqlite libqt6sql6-psql libpq5 libssl3 libsqlite3-0; do
   grep -qE "(^|, |\| )$d(t64)?( |,|$)" <<<"$depends" || fail "Depends lacks $d: $depends"
 done
 
@@ -89,7 +89,10 @@ for f in /usr/bin/migration-monitor /usr/bin/migration-monitor-sim \
   "/usr/share/icons/hicolor/scalable/apps/$id.svg" \
   /usr/share/man/man1/migration-monitor.1.gz /usr/share/man/man1/migration-monitor-sim.1.gz \
   /usr/lib/systemd/user/migration-monitor-headless.service \
-  /usr/share/doc/migration-monitor/copyright /usr/share/doc/migration-monitor/headless.env.example; do
+  /usr/lib/systemd/system/migration-monitor-receiver@.service \
+  /usr/share/doc/migration-monitor/copyright /usr/share/doc/migration-monitor/headless.env.example \
+  /usr/share/doc/migration-monitor/receiver.env.example /usr/share/doc/migration-monitor/team-roles.sql \
+  /usr/share/doc/migration-monitor/TEAM.md; do
   [ -f "$f" ] || fail "$f is not installed"
 done
 for size in 16 22 24 32 48 64 128 256; do
@@ -98,6 +101,8 @@ for size in 16 22 24 32 48 64 128 256; do
   file "$png" | grep -q "PNG image data, $size x $size" || fail "$png is not a $size px PNG"
 done
 dpkg -L "$pkg" | grep -E '^/usr/(local|lib/x86_64)|/_CPack' && fail "files outside the expected places"
+# Depends brought Qt's PostgreSQL driver, which --store postgresql://… loads at run time.
+dpkg -L libqt6sql6-psql | grep -q '/sqldrivers/libqsqlpsql\.so$' || fail "libqt6sql6-psql's QPSQL plugin is not installed"
 
 step "--version"
 version=$(dpkg-deb -f "$deb" Version)
@@ -117,6 +122,11 @@ if command -v systemd-analyze >/dev/null; then
   unit=/usr/lib/systemd/user/migration-monitor-headless.service
   out=$(cd "$work" && XDG_RUNTIME_DIR=$work/run systemd-analyze --user --man=no verify "$unit" 2>&1) ||
     fail "systemd-analyze verify: $out"
+  [ -z "$out" ] || fail "systemd-analyze verify: $out"
+  echo "systemd-analyze verify $unit: clean"
+  # The team receiver, a system template unit (verified as an instance of it).
+  unit=/usr/lib/systemd/system/migration-monitor-receiver@.service
+  out=$(cd "$work" && systemd-analyze --man=no verify "$unit" 2>&1) || fail "systemd-analyze verify: $out"
   [ -z "$out" ] || fail "systemd-analyze verify: $out"
   echo "systemd-analyze verify $unit: clean"
 fi

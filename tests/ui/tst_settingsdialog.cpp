@@ -257,8 +257,8 @@ private Q_SLOTS:
         QTest::addRow("store URL with a password")
             << "storeUrl"
             << "postgresql://monitor:s3cret@db.example.com/mm"
-            << "Leave the password out of the store URL: it is read from PGPASSWORD or ~/.pgpass, and "
-               "settings are not the place for it."
+            << "Leave the password out of the store URL: it is read from PGPASSWORD, ~/.pgpass or the "
+               "keyring, and settings are not the place for it."
             << "storeUrl";
         QTest::addRow("store URL with a password parameter")
             << "storeUrl"

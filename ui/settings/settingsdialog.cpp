@@ -221,7 +221,8 @@ QWidget *SettingsDialog::monitoringPage()
     form->addRow(
         hint(tr("A new data folder or store URL is used from the next start; the current store is left as it "
                 "is. A PostgreSQL store is named as postgresql://user@host:port/dbname?sslmode=require; its "
-                "password is read from PGPASSWORD or ~/.pgpass, never saved here."),
+                "password is read from PGPASSWORD, ~/.pgpass or the keyring (migration-monitor "
+                "--store-password-stdin saves it there), never saved here."),
              page));
     auto *storage = new QGroupBox(tr("Storage"), page);
     auto *storageForm = new QFormLayout(storage);
