@@ -79,23 +79,39 @@ void ForwardWorker::open()
     connect(m_poll, &QTimer::timeout, this, &ForwardWorker::countPending);
     m_poll->start(m_options.poll);
 
-    QString error;
-    const auto db = m_options.store->openConnection(u"forward", &error);
-    m_open = db.has_value();
-    if (db)
-        m_connection = db->connectionName();
-    if (!m_open) {
-        reportProblem(QStringLiteral("Forwarding cannot open the store: %1").arg(error));
-        return;
-    }
-    m_queue.emplace(*m_options.store, m_connection,
-                    ForwardQueue::newClaimer(m_options.store->options().instance));
+    // One name for this forwarder's claims, kept across reconnections so rows in flight stay its own.
+    m_claimer = ForwardQueue::newClaimer(m_options.store->options().instance);
+    if (!connectStore())
+        return; // the poll tries again
     // What an earlier run left pending is due now: a restart is the natural moment to retry. Rows
     // another receiver is sending stay its own; a dead one's come back when their lease ends.
+    QString error;
     if (!m_queue->makeUnclaimedDue(nowUs(), &error))
         reportProblem(QStringLiteral("Forwarding cannot update its queue: %1").arg(error));
     countPending();
     scan();
+}
+
+bool ForwardWorker::connectStore()
+{
+    QString error;
+    const auto db = m_options.store->openConnection(u"forward", &error);
+    if (!db) {
+        reportProblem(QStringLiteral("Forwarding cannot open the store: %1").arg(error));
+        return false;
+    }
+    m_connection = db->connectionName();
+    m_open = true;
+    m_queue.emplace(*m_options.store, m_connection, m_claimer);
+    return true;
+}
+
+void ForwardWorker::dropStore()
+{
+    // A database restart leaves a connection that only fails: the next poll opens a new one.
+    m_open = false;
+    m_queue.reset();
+    Store::closeConnection(m_connection);
 }
 
 void ForwardWorker::countPending()
@@ -165,7 +181,7 @@ void ForwardWorker::retryNow()
 void ForwardWorker::scan()
 {
     MM_ASSERT_THREAD(this);
-    if (!m_open)
+    if (!m_open && (m_claimer.isEmpty() || !connectStore()))
         return;
     abortOverdue();
     const int room = m_options.concurrency - int(m_inFlight.size());
@@ -178,6 +194,7 @@ void ForwardWorker::scan()
     const std::optional<QList<qint64>> claimed = m_queue->claim(now, leaseEnd, room, &error);
     if (!claimed) {
         reportProblem(QStringLiteral("Forwarding cannot read its queue: %1").arg(error));
+        dropStore();
         return;
     }
     if (claimed->isEmpty()) {

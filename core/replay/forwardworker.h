@@ -62,6 +62,10 @@ private:
 
     Forwarder::Options m_options;
     QString m_connection;
+    bool connectStore();
+    void dropStore();
+
+    QString m_claimer; // set by open()
     std::optional<ForwardQueue> m_queue; // while open
     bool m_open = false;
     QNetworkAccessManager *m_network = nullptr;

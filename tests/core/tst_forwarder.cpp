@@ -158,6 +158,38 @@ private Q_SLOTS:
         QCOMPARE(scalar(QStringLiteral("SELECT tries FROM forward_queue")).toInt(), 0);
     }
 
+    // A database restart leaves the forwarder's connection failing: it opens a new one and goes on.
+    void survivesADatabaseRestart_data()
+    {
+        QTest::addColumn<bool>("postgres");
+        QTest::addRow("PostgreSQL") << true;
+    }
+    void survivesADatabaseRestart()
+    {
+        WebhookSink sink;
+        QVERIFY(sink.listen());
+        const QString target = QString::fromLatin1(sink.url());
+        QVERIFY(queue("msg_before", target, "pending", nowUs(), {}));
+        Forwarder::Options options;
+        options.store = m_store.get();
+        options.poll = std::chrono::milliseconds(100);
+        Forwarder forwarder(options);
+        forwarder.start();
+        QTRY_COMPARE_WITH_TIMEOUT(sink.requests().size(), 1, 15000);
+
+        Store::closeConnection(m_connection);
+        QVERIFY(m_cluster->shutdown());
+        QString error;
+        QVERIFY2(m_cluster->restart(&error), qPrintable(error));
+        auto db = m_store->openConnection(u"test", &error);
+        QVERIFY2(db, qPrintable(error));
+        m_connection = db->connectionName();
+        QVERIFY(queue("msg_after", target, "pending", nowUs(), {}));
+        QTRY_COMPARE_WITH_TIMEOUT(sink.requests().size(), 2, 15000);
+        QCOMPARE(sink.requests().at(1).header("svix-id"), QByteArray("msg_after"));
+        forwarder.stop();
+    }
+
 private:
     void engines()
     {
