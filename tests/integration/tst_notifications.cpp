@@ -187,7 +187,8 @@ void TestNotifications::initTestCase()
                      appEnv);
     m_app = app.get();
     m_processes.push_back(std::move(app));
-    static const QRegularExpression viewRe(QStringLiteral("^view: window=shown .* selected=(\\S+)$"));
+    static const QRegularExpression viewRe(
+        QStringLiteral("^view: window=shown .* selected=(\\S+)( receivers=\\d+)?$"));
     connect(m_app, &QProcess::readyReadStandardOutput, this, [this] {
         m_appOut += m_app->readAllStandardOutput();
         qsizetype end;
