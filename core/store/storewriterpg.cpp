@@ -8,10 +8,14 @@
 #include "store.h"
 #include "storewriter.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <algorithm>
+#include <tuple>
 
 namespace mm {
 
@@ -89,41 +93,87 @@ bool StoreWriter::writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<Write
             forward = m_forwarding;
     }
     const QVariant instance = text(m_options.instance);
+    auto deliveryValues = [&instance](const DeliveryRecord &r) {
+        return QVariantList {text(r.msgId),
+                             text(r.eventId),
+                             text(r.type),
+                             text(r.migrationId),
+                             optional(r.createdUs),
+                             r.receivedUs,
+                             r.parsed,
+                             r.body.isNull() ? QByteArray("") : r.body,
+                             r.timestampHeader,
+                             text(r.remote),
+                             text(r.userAgent),
+                             r.secretIndex,
+                             text(r.status),
+                             text(r.errorMessage),
+                             text(r.taskId),
+                             text(r.companyId),
+                             text(r.createdByUserId),
+                             optional(r.objectCreatedUs),
+                             text(r.headers),
+                             text(r.signature),
+                             instance};
+    };
+    // Each message's first delivery in the batch goes in one multi-row upsert per 64: a round trip
+    // per row cost more than the commit. A second one of the same message in the batch (a retry
+    // that arrived meanwhile) takes the one-row upsert below, in order, so it counts as an attempt.
+    QHash<QByteArray, std::pair<qint64, int>> upserted; // msg_id -> (id, attempts), until used
+    {
+        QList<const DeliveryRecord *> firsts;
+        QSet<QByteArray> seen;
+        for (const Job &job : batch) {
+            if (const auto *d = std::get_if<DeliveryJob>(&job); d && !seen.contains(d->record.msgId)) {
+                seen.insert(d->record.msgId);
+                firsts.append(&d->record);
+            }
+        }
+        // In msg_id order: two receivers upserting the same retried messages lock them in one order,
+        // so their batches cannot deadlock.
+        std::sort(firsts.begin(), firsts.end(),
+                  [](const DeliveryRecord *a, const DeliveryRecord *b) { return a->msgId < b->msgId; });
+        for (qsizetype from = 0; from < firsts.size() && firsts.size() > 1;
+             from += PgQueries::MaxRowsPerUpsert) {
+            const int n = int(std::min<qsizetype>(PgQueries::MaxRowsPerUpsert, firsts.size() - from));
+            QSqlQuery *many = q.upsertMany(n);
+            if (!many)
+                return failWith(q.error);
+            for (int row = 0; row < n; ++row) {
+                const QVariantList values = deliveryValues(*firsts.at(from + row));
+                for (int i = 0; i < values.size(); ++i)
+                    many->bindValue(row * PgQueries::DeliveryColumns + i, values.at(i));
+            }
+            if (!many->exec())
+                return failWith(many->lastError().text());
+            while (many->next())
+                upserted.insert(many->value(2).toString().toUtf8(),
+                                {many->value(0).toLongLong(), many->value(1).toInt()});
+            many->finish();
+        }
+    }
     int outcomeIndex = 0;
     bool rejected = false;
     qint64 startedRowId = -1;
     for (Job &job : batch) {
         if (auto *d = std::get_if<DeliveryJob>(&job)) {
             const DeliveryRecord &r = d->record;
-            QSqlQuery &ins = q.insertDelivery;
-            const QVariantList values {text(r.msgId),
-                                       text(r.eventId),
-                                       text(r.type),
-                                       text(r.migrationId),
-                                       optional(r.createdUs),
-                                       r.receivedUs,
-                                       r.parsed,
-                                       r.body.isNull() ? QByteArray("") : r.body,
-                                       r.timestampHeader,
-                                       text(r.remote),
-                                       text(r.userAgent),
-                                       r.secretIndex,
-                                       text(r.status),
-                                       text(r.errorMessage),
-                                       text(r.taskId),
-                                       text(r.companyId),
-                                       text(r.createdByUserId),
-                                       optional(r.objectCreatedUs),
-                                       text(r.headers),
-                                       text(r.signature),
-                                       instance};
-            for (int i = 0; i < values.size(); ++i)
-                ins.bindValue(i, values.at(i));
-            if (!ins.exec() || !ins.next())
-                return failWith(ins.lastError().text());
-            const qint64 deliveryId = ins.value(0).toLongLong();
-            const int seq = ins.value(1).toInt();
-            ins.finish();
+            qint64 deliveryId = 0;
+            int seq = 0;
+            if (const auto it = upserted.constFind(r.msgId); it != upserted.constEnd()) {
+                std::tie(deliveryId, seq) = *it;
+                upserted.erase(it);
+            } else {
+                QSqlQuery &ins = q.insertDelivery;
+                const QVariantList values = deliveryValues(r);
+                for (int i = 0; i < values.size(); ++i)
+                    ins.bindValue(i, values.at(i));
+                if (!ins.exec() || !ins.next())
+                    return failWith(ins.lastError().text());
+                deliveryId = ins.value(0).toLongLong();
+                seq = ins.value(1).toInt();
+                ins.finish();
+            }
             const bool isNew = seq == 1;
             if (!isNew) {
                 QSqlQuery &att = q.insertAttempt;

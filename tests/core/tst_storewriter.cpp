@@ -2,6 +2,7 @@
 // The SQLite store and its group-commit writer, checked from the outside: file modes,
 // schema, outcomes (Stored, Duplicate, Failed on a locked store), the bounded rejection
 // journal, listening intervals, stop() draining the queue, and the JSONL export.
+#include "pgcluster.h"
 #include "store/database.h"
 #include "store/jsonlexporter.h"
 #include "store/records.h"
@@ -366,6 +367,7 @@ private Q_SLOTS:
 
     void storedThenDuplicate();
     void duplicatesWithinOneBatch();
+    void duplicatesWithinOneBatchOnPostgres();
     void concurrentSubmitters();
     void recordFieldsAreStored();
     void emptyBodyIsStored();
@@ -676,6 +678,76 @@ void TestStoreWriter::duplicatesWithinOneBatch()
     QCOMPARE(db.scalar(QStringLiteral("SELECT received_us FROM deliveries WHERE msg_id = 'msg_same'"))
                  .toLongLong(),
              SeedCreatedUs + 1);
+}
+
+// PostgreSQL's batch upserts each message's first delivery in one multi-row statement and the
+// batch's later ones row by row: the outcomes, attempts and attempt rows are the same as SQLite's.
+void TestStoreWriter::duplicatesWithinOneBatchOnPostgres()
+{
+    if (const QString why = mm::test::PgCluster::unavailableReason(); !why.isEmpty()) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL(qPrintable(why));
+        QSKIP(qPrintable(why));
+    }
+    mm::test::PgCluster cluster;
+    QString error;
+    QVERIFY2(cluster.start(&error), qPrintable(error));
+    Store::Options o;
+    o.location = *StoreLocation::parse(cluster.url());
+    o.instance = QStringLiteral("tst");
+    Collector collector;
+    {
+        Store store(o);
+        StoreWriter &writer = store.writer();
+        writer.setCompletionSink(collector.sink());
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        writer.submit(1, delivery("msg_old"));
+        QTRY_COMPARE(collector.count(), qsizetype(1));
+        writer.stop();
+    }
+    Store store(o);
+    StoreWriter &writer = store.writer();
+    writer.setCompletionSink(collector.sink());
+    // Queued before start(): one batch, out of msg_id order, with repeats and an earlier message.
+    writer.submit(2, delivery("msg_b"));
+    writer.submit(3, delivery("msg_a"));
+    writer.submit(4, delivery("msg_b", SeedCreatedUs + 4));
+    writer.submit(5, delivery("msg_old", SeedCreatedUs + 5));
+    writer.submit(6, delivery("msg_c"));
+    writer.submit(7, delivery("msg_a", SeedCreatedUs + 7));
+    writer.submit(8, delivery("msg_b", SeedCreatedUs + 8));
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    QTRY_COMPARE(collector.count(), qsizetype(8));
+    const WriteResult expected[]
+        = {WriteResult::Stored, WriteResult::Stored,    WriteResult::Duplicate, WriteResult::Duplicate,
+           WriteResult::Stored, WriteResult::Duplicate, WriteResult::Duplicate};
+    for (int ticket = 2; ticket <= 8; ++ticket)
+        QCOMPARE(collector.outcome(ticket).result, expected[ticket - 2]);
+    writer.stop();
+
+    Store::Connection db(store, u"check", &error);
+    QVERIFY2(db.isOpen(), qPrintable(error));
+    QSqlQuery q(db.db());
+    QVERIFY(q.exec(QStringLiteral("SELECT msg_id, attempts FROM deliveries ORDER BY msg_id")));
+    QStringList rows;
+    while (q.next())
+        rows.append(q.value(0).toString() + u' ' + q.value(1).toString());
+    QCOMPARE(rows,
+             (QStringList {QStringLiteral("msg_a 2"), QStringLiteral("msg_b 3"), QStringLiteral("msg_c 1"),
+                           QStringLiteral("msg_old 2")}));
+    // Each repeat is an attempt row, numbered in arrival order, with its own receive time.
+    QVERIFY(q.exec(QStringLiteral("SELECT d.msg_id, a.seq, a.received_us FROM attempts a JOIN deliveries d "
+                                  "ON d.id = a.delivery_id ORDER BY d.msg_id, a.seq")));
+    QStringList attempts;
+    while (q.next())
+        attempts.append(QStringLiteral("%1 %2 %3")
+                            .arg(q.value(0).toString())
+                            .arg(q.value(1).toInt())
+                            .arg(q.value(2).toLongLong() - SeedCreatedUs));
+    QCOMPARE(attempts,
+             (QStringList {QStringLiteral("msg_a 2 7"), QStringLiteral("msg_b 2 4"),
+                           QStringLiteral("msg_b 3 8"), QStringLiteral("msg_old 2 5")}));
+    q = QSqlQuery();
 }
 
 void TestStoreWriter::concurrentSubmitters()
