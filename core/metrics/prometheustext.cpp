@@ -111,10 +111,13 @@ QByteArray format(const QList<Family> &families)
             continue;
         }
         for (const HistogramSample &h : f.histograms) {
-            Q_ASSERT(h.bucketCounts.size() == h.upperBounds.size() + 1);
+            // A histogram nothing was observed in may come without counts: every bucket at 0.
+            const QList<quint64> counts
+                = h.bucketCounts.isEmpty() ? QList<quint64>(h.upperBounds.size() + 1, 0) : h.bucketCounts;
+            Q_ASSERT(counts.size() == h.upperBounds.size() + 1);
             quint64 cumulative = 0;
-            for (qsizetype i = 0; i < h.bucketCounts.size(); ++i) {
-                cumulative += h.bucketCounts.at(i);
+            for (qsizetype i = 0; i < counts.size(); ++i) {
+                cumulative += counts.at(i);
                 const QByteArray le
                     = i < h.upperBounds.size() ? formatValue(h.upperBounds.at(i)) : QByteArrayLiteral("+Inf");
                 appendLine(out, f.name + "_bucket", h.labels, double(cumulative), "le", le);
