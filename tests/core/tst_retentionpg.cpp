@@ -49,14 +49,7 @@ class TestRetentionPg final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (const QString why = PgCluster::unavailableReason(); !why.isEmpty()) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL(qPrintable(why)); // CI installs PostgreSQL: it must run there
-            QSKIP(qPrintable(why));
-        }
-        m_cluster = std::make_unique<PgCluster>();
-        QString error;
-        QVERIFY2(m_cluster->start(&error), qPrintable(error));
+        MM_START_PG_CLUSTER(m_cluster);
         Store::Options options;
         options.location = *StoreLocation::parse(m_cluster->url());
         m_store = std::make_unique<Store>(options);

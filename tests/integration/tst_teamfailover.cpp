@@ -156,14 +156,7 @@ class TestTeamFailover final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (const QString why = PgCluster::unavailableReason(); !why.isEmpty()) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL(qPrintable(why)); // CI installs PostgreSQL: it must run there
-            QSKIP(qPrintable(why));
-        }
-        m_cluster = std::make_unique<PgCluster>();
-        QString error;
-        QVERIFY2(m_cluster->start(&error), qPrintable(error));
+        MM_START_PG_CLUSTER(m_cluster);
         QVERIFY(m_dir.isValid());
     }
     void cleanupTestCase() { m_cluster.reset(); }

@@ -71,14 +71,7 @@ class TestTeamRoles final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (const QString why = PgCluster::unavailableReason(); !why.isEmpty()) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL(qPrintable(why));
-            QSKIP(qPrintable(why));
-        }
-        m_cluster = std::make_unique<PgCluster>();
-        QString error;
-        QVERIFY2(m_cluster->start(&error), qPrintable(error));
+        MM_START_PG_CLUSTER(m_cluster);
         QVERIFY(m_dir.isValid());
 
         // Section 1: an owner and its database; the owner's first start makes the tables.

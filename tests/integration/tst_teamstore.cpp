@@ -28,17 +28,7 @@ class TestTeamStore final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        if (const QString why = PgCluster::unavailableReason(); !why.isEmpty()) {
-            if (qEnvironmentVariableIsSet("CI"))
-                QFAIL(qPrintable(why)); // CI installs PostgreSQL: it must run there
-            QSKIP(qPrintable(why));
-        }
-        m_cluster = std::make_unique<PgCluster>();
-        QString error;
-        QVERIFY2(m_cluster->start(&error), qPrintable(error));
-    }
+    void initTestCase() { MM_START_PG_CLUSTER(m_cluster); }
     void cleanupTestCase() { m_cluster.reset(); }
 
     void twoReceiversShareOneStore()

@@ -67,3 +67,17 @@ private:
 };
 
 } // namespace mm::test
+
+// In a test's initTestCase: skips the test without PostgreSQL (fails instead on CI, which installs
+// it), else starts a throwaway cluster into member (a std::unique_ptr<PgCluster>) or fails.
+#define MM_START_PG_CLUSTER(member)                                                                          \
+    do {                                                                                                     \
+        if (const QString mmPgWhy = mm::test::PgCluster::unavailableReason(); !mmPgWhy.isEmpty()) {          \
+            if (qEnvironmentVariableIsSet("CI"))                                                             \
+                QFAIL(qPrintable(mmPgWhy));                                                                  \
+            QSKIP(qPrintable(mmPgWhy));                                                                      \
+        }                                                                                                    \
+        member = std::make_unique<mm::test::PgCluster>();                                                    \
+        QString mmPgError;                                                                                   \
+        QVERIFY2(member->start(&mmPgError), qPrintable(mmPgError));                                          \
+    } while (false)
