@@ -57,7 +57,7 @@ SessionConfig demoSession(const AppOptions &commandLine, const QString &folder, 
     o.secretTexts = {secret};
     // Fixed for the run: the receiver's and the store's settings.
     for (const char *name : {"listenAddress", "port", "path", "tlsCert", "tlsKey", "toleranceSeconds",
-                             "storeFolder", "retentionDays", "retentionMaxMb"}) {
+                             "storeFolder", "retentionDays", "retentionMaxMb", "durability"}) {
         if (!o.given.contains(QLatin1String(name)))
             o.given.append(QLatin1String(name));
     }

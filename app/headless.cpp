@@ -144,6 +144,12 @@ int runHeadless(const AppOptions &options)
                      double(stats.deliveries) / double(stats.transactions),
                      double(stats.writeNs) / 1000.0 / double(stats.transactions));
     }
+    if (stats.syncs > 0) {
+        std::fprintf(stderr, "store: %lld syncs of the WAL (%.1f deliveries per sync, %.0f us each)\n",
+                     static_cast<long long>(stats.syncs),
+                     double(stats.syncedDeliveries) / double(stats.syncs),
+                     double(stats.syncNs) / 1000.0 / double(stats.syncs));
+    }
     return rc;
 }
 

@@ -103,6 +103,15 @@ bool readSetting(const SettingSpec &spec, const QString &text, AppOptions &o, QS
     case SettingSpec::Kind::Text:
         given(spec, text);
         return true;
+    case SettingSpec::Kind::Durability: {
+        const auto d = parseDurability(text.trimmed());
+        if (!d) {
+            *error = QStringLiteral("--%1: expected power or process, not '%2'.").arg(spec.option, text);
+            return false;
+        }
+        given(spec, durabilityName(*d));
+        return true;
+    }
     case SettingSpec::Kind::StoreUrl: {
         // Saved and shown without the password, which is kept for this run only.
         QString why;
@@ -419,6 +428,8 @@ void commandLineFields(AppOptions &o, bool all)
         o.retentionDays = v.retentionDays;
     if (take("retentionMaxMb"))
         o.retentionMaxMb = v.retentionMaxMb;
+    if (take("durability"))
+        o.durability = parseDurability(v.durability);
 }
 
 bool metricsOffWebhookPort(const AppOptions &o, const ReceiverConfig &receiver, QString *error)

@@ -5,6 +5,7 @@
 #include "metrics/metricsserver.h"
 #include "receiver/receiver.h"
 #include "settings/appsettings.h"
+#include "store/durability.h"
 #include "store/storelocation.h"
 
 #include <QString>
@@ -84,6 +85,7 @@ struct AppOptions
     std::optional<qint64> maxBody;
     std::optional<int> retentionDays; // --retention-days, 0: keep forever
     std::optional<int> retentionMaxMb; // --retention-max-mb, 0: no size limit
+    std::optional<Durability> durability; // --durability (default power)
     // --metrics-listen: /metrics and /healthz on their own port (--headless and the window).
     std::optional<MetricsConfig> metrics;
     QString exportTarget;

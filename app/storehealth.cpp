@@ -38,6 +38,7 @@ Store::Options storeOptions(const AppOptions &options)
     else
         o.folder = options.dataDir.value_or(Database::defaultDataDir());
     o.commitOnCallerThread = qEnvironmentVariableIntValue("MM_STORE_THREAD") == 0;
+    o.durability = options.durability.value_or(Durability::Power);
     // The receiver's name in a shared store: host:port (port 0, the system's choice, stays 0).
     o.instance = !options.instance.isEmpty()
         ? options.instance
@@ -62,6 +63,9 @@ HeadlessHealth::HeadlessHealth(Store *store, ReceiverHost *receiver, int toleran
 {
     connect(&store->writer(), &StoreWriter::storageFull, this, &HeadlessHealth::storageFull);
     connect(&store->writer(), &StoreWriter::reachabilityChanged, this, &HeadlessHealth::reachabilityChanged);
+    connect(&store->writer(), &StoreWriter::syncFailed, this, [location = m_location](const QString &why) {
+        say(QStringLiteral("%1 (%2)").arg(why, location));
+    });
     connect(receiver, &ReceiverHost::handled, this, &HeadlessHealth::handled);
 }
 
@@ -123,6 +127,9 @@ GuiHealth::GuiHealth(Store *store, MainWindow *window, AlertMonitor *alerts, int
                                    "and Svix retries them; the receiver reconnects by itself.")
                                     .arg(m_location, why.simplified()));
             });
+    connect(&store->writer(), &StoreWriter::syncFailed, this, [this](const QString &why) {
+        m_window->setWarning(QStringLiteral("sync"), tr("%1 (%2)").arg(why, m_location));
+    });
 }
 
 void GuiHealth::setToleranceSeconds(int seconds)

@@ -67,7 +67,7 @@ long rssKiB()
 
 void fillStore(const QString &dir, qint64 events)
 {
-    Store storeStore(Store::Options {dir, Database::Sync::Normal, 10000});
+    Store storeStore(Store::Options {dir, Durability::Power, 10000});
     StoreWriter &store = storeStore.writer();
     QString error;
     if (!store.start(&error))

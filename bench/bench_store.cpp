@@ -25,7 +25,7 @@ int main(int argc, char **argv)
     const int bodySize = argc > 3 ? std::atoi(argv[3]) : 1024;
 
     QTemporaryDir dir;
-    Store storeStore(Store::Options {dir.path(), Database::Sync::Normal, 10000});
+    Store storeStore(Store::Options {dir.path(), Durability::Power, 10000});
     StoreWriter &store = storeStore.writer();
     QString error;
     if (!store.start(&error)) {

@@ -23,7 +23,7 @@ packages=(
   libqt6sql6-sqlite libsqlite3-dev qt6-qpa-plugins libgl-dev libssl-dev
   postgresql libqt6sql6-psql libpq-dev
   xvfb xauth dbus dbus-x11 dunst libnotify-bin x11-apps imagemagick trayer xdotool libxcb1-dev
-  curl openssl sqlite3 fonts-dejavu-core procps python3 python3-prometheus-client
+  curl openssl sqlite3 fonts-dejavu-core procps python3 python3-prometheus-client strace
   qtkeychain-qt6-dev gnome-keyring
   clang libclang-rt-dev
   dpkg-dev file desktop-file-utils appstream librsvg2-bin

@@ -3,9 +3,11 @@
 
 #include "settingspecs.h"
 #include "store/storelocation.h"
+#include "util/durablefile.h"
 #include "verify/signingsecret.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QHostAddress>
 #include <QSettings>
 #include <QUrl>
@@ -161,9 +163,12 @@ QString AppSettings::fileName() const
 
 bool AppSettings::sync(QString *error)
 {
+    // QSettings writes through QSaveFile (a synced temporary file renamed over the old one);
+    // the rename lasts through a power cut once the folder is synced too. Nothing written yet
+    // (no file): nothing to sync.
     m_settings->sync();
     if (m_settings->status() == QSettings::NoError)
-        return true;
+        return !QFile::exists(fileName()) || syncFolderOf(fileName(), error);
     if (error)
         *error = QCoreApplication::translate("mm::AppSettings", "Cannot write the settings file %1.")
                      .arg(fileName());

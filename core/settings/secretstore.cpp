@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "secretstore.h"
 
+#include "util/durablefile.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -170,7 +172,7 @@ bool SecretStore::removeFile(QString *error) const
             *error = tr("Cannot erase the secrets file %1: %2").arg(path, systemError());
         return false;
     }
-    return true;
+    return syncFolderOf(path, error);
 }
 
 bool SecretStore::save(QString *error) const
@@ -206,6 +208,9 @@ bool SecretStore::save(QString *error) const
         return fail(tr("Cannot write the secrets file %1: %2").arg(path, file.errorString()));
     if (::chmod(QFile::encodeName(path).constData(), 0600) != 0 || !hasMode(path, 0600))
         return fail(tr("The secrets file %1 could not be made private (mode 0600).").arg(path));
+    // QSaveFile synced the new file before renaming it into place; the rename is the folder's.
+    if (!syncFolder(m_dir, &why))
+        return fail(why);
     return true;
 }
 

@@ -3,6 +3,7 @@
 
 #include "appsettings.h"
 #include "store/database.h"
+#include "store/durability.h"
 #include "store/storelocation.h"
 
 #include <QHostAddress>
@@ -18,10 +19,10 @@ using L1 = QLatin1String;
 constexpr int MaxToleranceSeconds = 86400;
 constexpr int MaxStallMinutes = 7 * 24 * 60;
 
-const std::array<SettingSpec, 16> &specs()
+const std::array<SettingSpec, 17> &specs()
 {
     // clang-format off
-    static const std::array<SettingSpec, 16> all = {{
+    static const std::array<SettingSpec, 17> all = {{
         {L1("listenAddress"), L1("receiver/address"), &SettingsValues::listenAddress, Kind::Address,
          QStringLiteral("127.0.0.1"), 0, 0, Merge::CommandLine, L1("listen"), L1("HOST:PORT"),
          [] { return QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."); }},
@@ -61,6 +62,13 @@ const std::array<SettingSpec, 16> &specs()
          [] {
              return QStringLiteral("Keep the store under N MiB by deleting the oldest deliveries, never ones "
                                    "younger than --retention-days (0: no limit, the default).");
+         }},
+        {L1("durability"), L1("store/durability"), &SettingsValues::durability, Kind::Durability,
+         QStringLiteral("power"), 0, 0, Merge::CommandLine, L1("durability"), L1("power|process"),
+         [] {
+             return QStringLiteral("When a delivery is acknowledged: power (the default) once the disk has "
+                                   "confirmed it, so it survives a power cut; process once it is committed, "
+                                   "so it survives a crash of the app but not of the machine.");
          }},
         {L1("stallWorkingMinutes"), L1("stalls/workingMinutes"), &SettingsValues::stallWorkingMinutes,
          Kind::Integer, 30, 1, MaxStallMinutes},
@@ -141,6 +149,10 @@ std::optional<QVariant> SettingSpec::accept(const QVariant &value) const
     }
     case Kind::Flag:
         return value.toBool();
+    case Kind::Durability: {
+        const auto d = parseDurability(value.toString().trimmed());
+        return d ? std::optional<QVariant>(durabilityName(*d)) : std::nullopt;
+    }
     case Kind::StoreUrl: {
         const QString text = value.toString().trimmed();
         if (text.isEmpty())

@@ -25,6 +25,7 @@ struct SettingSpec
         Integer, // a whole number from low to high
         Flag,
         StoreUrl, // a store (StoreLocation::parse), saved and shown without a password
+        Durability, // "power" or "process" (store/durability.h)
     };
     enum class Merge {
         CommandLine, // the command line's value, when given, wins for this run

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "database.h"
 
+#include "util/durablefile.h"
+
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -154,10 +157,15 @@ bool ensurePrivateFile(const QString &path, QString *error)
     }
     const bool ok = ::fchmod(fd, 0600) == 0;
     ::close(fd);
-    if (!ok)
+    if (!ok) {
         *error
             = QStringLiteral("Cannot make %1 private: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
-    return ok;
+        return false;
+    }
+    // A new store: its name in the folder, and the folder's in its parent, last through a power
+    // cut (SQLite syncs the folder for a new WAL file, not for the database file).
+    const QString folder = QFileInfo(path).absolutePath();
+    return syncFolder(folder, error) && syncFolderOf(folder, error);
 }
 } // namespace
 

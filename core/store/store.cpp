@@ -38,7 +38,7 @@ Store::Store(Options options, QObject *parent)
     , m_instance(s_stores.fetchAndAddRelaxed(1))
 {
     StoreWriter::Options writer;
-    writer.sync = m_options.sync;
+    writer.durability = m_options.durability;
     writer.rejectionJournalLimit = m_options.rejectionJournalLimit;
     writer.commitOnCallerThread = m_options.commitOnCallerThread;
     writer.instance = m_options.instance;
@@ -88,8 +88,11 @@ std::optional<QSqlDatabase> Store::openConnection(QStringView purpose, QString *
         = QStringLiteral("mm-%1-%2-%3").arg(m_instance).arg(purpose).arg(s_connections.fetchAndAddRelaxed(1));
     if (isPostgres())
         return openPostgres(name, error);
-    return mode == Open::MustExist ? Database::openExisting(m_options.folder, name, error)
-                                   : Database::open(m_options.folder, name, error, m_options.sync);
+    return mode == Open::MustExist
+        ? Database::openExisting(m_options.folder, name, error)
+        : Database::open(m_options.folder, name, error,
+                         m_options.durability == Durability::Power ? Database::Sync::Full
+                                                                   : Database::Sync::Normal);
 }
 
 std::optional<QSqlDatabase> Store::openPostgres(const QString &name, QString *error) const

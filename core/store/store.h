@@ -5,6 +5,7 @@
 #pragma once
 
 #include "database.h"
+#include "durability.h"
 #include "records.h"
 #include "storelocation.h"
 #include "util/workerthread.h"
@@ -32,7 +33,10 @@ public:
     struct Options
     {
         QString folder; // the SQLite engine's folder (database, WAL, shared memory)
-        Database::Sync sync = Database::Sync::Normal;
+        // What a 2xx promises (durability.h). With Power, the writer's answers wait for a sync
+        // of the WAL, and every other connection (imports, forwarding, settings kept in the
+        // store) commits with synchronous=FULL.
+        Durability durability = Durability::Power;
         int rejectionJournalLimit = 10000;
         // No writer thread: the thread that receives commits once per pass of its event loop
         // (StoreWriter::Options::commitOnCallerThread).

@@ -3,6 +3,7 @@
 
 #include "store.h"
 #include "storewriterpg.h"
+#include "syncpipeline.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
@@ -172,8 +173,69 @@ StoreWriter::~StoreWriter()
 
 StoreWriter::Stats StoreWriter::stats() const
 {
-    std::lock_guard lock(m_mutex);
-    return m_stats;
+    Stats s;
+    {
+        std::lock_guard lock(m_mutex);
+        s = m_stats;
+    }
+    if (m_syncer) {
+        const SyncPipeline::Stats p = m_syncer->stats();
+        s.syncs = p.flushes;
+        s.syncedDeliveries = p.flushedOutcomes;
+        s.syncNs = p.flushNs;
+    }
+    return s;
+}
+
+QString StoreWriter::syncFailure() const
+{
+    return m_syncer ? m_syncer->failure() : QString();
+}
+
+void StoreWriter::answer(QList<WriteOutcome> outcomes)
+{
+    if (outcomes.isEmpty())
+        return;
+    if (m_syncer && m_syncer->isRunning())
+        m_syncer->push(std::move(outcomes));
+    else
+        release(std::move(outcomes));
+}
+
+void StoreWriter::release(QList<WriteOutcome> outcomes)
+{
+    std::lock_guard lock(m_sinkMutex);
+    if (m_sink)
+        m_sink(std::move(outcomes));
+}
+
+void StoreWriter::noteWal(sqlite3 *handle)
+{
+    // The connection's write-ahead log, as SQLite's VFS sees it: syncing through it (not a file
+    // descriptor of our own) is what a VFS layered on top, such as the power-cut test's, sees.
+    sqlite3_file *wal = nullptr;
+    if (sqlite3_file_control(handle, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK)
+        wal = nullptr;
+    if (wal == m_wal.load(std::memory_order_relaxed))
+        return;
+    // A new WAL file's first sync also syncs its folder (and clears that flag in the VFS's file
+    // object): done here, on the thread that writes, before the sync thread ever uses it.
+    if (wal && wal->pMethods)
+        wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+    m_wal.store(wal, std::memory_order_release);
+}
+
+QString StoreWriter::syncWal()
+{
+    sqlite3_file *wal = m_wal.load(std::memory_order_acquire);
+    if (!wal || !wal->pMethods)
+        return QStringLiteral("The store's write-ahead log is not open, so nothing can be synced.");
+    const int rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+    if (rc == SQLITE_OK)
+        return {};
+    return QStringLiteral("The disk did not confirm a write to the store (%1): what was written may be lost. "
+                          "Deliveries are answered 503 until Migration Monitor is restarted; check the disk.")
+        .arg(QString::fromUtf8(sqlite3_errstr(rc)));
 }
 
 void StoreWriter::setCompletionSink(CompletionSink sink)
@@ -186,6 +248,18 @@ void StoreWriter::setCompletionSink(CompletionSink sink)
 bool StoreWriter::start(QString *error)
 {
     Q_ASSERT(!m_writerThread.isRunning() && !m_checkpointThread.isRunning());
+    if (m_options.durability == Durability::Power && !usesPostgres()) {
+        // PostgreSQL's COMMIT waits for its own WAL flush (synchronous_commit).
+        if (!m_syncer)
+            m_syncer = std::make_unique<SyncPipeline>(
+                [this] { return syncWal(); }, [this](QList<WriteOutcome> o) { release(std::move(o)); },
+                [this](const QString &why) {
+                    qWarning("store: %s", qPrintable(why));
+                    Q_EMIT syncFailed(why);
+                });
+        if (!m_syncer->isRunning())
+            m_syncer->start();
+    }
     if (m_options.commitOnCallerThread) {
         // Check now that the store opens (folder, permissions, schema); the committing
         // thread opens its own connection on first use.
@@ -229,9 +303,12 @@ void StoreWriter::wakeToStop()
 
 void StoreWriter::stop()
 {
-    // The checkpointer first, then the writer, which commits what is still queued before it returns.
+    // The checkpointer first, then the writer, which commits what is still queued before it
+    // returns, then the sync thread, which syncs and answers the last of it.
     m_checkpointThread.stop();
     m_writerThread.stop();
+    if (m_syncer)
+        m_syncer->stop();
     m_callerMode = false;
 }
 
@@ -371,8 +448,12 @@ std::optional<QSqlDatabase> StoreWriter::openWriterConnection(QString *error)
     auto db = m_store.openConnection(u"writer", error);
     if (db)
         m_writerConnection = db->connectionName();
-    // Checkpoints run on their own thread (runCheckpointer), never inside a COMMIT.
-    if (db && !Database::exec(*db, QStringLiteral("PRAGMA wal_autocheckpoint=0"), error)) {
+    // Checkpoints run on their own thread (runCheckpointer), never inside a COMMIT. The COMMIT
+    // itself does not sync (synchronous=NORMAL): with Durability::Power the sync pipeline does,
+    // off this thread, for all the batches committed meanwhile at once.
+    if (db
+        && (!Database::exec(*db, QStringLiteral("PRAGMA wal_autocheckpoint=0"), error)
+            || !Database::exec(*db, QStringLiteral("PRAGMA synchronous=NORMAL"), error))) {
         db.reset();
         Store::closeConnection(m_writerConnection);
     }
@@ -421,11 +502,7 @@ template<typename Write> bool StoreWriter::commitWith(Write &&write, QString *er
         m_stats.deliveries += outcomes.size();
         m_stats.writeNs += writeNs;
     }
-    if (!outcomes.isEmpty()) {
-        std::lock_guard lock(m_sinkMutex);
-        if (m_sink)
-            m_sink(std::move(outcomes));
-    }
+    answer(std::move(outcomes));
     if (stored > 0)
         Q_EMIT deliveriesCommitted(stored);
     if (!facts.isEmpty())
@@ -461,17 +538,7 @@ void StoreWriter::commitQueued()
         }
     }
     if (!m_callerQueries) {
-        QList<WriteOutcome> failed;
-        for (const Job &job : batch) {
-            if (const auto *d = std::get_if<DeliveryJob>(&job))
-                failed.append(
-                    WriteOutcome {d->ticket, WriteResult::Failed, QStringLiteral("the store is not open")});
-        }
-        {
-            std::lock_guard lock(m_sinkMutex);
-            if (m_sink && !failed.isEmpty())
-                m_sink(std::move(failed));
-        }
+        failAll(batch, QStringLiteral("the store is not open"));
         finishProbes(batch, QStringLiteral("the store is not open"));
         return;
     }
@@ -491,6 +558,8 @@ void StoreWriter::closeOnCallerThread()
     if (!m_options.commitOnCallerThread || !m_callerQueries)
         return;
     commitQueued();
+    if (m_syncer)
+        m_syncer->drain(); // its last syncs use this connection's WAL file
     m_callerQueries.reset();
     m_committingThread = nullptr;
     {
@@ -540,6 +609,8 @@ void StoreWriter::run()
                     break;
             }
         }
+        if (m_syncer)
+            m_syncer->drain(); // its last syncs use this connection's WAL file
         Database::exec(*db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), nullptr);
     }
     Database::close(m_writerConnection);
@@ -557,9 +628,7 @@ void StoreWriter::failAll(const std::deque<Job> &batch, const QString &why)
         if (const auto *d = std::get_if<DeliveryJob>(&job))
             failed.append(WriteOutcome {d->ticket, WriteResult::Failed, why});
     }
-    std::lock_guard lock(m_sinkMutex);
-    if (m_sink && !failed.isEmpty())
-        m_sink(std::move(failed));
+    answer(std::move(failed));
 }
 
 void StoreWriter::noteReachable(bool reachable, const QString &reason)
@@ -704,6 +773,14 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
     };
     if (!q.isValid())
         return failWith(q.lastError());
+    if (m_syncer) {
+        // After a failed sync nothing more is acknowledged (see SyncPipeline).
+        if (QString failure = m_syncer->failure(); !failure.isEmpty()) {
+            *error = std::move(failure);
+            stored = 0;
+            return false;
+        }
+    }
     const int began = q.begin.step();
     q.begin.reset();
     if (began != SQLITE_DONE)
@@ -842,6 +919,8 @@ bool StoreWriter::writeBatch(Queries &q, std::deque<Job> &batch, QList<WriteOutc
         return failWith(q.lastError());
     if (startedRowId >= 0)
         m_listenRowId = startedRowId;
+    if (m_syncer)
+        noteWal(q.handle);
     return true;
 }
 

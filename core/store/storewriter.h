@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The store's single writer: every delivery, rejection, listening interval and import goes
 // through it. Deliveries queued while one transaction commits go into the next one together
-// (group commit), and each is answered only after its COMMIT returned: store before
-// acknowledge. It commits on its own thread, or on the receiver's (commitOnCallerThread).
-// Owned by Store.
+// (group commit). Each is answered only after its COMMIT returned and, with Durability::Power
+// (the default), after a sync of the write-ahead log that began after that COMMIT: the sync runs
+// on a thread of its own (SyncPipeline), so the thread that commits never waits on the disk.
+// It commits on its own thread, or on the receiver's (commitOnCallerThread). Owned by Store.
 #pragma once
 
 #include "database.h"
+#include "durability.h"
 #include "metrics/latencyhistogram.h"
 #include "records.h"
 #include "util/workerthread.h"
@@ -25,10 +27,13 @@
 #include <variant>
 
 class QThread;
+struct sqlite3;
+struct sqlite3_file;
 
 namespace mm {
 
 class Store;
+class SyncPipeline;
 
 class StoreWriter final : public QObject
 {
@@ -38,7 +43,9 @@ class StoreWriter final : public QObject
 public:
     struct Options
     {
-        Database::Sync sync = Database::Sync::Normal;
+        // Power: answers wait for a sync of the WAL (SQLite) or synchronous_commit (PostgreSQL).
+        // Process: answers follow the COMMIT; PostgreSQL sessions turn synchronous_commit off.
+        Durability durability = Durability::Power;
         int rejectionJournalLimit = 10000;
         // No writer thread: the thread that receives calls commitQueued() once per pass
         // of its event loop. Saves two thread hand-offs per batch, which on a small
@@ -48,7 +55,8 @@ public:
         // rejection and listening interval; host:port by default).
         QString instance;
     };
-    // Runs on the writer thread after each COMMIT (or failed batch).
+    // Runs after each COMMIT (or failed batch) on the thread that commits, or with
+    // Durability::Power on a SQLite store after the sync that covered it, on the sync thread.
     using CompletionSink = std::function<void(QList<WriteOutcome>)>;
 
     StoreWriter(const Store &store, Options options, QObject *parent = nullptr);
@@ -101,6 +109,8 @@ public:
     prometheus::HistogramSample commitLatency() const { return m_commitLatency.snapshot(); }
     bool isReachable() const { return !m_unreachable.load(std::memory_order_relaxed); }
     bool isStorageFull() const { return m_storageFull.load(std::memory_order_relaxed); }
+    // Why a sync of the store failed (nothing is acknowledged any more until a restart), or empty.
+    QString syncFailure() const;
 
     const Options &options() const { return m_options; }
     const Store &store() const { return m_store; }
@@ -124,6 +134,9 @@ public:
         qint64 deliveries = 0;
         qint64 failedTransactions = 0;
         qint64 writeNs = 0; // time spent between BEGIN and COMMIT returning
+        qint64 syncs = 0; // Durability::Power on SQLite: syncs of the WAL
+        qint64 syncedDeliveries = 0; // deliveries those syncs acknowledged
+        qint64 syncNs = 0; // time spent in them
     };
     Stats stats() const;
 
@@ -141,6 +154,10 @@ Q_SIGNALS:
     // for that reason (deliveries are answered 503 meanwhile), and once (reachable true) when a
     // batch is written again. From the thread that commits.
     void reachabilityChanged(bool reachable, const QString &reason);
+    // A sync of the store's write-ahead log failed: what is written may not be on the disk, so
+    // every delivery is answered 503 from now on, until a restart. Emitted once, from the sync
+    // thread.
+    void syncFailed(const QString &reason);
 
 private:
     struct ListenEvent
@@ -158,6 +175,11 @@ private:
     using Job = std::variant<DeliveryJob, RejectionRecord, ListenEvent>;
 
     void enqueue(Job job);
+    // Hands outcomes to the sink: at once, or through the sync pipeline when one runs.
+    void answer(QList<WriteOutcome> outcomes);
+    void release(QList<WriteOutcome> outcomes); // calls the sink
+    void noteWal(sqlite3 *handle); // after a COMMIT: the WAL file the pipeline syncs
+    QString syncWal(); // the pipeline's flush
     void wakeWriterIf(bool wasEmpty);
     void run(); // the writer thread's body
     void startCheckpointer();
@@ -213,6 +235,9 @@ private:
     bool m_batchFull = false; // the last failed batch failed with SQLITE_FULL
     std::unique_ptr<Queries> m_callerQueries; // commitOnCallerThread mode, owned by that thread
     std::unique_ptr<PgQueries> m_callerPg; // the same for a PostgreSQL store
+    // Durability::Power on SQLite: made by start(), lives until the writer goes.
+    std::unique_ptr<SyncPipeline> m_syncer;
+    std::atomic<sqlite3_file *> m_wal = nullptr; // set by the thread that commits
     QThread *m_committingThread = nullptr; // that thread, for the affinity check
 };
 

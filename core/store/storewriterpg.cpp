@@ -50,6 +50,15 @@ std::unique_ptr<StoreWriter::PgQueries> StoreWriter::openPg(QString *error)
     if (!db)
         return nullptr;
     m_writerConnection = db->connectionName();
+    // Durability::Process: COMMIT returns before the server's WAL flush (a server crash can
+    // lose the last few hundred milliseconds; the database stays consistent). Power keeps the
+    // server's default, on.
+    if (m_options.durability == Durability::Process
+        && !Database::exec(*db, QStringLiteral("SET synchronous_commit TO off"), error)) {
+        db.reset();
+        Store::closeConnection(m_writerConnection);
+        return nullptr;
+    }
     auto queries = std::make_unique<PgQueries>(*db);
     if (!queries->ok) {
         if (error)
@@ -250,7 +259,7 @@ bool StoreWriter::writeBatchPg(PgQueries &q, std::deque<Job> &batch, QList<Write
         if (!q.trimRejections.exec())
             return failWith(q.trimRejections.lastError().text());
     }
-    // synchronous_commit stays on: COMMIT returns once the WAL is on disk.
+    // With Durability::Power synchronous_commit is on: COMMIT returns once the WAL is on disk.
     if (!q.db.commit())
         return failWith(q.db.lastError().text());
     if (startedRowId >= 0)

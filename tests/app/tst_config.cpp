@@ -177,6 +177,10 @@ private Q_SLOTS:
                              QStringLiteral("postgresql://cli@db.example.com/mm")};
                 expected = QStringLiteral("postgresql://cli@db.example.com/mm");
                 break;
+            case SettingSpec::Kind::Durability:
+                arguments = {QStringLiteral("--") + spec.option, QStringLiteral("Process")};
+                expected = QStringLiteral("process");
+                break;
             }
             SettingsValues saved;
             spec.set(saved,
@@ -291,6 +295,22 @@ private Q_SLOTS:
         QTest::addRow("store port") << "--store=postgresql://db.example.com:99999/mm";
         QTest::addRow("store scheme") << "--store=mysql://db.example.com/mm";
         QTest::addRow("store database") << "--store=postgresql://db.example.com";
+        QTest::addRow("durability") << "--durability=sometimes";
+    }
+
+    // --durability: power unless asked, on the command line or in the saved settings.
+    void durabilityDefaultsToPower()
+    {
+        QVERIFY(!parse({QStringLiteral("--headless")}).durability);
+        QCOMPARE(storeOptions(parse({QStringLiteral("--headless")})).durability, Durability::Power);
+        QCOMPARE(storeOptions(parse({QStringLiteral("--durability=process")})).durability,
+                 Durability::Process);
+        SettingsValues saved;
+        saved.durability = QStringLiteral("process");
+        QCOMPARE(storeOptions(resolveConfig(saved, parse({})).options).durability, Durability::Process);
+        QCOMPARE(storeOptions(resolveConfig(saved, parse({QStringLiteral("--durability=power")})).options)
+                     .durability,
+                 Durability::Power);
     }
 
     // --store: the URL is saved and shown without its password, which is kept for the run.

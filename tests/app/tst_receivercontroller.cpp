@@ -50,7 +50,7 @@ private Q_SLOTS:
     void rebindRollsBackWhenThePortIsTaken()
     {
         QTemporaryDir dir;
-        Store stored(Store::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        Store stored(Store::Options {dir.path(), Durability::Power, 10000, false});
         StoreWriter &store = stored.writer();
         QString error;
         QVERIFY2(store.start(&error), qPrintable(error));
@@ -88,7 +88,7 @@ private Q_SLOTS:
     void settingsThatCannotBeUsedLeaveItListening()
     {
         QTemporaryDir dir;
-        Store stored(Store::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        Store stored(Store::Options {dir.path(), Durability::Power, 10000, false});
         StoreWriter &store = stored.writer();
         QString error;
         QVERIFY2(store.start(&error), qPrintable(error));

@@ -122,6 +122,9 @@ private Q_SLOTS:
             case SettingSpec::Kind::StoreUrl:
                 other = QStringLiteral("postgresql://monitor@db.example.com:5433/mm?sslmode=require");
                 break;
+            case SettingSpec::Kind::Durability:
+                other = QStringLiteral("process");
+                break;
             }
             spec.set(v, other);
             QVERIFY2(v != SettingsValues(), spec.key.data());
@@ -157,6 +160,7 @@ private Q_SLOTS:
             {QStringLiteral("storeUrl"), QStringLiteral("store/url")},
             {QStringLiteral("retentionDays"), QStringLiteral("store/retentionDays")},
             {QStringLiteral("retentionMaxMb"), QStringLiteral("store/retentionMaxMb")},
+            {QStringLiteral("durability"), QStringLiteral("store/durability")},
             {QStringLiteral("closeToTray"), QStringLiteral("window/closeToTray")},
             {QStringLiteral("forwardEnabled"), QStringLiteral("forward/enabled")},
             {QStringLiteral("forwardTarget"), QStringLiteral("forward/target")},

@@ -1169,7 +1169,7 @@ void TestModels::loadFromStore()
     const QStringList statuses {s("NOT_STARTED"), s("WORKING"), s("FAILED"),
                                 QString(),        QString(),    s("COMPLETE")};
     {
-        Store writerStore(Store::Options {dataDir, Database::Sync::Normal, 10000, false});
+        Store writerStore(Store::Options {dataDir, Durability::Power, 10000, false});
         StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));
@@ -1393,7 +1393,7 @@ void TestModels::loadAfterLiveIngest()
     QVERIFY(dir.isValid());
     const QString dataDir = m_store->folder(); // not created yet
     {
-        Store writerStore(Store::Options {dataDir, Database::Sync::Normal, 10000, false});
+        Store writerStore(Store::Options {dataDir, Durability::Power, 10000, false});
         StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));

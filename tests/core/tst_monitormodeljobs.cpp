@@ -71,7 +71,7 @@ DeliveryRecord record(const QByteArray &msgId, const char *migration, const char
 
 [[nodiscard]] bool write(const QString &dir, const QList<DeliveryRecord> &records)
 {
-    Store writerStore(Store::Options {dir, Database::Sync::Normal, 10000, false});
+    Store writerStore(Store::Options {dir, Durability::Power, 10000, false});
     StoreWriter &writer = writerStore.writer();
     QString error;
     MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));

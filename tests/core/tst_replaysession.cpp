@@ -34,7 +34,7 @@ DeliveryRecord record(int n, const char *type = "migration.started")
 // A store holding deliveries msg_1 … msg_count (row ids 1 … count).
 [[nodiscard]] bool fillStore(const QString &dir, int count)
 {
-    Store writerStore(Store::Options {dir, Database::Sync::Normal, 10000, false});
+    Store writerStore(Store::Options {dir, Durability::Power, 10000, false});
     StoreWriter &writer = writerStore.writer();
     QString error;
     MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));

@@ -38,7 +38,7 @@ qint64 wallClockUs()
 // stops it, which commits everything queued.
 bool writeStore(const QString &dataDir, const std::function<void(StoreWriter &)> &fill, QString *error)
 {
-    Store writerStore(Store::Options {dataDir, Database::Sync::Normal, 10000, false});
+    Store writerStore(Store::Options {dataDir, Durability::Power, 10000, false});
     StoreWriter &writer = writerStore.writer();
     if (!writer.start(error))
         return false;

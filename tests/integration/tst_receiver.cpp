@@ -83,8 +83,7 @@ bool TestReceiver::startReceiver(ReceiverConfig config)
     // Both ways of committing are tested: on the receiver thread (the default in the app)
     // and on a writer thread of its own (MM_STORE_THREAD=1, the second ctest entry).
     const bool storeThread = qEnvironmentVariableIntValue("MM_STORE_THREAD") != 0;
-    m_store = std::make_unique<Store>(
-        Store::Options {m_dir->path(), Database::Sync::Normal, 10000, !storeThread});
+    m_store = std::make_unique<Store>(Store::Options {m_dir->path(), Durability::Power, 10000, !storeThread});
     QString error;
     MM_HELPER_VERIFY2(m_store->start(&error), qPrintable(error));
     config.port = 0;

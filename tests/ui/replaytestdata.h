@@ -35,7 +35,7 @@ inline DeliveryRecord replayRecord(int n, const char *type = "migration.started"
 // A store holding msg_1 … msg_count (row ids 1 … count).
 [[nodiscard]] inline bool fillReplayStore(const QString &dir, int count)
 {
-    Store store(Store::Options {dir, Database::Sync::Normal, 10000, false});
+    Store store(Store::Options {dir, Durability::Power, 10000, false});
     StoreWriter &writer = store.writer();
     QString error;
     MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));

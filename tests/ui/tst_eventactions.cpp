@@ -63,7 +63,7 @@ void TestEventActions::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     {
-        Store writerStore(Store::Options {m_dir->path(), Database::Sync::Normal, 10000, false});
+        Store writerStore(Store::Options {m_dir->path(), Durability::Power, 10000, false});
         StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));

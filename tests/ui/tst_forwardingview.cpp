@@ -35,7 +35,7 @@ struct Rig
     {
         if (!dir.isValid() || !sink.listen())
             return false;
-        store = std::make_unique<Store>(Store::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        store = std::make_unique<Store>(Store::Options {dir.path(), Durability::Power, 10000, false});
         if (!store->start(error))
             return false;
         store->writer().setForwarding({QString::fromLatin1(sink.url()), true});

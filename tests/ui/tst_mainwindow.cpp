@@ -82,7 +82,7 @@ void TestMainWindow::timelineLogAndInspectorStayInStep()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     {
-        Store writerStore(Store::Options {dir.path(), Database::Sync::Normal, 10000, false});
+        Store writerStore(Store::Options {dir.path(), Durability::Power, 10000, false});
         StoreWriter &writer = writerStore.writer();
         QString error;
         QVERIFY2(writer.start(&error), qPrintable(error));

@@ -92,7 +92,7 @@ struct Window
 
 [[nodiscard]] bool createEmptyStore(const QString &dir)
 {
-    Store writerStore(Store::Options {dir, Database::Sync::Normal, 10000, false});
+    Store writerStore(Store::Options {dir, Durability::Power, 10000, false});
     StoreWriter &writer = writerStore.writer();
     QString error;
     MM_HELPER_VERIFY2(writer.start(&error), qPrintable(error));

@@ -7,6 +7,7 @@
 #include "store/database.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -238,6 +239,17 @@ QWidget *SettingsDialog::monitoringPage()
                                 "younger than the days above are never deleted to meet the size; 0 means "
                                 "unlimited."),
                              storage));
+    m_durability = new QComboBox(storage);
+    m_durability->setObjectName(QStringLiteral("durability"));
+    m_durability->addItem(tr("Once on disk: survives a power cut (recommended)"), QStringLiteral("power"));
+    m_durability->addItem(tr("Once committed: survives a crash of the app, not of the machine"),
+                          QStringLiteral("process"));
+    storageForm->addRow(tr("&Acknowledge a delivery:"), m_durability);
+    storageForm->addRow(
+        hint(tr("Svix never resends a delivery that was answered 2xx, so one acknowledged before "
+                "it reached the disk is lost for good if the power fails. Used from the next "
+                "start."),
+             storage));
     form->addRow(storage);
     m_closeToTray = new QCheckBox(tr("&Keep running in the system tray when the window is closed"), page);
     m_closeToTray->setObjectName(QStringLiteral("closeToTray"));
@@ -271,6 +283,7 @@ void SettingsDialog::setValues(const SettingsValues &values)
     m_storeUrl->setText(values.storeUrl);
     m_retentionDays->setValue(values.retentionDays);
     m_retentionMaxMb->setValue(values.retentionMaxMb);
+    m_durability->setCurrentIndex(qMax(0, m_durability->findData(values.durability)));
     m_closeToTray->setChecked(values.closeToTray);
     m_startAtLogin->setChecked(values.startAtLogin);
     m_alerts->setSettings(values.alerts);
@@ -333,6 +346,7 @@ std::optional<SettingsValues> SettingsDialog::collect()
     v.storeUrl = m_storeUrl->text().trimmed();
     v.retentionDays = m_retentionDays->value();
     v.retentionMaxMb = m_retentionMaxMb->value();
+    v.durability = m_durability->currentData().toString();
     v.closeToTray = m_closeToTray->isChecked();
     v.startAtLogin = m_startAtLogin->isChecked();
     v.alerts = m_alerts->settings();

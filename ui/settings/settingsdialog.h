@@ -92,6 +92,7 @@ private:
     QCheckBox *m_closeToTray = nullptr;
     QSpinBox *m_retentionDays = nullptr;
     QSpinBox *m_retentionMaxMb = nullptr;
+    QComboBox *m_durability = nullptr;
     QLabel *m_secretsWarning = nullptr;
     QCheckBox *m_startAtLogin = nullptr;
     QCheckBox *m_forwardEnabled = nullptr;
