@@ -3,7 +3,7 @@
 // for a given number of deliveries in flight (the receiver's concurrency).
 //
 // Run: build/bench/bench_store [deliveries (default 100000)] [in flight (default 64)] [body bytes (default
-// 1024)]
+// 1024)] [power|process (default power: each answer after a sync of the WAL)]
 #include "store/store.h"
 #include "store/storewriter.h"
 
@@ -23,9 +23,11 @@ int main(int argc, char **argv)
     const qint64 total = argc > 1 ? std::atoll(argv[1]) : 100000;
     const int inFlight = argc > 2 ? std::atoi(argv[2]) : 64;
     const int bodySize = argc > 3 ? std::atoi(argv[3]) : 1024;
+    const Durability durability
+        = parseDurability(QString::fromLocal8Bit(argc > 4 ? argv[4] : "power")).value_or(Durability::Power);
 
     QTemporaryDir dir;
-    Store storeStore(Store::Options {dir.path(), Durability::Power, 10000});
+    Store storeStore(Store::Options {dir.path(), durability, 10000});
     StoreWriter &store = storeStore.writer();
     QString error;
     if (!store.start(&error)) {
@@ -80,6 +82,10 @@ int main(int argc, char **argv)
     std::printf("transactions:          %lld (%.1f deliveries each)\n",
                 static_cast<long long>(s.transactions), double(s.deliveries) / double(s.transactions));
     std::printf("time per transaction:  %.0f us\n", double(s.writeNs) / 1000.0 / double(s.transactions));
+    if (s.syncs > 0)
+        std::printf("syncs of the WAL:      %lld (%.1f deliveries each, %.0f us each)\n",
+                    static_cast<long long>(s.syncs), double(s.syncedDeliveries) / double(s.syncs),
+                    double(s.syncNs) / 1000.0 / double(s.syncs));
     std::printf("time per delivery:     %.1f us\n", double(s.writeNs) / 1000.0 / double(s.deliveries));
     return 0;
 }
