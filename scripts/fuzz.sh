@@ -53,21 +53,32 @@ trap 'rm -rf "$work"' EXIT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-failed=()
-for t in "${targets[@]}"; do
-  corpus="$work/$t"
+# One target per core at a time (each fuzzer is single-threaded), reported in order afterwards.
+fuzz_one() {
+  local t=$1 corpus="$work/$1" rc=0
   mkdir -p "$corpus"
   if [ -d "tests/fuzz/corpus/$t" ]; then
     cp -r "tests/fuzz/corpus/$t/." "$corpus/"
   fi
-  extra=()
+  local extra=()
   if [ -f "tests/fuzz/$t.dict" ]; then
     extra+=("-dict=tests/fuzz/$t.dict")
   fi
-  log="$work/$t.log"
-  rc=0
   "$build/tests/fuzz/$t" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$artifacts/$t-" "${extra[@]}" "$corpus" >"$log" 2>&1 || rc=$?
+    -artifact_prefix="$artifacts/$t-" "${extra[@]}" "$corpus" >"$work/$t.log" 2>&1 || rc=$?
+  echo "$rc" > "$work/$t.rc"
+}
+for t in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+  fuzz_one "$t" &
+done
+wait
+
+failed=()
+for t in "${targets[@]}"; do
+  corpus="$work/$t"
+  log="$work/$t.log"
+  rc=$(cat "$work/$t.rc" 2>/dev/null || echo 1)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   inputs=$(find "$corpus" -type f | wc -l)
