@@ -6,6 +6,7 @@
 #include "firstrun/welcomepage.h"
 #include "mainwindow.h"
 #include "model/monitormodel.h"
+#include "receiver/connectioncheck.h"
 #include "receiver/receiverhost.h"
 #include "settings/settingsdialog.h"
 #include "storehealth.h"
@@ -123,6 +124,17 @@ void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *r
     // A keyring write still going (an unlock prompt, say) gets a moment, then the file.
     connect(qApp, &QCoreApplication::aboutToQuit, this, [this] { m_secrets->flush(QuitSecretsWaitMs); });
 
+    // The first deliveries tell whether Svix reaches us: a verified ping, or anything at all
+    // before a secret is set (the first-run page says so, and so does the status bar).
+    connect(receiver, &ReceiverHost::handled, this, [this](const QList<DeliveryLogEntry> &entries) {
+        const ConnectionCheck::Notice notice
+            = ConnectionCheck::noticeFor(entries, !m_current.secretTexts.isEmpty());
+        if (notice.kind == ConnectionCheck::Kind::None)
+            return;
+        if (m_welcome)
+            m_welcome->setConnectionStatus(notice.text);
+        m_window->statusBar()->showMessage(notice.text, StatusMessageMs);
+    });
     // runGui's banner (receiver not running, no secret) is ours to clear once fixed.
     m_problemShown = !m_current.viewOnly && (!receiver->isRunning() || m_current.secretTexts.isEmpty());
     if (!m_loadProblem.isEmpty())

@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 #include <QStringDecoder>
 #include <QTimeZone>
+#include <cmath>
 
 namespace mm {
 
@@ -14,6 +15,49 @@ QString stringAt(const QJsonObject &o, QLatin1String key)
 {
     const QJsonValue v = o.value(key);
     return v.isString() ? v.toString() : QString();
+}
+
+// A count since the epoch in seconds, milliseconds, microseconds or nanoseconds, told apart
+// by its size (any date from 1973 to 5138 reads right), to microseconds.
+std::optional<qint64> epochCountToUs(double value)
+{
+    if (!std::isfinite(value) || value <= 0)
+        return std::nullopt;
+    double us = 0;
+    if (value < 1e11)
+        us = value * 1e6; // seconds, possibly with a fraction
+    else if (value < 1e14)
+        us = value * 1e3; // milliseconds
+    else if (value < 1e17)
+        us = value; // microseconds
+    else
+        us = value / 1e3; // nanoseconds
+    if (us > 9.2e18)
+        return std::nullopt;
+    return qint64(std::llround(us));
+}
+
+// "created" in any form a sender writes it: an ISO 8601 string, or a number (or a string of
+// digits) since the epoch.
+std::optional<qint64> timestampAt(const QJsonObject &o, QLatin1String key)
+{
+    const QJsonValue v = o.value(key);
+    if (v.isDouble())
+        return epochCountToUs(v.toDouble());
+    if (!v.isString())
+        return std::nullopt;
+    const QString text = v.toString();
+    if (auto iso = parseTimestampUs(text))
+        return iso;
+    bool ok = false;
+    const double count = text.trimmed().toDouble(&ok);
+    return ok ? epochCountToUs(count) : std::nullopt;
+}
+
+// Svix's "Send example" from an endpoint's Testing tab posts exactly this for svix.ping.
+bool isBarePing(const QJsonObject &o)
+{
+    return o.size() == 1 && o.value(QLatin1String("success")).isBool();
 }
 } // namespace
 
@@ -74,7 +118,9 @@ std::optional<qint64> parseTimestampUs(QStringView text)
             ++count;
             ++pos;
         }
-        if (count == 0 || count > 9)
+        // Any number of digits: microseconds are kept, finer ones (nanoseconds and beyond,
+        // as some serialisers write) are dropped, never the whole timestamp.
+        if (count == 0)
             return std::nullopt;
         for (int i = count; i < 6; ++i)
             micros *= 10;
@@ -136,8 +182,9 @@ Envelope parseEnvelope(QByteArrayView body)
     e.json = doc.object();
     e.eventId = stringAt(e.json, QLatin1String("id"));
     e.type = stringAt(e.json, QLatin1String("type"));
-    if (const QString created = stringAt(e.json, QLatin1String("created")); !created.isEmpty())
-        e.createdUs = parseTimestampUs(created);
+    if (e.type.isEmpty() && isBarePing(e.json))
+        e.type = QStringLiteral("svix.ping");
+    e.createdUs = timestampAt(e.json, QLatin1String("created"));
     const QJsonObject data = e.json.value(QLatin1String("data")).toObject();
     const QJsonObject object = data.value(QLatin1String("object")).toObject();
     e.migrationId = stringAt(data, QLatin1String("migration_id"));
@@ -145,8 +192,7 @@ Envelope parseEnvelope(QByteArrayView body)
     e.status = stringAt(object, QLatin1String("status"));
     e.companyId = stringAt(object, QLatin1String("company_id"));
     e.createdByUserId = stringAt(object, QLatin1String("created_by_user_id"));
-    if (const QString created = stringAt(object, QLatin1String("created")); !created.isEmpty())
-        e.objectCreatedUs = parseTimestampUs(created);
+    e.objectCreatedUs = timestampAt(object, QLatin1String("created"));
     const QString objectKind = stringAt(object, QLatin1String("object"));
     if (e.migrationId.isEmpty() && objectKind == QLatin1String("migration"))
         e.migrationId = stringAt(object, QLatin1String("id"));

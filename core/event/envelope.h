@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tolerant reading of an Anon event envelope. It survives the vendor's quirks (an
-// unquoted "created" timestamp, no time zone, microseconds) and never throws input away.
+// unquoted "created" timestamp, no time zone, microseconds, more fractional digits than that, a
+// number since the epoch) and never throws input away. Svix's bare ping body
+// {"success": true} reads as type svix.ping.
 #pragma once
 
 #include <QByteArray>
@@ -17,7 +19,9 @@ struct Envelope
     QString eventId; // "id"
     QString type; // "type"
     QString migrationId; // data.migration_id (or data.object.id for migrations)
-    std::optional<qint64> createdUs; // "created", microseconds since the epoch, UTC
+    // "created", microseconds since the epoch, UTC: ISO 8601 (any number of fractional digits),
+    // or seconds, milliseconds, microseconds or nanoseconds since the epoch as a number
+    std::optional<qint64> createdUs;
     QString status; // data.object.status
     QString errorMessage; // data.error_message
     QString taskId; // data.object.id of a migration_task object

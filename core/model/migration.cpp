@@ -13,7 +13,11 @@ namespace mm {
 namespace {
 bool eventLess(const Migration::Event &a, const Migration::Event &b)
 {
-    if (a.when != b.when)
+    // Nothing here depends on when (or how often) an event arrived: an event without a time
+    // sorts by what it is, not by its arrival time, so its place is the same in any order.
+    if (a.timed != b.timed)
+        return !a.timed;
+    if (a.timed && a.when != b.when)
         return a.when < b.when;
     const int ra = lifecycleRank(a.kind);
     const int rb = lifecycleRank(b.kind);
@@ -21,7 +25,23 @@ bool eventLess(const Migration::Event &a, const Migration::Event &b)
         return ra < rb;
     if (a.tieBreak != b.tieBreak)
         return a.tieBreak < b.tieBreak;
+    if (a.messageTieBreak != b.messageTieBreak)
+        return a.messageTieBreak < b.messageTieBreak;
     return a.logIndex < b.logIndex;
+}
+
+// The earliest time among events of one kind, preferring those the sender dated.
+std::optional<qint64> earliestOf(const std::vector<Migration::Event> &events, EventKind kind)
+{
+    std::optional<qint64> timed;
+    std::optional<qint64> untimed;
+    for (const Migration::Event &e : events) {
+        if (e.kind != kind)
+            continue;
+        std::optional<qint64> &slot = e.timed ? timed : untimed;
+        slot = slot ? std::min(*slot, e.when) : e.when;
+    }
+    return timed ? timed : untimed;
 }
 
 bool statusAgreesWithKind(EventKind kind, MigrationStatus status)
@@ -64,6 +84,8 @@ QString anomalyCode(Anomaly anomaly)
         return QStringLiteral("status_mismatch");
     case Anomaly::EventAfterTerminal:
         return QStringLiteral("event_after_terminal");
+    case Anomaly::TaskFailureWithoutStart:
+        return QStringLiteral("task_failure_without_start");
     }
     return QStringLiteral("unknown");
 }
@@ -71,7 +93,7 @@ QString anomalyCode(Anomaly anomaly)
 QList<Anomaly> anomaliesIn(quint8 mask)
 {
     QList<Anomaly> out;
-    for (quint8 bit = 0; bit <= quint8(Anomaly::EventAfterTerminal); ++bit) {
+    for (quint8 bit = 0; bit <= quint8(Anomaly::TaskFailureWithoutStart); ++bit) {
         if (mask & (1u << bit))
             out.append(Anomaly(bit));
     }
@@ -99,15 +121,22 @@ void Migration::sortEvents()
     std::sort(events.begin(), events.end(), eventLess);
 }
 
-void Migration::add(const EventLog &log, quint32 logIndex)
+Migration::Event Migration::Event::of(const EventRow &row, quint32 logIndex)
 {
-    const EventRow &row = log.at(logIndex);
     Event e;
     e.when = row.when();
-    e.tieBreak = qHash(row.eventId(), 0x4d4d); // MigrationBook::applyBulk computes it the same way
+    e.timed = row.hasCreated();
+    e.tieBreak = qHash(row.eventId(), 0x4d4d);
+    e.messageTieBreak = qHash(row.msgId(), 0x4d4d);
     e.logIndex = logIndex;
     e.kind = row.kind;
     e.status = row.status;
+    return e;
+}
+
+void Migration::add(const EventLog &log, quint32 logIndex)
+{
+    const Event e = Event::of(log.at(logIndex), logIndex);
     const auto pos = std::lower_bound(events.begin(), events.end(), e, eventLess);
     if (pos != events.end() && pos->logIndex == logIndex)
         return;
@@ -130,15 +159,22 @@ void Migration::refresh(const EventLog &log)
     attemptCount = 0;
     anomalies = 0;
     lastReceivedUs = 0;
-    firstEventUs = events.empty() ? 0 : events.front().when;
-    lastEventUs = events.empty() ? 0 : events.back().when;
+    firstEventUs = 0;
+    lastEventUs = 0;
+    if (!events.empty()) { // not the ends of the sort order: undated events sort first
+        const auto [first, last] = std::minmax_element(
+            events.cbegin(), events.cend(), [](const Event &a, const Event &b) { return a.when < b.when; });
+        firstEventUs = first->when;
+        lastEventUs = last->when;
+    }
 
     // Status: the most advanced lifecycle event wins; among outcomes the latest does.
     // A function of the set, so an older event arriving late cannot move it backwards.
     const Event *statusEvent = nullptr;
-    const Event *firstTerminal = nullptr;
+    const Event *firstTimedTerminal = nullptr;
     bool hasCreated = false;
     bool hasStarted = false;
+    bool hasTaskFailure = false;
     QSet<MigrationStatus> outcomes;
     QSet<QByteArrayView> eventIds; // views into the log's rows, which outlive this call
     for (const Event &e : events) {
@@ -179,31 +215,36 @@ void Migration::refresh(const EventLog &log)
             break;
         case EventKind::Started:
             hasStarted = true;
-            if (!startedUs)
-                startedUs = e.when;
             break;
         case EventKind::TaskFailed:
+            hasTaskFailure = true;
             if (!resent && !copy)
                 ++taskFailureCount;
             break;
         case EventKind::Completed:
         case EventKind::Failed:
             outcomes.insert(outcomeOf(e));
-            if (!firstTerminal)
-                firstTerminal = &e;
+            if (!firstTimedTerminal && e.timed)
+                firstTimedTerminal = &e;
             break;
         default:
             break;
         }
         const int rank = lifecycleRank(e.kind);
-        if (e.kind == EventKind::Created || e.kind == EventKind::Started || isTerminal(e.kind)) {
+        // A task failure means the migration is running, even when its migration.started has not
+        // arrived (yet): it ranks between started and the outcome.
+        if (e.kind == EventKind::Created || e.kind == EventKind::Started || e.kind == EventKind::TaskFailed
+            || isTerminal(e.kind)) {
             // events are sorted, so a later one of equal or higher rank replaces the current
             if (!statusEvent || rank >= lifecycleRank(statusEvent->kind))
                 statusEvent = &e;
         }
     }
+    startedUs = earliestOf(events, EventKind::Started);
     if (statusEvent) {
-        status = isTerminal(statusEvent->kind) ? outcomeOf(*statusEvent) : impliedStatus(statusEvent->kind);
+        status = isTerminal(statusEvent->kind)           ? outcomeOf(*statusEvent)
+            : statusEvent->kind == EventKind::TaskFailed ? MigrationStatus::Working
+                                                         : impliedStatus(statusEvent->kind);
         if (isTerminal(statusEvent->kind)) {
             finishedUs = statusEvent->when;
             if (statusEvent->kind == EventKind::Failed)
@@ -211,25 +252,24 @@ void Migration::refresh(const EventLog &log)
         }
     }
 
-    if (!createdUs) {
-        for (const Event &e : events) {
-            if (e.kind == EventKind::Created) {
-                createdUs = e.when;
-                break;
-            }
-        }
-    }
+    if (!createdUs)
+        createdUs = earliestOf(events, EventKind::Created);
 
     if (isTerminal(status) && !hasStarted)
         anomalies |= 1u << quint8(Anomaly::TerminalWithoutStart);
     if (hasStarted && !hasCreated)
         anomalies |= 1u << quint8(Anomaly::StartWithoutCreation);
+    if (hasTaskFailure && !hasStarted && !isTerminal(status))
+        anomalies |= 1u << quint8(Anomaly::TaskFailureWithoutStart);
     if (outcomes.size() > 1)
         anomalies |= 1u << quint8(Anomaly::ConflictingTerminals);
-    if (firstTerminal) {
+    // Only lifecycle events the sender dated count: an event of a type this app does not know
+    // (a login workflow's, say) may well come after the outcome, and an undated one has no
+    // "after".
+    if (firstTimedTerminal) {
         for (const Event &e : events) {
-            if (e.when > firstTerminal->when && e.kind != EventKind::TaskFailed && e.kind != EventKind::Ping
-                && !isTerminal(e.kind)) {
+            if (e.timed && e.when > firstTimedTerminal->when
+                && (e.kind == EventKind::Created || e.kind == EventKind::Started)) {
                 anomalies |= 1u << quint8(Anomaly::EventAfterTerminal);
                 break;
             }
@@ -250,6 +290,9 @@ QList<TaskFailure> Migration::taskFailures(const EventLog &log) const
         seen.insert(row.eventId());
         out.append(TaskFailure {e.when, EventLog::taskId(row), log.error(row)});
     }
+    // In time order, undated ones (which sort first) by when they arrived.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const TaskFailure &a, const TaskFailure &b) { return a.atUs < b.atUs; });
     return out;
 }
 
@@ -276,6 +319,10 @@ QStringList Migration::anomalySentences() const
         case Anomaly::EventAfterTerminal:
             out.append(QCoreApplication::translate(
                 "mm", "Lifecycle events are dated after the migration had finished."));
+            break;
+        case Anomaly::TaskFailureWithoutStart:
+            out.append(QCoreApplication::translate(
+                "mm", "A task failed, so the migration is running, but no migration.started event arrived."));
             break;
         }
     }

@@ -14,13 +14,15 @@
 namespace mm {
 
 class EventLog;
+struct EventRow;
 
 enum class Anomaly : quint8 {
     TerminalWithoutStart, // completed or failed, but never started
     StartWithoutCreation, // started, but no migration.created
     ConflictingTerminals, // both completed and failed, or two different outcomes
     StatusMismatch, // an event's type disagrees with its object.status
-    EventAfterTerminal, // a non-task event dated after the outcome
+    EventAfterTerminal, // a migration.created or .started dated after the outcome
+    TaskFailureWithoutStart, // a task failed (so it started), but no migration.started arrived
 };
 QString anomalyCode(Anomaly anomaly); // "terminal_without_start"
 QList<Anomaly> anomaliesIn(quint8 mask);
@@ -37,15 +39,22 @@ struct Migration
     // One event as the aggregate sees it: where it sorts, and what it says.
     struct Event
     {
-        qint64 when = 0; // created, or received when the sender gave no time
+        qint64 when = 0; // created, or received when the sender gave no time (shown, never sorted by)
+        bool timed = false; // the sender said when ("created")
         quint64 tieBreak = 0; // a hash of the event id: same order whatever the arrival
+        quint64 messageTieBreak = 0; // a hash of the message id, after that
         quint32 logIndex = 0;
         EventKind kind = EventKind::Other;
         MigrationStatus status = MigrationStatus::Unknown;
+
+        static Event of(const EventRow &row, quint32 logIndex);
     };
 
     QString id;
-    std::vector<Event> events; // sorted by (when, lifecycle rank, tieBreak, logIndex)
+    // Sorted by a key that never depends on arrival: events without a time first (the sender
+    // gave none, so nothing says they are later), then by time; ties by lifecycle rank, the
+    // event id's hash, the message id's hash.
+    std::vector<Event> events;
 
     // Derived by refresh().
     MigrationStatus status = MigrationStatus::Unknown;

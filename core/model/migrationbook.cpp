@@ -49,8 +49,7 @@ void MigrationBook::applyBulk(const EventLog &log, qsizetype firstNew)
         if (size_t(index) >= touched.size())
             touched.resize(size_t(index) + 1, false);
         touched[size_t(index)] = true;
-        m_migrations[index].events.push_back(
-            Migration::Event {row.when(), qHash(row.eventId(), 0x4d4d), quint32(i), row.kind, row.status});
+        m_migrations[index].events.push_back(Migration::Event::of(row, quint32(i)));
     }
     for (size_t index = 0; index < touched.size(); ++index) {
         if (!touched[index])

@@ -80,6 +80,9 @@ private Q_SLOTS:
     void parseEnvelope_data();
     void parseEnvelope();
     void unknownTypesAndFieldsAreKept();
+    void createdInEveryForm_data();
+    void createdInEveryForm();
+    void barePingIsAPing();
 
     void badBodiesAreNotParsed_data();
     void badBodiesAreNotParsed();
@@ -205,6 +208,10 @@ void TestEnvelope::parseTimestampUs_data()
                                      << SeedCreatedSecs * 1000000 + 1;
     QTest::addRow("nanoseconds are truncated to microseconds")
         << str("2025-06-18T00:50:40.301173999") << true << seed;
+    // More digits than nanoseconds (some serialisers write them): still that instant.
+    QTest::addRow("twelve fractional digits") << str("2025-06-18T00:50:40.301173999999Z") << true << seed;
+    QTest::addRow("twenty fractional digits, an offset")
+        << str("2025-06-18T02:50:40.30117300000000000001+02:00") << true << seed;
     QTest::addRow("epoch") << str("1970-01-01T00:00:00Z") << true << qint64(0);
     QTest::addRow("just before the epoch") << str("1969-12-31T23:59:59.999999Z") << true << qint64(-1);
     QTest::addRow("1900") << str("1900-01-01T00:00:00.5") << true << qint64(-2208988800) * 1000000 + 500000;
@@ -396,9 +403,10 @@ void TestEnvelope::parseEnvelope_data()
     QTest::addRow("created not a timestamp")
         << QByteArray(R"({"id":"evt_12","created":"yesterday"})") << false << str("evt_12") << QString()
         << QString() << QString() << QString() << QString() << false << qint64(0) << false;
+    // Seconds since the epoch as a number (see createdInEveryForm for the other forms).
     QTest::addRow("created as epoch number")
         << QByteArray(R"({"id":"evt_13","created":1750207840})") << false << str("evt_13") << QString()
-        << QString() << QString() << QString() << QString() << false << qint64(0) << false;
+        << QString() << QString() << QString() << QString() << true << SeedCreatedSecs * 1000000 << false;
     QTest::addRow("fields of the wrong type are ignored")
         << QByteArray(R"({"id":5,"type":["x"],"data":{"migration_id":7,"error_message":{},"object":"mig"}})")
         << false << QString() << QString() << QString() << QString() << QString() << QString() << false
@@ -454,6 +462,71 @@ void TestEnvelope::parseEnvelope()
     if (hasCreated)
         QCOMPARE(*e.createdUs, createdUs);
     QCOMPARE(e.isPing(), ping);
+}
+
+void TestEnvelope::createdInEveryForm_data()
+{
+    QTest::addColumn<QByteArray>("created");
+    QTest::addColumn<qint64>("expected"); // -1: no time
+    const qint64 seed = SeedCreatedUs;
+    const qint64 secs = SeedCreatedSecs;
+    QTest::addRow("ISO string") << QByteArray("\"2025-06-18T00:50:40.301173Z\"") << seed;
+    QTest::addRow("ISO, twelve digits") << QByteArray("\"2025-06-18T00:50:40.301173999999\"") << seed;
+    QTest::addRow("seconds") << QByteArray::number(secs) << secs * 1000000;
+    QTest::addRow("seconds with a fraction") << QByteArray::number(secs) + ".301173" << seed;
+    QTest::addRow("milliseconds") << QByteArray::number(secs * 1000 + 301) << secs * 1000000 + 301000;
+    QTest::addRow("microseconds") << QByteArray::number(seed) << seed;
+    QTest::addRow("nanoseconds") << QByteArray::number(seed) + "000" << seed;
+    QTest::addRow("seconds as a string") << "\"" + QByteArray::number(secs) + "\"" << secs * 1000000;
+    QTest::addRow("milliseconds as a string")
+        << "\"" + QByteArray::number(secs * 1000 + 301) + "\"" << secs * 1000000 + 301000;
+    QTest::addRow("zero") << QByteArray("0") << qint64(-1);
+    QTest::addRow("negative") << QByteArray("-5") << qint64(-1);
+    QTest::addRow("true") << QByteArray("true") << qint64(-1);
+    QTest::addRow("null") << QByteArray("null") << qint64(-1);
+    QTest::addRow("an object") << QByteArray("{}") << qint64(-1);
+    QTest::addRow("words") << QByteArray("\"last tuesday\"") << qint64(-1);
+}
+
+// "created" as senders write it: an ISO string with any number of fractional digits, or a count
+// since the epoch in seconds, milliseconds, microseconds or nanoseconds. Before, only an ISO
+// string with at most nine digits was read, and the rest fell back to the arrival time.
+void TestEnvelope::createdInEveryForm()
+{
+    QFETCH(QByteArray, created);
+    QFETCH(qint64, expected);
+    const QByteArray body = R"({"id":"evt_1","type":"migration.started","created":)" + created
+        + R"(,"data":{"object":{"id":"mig_1","object":"migration","status":"WORKING","created":)" + created
+        + "}}}";
+    const Envelope e = mm::parseEnvelope(body);
+    QVERIFY(e.parsed);
+    if (expected < 0) {
+        QVERIFY(!e.createdUs);
+        QVERIFY(!e.objectCreatedUs);
+    } else {
+        QCOMPARE(e.createdUs, std::optional<qint64>(expected));
+        QCOMPARE(e.objectCreatedUs, std::optional<qint64>(expected));
+    }
+}
+
+// Svix's "Send example" from an endpoint's Testing tab posts {"success": true}: no type, no id.
+void TestEnvelope::barePingIsAPing()
+{
+    for (const QByteArray &body : {QByteArray(R"({"success": true})"), QByteArray(R"({"success":false})")}) {
+        const Envelope e = mm::parseEnvelope(body);
+        QVERIFY(e.parsed);
+        QVERIFY2(e.isPing(), body.constData());
+        QCOMPARE(e.type, QStringLiteral("svix.ping"));
+        QVERIFY(e.eventId.isEmpty());
+        QVERIFY(e.migrationId.isEmpty());
+    }
+    // The enveloped form is a ping too; other bodies without a type are not.
+    QVERIFY(mm::parseEnvelope(R"({"type":"svix.ping","data":{"success":true}})").isPing());
+    QVERIFY(!mm::parseEnvelope(R"({"success": true, "id": "evt_1"})").isPing());
+    QVERIFY(!mm::parseEnvelope(R"({"success": "yes"})").isPing());
+    QVERIFY(!mm::parseEnvelope(R"({})").isPing());
+    QCOMPARE(mm::parseEnvelope(R"({"success": true, "type": "migration.started"})").type,
+             QStringLiteral("migration.started"));
 }
 
 void TestEnvelope::unknownTypesAndFieldsAreKept()

@@ -14,6 +14,7 @@
 #include <QBuffer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void cleanup();
 
     void acceptsStoresAndDeduplicates();
+    void svixTestingTabPingIsStoredAsAPing();
     void rejectsBadSignaturesWithoutLeaking();
     void answersProtocolErrors_data();
     void answersProtocolErrors();
@@ -109,6 +111,25 @@ QList<QJsonObject> TestReceiver::exported()
             lines.append(QJsonDocument::fromJson(line).object());
     }
     return lines;
+}
+
+// Svix's "Send example" for svix.ping posts {"success": true}, with no type and no id: it is
+// stored and shown as a ping, and the log says so.
+void TestReceiver::svixTestingTabPingIsStoredAsAPing()
+{
+    QVERIFY(startReceiver());
+    QSignalSpy handled(m_host.get(), &ReceiverHost::handled);
+    RawClient client(port());
+    const HttpResponse r = client.roundTrip(signedRequest(*m_secret, "msg_ping", R"({"success": true})"));
+    QCOMPARE(r.status, 200);
+    const QList<QJsonObject> rows = exported();
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows[0].value(QLatin1String("type")).toString(), QStringLiteral("svix.ping"));
+    QCOMPARE(rows[0].value(QLatin1String("body")).toString(), QStringLiteral(R"({"success": true})"));
+    QTRY_VERIFY(!handled.isEmpty());
+    const auto entries = handled.first().first().value<QList<DeliveryLogEntry>>();
+    QCOMPARE(entries.size(), 1);
+    QCOMPARE(entries.first().type, QStringLiteral("svix.ping"));
 }
 
 void TestReceiver::acceptsStoresAndDeduplicates()

@@ -79,6 +79,11 @@ WelcomePage::WelcomePage(QWidget *parent)
 
     layout->addSpacing(gap);
     layout->addWidget(heading(tr("3. Paste it here"), 1.15, content));
+    m_connection = paragraph(QString());
+    m_connection->setObjectName(QStringLiteral("connectionStatus"));
+    m_connection->setTextFormat(Qt::PlainText);
+    m_connection->hide();
+    layout->addWidget(m_connection);
     m_secret = new QLineEdit(content);
     m_secret->setObjectName(QStringLiteral("secretInput"));
     m_secret->setEchoMode(QLineEdit::Password);
@@ -192,6 +197,17 @@ void WelcomePage::setReceiverStatus(const QString &text)
 {
     m_status->setText(text);
     m_status->setVisible(!text.isEmpty());
+}
+
+void WelcomePage::setConnectionStatus(const QString &text)
+{
+    m_connection->setText(text);
+    m_connection->setVisible(!text.isEmpty());
+}
+
+QString WelcomePage::connectionStatus() const
+{
+    return m_connection->isHidden() ? QString() : m_connection->text();
 }
 
 void WelcomePage::setError(const QString &text)

@@ -25,6 +25,10 @@ public:
     void setListenUrl(const QUrl &url);
     // Shown under the URL, e.g. why the receiver is not running; empty hides it.
     void setReceiverStatus(const QString &text);
+    // What the first deliveries say about the connection (ConnectionCheck), above the secret
+    // field; empty hides it.
+    void setConnectionStatus(const QString &text);
+    QString connectionStatus() const;
     // Shown under the secret field; empty hides it.
     void setError(const QString &text);
     QString error() const;
@@ -51,6 +55,7 @@ private:
     QLineEdit *m_cloudflared = nullptr;
     QLineEdit *m_secret = nullptr;
     QLabel *m_error = nullptr;
+    QLabel *m_connection = nullptr;
 };
 
 } // namespace mm
