@@ -40,12 +40,12 @@ struct Migration
     struct Event
     {
         qint64 when = 0; // created, or received when the sender gave no time (shown, never sorted by)
-        bool timed = false; // the sender said when ("created")
         quint64 tieBreak = 0; // a hash of the event id: same order whatever the arrival
         quint64 messageTieBreak = 0; // a hash of the message id, after that
         quint32 logIndex = 0;
         EventKind kind = EventKind::Other;
         MigrationStatus status = MigrationStatus::Unknown;
+        bool timed = false; // the sender said when ("created")
 
         static Event of(const EventRow &row, quint32 logIndex);
     };
