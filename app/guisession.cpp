@@ -125,7 +125,7 @@ void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *r
     connect(qApp, &QCoreApplication::aboutToQuit, this, [this] { m_secrets->flush(QuitSecretsWaitMs); });
 
     // The first deliveries tell whether Svix reaches us: a verified ping, or anything at all
-    // before a secret is set (the first-run page says so, and so does the status bar).
+    // before a secret is set: the first-run page says so, else the status bar.
     connect(receiver, &ReceiverHost::handled, this, [this](const QList<DeliveryLogEntry> &entries) {
         const ConnectionCheck::Notice notice
             = ConnectionCheck::noticeFor(entries, !m_current.secretTexts.isEmpty());
@@ -133,7 +133,8 @@ void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *r
             return;
         if (m_welcome)
             m_welcome->setConnectionStatus(notice.text);
-        m_window->statusBar()->showMessage(notice.text, StatusMessageMs);
+        else
+            m_window->statusBar()->showMessage(notice.text, StatusMessageMs);
     });
     // runGui's banner (receiver not running, no secret) is ours to clear once fixed.
     m_problemShown = !m_current.viewOnly && (!receiver->isRunning() || m_current.secretTexts.isEmpty());

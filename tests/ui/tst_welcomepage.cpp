@@ -4,6 +4,7 @@
 
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -92,6 +93,25 @@ private Q_SLOTS:
         QVERIFY(!page.error().contains(QStringLiteral("oops")));
         page.setError(QString());
         QVERIFY(page.error().isEmpty());
+    }
+
+    // What the first delivery says about the connection shows above the secret field.
+    void connectionStatusShowsAndHides()
+    {
+        WelcomePage page;
+        page.show();
+        auto *label = page.findChild<QLabel *>(QStringLiteral("connectionStatus"));
+        QVERIFY(label);
+        QVERIFY(!label->isVisible());
+        QVERIFY(page.connectionStatus().isEmpty());
+        const QString text
+            = QStringLiteral("A delivery reached the receiver from 203.0.113.7, so the tunnel works.");
+        page.setConnectionStatus(text);
+        QVERIFY(label->isVisible());
+        QCOMPARE(page.connectionStatus(), text);
+        page.setConnectionStatus(QString());
+        QVERIFY(!label->isVisible());
+        QVERIFY(page.connectionStatus().isEmpty());
     }
 
     void demoButtonAsksForTheDemo()
