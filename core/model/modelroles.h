@@ -13,7 +13,7 @@ enum ModelRole {
     MigrationIdRole, // the migration an item belongs to
     LogIndexRole, // the event's index in the EventLog
     StatusRole, // MigrationStatus as int
-    StalledRole, // bool
+    QuietRole, // bool
     AnomalyCountRole, // int
 };
 
