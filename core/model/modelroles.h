@@ -15,6 +15,7 @@ enum ModelRole {
     StatusRole, // MigrationStatus as int
     QuietRole, // bool
     AnomalyCountRole, // int
+    TaskIdRole, // the failed task's id (migration_task.failed), else empty
 };
 
 } // namespace mm

@@ -1103,6 +1103,14 @@ void TestModels::timeline()
              s("task task_c1: Timed out downloading the payroll register"));
     QCOMPARE(timeline->index(0, TimelineModel::Detail).data().toString(), QString());
     QCOMPARE(timeline->headerData(TimelineModel::Type, Qt::Horizontal).toString(), s("Event"));
+    // The task failure carries its task id (for "Copy task id") and the vendor's advice: its
+    // files may still be there.
+    QCOMPARE(timeline->index(2, TimelineModel::Time).data(TaskIdRole).toString(), s("task_c1"));
+    QCOMPARE(timeline->index(2, TimelineModel::Type).data(Qt::ToolTipRole).toString(),
+             s("task task_c1: Timed out downloading the payroll register\nFiles may still be available for "
+               "task task_c1: poll Anon's files API for its partial extractions."));
+    QCOMPARE(timeline->index(1, TimelineModel::Time).data(TaskIdRole).toString(), QString());
+    QVERIFY(!timeline->index(1, TimelineModel::Type).data(Qt::ToolTipRole).isValid());
 
     // A late event dated between two known ones lands between them.
     reset.clear();
