@@ -77,7 +77,7 @@ SessionConfig demoSession(const AppOptions &commandLine, const QString &folder, 
     session.demoTraffic = traffic;
     session.note = QCoreApplication::translate(
                        "mm::GuiSession",
-                       "This is the demo: the stall thresholds apply to this window; nothing is saved and "
+                       "This is the demo: the quiet thresholds apply to this window; nothing is saved and "
                        "the demo's receiver keeps its settings.")
         + (commandLine.replay.forwardTarget.isEmpty() ? QString()
                                                       : u' '

@@ -206,15 +206,15 @@ int runGui(const AppOptions &options)
         QObject::connect(&services, &Services::committed, tray.get(), &TrayIcon::noteDeliveries);
         session.attachTray(tray.get());
     }
-    // Desktop alerts: live deliveries, stalls, refusals and the listener, coalesced, then shown
-    // by the notification server, else the tray's balloon, else a banner in the window.
+    // Desktop alerts: live deliveries, quiet migrations, refusals and the listener, coalesced,
+    // then shown by the notification server, else the tray's balloon, else a banner in the window.
     AlertMonitor alerts;
     alerts.setSettings(session.alertSettings());
     QObject::connect(&session, &GuiSession::alertSettingsApplied, &alerts, &AlertMonitor::setSettings);
     QObject::connect(&session, &GuiSession::listenerChanged, &alerts, &AlertMonitor::setListening);
     QObject::connect(&services, &Services::committed, &alerts, &AlertMonitor::ingest);
     QObject::connect(&receiver, &ReceiverHost::handled, &alerts, &AlertMonitor::handled);
-    alerts.watchStalls(&model);
+    alerts.watchQuiet(&model);
     // A full disk (a warning and an alert) and a clock that disagrees with the sender's (a warning).
     GuiHealth health(&store, &window, &alerts, int(config->tolerance.count()));
     Notifier notifier;

@@ -115,7 +115,7 @@ void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *r
         m_settings->setReplayTarget(QUrl(url).toString(QUrl::RemoveUserInfo));
         m_settings->sync();
     });
-    model->setStallThresholds(m_saved.stallThresholds());
+    model->setQuietThresholds(m_saved.quietThresholds());
     window->restoreGeometry(m_settings->windowGeometry());
     restoreWindowLayout(window, m_settings->windowState(), AppSettings::WindowStateVersion);
     const FilterBarState filter = m_settings->filterBar();
@@ -235,7 +235,7 @@ QString GuiSession::overrideNote() const
 
 void GuiSession::apply(const SettingsValues &values)
 {
-    m_model->setStallThresholds(values.stallThresholds());
+    m_model->setQuietThresholds(values.quietThresholds());
     Q_EMIT alertSettingsApplied(values.alerts);
     if (m_tray)
         m_window->setCloseToTray(values.closeToTray);

@@ -210,7 +210,7 @@ int runReportMigrations(const AppOptions &options)
     }
     book.applyBulk(log, 0);
     const qint64 nowUs = QDateTime::currentMSecsSinceEpoch() * 1000;
-    const StallThresholds thresholds;
+    const QuietThresholds thresholds;
     return writeOutput(options.reportTarget, [&](QIODevice &out, QString *error) {
         for (qsizetype i = 0; i < book.size(); ++i) {
             const Migration &m = book.at(i);
@@ -226,8 +226,9 @@ int runReportMigrations(const AppOptions &options)
             o.insert(QLatin1String("event_count"), m.eventCount);
             o.insert(QLatin1String("task_failures"), m.taskFailureCount);
             o.insert(QLatin1String("anomalies"), anomalies);
-            o.insert(QLatin1String("stalled"),
-                     m.isStalled(nowUs, thresholds.workingUs, thresholds.notStartedUs));
+            const bool quiet = m.isQuiet(nowUs, thresholds.workingUs, thresholds.notStartedUs);
+            o.insert(QLatin1String("quiet"), quiet);
+            o.insert(QLatin1String("stalled"), quiet); // its former name, kept for scripts
             const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
             if (out.write(line) != line.size()) {
                 *error = QStringLiteral("Cannot write the report: %1").arg(out.errorString());

@@ -14,6 +14,7 @@
 #include "stats/statsview.h"
 #include "statusbar/listenurl.h"
 #include "statusbar/sparkline.h"
+#include "timeline/taskfailurenote.h"
 #include "timeline/timelinewidget.h"
 
 #include <QAction>
@@ -123,9 +124,12 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
     m_timelineAnomalies->setWordWrap(true);
     m_timelineAnomalies->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_timelineAnomalies->hide();
+    m_taskFailureNote = new TaskFailureNote(timelinePage);
+    addCopyTaskIdAction(m_timeline);
     timelineLayout->addWidget(m_timelineTitle);
     timelineLayout->addWidget(m_timelineView, 2);
     timelineLayout->addWidget(m_timelineAnomalies);
+    timelineLayout->addWidget(m_taskFailureNote);
     timelineLayout->addWidget(m_timeline, 3);
     connect(m_timeline->selectionModel(), &QItemSelectionModel::currentRowChanged, m_timelineView,
             [this](const QModelIndex &current) {
@@ -294,6 +298,7 @@ void MainWindow::showMigration(const QModelIndex &proxyIndex)
         m_model->timeline()->setMigration(id);
     const Migration *m = m_model->timeline()->migration();
     m_timelineAnomalies->setVisible(m && m->anomalies);
+    m_taskFailureNote->showFor(m, m_model->log());
     if (!m) {
         m_timelineTitle->setText(tr("Select a migration above to see its events in order."));
         return;

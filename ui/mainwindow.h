@@ -32,6 +32,7 @@ class RejectedView;
 class MonitorModel;
 class Sparkline;
 class StatsView;
+class TaskFailureNote;
 class TimelineWidget;
 
 class MainWindow final : public QMainWindow
@@ -127,6 +128,7 @@ private:
     QLabel *m_timelineTitle = nullptr;
     TimelineWidget *m_timelineView = nullptr;
     QLabel *m_timelineAnomalies = nullptr;
+    TaskFailureNote *m_taskFailureNote = nullptr;
     QLabel *m_downtime = nullptr;
     QLabel *m_demoBanner = nullptr;
     QLabel *m_problemBanner = nullptr;

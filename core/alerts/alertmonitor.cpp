@@ -33,19 +33,19 @@ void AlertMonitor::pauseFor(qint64 ms)
     m_rules.setPausedUntil(ms > 0 ? now() + ms : 0);
 }
 
-void AlertMonitor::watchStalls(MonitorModel *model)
+void AlertMonitor::watchQuiet(MonitorModel *model)
 {
     auto loaded = [this] {
-        // MonitorModel checks for stalls right after it reports the load, in the same call.
+        // MonitorModel checks for quiet migrations right after it reports the load, in the same call.
         m_storeLoaded = true;
         m_baselineCheck = true;
         QTimer::singleShot(0, this, [this] { m_baselineCheck = false; });
     };
     connect(model, &MonitorModel::loaded, this, loaded);
     connect(model, &MonitorModel::loadFailed, this, loaded);
-    connect(model, &MonitorModel::newlyStalled, this, [this](const QStringList &ids) {
+    connect(model, &MonitorModel::newlyQuiet, this, [this](const QStringList &ids) {
         if (m_storeLoaded && !m_baselineCheck)
-            stalled(ids);
+            quiet(ids);
     });
 }
 
@@ -54,9 +54,9 @@ void AlertMonitor::ingest(const QList<EventFacts> &facts)
     take(m_rules.facts(facts));
 }
 
-void AlertMonitor::stalled(const QStringList &migrationIds)
+void AlertMonitor::quiet(const QStringList &migrationIds)
 {
-    take(m_rules.stalled(migrationIds));
+    take(m_rules.quiet(migrationIds));
 }
 
 void AlertMonitor::handled(const QList<DeliveryLogEntry> &entries)

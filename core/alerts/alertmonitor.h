@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Feeds live happenings (stored deliveries, stalls, refusals, the listener's state) through
+// Feeds live happenings (stored deliveries, quiet migrations, refusals, the listener's state) through
 // the alert rules and the coalescer on the GUI thread, and says what to notify.
 #pragma once
 
@@ -32,14 +32,14 @@ public:
     void pauseFor(qint64 ms);
     bool isSilenced() const { return m_rules.isSilenced(); }
 
-    // Stalls from the model. Those found by the check that follows the load from the store
-    // were there before this run, so they are the baseline, not news.
-    void watchStalls(MonitorModel *model);
+    // Quiet migrations from the model. Those found by the check that follows the load from the
+    // store were there before this run, so they are the baseline, not news.
+    void watchQuiet(MonitorModel *model);
 
 public Q_SLOTS:
     // Facts of live deliveries (StoreWriter::committed), never those loaded at start-up.
     void ingest(const QList<mm::EventFacts> &facts);
-    void stalled(const QStringList &migrationIds);
+    void quiet(const QStringList &migrationIds);
     // The receiver's verdicts (ReceiverHost::handled): 401s count as refusals.
     void handled(const QList<mm::DeliveryLogEntry> &entries);
     // A listener that goes from listening (or unknown) to not listening alerts once.
@@ -66,7 +66,7 @@ private:
     Coalescer m_coalescer;
     QTimer m_timer;
     bool m_storeLoaded = false;
-    bool m_baselineCheck = false; // the stall check right after the load is under way
+    bool m_baselineCheck = false; // the quiet check right after the load is under way
     std::optional<bool> m_listening;
     bool m_storageFull = false;
 };

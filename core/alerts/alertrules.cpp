@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "alertrules.h"
 
+#include "model/failureadvice.h"
 #include "model/migrationstatus.h"
 
 #include <QCoreApplication>
@@ -115,6 +116,17 @@ QList<Alert> AlertRules::facts(const QList<EventFacts> &facts)
             const QString task = f.taskId.isEmpty() ? tr("A task") : tr("Task %1").arg(f.taskId);
             a.body = f.errorMessage.isEmpty() ? tr("%1 failed.").arg(task)
                                               : tr("%1 failed: %2").arg(task, f.errorMessage);
+            // The vendor's advice, with the task id to copy into the files API call.
+            a.body += u'\n' + partialExtractionAdvice(f.taskId);
+            alerts.append(a);
+        } else if (kind == EventKind::Other && m_settings.otherFailures && isFailureType(f.type)) {
+            // Types with a rule of their own (migration.failed, migration_task.failed) never get
+            // here, so turning their rule off is not undone by this one, and nothing alerts twice.
+            Alert a {AlertKind::OtherFailure, id, id.isEmpty() ? f.type : tr("%1 in %2").arg(f.type, id),
+                     QString(), AlertUrgency::Normal};
+            a.body = f.errorMessage.isEmpty()
+                ? tr("An event of a type this app has no rule for; see the event log.")
+                : f.errorMessage;
             alerts.append(a);
         }
         if (f.replayed && alerts.size() > before) {
@@ -128,16 +140,18 @@ QList<Alert> AlertRules::facts(const QList<EventFacts> &facts)
     return alerts;
 }
 
-QList<Alert> AlertRules::stalled(const QStringList &migrationIds)
+QList<Alert> AlertRules::quiet(const QStringList &migrationIds)
 {
     QList<Alert> alerts;
-    if (!m_settings.stalled)
+    if (!m_settings.quietMigrations)
         return alerts;
     for (const QString &id : migrationIds) {
         if (allowed(id))
-            alerts.append({AlertKind::Stalled, id, tr("Migration stalled"),
-                           tr("%1 has sent no event for longer than the stall threshold.").arg(id),
-                           AlertUrgency::Normal});
+            alerts.append({AlertKind::Quiet, id, tr("Migration quiet"),
+                           tr("%1 has sent no event for longer than its quiet threshold. Anon sends no "
+                              "progress events, so this is often normal.")
+                               .arg(id),
+                           AlertUrgency::Low});
     }
     return alerts;
 }

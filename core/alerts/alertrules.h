@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Decides which happenings deserve a desktop alert: failed migrations and tasks, stalls,
-// bursts of rejected deliveries and a stopped listener, minus quiet hours and muted migrations.
+// Decides which happenings deserve a desktop alert: failed migrations and tasks, other events
+// that say something failed or was rejected, quiet migrations (when asked), bursts of rejected
+// deliveries and a stopped listener, minus quiet hours and muted migrations.
 #pragma once
 
 #include "store/records.h"
@@ -18,10 +19,11 @@ enum class AlertKind : quint8 {
     MigrationFailed, // migration.failed
     CompletedWithFailures, // migration.completed with status COMPLETED_WITH_FAILURES
     TaskFailed, // migration_task.failed
-    Stalled, // no event for longer than the stall threshold
+    Quiet, // no event for longer than the quiet threshold (off unless the user turns it on)
     Rejections, // many deliveries refused in a minute: likely a wrong secret
     ListenerDown, // the receiver stopped or could not bind its port
     StorageFull, // the store's disk is full: deliveries are refused (503) until space returns
+    OtherFailure, // an event of another type that ends in .failed or .rejected (isFailureType)
 };
 
 // Values match the freedesktop urgency hint (0 low, 1 normal, 2 critical).
@@ -45,7 +47,12 @@ struct AlertSettings
     bool migrationFailed = true;
     bool completedWithFailures = true;
     bool taskFailed = true;
-    bool stalled = true;
+    // Off by default: the vendor sends no progress or heartbeat events, so a healthy long
+    // migration, or one waiting for the customer's login, is quiet too.
+    bool quietMigrations = false;
+    // Types the app has no rule of its own for (a login rejection, say), so a new failure
+    // type is never silent. migration.failed and migration_task.failed are left to their rules.
+    bool otherFailures = true;
     bool rejections = true;
     bool listener = true;
     bool quietHours = false;
@@ -82,8 +89,8 @@ public:
     // under a second message id) raises nothing. Replayed facts (fed back in on purpose)
     // always raise theirs, marked "(replayed)" in the title.
     QList<Alert> facts(const QList<EventFacts> &facts);
-    // Migrations that became stalled.
-    QList<Alert> stalled(const QStringList &migrationIds);
+    // Migrations that became quiet (no event for longer than the thresholds).
+    QList<Alert> quiet(const QStringList &migrationIds);
     // count more deliveries were refused just now.
     QList<Alert> rejected(int count);
     // The receiver is not listening (any more); reason says why, in a sentence.

@@ -31,7 +31,7 @@ QString groupKey(const Alert &alert)
     return QStringLiteral("@%1").arg(int(alert.kind));
 }
 
-// "37 task failures", "2 stalled": one kind's share of a mixed burst.
+// "37 task failures", "2 quiet": one kind's share of a mixed burst.
 QString share(AlertKind kind, int n)
 {
     switch (kind) {
@@ -41,8 +41,10 @@ QString share(AlertKind kind, int n)
         return counted(n, "%1 completed with failures", "%1 completed with failures");
     case AlertKind::TaskFailed:
         return counted(n, "%1 task failure", "%1 task failures");
-    case AlertKind::Stalled:
-        return counted(n, "%1 stalled", "%1 stalled");
+    case AlertKind::Quiet:
+        return counted(n, "%1 quiet", "%1 quiet");
+    case AlertKind::OtherFailure:
+        return counted(n, "%1 other failure", "%1 other failures");
     case AlertKind::Rejections:
         return counted(n, "%1 rejected delivery", "%1 rejected deliveries");
     case AlertKind::ListenerDown:
@@ -124,7 +126,8 @@ std::pair<QString, QString> Coalescer::summary(const Tally &tally, const QString
         return {tally.latest.title, tally.latest.body};
     case AlertKind::MigrationFailed:
     case AlertKind::CompletedWithFailures:
-    case AlertKind::Stalled:
+    case AlertKind::Quiet:
+    case AlertKind::OtherFailure:
         break;
     }
     // One migration said the same thing twice (two distinct events): the latest says it all.
@@ -136,7 +139,10 @@ std::pair<QString, QString> Coalescer::summary(const Tally &tally, const QString
         return {
             counted(places, "%1 migration completed with failures", "%1 migrations completed with failures"),
             names};
-    return {counted(places, "%1 migration stalled", "%1 migrations stalled"), names};
+    if (kind == AlertKind::OtherFailure)
+        return {counted(places, "%1 migration reported a failure", "%1 migrations reported failures"),
+                names + u'\n' + latest};
+    return {counted(places, "%1 migration quiet", "%1 migrations quiet"), names};
 }
 
 void Coalescer::Group::take(const Alert &alert, qint64 now)

@@ -107,7 +107,7 @@ std::optional<qint64> Migration::durationUs(qint64 nowUs) const
     return (finishedUs ? *finishedUs : nowUs) - *startedUs;
 }
 
-bool Migration::isStalled(qint64 nowUs, qint64 workingLimitUs, qint64 notStartedLimitUs) const
+bool Migration::isQuiet(qint64 nowUs, qint64 workingLimitUs, qint64 notStartedLimitUs) const
 {
     if (status == MigrationStatus::Working)
         return nowUs - lastReceivedUs > workingLimitUs;

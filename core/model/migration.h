@@ -63,7 +63,7 @@ struct Migration
     std::optional<qint64> finishedUs;
     qint64 firstEventUs = 0;
     qint64 lastEventUs = 0;
-    qint64 lastReceivedUs = 0; // wall clock of the latest arrival, for stall detection
+    qint64 lastReceivedUs = 0; // wall clock of the latest arrival, for telling a quiet migration
     QString companyId;
     QString createdByUserId;
     QString failureMessage;
@@ -75,7 +75,7 @@ struct Migration
 
     bool hasAnomaly(Anomaly a) const { return anomalies & (1u << quint8(a)); }
     std::optional<qint64> durationUs(qint64 nowUs) const;
-    bool isStalled(qint64 nowUs, qint64 workingLimitUs, qint64 notStartedLimitUs) const;
+    bool isQuiet(qint64 nowUs, qint64 workingLimitUs, qint64 notStartedLimitUs) const;
 
     QList<TaskFailure> taskFailures(const EventLog &log) const;
     // Plain sentences for the anomalies, e.g. "Completed, but no migration.started arrived".

@@ -60,11 +60,11 @@ void MigrationBook::applyBulk(const EventLog &log, qsizetype firstNew)
     }
 }
 
-QList<qsizetype> MigrationBook::stalled(qint64 nowUs, const StallThresholds &t) const
+QList<qsizetype> MigrationBook::quiet(qint64 nowUs, const QuietThresholds &t) const
 {
     QList<qsizetype> out;
     for (qsizetype i = 0; i < m_migrations.size(); ++i) {
-        if (m_migrations[i].isStalled(nowUs, t.workingUs, t.notStartedUs))
+        if (m_migrations[i].isQuiet(nowUs, t.workingUs, t.notStartedUs))
             out.append(i);
     }
     return out;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // All migrations, fed from the event log. Also answers the questions asked of all of
-// them at once: which are stalled, and where the receiver was not listening.
+// them at once: which are quiet, and where the receiver was not listening.
 #pragma once
 
 #include "eventlog.h"
@@ -10,10 +10,14 @@
 
 namespace mm {
 
-struct StallThresholds
+// How long a migration may go without an event before it counts as quiet. The vendor sends
+// no progress or heartbeat events, so a healthy migration is silent from migration.started to
+// its outcome, and one waiting for the customer's login is silent until it starts: the
+// defaults leave room for both.
+struct QuietThresholds
 {
-    qint64 workingUs = 30LL * 60 * 1000000; // WORKING with no event for 30 minutes
-    qint64 notStartedUs = 60LL * 60 * 1000000; // NOT_STARTED for an hour
+    qint64 workingUs = 2LL * 3600 * 1000000; // WORKING with no event for 2 hours
+    qint64 notStartedUs = 24LL * 3600 * 1000000; // NOT_STARTED for a day
 };
 
 class MigrationBook final
@@ -30,7 +34,7 @@ public:
     const Migration &at(qsizetype index) const { return m_migrations.at(index); }
     qsizetype indexOf(const QString &id) const { return m_byId.value(id, -1); }
 
-    QList<qsizetype> stalled(qint64 nowUs, const StallThresholds &thresholds) const;
+    QList<qsizetype> quiet(qint64 nowUs, const QuietThresholds &thresholds) const;
 
 private:
     QList<Migration> m_migrations;

@@ -3,11 +3,11 @@
 
 namespace mm {
 
-bool MigrationFilter::matches(const Migration &m, bool stalled) const
+bool MigrationFilter::matches(const Migration &m, bool quiet) const
 {
     if (!statuses.isEmpty() && !statuses.contains(m.status))
         return false;
-    if (onlyStalled && !stalled)
+    if (onlyQuiet && !quiet)
         return false;
     if (onlyAnomalies && m.anomalies == 0)
         return false;

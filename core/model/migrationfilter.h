@@ -12,14 +12,14 @@ struct MigrationFilter
 {
     QSet<MigrationStatus> statuses; // empty: any
     QString text; // id, company or failure message, case-insensitive
-    bool onlyStalled = false;
+    bool onlyQuiet = false;
     bool onlyAnomalies = false;
     bool onlyWithTaskFailures = false;
 
-    bool matches(const Migration &m, bool stalled) const;
+    bool matches(const Migration &m, bool quiet) const;
     bool isEmpty() const
     {
-        return statuses.isEmpty() && text.trimmed().isEmpty() && !onlyStalled && !onlyAnomalies
+        return statuses.isEmpty() && text.trimmed().isEmpty() && !onlyQuiet && !onlyAnomalies
             && !onlyWithTaskFailures;
     }
 };

@@ -4,6 +4,7 @@
 #include "modelroles.h"
 
 #include <QDateTime>
+#include <algorithm>
 
 namespace mm {
 
@@ -65,9 +66,20 @@ QVariant MigrationListModel::headerData(int section, Qt::Orientation orientation
     }
 }
 
-bool MigrationListModel::isStalled(const Migration &m) const
+QString MigrationListModel::quietSentence(const Migration &m) const
 {
-    return m.isStalled(m_nowUs, m_thresholds.workingUs, m_thresholds.notStartedUs);
+    const QString silence = formatDuration(std::max<qint64>(0, m_nowUs - m.lastReceivedUs));
+    if (m.status == MigrationStatus::NotStarted)
+        return tr("Quiet: not started, and no event for %1. It may be waiting for the customer's login.")
+            .arg(silence);
+    return tr("Quiet: no event for %1 while working. Anon sends no progress events, so a long "
+              "migration is often quiet; a task failure or its outcome is the next thing to expect.")
+        .arg(silence);
+}
+
+bool MigrationListModel::isQuiet(const Migration &m) const
+{
+    return m.isQuiet(m_nowUs, m_thresholds.workingUs, m_thresholds.notStartedUs);
 }
 
 QVariant MigrationListModel::data(const QModelIndex &index, int role) const
@@ -75,7 +87,7 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Migration &m = m_book.at(index.row());
-    const bool stalled = isStalled(m);
+    const bool quiet = isQuiet(m);
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -99,8 +111,8 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
             return m.eventCount;
         case Flags: {
             QStringList flags;
-            if (stalled)
-                flags.append(tr("stalled"));
+            if (quiet)
+                flags.append(tr("quiet"));
             if (m.anomalies) {
                 // Spelled out: no translation catalogue is loaded to pick the plural.
                 const auto n = anomaliesIn(m.anomalies).size();
@@ -114,9 +126,8 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == Flags || index.column() == Status) {
             QStringList lines = m.anomalySentences();
-            if (stalled)
-                lines.prepend(
-                    tr("No event for a long time while %1.").arg(statusDisplayName(m.status).toLower()));
+            if (quiet)
+                lines.prepend(quietSentence(m));
             if (!m.failureMessage.isEmpty())
                 lines.prepend(m.failureMessage);
             return lines.join(QLatin1Char('\n'));
@@ -135,7 +146,7 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
         case Events:
             return m.eventCount;
         case Flags:
-            return (stalled ? 100 : 0) + int(anomaliesIn(m.anomalies).size());
+            return (quiet ? 100 : 0) + int(anomaliesIn(m.anomalies).size());
         default:
             return data(index, Qt::DisplayRole);
         }
@@ -143,8 +154,8 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
         return m.id;
     case StatusRole:
         return int(m.status);
-    case StalledRole:
-        return stalled;
+    case QuietRole:
+        return quiet;
     case AnomalyCountRole:
         return int(anomaliesIn(m.anomalies).size());
     default:
@@ -152,7 +163,7 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
     }
 }
 
-void MigrationListModel::setStallThresholds(const StallThresholds &t)
+void MigrationListModel::setQuietThresholds(const QuietThresholds &t)
 {
     m_thresholds = t;
     if (m_published > 0)
@@ -214,7 +225,7 @@ bool MigrationFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &so
     if (!model || m_filter.isEmpty())
         return true;
     const Migration &m = model->book().at(sourceRow);
-    return m_filter.matches(m, model->isStalled(m));
+    return m_filter.matches(m, model->isQuiet(m));
 }
 
 } // namespace mm

@@ -26,9 +26,11 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     const MigrationBook &book() const { return m_book; }
-    bool isStalled(const Migration &m) const;
-    void setStallThresholds(const StallThresholds &t);
-    void setNow(qint64 nowUs); // the clock for durations and stalls (a test can fix it)
+    bool isQuiet(const Migration &m) const;
+    // Why a quiet migration is flagged, in a sentence for its tooltip.
+    QString quietSentence(const Migration &m) const;
+    void setQuietThresholds(const QuietThresholds &t);
+    void setNow(qint64 nowUs); // the clock for durations and quiet (a test can fix it)
 
     void publish(); // migrations added to the book since the last call
     void migrationChanged(qsizetype index); // a known migration changed
@@ -40,7 +42,7 @@ private:
     const MigrationBook &m_book;
     const EventLog &m_log;
     qsizetype m_published = 0;
-    StallThresholds m_thresholds;
+    QuietThresholds m_thresholds;
     qint64 m_nowUs = 0;
 };
 

@@ -13,8 +13,9 @@ enum ModelRole {
     MigrationIdRole, // the migration an item belongs to
     LogIndexRole, // the event's index in the EventLog
     StatusRole, // MigrationStatus as int
-    StalledRole, // bool
+    QuietRole, // bool
     AnomalyCountRole, // int
+    TaskIdRole, // the failed task's id (migration_task.failed), else empty
 };
 
 } // namespace mm

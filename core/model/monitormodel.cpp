@@ -18,7 +18,7 @@ constexpr int PublishIntervalMs = 100;
 // A batch larger than this (an import's transaction, never a pass of the receiver, which holds
 // at most 256 connections) is applied with one model reset instead of row by row.
 constexpr qsizetype BulkIngestThreshold = 500;
-constexpr int StallCheckIntervalMs = 60 * 1000;
+constexpr int QuietCheckIntervalMs = 60 * 1000;
 } // namespace
 
 MonitorModel::MonitorModel(Store *store, QObject *parent)
@@ -39,9 +39,9 @@ MonitorModel::MonitorModel(Store *store, QObject *parent)
     m_publishTimer.setSingleShot(true);
     m_publishTimer.setInterval(PublishIntervalMs);
     connect(&m_publishTimer, &QTimer::timeout, this, &MonitorModel::publish);
-    m_stallTimer.setInterval(StallCheckIntervalMs);
-    connect(&m_stallTimer, &QTimer::timeout, this, &MonitorModel::checkStalls);
-    m_stallTimer.start();
+    m_quietTimer.setInterval(QuietCheckIntervalMs);
+    connect(&m_quietTimer, &QTimer::timeout, this, &MonitorModel::checkQuiet);
+    m_quietTimer.start();
 }
 
 MonitorModel::~MonitorModel() = default;
@@ -159,7 +159,7 @@ void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
         ingest(held);
     if (log)
         Q_EMIT loaded(count, ms);
-    checkStalls();
+    checkQuiet();
 }
 
 void MonitorModel::refreshRejections()
@@ -223,28 +223,28 @@ quint64 MonitorModel::requestDetail(qint64 rowId)
     return request;
 }
 
-void MonitorModel::setStallThresholds(const StallThresholds &thresholds)
+void MonitorModel::setQuietThresholds(const QuietThresholds &thresholds)
 {
     m_thresholds = thresholds;
-    m_migrations.setStallThresholds(thresholds);
-    checkStalls();
+    m_migrations.setQuietThresholds(thresholds);
+    checkQuiet();
 }
 
-void MonitorModel::checkStalls()
+void MonitorModel::checkQuiet()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1000;
     m_migrations.setNow(now);
-    QSet<QString> stalled;
-    for (qsizetype i : m_book.stalled(now, m_thresholds))
-        stalled.insert(m_book.at(i).id);
+    QSet<QString> quiet;
+    for (qsizetype i : m_book.quiet(now, m_thresholds))
+        quiet.insert(m_book.at(i).id);
     QStringList fresh;
-    for (const QString &id : std::as_const(stalled)) {
-        if (!m_stalled.contains(id))
+    for (const QString &id : std::as_const(quiet)) {
+        if (!m_quiet.contains(id))
             fresh.append(id);
     }
-    m_stalled = std::move(stalled);
+    m_quiet = std::move(quiet);
     if (!fresh.isEmpty())
-        Q_EMIT newlyStalled(fresh);
+        Q_EMIT newlyQuiet(fresh);
 }
 
 } // namespace mm

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The migration model on the GUI thread: the event log and the migrations built from
 // it, the item models over them, live ingestion (published every 100 ms at most), the
-// load from the store (on the store's reader thread) and stall checks on a timer. The
+// load from the store (on the store's reader thread) and quiet checks on a timer. The
 // store is injected; without one, every read reports that there is no store.
 #pragma once
 
@@ -95,9 +95,9 @@ public:
     // The stored deliveries (row ids, oldest first) of a migration, fed-back copies left out.
     QList<qint64> rowIdsOfMigration(const QString &migrationId) const;
 
-    void setStallThresholds(const StallThresholds &thresholds);
-    // Checks for stalls now (the timer does it every minute).
-    void checkStalls();
+    void setQuietThresholds(const QuietThresholds &thresholds);
+    // Checks for quiet migrations now (the timer does it every minute).
+    void checkQuiet();
 
 public Q_SLOTS:
     // Facts from StoreWriter::committed. Applied at once; made visible in batches. A large
@@ -108,8 +108,8 @@ Q_SIGNALS:
     void loaded(qint64 deliveries, qint64 milliseconds);
     void loadFailed(const QString &error);
     void migrationUpdated(const QString &id);
-    // Migrations that became stalled since the last check.
-    void newlyStalled(const QStringList &ids);
+    // Migrations that became quiet (no event for longer than the thresholds) since the last check.
+    void newlyQuiet(const QStringList &ids);
     void downtimeChanged();
     void rejectionsRefreshed(bool storeOpened);
     void detailReady(const mm::DeliveryDetail &detail);
@@ -140,10 +140,10 @@ private:
     RejectionFilterProxy m_filteredRejections;
 
     QTimer m_publishTimer;
-    QTimer m_stallTimer;
+    QTimer m_quietTimer;
     QSet<qsizetype> m_changedMigrations;
-    QSet<QString> m_stalled;
-    StallThresholds m_thresholds;
+    QSet<QString> m_quiet;
+    QuietThresholds m_thresholds;
     Store *m_store;
     bool m_loading = false;
     QList<EventFacts> m_heldDuringLoad;

@@ -127,7 +127,7 @@ void MonitorModel::applyNewRows(const QList<EventFacts> &facts)
     m_events.endReplace();
     m_migrations.endReplace();
     m_timeline.refresh();
-    checkStalls();
+    checkQuiet();
 }
 
 void MonitorModel::reinject(const QList<qint64> &rowIds)

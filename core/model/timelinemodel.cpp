@@ -2,6 +2,7 @@
 #include "timelinemodel.h"
 
 #include "event/envelope.h"
+#include "failureadvice.h"
 #include "modelroles.h"
 
 #include <QDateTime>
@@ -77,6 +78,16 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         default:
             return {};
         }
+    case Qt::ToolTipRole: {
+        // The vendor's advice after a task failure, on every cell of its row.
+        if (e.kind != EventKind::TaskFailed)
+            return {};
+        const QString detail = data(index.siblingAtColumn(Detail), Qt::DisplayRole).toString();
+        const QString advice = partialExtractionAdvice(EventLog::taskId(row));
+        return detail.isEmpty() ? advice : detail + u'\n' + advice;
+    }
+    case TaskIdRole:
+        return e.kind == EventKind::TaskFailed ? EventLog::taskId(row) : QString();
     case SortRole:
         return index.column() == Time ? QVariant(e.when) : data(index, Qt::DisplayRole);
     case RowIdRole:

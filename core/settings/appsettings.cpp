@@ -28,6 +28,34 @@ const QString KeyFilterText = QStringLiteral("filter/text");
 const QString KeyFilterType = QStringLiteral("filter/type");
 const QString KeyFilterStatus = QStringLiteral("filter/status");
 const QString KeyFilterMigration = QStringLiteral("filter/migration");
+const QString KeyFormat = QStringLiteral("settings/format");
+
+// Files written from this format on hold only values the user saw in the Settings dialog and
+// kept; older ones may hold former defaults nobody chose (see formerDefaults()).
+constexpr int SettingsFormat = 2;
+
+// Defaults that have changed. Before settings format 2, accepting the Settings dialog wrote
+// every setting, so a saved value equal to the default of that time says nothing about the
+// user's wish: it reads as unsaved, and today's default applies. (A user who picked exactly
+// that value on purpose gets the new default too; a file written since keeps whatever is in it.)
+struct FormerDefault
+{
+    QLatin1String key;
+    int value;
+};
+constexpr FormerDefault FormerDefaults[] = {
+    {QLatin1String("stalls/workingMinutes"), 30}, // 120 since quiet replaced "stalled"
+    {QLatin1String("stalls/notStartedMinutes"), 60}, // 1440 since then
+};
+
+bool isFormerDefault(QLatin1String key, const QVariant &saved)
+{
+    bool ok = false;
+    const int v = saved.toInt(&ok);
+    return ok
+        && std::any_of(std::begin(FormerDefaults), std::end(FormerDefaults),
+                       [key, v](const FormerDefault &d) { return d.key == key && d.value == v; });
+}
 
 // The saved integer when it is one and within [low, high]; otherwise the fallback.
 int boundedInt(const QSettings &s, const QString &key, int fallback, int low, int high)
@@ -53,11 +81,11 @@ SettingsValues::SettingsValues()
         spec.set(*this, spec.fallback);
 }
 
-StallThresholds SettingsValues::stallThresholds() const
+QuietThresholds SettingsValues::quietThresholds() const
 {
-    StallThresholds t;
-    t.workingUs = stallWorkingMinutes * UsPerMinute;
-    t.notStartedUs = stallNotStartedMinutes * UsPerMinute;
+    QuietThresholds t;
+    t.workingUs = quietWorkingMinutes * UsPerMinute;
+    t.notStartedUs = quietNotStartedMinutes * UsPerMinute;
     return t;
 }
 
@@ -92,13 +120,13 @@ QString SettingsValues::problem(Field *field) const
                                                 "The timestamp tolerance must be between %1 and %2 seconds.")
                         .arg(tolerance.low)
                         .arg(tolerance.high));
-    const SettingSpec &working = settingSpec(QLatin1String("stallWorkingMinutes"));
-    const SettingSpec &notStarted = settingSpec(QLatin1String("stallNotStartedMinutes"));
-    if (stallWorkingMinutes < working.low || stallWorkingMinutes > working.high
-        || stallNotStartedMinutes < notStarted.low || stallNotStartedMinutes > notStarted.high)
-        return fail(Field::Stall,
+    const SettingSpec &working = settingSpec(QLatin1String("quietWorkingMinutes"));
+    const SettingSpec &notStarted = settingSpec(QLatin1String("quietNotStartedMinutes"));
+    if (quietWorkingMinutes < working.low || quietWorkingMinutes > working.high
+        || quietNotStartedMinutes < notStarted.low || quietNotStartedMinutes > notStarted.high)
+        return fail(Field::Quiet,
                     QCoreApplication::translate("mm::SettingsValues",
-                                                "Stall thresholds must be between %1 and %2 minutes.")
+                                                "Quiet thresholds must be between %1 and %2 minutes.")
                         .arg(working.low)
                         .arg(working.high));
     QString why;
@@ -185,7 +213,10 @@ AlertSettings AppSettings::alertSettings() const
     a.migrationFailed = flag("migrationFailed", a.migrationFailed);
     a.completedWithFailures = flag("completedWithFailures", a.completedWithFailures);
     a.taskFailed = flag("taskFailed", a.taskFailed);
-    a.stalled = flag("stalled", a.stalled);
+    // A key of its own: "stalled" was on by default and saved with every change, so it says
+    // nothing about a wish to be told of quiet migrations.
+    a.quietMigrations = flag("quiet", a.quietMigrations);
+    a.otherFailures = flag("otherFailures", a.otherFailures);
     a.rejections = flag("rejections", a.rejections);
     a.listener = flag("listener", a.listener);
     a.quietHours = flag("quietHours", a.quietHours);
@@ -204,7 +235,9 @@ void AppSettings::setAlertSettings(const AlertSettings &a)
     m_settings->setValue(QStringLiteral("migrationFailed"), a.migrationFailed);
     m_settings->setValue(QStringLiteral("completedWithFailures"), a.completedWithFailures);
     m_settings->setValue(QStringLiteral("taskFailed"), a.taskFailed);
-    m_settings->setValue(QStringLiteral("stalled"), a.stalled);
+    m_settings->setValue(QStringLiteral("quiet"), a.quietMigrations);
+    m_settings->setValue(QStringLiteral("otherFailures"), a.otherFailures);
+    m_settings->remove(QStringLiteral("stalled")); // the rule quiet replaced
     m_settings->setValue(QStringLiteral("rejections"), a.rejections);
     m_settings->setValue(QStringLiteral("listener"), a.listener);
     m_settings->setValue(QStringLiteral("quietHours"), a.quietHours);
@@ -237,9 +270,10 @@ void AppSettings::setTrayHintShown(bool shown)
 SettingsValues AppSettings::values() const
 {
     SettingsValues v;
+    const bool olderFormat = m_settings->value(KeyFormat).toInt() < SettingsFormat;
     for (const SettingSpec &spec : settingSpecs()) {
         const QVariant saved = m_settings->value(spec.key);
-        if (saved.isValid()) {
+        if (saved.isValid() && !(olderFormat && isFormerDefault(spec.key, saved))) {
             if (const auto value = spec.accept(saved))
                 spec.set(v, *value);
         }
@@ -260,6 +294,7 @@ void AppSettings::setValues(const SettingsValues &v)
             value = spec.accept(value).value_or(QString());
         m_settings->setValue(spec.key, value);
     }
+    m_settings->setValue(KeyFormat, SettingsFormat);
     setAlertSettings(v.alerts);
 }
 

@@ -28,8 +28,8 @@ struct SettingsValues
     QString tlsCert; // empty: plain HTTP
     QString tlsKey;
     int toleranceSeconds = 0;
-    int stallWorkingMinutes = 0; // WORKING with no event for this long counts as stalled
-    int stallNotStartedMinutes = 0; // NOT_STARTED for this long counts as stalled
+    int quietWorkingMinutes = 0; // WORKING with no event for this long counts as quiet
+    int quietNotStartedMinutes = 0; // NOT_STARTED for this long counts as quiet
     QString storeFolder; // empty: the default folder
     // empty: the embedded store in storeFolder. Else a postgresql:// URL (or a folder), never
     // with a password: that comes from PGPASSWORD or ~/.pgpass.
@@ -51,14 +51,14 @@ struct SettingsValues
     QStringList secrets;
     QString forwardSecret; // kept in its own private file beside the signing secrets
 
-    StallThresholds stallThresholds() const;
+    QuietThresholds quietThresholds() const;
     enum class Field {
         None,
         Address,
         Path,
         Tls,
         Tolerance,
-        Stall,
+        Quiet,
         Store,
         Secrets,
         ForwardTarget,

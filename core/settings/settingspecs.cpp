@@ -17,7 +17,7 @@ using Merge = SettingSpec::Merge;
 using L1 = QLatin1String;
 
 constexpr int MaxToleranceSeconds = 86400;
-constexpr int MaxStallMinutes = 7 * 24 * 60;
+constexpr int MaxQuietMinutes = 7 * 24 * 60;
 
 const std::array<SettingSpec, 17> &specs()
 {
@@ -70,10 +70,12 @@ const std::array<SettingSpec, 17> &specs()
                                    "confirmed it, so it survives a power cut; process once it is committed, "
                                    "so it survives a crash of the app but not of the machine.");
          }},
-        {L1("stallWorkingMinutes"), L1("stalls/workingMinutes"), &SettingsValues::stallWorkingMinutes,
-         Kind::Integer, 30, 1, MaxStallMinutes},
-        {L1("stallNotStartedMinutes"), L1("stalls/notStartedMinutes"), &SettingsValues::stallNotStartedMinutes,
-         Kind::Integer, 60, 1, MaxStallMinutes},
+        // Quiet thresholds (the keys keep their first name). Before 2 h and 24 h they were 30 and 60
+        // minutes: see FormerDefaults in appsettings.cpp.
+        {L1("quietWorkingMinutes"), L1("stalls/workingMinutes"), &SettingsValues::quietWorkingMinutes,
+         Kind::Integer, 120, 1, MaxQuietMinutes},
+        {L1("quietNotStartedMinutes"), L1("stalls/notStartedMinutes"), &SettingsValues::quietNotStartedMinutes,
+         Kind::Integer, 1440, 1, MaxQuietMinutes},
         {L1("closeToTray"), L1("window/closeToTray"), &SettingsValues::closeToTray, Kind::Flag, true},
         {L1("forwardEnabled"), L1("forward/enabled"), &SettingsValues::forwardEnabled, Kind::Flag, false},
         {L1("forwardTarget"), L1("forward/target"), &SettingsValues::forwardTarget, Kind::Text, QString()},

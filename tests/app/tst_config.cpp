@@ -240,7 +240,7 @@ private Q_SLOTS:
         saved.storeFolder = QStringLiteral("/srv/monitor");
         saved.toleranceSeconds = 60;
         saved.secrets = {QStringLiteral("whsec_c2Vjb25kLWVuZHBvaW50LWtleS1ieXRl")};
-        saved.stallWorkingMinutes = 5;
+        saved.quietWorkingMinutes = 5;
         const ResolvedConfig r = resolveConfig(saved, demo.commandLine);
         QCOMPARE(r.options.port, std::optional<quint16>(0));
         QCOMPARE(r.options.address, std::optional<QHostAddress>(QHostAddress(QHostAddress::LocalHost)));
@@ -250,7 +250,7 @@ private Q_SLOTS:
         QCOMPARE(r.options.retentionMaxMb, std::optional<int>(0));
         QCOMPARE(r.options.secretTexts, QStringList {secret});
         // What the window alone uses still follows the Settings dialog.
-        QCOMPARE(r.settings.stallWorkingMinutes, 5);
+        QCOMPARE(r.settings.quietWorkingMinutes, 5);
     }
 
     // --metrics-listen takes --listen's forms; it stays off unless given.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Tests core/alerts/alertmonitor: what reaches the rules (live facts, stalls after the
+// Tests core/alerts/alertmonitor: what reaches the rules (live facts, quiet migrations after the
 // start-up baseline, refusals, the listener) and what comes out as notifications.
 #include "alerts/alertmonitor.h"
 #include "model/monitormodel.h"
@@ -43,7 +43,10 @@ private:
 private Q_SLOTS:
     void liveFailureNotifies();
     void replayedFailureNotifiesMarked();
-    void stallsAfterTheBaseline();
+    void quietAfterTheBaseline();
+    void quietMigrationsDoNotAlertByDefault();
+    void unknownFailureTypeNotifies();
+    void taskFailureNamesTheTaskAndTheFilesApi();
     void refusalsInAMinute();
     void listenerStopsOnce();
     void storageFullOnceUntilWritable();
@@ -108,23 +111,89 @@ void TestAlertMonitor::replayedFailureNotifiesMarked()
     QVERIFY(summary.replaces);
 }
 
-void TestAlertMonitor::stallsAfterTheBaseline()
+void TestAlertMonitor::quietAfterTheBaseline()
 {
     MonitorModel model;
     AlertMonitor monitor(clock());
-    monitor.watchStalls(&model);
+    AlertSettings settings;
+    settings.quietMigrations = true;
+    monitor.setSettings(settings);
+    monitor.watchQuiet(&model);
     QSignalSpy notified(&monitor, &AlertMonitor::notify);
-    // Before the store is loaded, and in the check that follows the load, stalls are old news.
-    Q_EMIT model.newlyStalled({QStringLiteral("mig_before")});
+    // Before the store is loaded, and in the check that follows the load, quiet ones are old news.
+    Q_EMIT model.newlyQuiet({QStringLiteral("mig_before")});
     Q_EMIT model.loaded(10, 5);
-    Q_EMIT model.newlyStalled({QStringLiteral("mig_old")});
+    Q_EMIT model.newlyQuiet({QStringLiteral("mig_old")});
     QCOMPARE(notified.size(), 0);
     QCoreApplication::processEvents();
-    Q_EMIT model.newlyStalled({QStringLiteral("mig_new")});
+    Q_EMIT model.newlyQuiet({QStringLiteral("mig_new")});
     QCOMPARE(notified.size(), 1);
     const auto n = notified.first().first().value<Notification>();
     QCOMPARE(n.migrationId, QStringLiteral("mig_new"));
-    QCOMPARE(n.title, QStringLiteral("Migration stalled"));
+    QCOMPARE(n.title, QStringLiteral("Migration quiet"));
+}
+
+void TestAlertMonitor::quietMigrationsDoNotAlertByDefault()
+{
+    // The model still finds them (the board flags them); the alert waits for the user's say-so.
+    MonitorModel model;
+    AlertMonitor monitor(clock());
+    monitor.watchQuiet(&model);
+    QSignalSpy notified(&monitor, &AlertMonitor::notify);
+    QSignalSpy raised(&monitor, &AlertMonitor::raised);
+    Q_EMIT model.loaded(10, 5);
+    QCoreApplication::processEvents();
+    Q_EMIT model.newlyQuiet({QStringLiteral("mig_long"), QStringLiteral("mig_waiting_for_login")});
+    QCOMPARE(raised.size(), 0);
+    QCOMPARE(notified.size(), 0);
+}
+
+void TestAlertMonitor::taskFailureNamesTheTaskAndTheFilesApi()
+{
+    AlertMonitor monitor(clock());
+    QSignalSpy notified(&monitor, &AlertMonitor::notify);
+    EventFacts task = failed(QStringLiteral("mig_4"), QStringLiteral("t1"));
+    task.type = QStringLiteral("migration_task.failed");
+    task.taskId = QStringLiteral("tsk_01HX4J3SQ4");
+    task.errorMessage = QStringLiteral("Timed out");
+    monitor.ingest({task});
+    QCOMPARE(notified.size(), 1);
+    QCOMPARE(notified.first().first().value<Notification>().body,
+             QStringLiteral("Task tsk_01HX4J3SQ4 failed: Timed out\nFiles may still be available for task "
+                            "tsk_01HX4J3SQ4: poll Anon's files API for its partial extractions."));
+    // A burst's summary ends with the latest one, its task id and the advice with it.
+    task.eventId = QStringLiteral("t2");
+    task.taskId = QStringLiteral("tsk_2");
+    monitor.ingest({task});
+    QCOMPARE(notified.size(), 1); // held: one notification per migration per 30 s
+    m_now += 31000;
+    task.eventId = QStringLiteral("t3");
+    task.taskId = QStringLiteral("tsk_3");
+    monitor.ingest({task});
+    QCOMPARE(notified.size(), 2);
+    const auto summary = notified.last().first().value<Notification>();
+    QCOMPARE(summary.title, QStringLiteral("3 task failures in mig_4"));
+    QVERIFY2(summary.body.contains(QStringLiteral("poll Anon's files API"))
+                 && summary.body.contains(QStringLiteral("tsk_3")),
+             qPrintable(summary.body));
+}
+
+void TestAlertMonitor::unknownFailureTypeNotifies()
+{
+    AlertMonitor monitor(clock());
+    QSignalSpy notified(&monitor, &AlertMonitor::notify);
+    EventFacts f;
+    f.type = QStringLiteral("migration.login_rejected");
+    f.migrationId = QStringLiteral("mig_9");
+    f.eventId = QStringLiteral("e9");
+    f.errorMessage = QStringLiteral("MFA code expired");
+    f.parsed = true;
+    monitor.ingest({f});
+    QCOMPARE(notified.size(), 1);
+    const auto n = notified.first().first().value<Notification>();
+    QCOMPARE(n.migrationId, QStringLiteral("mig_9"));
+    QCOMPARE(n.title, QStringLiteral("migration.login_rejected in mig_9"));
+    QCOMPARE(n.body, QStringLiteral("MFA code expired"));
 }
 
 void TestAlertMonitor::refusalsInAMinute()

@@ -55,7 +55,8 @@ private Q_SLOTS:
     void quietHours();
     void pauseEnds();
     void muteOneMigration();
-    void stalls();
+    void quietAlertsOnlyWhenTurnedOn();
+    void knownFailuresKeepTheirOwnRule();
     void rejections_data();
     void rejections();
     void listener();
@@ -93,7 +94,37 @@ void TestAlertRules::factsRaiseAlerts_data()
                                          QStringLiteral("timeout"))
                                  << 1 << int(AlertKind::TaskFailed) << normal
                                  << QStringLiteral("Task failed in mig_3")
-                                 << QStringLiteral("Task tsk_9 failed: timeout");
+                                 << QStringLiteral("Task tsk_9 failed: timeout\nFiles may still be available "
+                                                   "for task tsk_9: poll Anon's files API for its partial "
+                                                   "extractions.");
+    EventFacts noTaskId = fact(QStringLiteral("migration_task.failed"), QStringLiteral("mig_3"),
+                               QStringLiteral("e3b"), QStringLiteral("FAILED"));
+    noTaskId.taskId.clear();
+    QTest::addRow("task failed, no task id")
+        << noTaskId << 1 << int(AlertKind::TaskFailed) << normal << QStringLiteral("Task failed in mig_3")
+        << QStringLiteral("A task failed.\nFiles may still be available for this task: poll Anon's files "
+                          "API for its partial extractions.");
+    QTest::addRow("login rejected") << fact(QStringLiteral("migration.login_rejected"),
+                                            QStringLiteral("mig_7"), QStringLiteral("e10"),
+                                            QStringLiteral("NOT_STARTED"), QStringLiteral("MFA code expired"))
+                                    << 1 << int(AlertKind::OtherFailure) << normal
+                                    << QStringLiteral("migration.login_rejected in mig_7")
+                                    << QStringLiteral("MFA code expired");
+    QTest::addRow("a new failure type, no message")
+        << fact(QStringLiteral("migration_export.failed"), QStringLiteral("mig_8"), QStringLiteral("e11"))
+        << 1 << int(AlertKind::OtherFailure) << normal << QStringLiteral("migration_export.failed in mig_8")
+        << QStringLiteral("An event of a type this app has no rule for; see the event log.");
+    QTest::addRow("rejected, no migration")
+        << fact(QStringLiteral("login.REJECTED"), QString(), QStringLiteral("e12"), QString(),
+                QStringLiteral("denied"))
+        << 1 << int(AlertKind::OtherFailure) << normal << QStringLiteral("login.REJECTED")
+        << QStringLiteral("denied");
+    QTest::addRow("other type, not a failure")
+        << fact(QStringLiteral("migration.progress"), QStringLiteral("mig_9"), QStringLiteral("e13")) << 0
+        << 0 << 0 << QString() << QString();
+    QTest::addRow("a word that only ends like one")
+        << fact(QStringLiteral("migration.unfailed"), QStringLiteral("mig_9"), QStringLiteral("e14")) << 0
+        << 0 << 0 << QString() << QString();
     QTest::addRow("completed") << fact(QStringLiteral("migration.completed"), QStringLiteral("mig_4"),
                                        QStringLiteral("e4"), QStringLiteral("COMPLETE"))
                                << 0 << 0 << 0 << QString() << QString();
@@ -181,6 +212,9 @@ void TestAlertRules::rulesCanBeTurnedOff_data()
                 QStringLiteral("COMPLETED_WITH_FAILURES"));
     QTest::addRow("task failed") << QStringLiteral(
         "task") << fact(QStringLiteral("migration_task.failed"), QStringLiteral("m"), QStringLiteral("e"));
+    QTest::addRow("other failure") << QStringLiteral("other")
+                                   << fact(QStringLiteral("migration.login_rejected"), QStringLiteral("m"),
+                                           QStringLiteral("e"));
 }
 
 void TestAlertRules::rulesCanBeTurnedOff()
@@ -191,6 +225,7 @@ void TestAlertRules::rulesCanBeTurnedOff()
     settings.migrationFailed = rule != QLatin1String("failed");
     settings.completedWithFailures = rule != QLatin1String("completed");
     settings.taskFailed = rule != QLatin1String("task");
+    settings.otherFailures = rule != QLatin1String("other");
     AlertRules off(clock());
     off.setSettings(settings);
     QCOMPARE(off.facts({facts}).size(), 0);
@@ -229,6 +264,7 @@ void TestAlertRules::quietHours()
     settings.quietHours = enabled;
     settings.quietStartMinute = start;
     settings.quietEndMinute = end;
+    settings.quietMigrations = true;
     AlertRules rules(clock());
     rules.setSettings(settings);
     m_now = at;
@@ -236,7 +272,7 @@ void TestAlertRules::quietHours()
     const EventFacts f
         = fact(QStringLiteral("migration.failed"), QStringLiteral("mig_1"), QStringLiteral("e1"));
     QCOMPARE(rules.facts({f}).size(), quiet ? 0 : 1);
-    QCOMPARE(rules.stalled({QStringLiteral("mig_2")}).size(), quiet ? 0 : 1);
+    QCOMPARE(rules.quiet({QStringLiteral("mig_2")}).size(), quiet ? 0 : 1);
     QCOMPARE(rules.listenerStopped({}).size(), quiet ? 0 : 1);
 }
 
@@ -260,6 +296,9 @@ void TestAlertRules::pauseEnds()
 void TestAlertRules::muteOneMigration()
 {
     AlertRules rules(clock());
+    AlertSettings quietOn;
+    quietOn.quietMigrations = true;
+    rules.setSettings(quietOn);
     rules.setMuted(QStringLiteral("mig_noisy"), true);
     QVERIFY(rules.isMuted(QStringLiteral("mig_noisy")));
     QCOMPARE(rules.settings().mutedMigrations, QStringList {QStringLiteral("mig_noisy")});
@@ -269,7 +308,7 @@ void TestAlertRules::muteOneMigration()
          fact(QStringLiteral("migration.failed"), QStringLiteral("mig_other"), QStringLiteral("e3"))});
     QCOMPARE(out.size(), 1);
     QCOMPARE(out.first().migrationId, QStringLiteral("mig_other"));
-    QCOMPARE(rules.stalled({QStringLiteral("mig_noisy")}).size(), 0);
+    QCOMPARE(rules.quiet({QStringLiteral("mig_noisy")}).size(), 0);
 
     rules.setMuted(QStringLiteral("mig_noisy"), false);
     QVERIFY(rules.settings().mutedMigrations.isEmpty());
@@ -281,25 +320,65 @@ void TestAlertRules::muteOneMigration()
 
     // Muted through the settings, as saved between runs.
     AlertSettings settings;
+    settings.quietMigrations = true;
     settings.mutedMigrations = {QStringLiteral("mig_saved")};
     rules.setSettings(settings);
     QVERIFY(rules.isMuted(QStringLiteral("mig_saved")));
-    QCOMPARE(rules.stalled({QStringLiteral("mig_saved"), QStringLiteral("mig_x")}).size(), 1);
+    QCOMPARE(rules.quiet({QStringLiteral("mig_saved"), QStringLiteral("mig_x")}).size(), 1);
 }
 
-void TestAlertRules::stalls()
+void TestAlertRules::quietAlertsOnlyWhenTurnedOn()
 {
+    // Anon sends no progress events: a quiet migration is usually a long or a waiting one, so
+    // the rule is off until the user turns it on.
+    QVERIFY(!AlertSettings().quietMigrations);
     AlertRules rules(clock());
-    const QList<Alert> out = rules.stalled({QStringLiteral("mig_1"), QStringLiteral("mig_2")});
-    QCOMPARE(out.size(), 2);
-    QCOMPARE(out.at(0).kind, AlertKind::Stalled);
-    QCOMPARE(out.at(0).urgency, AlertUrgency::Normal);
-    QCOMPARE(out.at(1).migrationId, QStringLiteral("mig_2"));
-    QCOMPARE(out.at(1).title, QStringLiteral("Migration stalled"));
+    QCOMPARE(rules.quiet({QStringLiteral("mig_1"), QStringLiteral("mig_2")}).size(), 0);
     AlertSettings settings;
-    settings.stalled = false;
+    settings.quietMigrations = true;
     rules.setSettings(settings);
-    QCOMPARE(rules.stalled({QStringLiteral("mig_3")}).size(), 0);
+    const QList<Alert> out = rules.quiet({QStringLiteral("mig_1"), QStringLiteral("mig_2")});
+    QCOMPARE(out.size(), 2);
+    QCOMPARE(out.at(0).kind, AlertKind::Quiet);
+    QCOMPARE(out.at(0).urgency, AlertUrgency::Low);
+    QCOMPARE(out.at(1).migrationId, QStringLiteral("mig_2"));
+    QCOMPARE(out.at(1).title, QStringLiteral("Migration quiet"));
+    QCOMPARE(out.at(1).body,
+             QStringLiteral("mig_2 has sent no event for longer than its quiet threshold. "
+                            "Anon sends no progress events, so this is often normal."));
+}
+
+void TestAlertRules::knownFailuresKeepTheirOwnRule()
+{
+    // migration.failed and migration_task.failed end in .failed too, but alert once, through
+    // their own rule; with that rule off, the catch-all does not bring them back.
+    QVERIFY(AlertSettings().otherFailures);
+    AlertRules rules(clock());
+    const QList<Alert> out = rules.facts(
+        {fact(QStringLiteral("migration.failed"), QStringLiteral("mig_1"), QStringLiteral("e1")),
+         fact(QStringLiteral("migration_task.failed"), QStringLiteral("mig_2"), QStringLiteral("e2")),
+         fact(QStringLiteral("migration.login_rejected"), QStringLiteral("mig_3"), QStringLiteral("e3"))});
+    QCOMPARE(out.size(), 3);
+    QCOMPARE(out.at(0).kind, AlertKind::MigrationFailed);
+    QCOMPARE(out.at(1).kind, AlertKind::TaskFailed);
+    QCOMPARE(out.at(2).kind, AlertKind::OtherFailure);
+    AlertSettings settings;
+    settings.migrationFailed = false;
+    settings.taskFailed = false;
+    rules.setSettings(settings);
+    QCOMPARE(
+        rules
+            .facts({fact(QStringLiteral("migration.failed"), QStringLiteral("mig_4"), QStringLiteral("e4")),
+                    fact(QStringLiteral("migration_task.failed"), QStringLiteral("mig_5"),
+                         QStringLiteral("e5"))})
+            .size(),
+        0);
+    // A retry of the rejection stays quiet, like any other delivery seen before.
+    QCOMPARE(rules
+                 .facts({fact(QStringLiteral("migration.login_rejected"), QStringLiteral("mig_3"),
+                              QStringLiteral("e3"))})
+                 .size(),
+             0);
 }
 
 void TestAlertRules::rejections_data()

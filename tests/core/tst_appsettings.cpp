@@ -31,8 +31,13 @@ private Q_SLOTS:
         QVERIFY(v.tlsCert.isEmpty());
         QVERIFY(v.tlsKey.isEmpty());
         QCOMPARE(v.toleranceSeconds, 300);
-        QCOMPARE(v.stallThresholds().workingUs, StallThresholds().workingUs);
-        QCOMPARE(v.stallThresholds().notStartedUs, StallThresholds().notStartedUs);
+        // Quiet thresholds that fit real migrations: 2 h working, a day waiting for a login.
+        QCOMPARE(v.quietWorkingMinutes, 120);
+        QCOMPARE(v.quietNotStartedMinutes, 1440);
+        QCOMPARE(v.quietThresholds().workingUs, QuietThresholds().workingUs);
+        QCOMPARE(v.quietThresholds().notStartedUs, QuietThresholds().notStartedUs);
+        QVERIFY(!v.alerts.quietMigrations);
+        QVERIFY(v.alerts.otherFailures);
         QVERIFY(v.storeFolder.isEmpty());
         QVERIFY(v.storeUrl.isEmpty()); // the embedded store
         QCOMPARE(v.retentionDays, 0);
@@ -70,6 +75,70 @@ private Q_SLOTS:
         QCOMPARE(AppSettings(iniPath()).alertSettings().quietStartMinute, AlertSettings().quietStartMinute);
     }
 
+    // Earlier versions wrote every setting whenever the Settings dialog was accepted, so a file
+    // holding the old defaults (30 and 60 minutes) says nothing about the user's wish: those
+    // read as unsaved and the new defaults apply. Other values are the user's, and files this
+    // version writes keep whatever they hold.
+    void formerQuietDefaultsFollowTheNewOnes()
+    {
+        {
+            QSettings raw(iniPath(), QSettings::IniFormat);
+            raw.setValue(QStringLiteral("stalls/workingMinutes"), 30);
+            raw.setValue(QStringLiteral("stalls/notStartedMinutes"), 60);
+            raw.setValue(QStringLiteral("receiver/port"), 9000);
+        }
+        SettingsValues v = AppSettings(iniPath()).values();
+        QCOMPARE(v.quietWorkingMinutes, 120);
+        QCOMPARE(v.quietNotStartedMinutes, 1440);
+        QCOMPARE(v.port, quint16(9000));
+        {
+            QSettings raw(iniPath(), QSettings::IniFormat);
+            raw.setValue(QStringLiteral("stalls/workingMinutes"), 45); // a choice
+        }
+        v = AppSettings(iniPath()).values();
+        QCOMPARE(v.quietWorkingMinutes, 45);
+        QCOMPARE(v.quietNotStartedMinutes, 1440);
+        // Saved by this version, 30 and 60 are choices like any other.
+        v.quietWorkingMinutes = 30;
+        v.quietNotStartedMinutes = 60;
+        {
+            AppSettings s(iniPath());
+            s.setValues(v);
+            QVERIFY(s.sync());
+        }
+        const SettingsValues reread = AppSettings(iniPath()).values();
+        QCOMPARE(reread.quietWorkingMinutes, 30);
+        QCOMPARE(reread.quietNotStartedMinutes, 60);
+        QCOMPARE(
+            QSettings(iniPath(), QSettings::IniFormat).value(QStringLiteral("stalls/workingMinutes")).toInt(),
+            30);
+    }
+
+    // "Alert when a migration stalls" was on by default and saved with every change: it does not
+    // turn the quiet rule on. The catch-all for other failure types is on until turned off.
+    void quietAndOtherFailureRules()
+    {
+        {
+            QSettings raw(iniPath(), QSettings::IniFormat);
+            raw.setValue(QStringLiteral("alerts/stalled"), true);
+        }
+        AlertSettings a = AppSettings(iniPath()).alertSettings();
+        QVERIFY(!a.quietMigrations);
+        QVERIFY(a.otherFailures);
+        a.quietMigrations = true;
+        a.otherFailures = false;
+        {
+            AppSettings s(iniPath());
+            s.setAlertSettings(a);
+            QVERIFY(s.sync());
+        }
+        QCOMPARE(AppSettings(iniPath()).alertSettings(), a);
+        QSettings raw(iniPath(), QSettings::IniFormat);
+        QVERIFY(raw.value(QStringLiteral("alerts/quiet")).toBool());
+        QVERIFY(!raw.value(QStringLiteral("alerts/otherFailures")).toBool());
+        QVERIFY(!raw.contains(QStringLiteral("alerts/stalled"))); // the rule quiet replaced
+    }
+
     void valuesRoundTrip()
     {
         SettingsValues v;
@@ -79,8 +148,8 @@ private Q_SLOTS:
         v.tlsCert = QStringLiteral("/etc/ssl/cert.pem");
         v.tlsKey = QStringLiteral("/etc/ssl/key.pem");
         v.toleranceSeconds = 120;
-        v.stallWorkingMinutes = 15;
-        v.stallNotStartedMinutes = 240;
+        v.quietWorkingMinutes = 15;
+        v.quietNotStartedMinutes = 240;
         v.storeFolder = QStringLiteral("/srv/monitor");
         v.retentionDays = 30;
         v.retentionMaxMb = 512;
@@ -91,8 +160,8 @@ private Q_SLOTS:
         }
         AppSettings reread(iniPath());
         QCOMPARE(reread.values(), v);
-        QCOMPARE(reread.values().stallThresholds().workingUs, 15LL * 60 * 1000000);
-        QCOMPARE(reread.values().stallThresholds().notStartedUs, 240LL * 60 * 1000000);
+        QCOMPARE(reread.values().quietThresholds().workingUs, 15LL * 60 * 1000000);
+        QCOMPARE(reread.values().quietThresholds().notStartedUs, 240LL * 60 * 1000000);
     }
 
     // Every declared setting, set to a value other than its default, is written under its key
@@ -154,8 +223,8 @@ private Q_SLOTS:
             {QStringLiteral("tlsCert"), QStringLiteral("receiver/tlsCert")},
             {QStringLiteral("tlsKey"), QStringLiteral("receiver/tlsKey")},
             {QStringLiteral("toleranceSeconds"), QStringLiteral("receiver/toleranceSeconds")},
-            {QStringLiteral("stallWorkingMinutes"), QStringLiteral("stalls/workingMinutes")},
-            {QStringLiteral("stallNotStartedMinutes"), QStringLiteral("stalls/notStartedMinutes")},
+            {QStringLiteral("quietWorkingMinutes"), QStringLiteral("stalls/workingMinutes")},
+            {QStringLiteral("quietNotStartedMinutes"), QStringLiteral("stalls/notStartedMinutes")},
             {QStringLiteral("storeFolder"), QStringLiteral("store/dataDir")},
             {QStringLiteral("storeUrl"), QStringLiteral("store/url")},
             {QStringLiteral("retentionDays"), QStringLiteral("store/retentionDays")},
@@ -266,7 +335,7 @@ private Q_SLOTS:
                                  << "not an address";
         QTest::addRow("tolerance") << "receiver/toleranceSeconds"
                                    << "-5";
-        QTest::addRow("stall") << "stalls/workingMinutes"
+        QTest::addRow("quiet") << "stalls/workingMinutes"
                                << "0";
         QTest::addRow("store URL, unknown scheme") << "store/url"
                                                    << "mysql://h/d";
@@ -358,7 +427,7 @@ private Q_SLOTS:
                                      << "0" << false;
         QTest::addRow("tolerance day") << "tolerance"
                                        << "86400" << true;
-        QTest::addRow("stall 0") << "stall"
+        QTest::addRow("quiet 0") << "quiet"
                                  << "0" << false;
         QTest::addRow("good secret") << "secret" << mm::test::TestSecretText << true;
         QTest::addRow("bad secret") << "secret"
@@ -392,8 +461,8 @@ private Q_SLOTS:
             v.tlsCert = value;
         else if (field == QLatin1String("tolerance"))
             v.toleranceSeconds = value.toInt();
-        else if (field == QLatin1String("stall"))
-            v.stallNotStartedMinutes = value.toInt();
+        else if (field == QLatin1String("quiet"))
+            v.quietNotStartedMinutes = value.toInt();
         else if (field == QLatin1String("secret"))
             v.secrets = {value};
         else if (field.startsWith(QLatin1String("storeUrl")))

@@ -323,9 +323,17 @@ void TestCoalescer::summaries_data()
         failed.append(alert(AlertKind::MigrationFailed, mig(i)));
     QTest::addRow("migrations failed") << failed << QString() << QStringLiteral("12 migrations failed")
                                        << QStringLiteral("mig_01, mig_02, mig_03 and 9 more");
-    QList<Alert> two = {alert(AlertKind::Stalled, mig(1)), alert(AlertKind::Stalled, mig(2))};
-    QTest::addRow("two stalled") << two << QString() << QStringLiteral("2 migrations stalled")
-                                 << QStringLiteral("mig_01, mig_02");
+    QList<Alert> two = {alert(AlertKind::Quiet, mig(1)), alert(AlertKind::Quiet, mig(2))};
+    QTest::addRow("two quiet") << two << QString() << QStringLiteral("2 migrations quiet")
+                               << QStringLiteral("mig_01, mig_02");
+    QList<Alert> others = {alert(AlertKind::OtherFailure, mig(1)), alert(AlertKind::OtherFailure, mig(2))};
+    QTest::addRow("other failures in two migrations")
+        << others << QString() << QStringLiteral("2 migrations reported failures")
+        << QStringLiteral("mig_01, mig_02\nLatest: body 7 mig_02");
+    QTest::addRow("a task failure and another failure")
+        << QList<Alert> {alert(AlertKind::TaskFailed, mig(1)), alert(AlertKind::OtherFailure, mig(2))}
+        << QString() << QStringLiteral("2 alerts in 2 migrations")
+        << QStringLiteral("1 task failure, 1 other failure\nmig_01, mig_02");
     QList<Alert> spread;
     for (int i = 0; i < 30; ++i)
         spread.append(alert(AlertKind::TaskFailed, mig(i % 3)));

@@ -220,7 +220,7 @@ private Q_SLOTS:
     void migrationFilter_data();
     void migrationFilter();
     void migrationFilterFollowsChanges();
-    void stalls();
+    void quietMigrations();
     void timeline();
     void rejections();
     void loadFromStore();
@@ -769,7 +769,7 @@ void TestModels::migrationBoard()
     QCOMPARE(list->index(c, MigrationListModel::Events).data().toInt(), 4);
     QCOMPARE(list->index(c, MigrationListModel::Flags).data().toString(), QString());
     QCOMPARE(list->index(c, 0).data(StatusRole).toInt(), int(MigrationStatus::CompletedWithFailures));
-    QCOMPARE(list->index(c, 0).data(StalledRole).toBool(), false);
+    QCOMPARE(list->index(c, 0).data(QuietRole).toBool(), false);
     QCOMPARE(list->index(c, 0).data(AnomalyCountRole).toInt(), 0);
     QCOMPARE(list->index(c, 0).data(MigrationIdRole).toString(), s("mig_c"));
 
@@ -783,30 +783,47 @@ void TestModels::migrationBoard()
                 .toString()
                 .contains(s("credentials rejected")));
 
-    // mig_d: working, silent for 44 minutes (stalled at 30), and started without being created.
+    // mig_d: working, silent for 44 minutes, and started without being created. Anon sends no
+    // progress events, so that is how a healthy migration looks: not quiet (the default is 2 h).
     const int d = 3;
     QCOMPARE(list->index(d, 0).data(StatusRole).toInt(), int(MigrationStatus::Working));
-    QCOMPARE(list->index(d, 0).data(StalledRole).toBool(), true);
+    QCOMPARE(list->index(d, 0).data(QuietRole).toBool(), false);
     QCOMPARE(list->index(d, 0).data(AnomalyCountRole).toInt(), 1);
     QCOMPARE(list->index(d, MigrationListModel::Duration).data().toString(), s("44 min 20 s"));
+    QCOMPARE(list->index(d, MigrationListModel::Flags).data().toString(), s("1 anomaly"));
+    QString tip = list->index(d, MigrationListModel::Flags).data(Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains(s("migration.created")), qPrintable(tip));
+    QVERIFY2(!tip.contains(s("Quiet")), qPrintable(tip));
+    QCOMPARE(list->index(d, MigrationListModel::Flags).data(SortRole).toInt(), 1);
+    // mig_e: not started for 44 minutes, as when it waits for the customer's login: not quiet.
+    QCOMPARE(list->index(4, 0).data(QuietRole).toBool(), false);
+
+    // Over two hours without an event, mig_d is quiet; mig_e may wait a day.
+    list->setNow(T0 + 135 * Min);
+    QCOMPARE(list->index(d, 0).data(QuietRole).toBool(), true);
     const QString flags = list->index(d, MigrationListModel::Flags).data().toString();
-    QVERIFY2(flags.startsWith(s("stalled, 1 anomal")), qPrintable(flags));
-    const QString tip = list->index(d, MigrationListModel::Flags).data(Qt::ToolTipRole).toString();
-    QVERIFY2(tip.contains(s("No event for a long time while working.")), qPrintable(tip));
+    QCOMPARE(flags, s("quiet, 1 anomaly"));
+    tip = list->index(d, MigrationListModel::Flags).data(Qt::ToolTipRole).toString();
+    QVERIFY2(tip.startsWith(s("Quiet: no event for 2 h 14 min while working.")), qPrintable(tip));
     QVERIFY2(tip.contains(s("migration.created")), qPrintable(tip));
     QCOMPARE(list->index(d, MigrationListModel::Flags).data(SortRole).toInt(), 101);
-    // mig_e: not started for 44 minutes: under the hour.
-    QCOMPARE(list->index(4, 0).data(StalledRole).toBool(), false);
+    QCOMPARE(list->index(4, 0).data(QuietRole).toBool(), false);
+    list->setNow(T0 + 24 * 60 * Min + 51 * Sec);
+    QCOMPARE(list->index(4, 0).data(QuietRole).toBool(), true);
+    tip = list->index(4, MigrationListModel::Flags).data(Qt::ToolTipRole).toString();
+    QVERIFY2(tip.startsWith(s("Quiet: not started, and no event for 24 h 0 min.")), qPrintable(tip));
+    QVERIFY2(tip.contains(s("waiting for the customer's login")), qPrintable(tip));
+    list->setNow(T0 + 45 * Min);
 
-    // Lower thresholds make it stalled; signalled as a change.
+    // Lower thresholds make it quiet; signalled as a change.
     QSignalSpy changed(list, &QAbstractItemModel::dataChanged);
-    list->setStallThresholds(StallThresholds {30 * Min, 40 * Min});
+    list->setQuietThresholds(QuietThresholds {30 * Min, 40 * Min});
     QCOMPARE(changed.count(), 1);
-    QCOMPARE(list->index(4, 0).data(StalledRole).toBool(), true);
+    QCOMPARE(list->index(4, 0).data(QuietRole).toBool(), true);
     list->setNow(T0 + 10 * Min);
     QCOMPARE(changed.count(), 2);
-    QCOMPARE(list->index(3, 0).data(StalledRole).toBool(), false);
-    QCOMPARE(list->index(4, 0).data(StalledRole).toBool(), false);
+    QCOMPARE(list->index(3, 0).data(QuietRole).toBool(), false);
+    QCOMPARE(list->index(4, 0).data(QuietRole).toBool(), false);
 
     QVERIFY(checkRoundTrips(m_monitor->filteredMigrations()));
 }
@@ -862,7 +879,7 @@ void TestModels::migrationFilter_data()
 {
     QTest::addColumn<QList<int>>("statuses");
     QTest::addColumn<QString>("text");
-    QTest::addColumn<bool>("onlyStalled");
+    QTest::addColumn<bool>("onlyQuiet");
     QTest::addColumn<bool>("onlyAnomalies");
     QTest::addColumn<bool>("onlyWithTaskFailures");
     QTest::addColumn<qint64>("now");
@@ -887,13 +904,13 @@ void TestModels::migrationFilter_data()
         << QList<int>() << s("credentials") << false << false << false << early << QStringList {s("mig_f")};
     QTest::addRow("text: none") << QList<int>() << s("nothing-like-this") << false << false << false << early
                                 << QStringList();
-    QTest::addRow("stalled, 20 min") << QList<int>() << QString() << true << false << false << early
-                                     << QStringList();
-    QTest::addRow("stalled, 45 min") << QList<int>() << QString() << true << false << false << T0 + 45 * Min
-                                     << QStringList {s("mig_d")};
-    QTest::addRow("stalled, 2 h") << QList<int>() << QString() << true << false << false << T0 + 120 * Min
-                                  << QStringList {s("mig_d"), s("mig_e")};
-    QTest::addRow("stalled and not started, 2 h")
+    QTest::addRow("quiet, 20 min") << QList<int>() << QString() << true << false << false << early
+                                   << QStringList();
+    QTest::addRow("quiet, 45 min") << QList<int>() << QString() << true << false << false << T0 + 45 * Min
+                                   << QStringList {s("mig_d")};
+    QTest::addRow("quiet, 2 h") << QList<int>() << QString() << true << false << false << T0 + 120 * Min
+                                << QStringList {s("mig_d"), s("mig_e")};
+    QTest::addRow("quiet and not started, 2 h")
         << QList<int> {int(MigrationStatus::NotStarted)} << QString() << true << false << false
         << T0 + 120 * Min << QStringList {s("mig_e")};
     QTest::addRow("anomalies") << QList<int>() << QString() << false << true << false << early
@@ -908,14 +925,14 @@ void TestModels::migrationFilter()
 {
     QFETCH(QList<int>, statuses);
     QFETCH(QString, text);
-    QFETCH(bool, onlyStalled);
+    QFETCH(bool, onlyQuiet);
     QFETCH(bool, onlyAnomalies);
     QFETCH(bool, onlyWithTaskFailures);
     QFETCH(qint64, now);
     QFETCH(QStringList, expected);
 
     QVERIFY(ingestAndWait(board()));
-    m_monitor->migrations()->setStallThresholds(StallThresholds {30 * Min, 60 * Min});
+    m_monitor->migrations()->setQuietThresholds(QuietThresholds {30 * Min, 60 * Min});
     m_monitor->migrations()->setNow(now);
     MigrationFilterProxy *proxy = m_monitor->filteredMigrations();
     proxy->sort(MigrationListModel::Id, Qt::AscendingOrder);
@@ -924,7 +941,7 @@ void TestModels::migrationFilter()
     for (int st : std::as_const(statuses))
         filter.statuses.insert(MigrationStatus(st));
     filter.text = text;
-    filter.onlyStalled = onlyStalled;
+    filter.onlyQuiet = onlyQuiet;
     filter.onlyAnomalies = onlyAnomalies;
     filter.onlyWithTaskFailures = onlyWithTaskFailures;
     proxy->setFilter(filter);
@@ -942,19 +959,25 @@ void TestModels::migrationFilterFollowsChanges()
     MigrationFilterProxy *proxy = m_monitor->filteredMigrations();
     proxy->sort(MigrationListModel::Id, Qt::AscendingOrder);
 
-    // Stalled: follows the clock with no refilter call.
-    MigrationFilter stalled;
-    stalled.onlyStalled = true;
+    // Quiet: follows the clock and the thresholds with no refilter call.
+    MigrationFilter quiet;
+    quiet.onlyQuiet = true;
+    list->setQuietThresholds(QuietThresholds {30 * Min, 60 * Min});
     list->setNow(T0 + 20 * Min);
-    proxy->setFilter(stalled);
+    proxy->setFilter(quiet);
     QCOMPARE(proxy->rowCount(), 0);
     list->setNow(T0 + 45 * Min);
     QCOMPARE(migrationIdsOf(proxy), (QStringList {s("mig_d")}));
     list->setNow(T0 + 120 * Min);
     QCOMPARE(migrationIdsOf(proxy), (QStringList {s("mig_d"), s("mig_e")}));
-    list->setStallThresholds(StallThresholds {3 * 60 * Min, 3 * 60 * Min});
+    list->setQuietThresholds(QuietThresholds {3 * 60 * Min, 3 * 60 * Min});
     QCOMPARE(proxy->rowCount(), 0);
-    list->setStallThresholds(StallThresholds {});
+    // The defaults: two hours working (mig_d's last event came at T0 + 40 s), a day not started.
+    list->setQuietThresholds(QuietThresholds {});
+    QCOMPARE(proxy->rowCount(), 0);
+    list->setNow(T0 + 121 * Min);
+    QCOMPARE(migrationIdsOf(proxy), (QStringList {s("mig_d")}));
+    list->setNow(T0 + 25 * 60 * Min);
     QCOMPARE(migrationIdsOf(proxy), (QStringList {s("mig_d"), s("mig_e")}));
     list->setNow(T0 + 20 * Min);
     QCOMPARE(proxy->rowCount(), 0);
@@ -984,46 +1007,56 @@ void TestModels::migrationFilterFollowsChanges()
     QVERIFY(checkRoundTrips(proxy));
 }
 
-void TestModels::stalls()
+void TestModels::quietMigrations()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1000;
     auto at = [](EventFacts f, qint64 receivedUs) {
         f.receivedUs = receivedUs;
         return f;
     };
-    QSignalSpy newly(m_monitor.get(), &MonitorModel::newlyStalled);
+    QSignalSpy newly(m_monitor.get(), &MonitorModel::newlyQuiet);
     QVERIFY(ingestAndWait(
-        {at(fact(1, s("migration.started"), s("mig_quiet"), now - 120 * Min, s("WORKING")), now - 120 * Min),
-         at(fact(2, s("migration.created"), s("mig_waiting"), now - 120 * Min, s("NOT_STARTED")),
-            now - 120 * Min),
+        {at(fact(1, s("migration.started"), s("mig_quiet"), now - 180 * Min, s("WORKING")), now - 180 * Min),
+         at(fact(2, s("migration.created"), s("mig_waiting"), now - 25 * 60 * Min, s("NOT_STARTED")),
+            now - 25 * 60 * Min),
          at(fact(3, s("migration.started"), s("mig_busy"), now - 1 * Min, s("WORKING")), now - 1 * Min),
-         at(fact(4, s("migration.created"), s("mig_new"), now - 40 * Min, s("NOT_STARTED")),
-            now - 40 * Min)}));
-    m_monitor->checkStalls();
+         at(fact(4, s("migration.created"), s("mig_new"), now - 40 * Min, s("NOT_STARTED")), now - 40 * Min),
+         // What real migrations look like: no progress events for 100 minutes of work, and five
+         // hours waiting for the customer's login. Neither is news.
+         at(fact(5, s("migration.started"), s("mig_long"), now - 100 * Min, s("WORKING")), now - 100 * Min),
+         at(fact(6, s("migration.created"), s("mig_login"), now - 300 * Min, s("NOT_STARTED")),
+            now - 300 * Min)}));
+    m_monitor->checkQuiet();
     QCOMPARE(newly.count(), 1);
     QCOMPARE(sorted(newly.at(0).at(0).toStringList()), (QStringList {s("mig_quiet"), s("mig_waiting")}));
     const MigrationListModel *list = m_monitor->migrations();
-    QCOMPARE(list->index(0, 0).data(StalledRole).toBool(), true);
-    QCOMPARE(list->index(1, 0).data(StalledRole).toBool(), true);
-    QCOMPARE(list->index(2, 0).data(StalledRole).toBool(), false);
-    QCOMPARE(list->index(3, 0).data(StalledRole).toBool(), false);
+    QCOMPARE(migrationIdsOf(list),
+             (QStringList {s("mig_quiet"), s("mig_waiting"), s("mig_busy"), s("mig_new"), s("mig_long"),
+                           s("mig_login")}));
+    QCOMPARE(list->index(0, 0).data(QuietRole).toBool(), true);
+    QCOMPARE(list->index(1, 0).data(QuietRole).toBool(), true);
+    QCOMPARE(list->index(2, 0).data(QuietRole).toBool(), false);
+    QCOMPARE(list->index(3, 0).data(QuietRole).toBool(), false);
+    QCOMPARE(list->index(4, 0).data(QuietRole).toBool(), false);
+    QCOMPARE(list->index(5, 0).data(QuietRole).toBool(), false);
 
-    // Known stalls are not reported again.
-    m_monitor->checkStalls();
+    // Known quiet migrations are not reported again.
+    m_monitor->checkQuiet();
     QCOMPARE(newly.count(), 1);
 
-    // Lower thresholds: mig_new becomes stalled, and only it is new.
-    m_monitor->setStallThresholds(StallThresholds {30 * Min, 30 * Min});
+    // Lower thresholds: the others become quiet, and only they are new.
+    m_monitor->setQuietThresholds(QuietThresholds {30 * Min, 30 * Min});
     QCOMPARE(newly.count(), 2);
-    QCOMPARE(newly.at(1).at(0).toStringList(), (QStringList {s("mig_new")}));
+    QCOMPARE(sorted(newly.at(1).at(0).toStringList()),
+             (QStringList {s("mig_login"), s("mig_long"), s("mig_new")}));
 
     // An event revives mig_quiet; when it goes quiet again it is reported again.
-    QVERIFY(ingestAndWait({at(fact(5, s("custom.note"), s("mig_quiet"), now, QString()),
+    QVERIFY(ingestAndWait({at(fact(7, s("custom.note"), s("mig_quiet"), now, QString()),
                               QDateTime::currentMSecsSinceEpoch() * 1000)}));
-    m_monitor->checkStalls();
+    m_monitor->checkQuiet();
     QCOMPARE(newly.count(), 2);
-    QCOMPARE(list->index(0, 0).data(StalledRole).toBool(), false);
-    m_monitor->setStallThresholds(StallThresholds {-60 * Min, 30 * Min});
+    QCOMPARE(list->index(0, 0).data(QuietRole).toBool(), false);
+    m_monitor->setQuietThresholds(QuietThresholds {-60 * Min, 30 * Min});
     QCOMPARE(newly.count(), 3);
     QVERIFY(newly.at(2).at(0).toStringList().contains(s("mig_quiet")));
 }
@@ -1070,6 +1103,14 @@ void TestModels::timeline()
              s("task task_c1: Timed out downloading the payroll register"));
     QCOMPARE(timeline->index(0, TimelineModel::Detail).data().toString(), QString());
     QCOMPARE(timeline->headerData(TimelineModel::Type, Qt::Horizontal).toString(), s("Event"));
+    // The task failure carries its task id (for "Copy task id") and the vendor's advice: its
+    // files may still be there.
+    QCOMPARE(timeline->index(2, TimelineModel::Time).data(TaskIdRole).toString(), s("task_c1"));
+    QCOMPARE(timeline->index(2, TimelineModel::Type).data(Qt::ToolTipRole).toString(),
+             s("task task_c1: Timed out downloading the payroll register\nFiles may still be available for "
+               "task task_c1: poll Anon's files API for its partial extractions."));
+    QCOMPARE(timeline->index(1, TimelineModel::Time).data(TaskIdRole).toString(), QString());
+    QVERIFY(!timeline->index(1, TimelineModel::Type).data(Qt::ToolTipRole).isValid());
 
     // A late event dated between two known ones lands between them.
     reset.clear();

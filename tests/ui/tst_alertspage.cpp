@@ -28,6 +28,19 @@ void TestAlertsPage::defaults()
     AlertsPage page;
     QCOMPARE(page.settings(), AlertSettings());
     QVERIFY(!page.findChild<QTimeEdit *>(QStringLiteral("quietStart"))->isEnabled());
+    // Quiet migrations alert only when asked (Anon sends no heartbeats); any other failure
+    // type alerts unless turned off.
+    auto *quiet = page.findChild<QCheckBox *>(QStringLiteral("alertQuiet"));
+    auto *others = page.findChild<QCheckBox *>(QStringLiteral("alertOtherFailures"));
+    QVERIFY(quiet && others);
+    QVERIFY(!quiet->isChecked());
+    QVERIFY(others->isChecked());
+    QVERIFY2(quiet->text().contains(QStringLiteral("&quiet")), qPrintable(quiet->text()));
+    QVERIFY2(others->text().contains(QStringLiteral(".failed or .rejected")), qPrintable(others->text()));
+    quiet->setChecked(true);
+    others->setChecked(false);
+    QVERIFY(page.settings().quietMigrations);
+    QVERIFY(!page.settings().otherFailures);
 }
 
 void TestAlertsPage::roundTrip()
@@ -35,6 +48,8 @@ void TestAlertsPage::roundTrip()
     AlertSettings s;
     s.taskFailed = false;
     s.rejections = false;
+    s.quietMigrations = true;
+    s.otherFailures = false;
     s.quietHours = true;
     s.quietStartMinute = 21 * 60 + 30;
     s.quietEndMinute = 6 * 60 + 15;

@@ -47,13 +47,13 @@ private Q_SLOTS:
         v.port = 9000;
         v.path = QStringLiteral("/hooks");
         v.secrets = {m_first};
-        v.stallWorkingMinutes = 45;
+        v.quietWorkingMinutes = 45;
         SettingsDialog dialog(v);
         QCOMPARE(field<QLineEdit>(dialog, "address")->text(), QStringLiteral("127.0.0.1"));
         QCOMPARE(field<QLineEdit>(dialog, "port")->text(), QStringLiteral("9000"));
         QCOMPARE(field<QLineEdit>(dialog, "path")->text(), QStringLiteral("/hooks"));
         QCOMPARE(field<QSpinBox>(dialog, "tolerance")->value(), 300);
-        QCOMPARE(field<QSpinBox>(dialog, "stallWorking")->value(), 45);
+        QCOMPARE(field<QSpinBox>(dialog, "quietWorking")->value(), 45);
         QCOMPARE(field<QLineEdit>(dialog, "secretInput")->echoMode(), QLineEdit::Password);
         auto *list = field<QListWidget>(dialog, "secretList");
         QCOMPARE(list->count(), 1);
@@ -62,6 +62,25 @@ private Q_SLOTS:
                  qPrintable(list->item(0)->text()));
         QVERIFY(!list->item(0)->text().contains(m_first.mid(6, 8)));
         QCOMPARE(dialog.values(), v);
+    }
+
+    // A migration with no event for a while is "quiet", and the defaults fit real migrations:
+    // two hours of work, a day waiting for the customer's login.
+    void quietThresholdsAndTheirWords()
+    {
+        SettingsDialog dialog(SettingsValues {});
+        QCOMPARE(field<QSpinBox>(dialog, "quietWorking")->value(), 120);
+        QCOMPARE(field<QSpinBox>(dialog, "quietNotStarted")->value(), 1440);
+        QStringList words;
+        for (const QLabel *label : dialog.findChildren<QLabel *>())
+            words.append(label->text());
+        for (const QCheckBox *box : dialog.findChildren<QCheckBox *>())
+            words.append(box->text() + u' ' + box->toolTip());
+        const QString all = words.join(u'\n');
+        QVERIFY2(all.contains(QStringLiteral("counts as quiet")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("Quiet when &working")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("A migration is &quiet")), qPrintable(all));
+        QVERIFY2(!all.contains(QStringLiteral("stall"), Qt::CaseInsensitive), qPrintable(all));
     }
 
     void applyEmitsTheFields()
@@ -82,8 +101,8 @@ private Q_SLOTS:
         field<QSpinBox>(dialog, "tolerance")->setValue(60);
         field<QLineEdit>(dialog, "tlsCert")->setText(cert);
         field<QLineEdit>(dialog, "tlsKey")->setText(key);
-        field<QSpinBox>(dialog, "stallWorking")->setValue(10);
-        field<QSpinBox>(dialog, "stallNotStarted")->setValue(120);
+        field<QSpinBox>(dialog, "quietWorking")->setValue(10);
+        field<QSpinBox>(dialog, "quietNotStarted")->setValue(120);
         field<QLineEdit>(dialog, "storeFolder")->setText(dir.path());
         field<QLineEdit>(dialog, "secretInput")->setText(m_first);
         QTest::mouseClick(field<QPushButton>(dialog, "addSecret"), Qt::LeftButton);
@@ -101,8 +120,8 @@ private Q_SLOTS:
         QCOMPARE(v.toleranceSeconds, 60);
         QCOMPARE(v.tlsCert, cert);
         QCOMPARE(v.tlsKey, key);
-        QCOMPARE(v.stallWorkingMinutes, 10);
-        QCOMPARE(v.stallNotStartedMinutes, 120);
+        QCOMPARE(v.quietWorkingMinutes, 10);
+        QCOMPARE(v.quietNotStartedMinutes, 120);
         QCOMPARE(v.storeFolder, dir.path());
         QCOMPARE(v.secrets, (QStringList {m_first, m_second}));
         QCOMPARE(dialog.values(), v);

@@ -265,7 +265,12 @@ void TestTimelineWidget::toolTipOfTaskFailure()
     QVERIFY(text.contains(QStringLiteral("migration_task.failed")));
     QVERIFY(text.contains(QStringLiteral("task_c1")));
     QVERIFY(text.contains(QStringLiteral("Attempts: 1")));
+    // The vendor's advice: the task's files may still be there.
+    QVERIFY2(text.contains(QStringLiteral("Files may still be available for task task_c1: poll Anon's files "
+                                          "API for its partial extractions.")),
+             qPrintable(text));
     QVERIFY(m_widget->toolTipAt(at(*m_widget, T0 + 10 * Sec)).contains(QStringLiteral("Attempts: 3")));
+    QVERIFY(!m_widget->toolTipAt(at(*m_widget, T0 + 10 * Sec)).contains(QStringLiteral("files API")));
     QVERIFY(m_widget->toolTipAt(at(*m_widget, T0 + 30 * Sec)).isEmpty());
 
     // The same text through a real tooltip event.

@@ -83,7 +83,15 @@ AlertsPage::AlertsPage(QWidget *parent)
     m_failed = rule(QStringLiteral("alertFailed"), tr("A migration &fails"));
     m_completed = rule(QStringLiteral("alertCompleted"), tr("A migration completes with fail&ures"));
     m_taskFailed = rule(QStringLiteral("alertTaskFailed"), tr("A migration's &task fails"));
-    m_stalled = rule(QStringLiteral("alertStalled"), tr("A migration &stalls"));
+    m_otherFailures = rule(QStringLiteral("alertOtherFailures"),
+                           tr("Any &other event whose type ends in .failed or .rejected (a login "
+                              "rejection, a new failure type)"));
+    m_quietMigration = rule(QStringLiteral("alertQuiet"),
+                            tr("A migration is &quiet for longer than its threshold (Settings → "
+                               "Monitoring)"));
+    m_quietMigration->setToolTip(
+        tr("Anon sends no progress or heartbeat events: a long migration, or one waiting for the "
+           "customer's login, is quiet too. Off by default."));
     m_rejections = rule(QStringLiteral("alertRejections"),
                         tr("%1 or more deliveries are &rejected within a minute (likely a wrong secret)")
                             .arg(AlertSettings::RejectionThreshold));
@@ -151,7 +159,8 @@ void AlertsPage::setSettings(const AlertSettings &s)
     m_failed->setChecked(s.migrationFailed);
     m_completed->setChecked(s.completedWithFailures);
     m_taskFailed->setChecked(s.taskFailed);
-    m_stalled->setChecked(s.stalled);
+    m_otherFailures->setChecked(s.otherFailures);
+    m_quietMigration->setChecked(s.quietMigrations);
     m_rejections->setChecked(s.rejections);
     m_listener->setChecked(s.listener);
     m_quiet->setChecked(s.quietHours);
@@ -170,7 +179,8 @@ AlertSettings AlertsPage::settings() const
     s.migrationFailed = m_failed->isChecked();
     s.completedWithFailures = m_completed->isChecked();
     s.taskFailed = m_taskFailed->isChecked();
-    s.stalled = m_stalled->isChecked();
+    s.otherFailures = m_otherFailures->isChecked();
+    s.quietMigrations = m_quietMigration->isChecked();
     s.rejections = m_rejections->isChecked();
     s.listener = m_listener->isChecked();
     s.quietHours = m_quiet->isChecked();

@@ -34,7 +34,8 @@ private:
     QCheckBox *m_failed = nullptr;
     QCheckBox *m_completed = nullptr;
     QCheckBox *m_taskFailed = nullptr;
-    QCheckBox *m_stalled = nullptr;
+    QCheckBox *m_otherFailures = nullptr;
+    QCheckBox *m_quietMigration = nullptr;
     QCheckBox *m_rejections = nullptr;
     QCheckBox *m_listener = nullptr;
     QCheckBox *m_quiet = nullptr;

@@ -196,10 +196,10 @@ QWidget *SettingsDialog::monitoringPage()
 {
     auto *page = new QWidget(m_tabs);
     auto *form = new QFormLayout(page);
-    m_stallWorking = spinBox("stallWorkingMinutes", tr(" min"), page);
-    m_stallWorking->setObjectName(QStringLiteral("stallWorking"));
-    m_stallNotStarted = spinBox("stallNotStartedMinutes", tr(" min"), page);
-    m_stallNotStarted->setObjectName(QStringLiteral("stallNotStarted"));
+    m_quietWorking = spinBox("quietWorkingMinutes", tr(" min"), page);
+    m_quietWorking->setObjectName(QStringLiteral("quietWorking"));
+    m_quietNotStarted = spinBox("quietNotStartedMinutes", tr(" min"), page);
+    m_quietNotStarted->setObjectName(QStringLiteral("quietNotStarted"));
     m_storeFolder = new QLineEdit(page);
     m_storeFolder->setObjectName(QStringLiteral("storeFolder"));
     m_storeFolder->setClearButtonEnabled(true);
@@ -214,9 +214,13 @@ QWidget *SettingsDialog::monitoringPage()
         tr("A PostgreSQL database, as postgresql://user@host:port/dbname?sslmode=require"));
 
     form->addRow(
-        hint(tr("A migration counts as stalled when nothing is heard from it for this long."), page));
-    form->addRow(tr("&Working, no new event:"), m_stallWorking);
-    form->addRow(tr("&Not started after:"), m_stallNotStarted);
+        hint(tr("A migration counts as quiet when nothing is heard from it for this long. Anon sends no "
+                "progress events, so a healthy migration is quiet between its start and its outcome, and "
+                "one waiting for the customer's login is quiet until it starts. Quiet migrations are "
+                "flagged on the board; they alert only when that rule is on (Alerts)."),
+             page));
+    form->addRow(tr("Quiet when &working, no event for:"), m_quietWorking);
+    form->addRow(tr("Quiet when &not started, no event for:"), m_quietNotStarted);
     form->addRow(tr("&Data folder:"), withButton(m_storeFolder, browse, page));
     form->addRow(tr("St&ore URL:"), m_storeUrl);
     form->addRow(
@@ -277,8 +281,8 @@ void SettingsDialog::setValues(const SettingsValues &values)
     m_tlsKey->setText(values.tlsKey);
     m_secrets = values.secrets;
     refreshSecrets();
-    m_stallWorking->setValue(values.stallWorkingMinutes);
-    m_stallNotStarted->setValue(values.stallNotStartedMinutes);
+    m_quietWorking->setValue(values.quietWorkingMinutes);
+    m_quietNotStarted->setValue(values.quietNotStartedMinutes);
     m_storeFolder->setText(values.storeFolder);
     m_storeUrl->setText(values.storeUrl);
     m_retentionDays->setValue(values.retentionDays);
@@ -340,8 +344,8 @@ std::optional<SettingsValues> SettingsDialog::collect()
     v.tlsCert = m_tlsCert->text().trimmed();
     v.tlsKey = m_tlsKey->text().trimmed();
     v.secrets = m_secrets;
-    v.stallWorkingMinutes = m_stallWorking->value();
-    v.stallNotStartedMinutes = m_stallNotStarted->value();
+    v.quietWorkingMinutes = m_quietWorking->value();
+    v.quietNotStartedMinutes = m_quietNotStarted->value();
     v.storeFolder = m_storeFolder->text().trimmed();
     v.storeUrl = m_storeUrl->text().trimmed();
     v.retentionDays = m_retentionDays->value();
@@ -369,8 +373,8 @@ std::optional<SettingsValues> SettingsDialog::collect()
         case SettingsValues::Field::Tolerance:
             field = m_tolerance;
             break;
-        case SettingsValues::Field::Stall:
-            field = m_stallWorking;
+        case SettingsValues::Field::Quiet:
+            field = m_quietWorking;
             break;
         case SettingsValues::Field::Store:
             field = m_storeUrl;

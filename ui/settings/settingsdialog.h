@@ -84,8 +84,8 @@ private:
     QLabel *m_noSecrets = nullptr;
     QLineEdit *m_secretInput = nullptr;
     QPushButton *m_removeSecret = nullptr;
-    QSpinBox *m_stallWorking = nullptr;
-    QSpinBox *m_stallNotStarted = nullptr;
+    QSpinBox *m_quietWorking = nullptr;
+    QSpinBox *m_quietNotStarted = nullptr;
     QLineEdit *m_storeFolder = nullptr;
     QLineEdit *m_storeUrl = nullptr;
     AlertsPage *m_alerts = nullptr;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "timelinewidget.h"
 
+#include "model/failureadvice.h"
 #include "model/monitormodel.h"
 #include "timelinepainter.h"
 
@@ -184,6 +185,8 @@ QString TimelineWidget::toolTipAt(const QPointF &pos) const
         lines.append(tr("Task: %1").arg(EventLog::taskId(row).toHtmlEscaped()));
     if (row.error)
         lines.append(tr("Error: %1").arg(log.error(row).toHtmlEscaped()));
+    if (marker->kind == EventKind::TaskFailed)
+        lines.append(partialExtractionAdvice(EventLog::taskId(row)).toHtmlEscaped());
     lines.append(tr("Attempts: %1").arg(row.attempts));
     if (marker->resent)
         lines.append(tr("A resend: this event arrived before under another message id."));
