@@ -25,9 +25,25 @@ bool eventLess(const Migration::Event &a, const Migration::Event &b)
         return ra < rb;
     if (a.tieBreak != b.tieBreak)
         return a.tieBreak < b.tieBreak;
+    // Copies of one event (resent under another message id): the earlier received first when the
+    // sender gave no time; the same in any arrival order, since each copy's receive time is its own.
+    if (a.identified && b.identified && a.when != b.when)
+        return a.when < b.when;
     if (a.messageTieBreak != b.messageTieBreak)
         return a.messageTieBreak < b.messageTieBreak;
     return a.logIndex < b.logIndex;
+}
+
+// 64-bit FNV-1a. Not qHash: Qt seeds that per process, and ties must break alike in every
+// process (two desktops on one team store, or one app after a restart).
+quint64 stableHash(QByteArrayView bytes)
+{
+    quint64 h = 14695981039346656037ULL;
+    for (const char c : bytes) {
+        h ^= quint8(c);
+        h *= 1099511628211ULL;
+    }
+    return h;
 }
 
 // The earliest time among events of one kind, preferring those the sender dated.
@@ -126,8 +142,9 @@ Migration::Event Migration::Event::of(const EventRow &row, quint32 logIndex)
     Event e;
     e.when = row.when();
     e.timed = row.hasCreated();
-    e.tieBreak = qHash(row.eventId(), 0x4d4d);
-    e.messageTieBreak = qHash(row.msgId(), 0x4d4d);
+    e.identified = !row.eventId().isEmpty();
+    e.tieBreak = stableHash(row.eventId());
+    e.messageTieBreak = stableHash(row.msgId());
     e.logIndex = logIndex;
     e.kind = row.kind;
     e.status = row.status;

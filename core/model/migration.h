@@ -40,12 +40,13 @@ struct Migration
     struct Event
     {
         qint64 when = 0; // created, or received when the sender gave no time (shown, never sorted by)
-        quint64 tieBreak = 0; // a hash of the event id: same order whatever the arrival
-        quint64 messageTieBreak = 0; // a hash of the message id, after that
+        quint64 tieBreak = 0; // a stable hash of the event id: same order whatever the arrival
+        quint64 messageTieBreak = 0; // a stable hash of the message id, for events without an id
         quint32 logIndex = 0;
         EventKind kind = EventKind::Other;
         MigrationStatus status = MigrationStatus::Unknown;
         bool timed = false; // the sender said when ("created")
+        bool identified = false; // it has an event id
 
         static Event of(const EventRow &row, quint32 logIndex);
     };
@@ -53,7 +54,8 @@ struct Migration
     QString id;
     // Sorted by a key that never depends on arrival: events without a time first (the sender
     // gave none, so nothing says they are later), then by time; ties by lifecycle rank, the
-    // event id's hash, the message id's hash.
+    // event id's hash, the message id's hash. Undated copies of one event (an event id resent
+    // under another message id) go by when each was received.
     std::vector<Event> events;
 
     // Derived by refresh().

@@ -1041,10 +1041,13 @@ QString arrivalFreeDifferences(const Migration &a, const EventLog &la, const Mig
     field("eventCount", QString::number(a.eventCount), QString::number(b.eventCount));
     field("companyId", a.companyId, b.companyId);
     field("createdByUserId", a.createdByUserId, b.createdByUserId);
+    // Events by their event id (copies of one event are one event), else their message id.
     auto sequence = [](const Migration &m, const EventLog &log) {
         QStringList ids;
-        for (const Migration::Event &e : m.events)
-            ids << QString::fromLatin1(log.at(e.logIndex).msgId());
+        for (const Migration::Event &e : m.events) {
+            const EventRow &row = log.at(e.logIndex);
+            ids << QString::fromLatin1(row.eventId().isEmpty() ? row.msgId() : row.eventId());
+        }
         return ids.join(QLatin1Char(' '));
     };
     field("events", sequence(a, la), sequence(b, lb));

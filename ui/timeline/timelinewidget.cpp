@@ -117,7 +117,23 @@ std::vector<TimelineMarker> TimelineWidget::markers() const
     lastX.fill(-std::numeric_limits<double>::infinity());
     QSet<QByteArrayView> seen;
     out.reserve(m->events.size());
-    for (const Migration::Event &ev : m->events) {
+    // Copies of one event sit side by side in the model's order; the first delivered gets the
+    // full marker and the others the small "resent" ones.
+    std::vector<const Migration::Event *> shown;
+    shown.reserve(m->events.size());
+    for (const Migration::Event &ev : m->events)
+        shown.push_back(&ev);
+    for (auto run = shown.begin(); run != shown.end();) {
+        auto end = std::find_if(run + 1, shown.end(), [&](const Migration::Event *other) {
+            return !(*run)->identified || other->tieBreak != (*run)->tieBreak || other->when != (*run)->when;
+        });
+        std::sort(run, end, [&log](const Migration::Event *a, const Migration::Event *b) {
+            return log.at(a->logIndex).storeRowId() < log.at(b->logIndex).storeRowId();
+        });
+        run = end;
+    }
+    for (const Migration::Event *shownEvent : shown) {
+        const Migration::Event &ev = *shownEvent;
         const EventRow &row = log.at(ev.logIndex);
         TimelineMarker marker;
         marker.resent = !row.eventId().isEmpty() && seen.contains(row.eventId());
