@@ -39,6 +39,11 @@ void GuiForwarding::watch(Forwarder *forwarder)
         if (m_view)
             m_view->setProblem(tr("Forwarding cannot use the store: %1").arg(message));
     });
+    // A delivery given up because its endpoint secret is gone: said once, above the log.
+    connect(forwarder, &Forwarder::notice, this, [this](const QString &message) {
+        if (m_view)
+            m_view->setProblem(message);
+    });
 }
 
 void GuiForwarding::apply(const ForwardChoice &choice)
@@ -62,7 +67,7 @@ void GuiForwarding::showState()
     const QString target = QUrl(choice.target).toString(QUrl::RemoveUserInfo);
     const QString headers = choice.secret
         ? tr("signed afresh with the secret ending %1").arg(choice.secret->hint())
-        : tr("with their original headers");
+        : tr("with their own ids, signed afresh with the endpoint secret that verified each");
     m_view->setState(
         choice.fromCommandLine
             ? tr("Forwarding every new delivery to %1, %2 (--forward-to, for this run).").arg(target, headers)

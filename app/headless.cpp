@@ -93,7 +93,7 @@ int runHeadless(const AppOptions &options)
                          qPrintable(e.lastError));
         });
         std::printf("forwarding to %s (%s)\n", qPrintable(options.replay.forwardTarget),
-                    options.replay.forwardSecret.isEmpty() ? "original headers" : "re-signed");
+                    options.replay.forwardSecret.isEmpty() ? "own ids, endpoint secret" : "re-signed");
     }
     if (!metricsOffWebhookPort(options, *config, &error)) {
         printError(error);

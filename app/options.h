@@ -36,6 +36,7 @@ struct ReplayArgs
     int concurrency = 1;
     double ratePerSecond = 0;
     int retries = 0;
+    bool retryTransientOnly = false; // --replay-retry-on transient: not 4xx or redirects
     QString forwardTarget; // --forward-to
     QString forwardSecret;
     QString importSource; // --import

@@ -53,6 +53,7 @@ int runReplay(const AppOptions &options)
     replay.concurrency = a.concurrency;
     replay.ratePerSecond = a.ratePerSecond;
     replay.retries = a.retries;
+    replay.retryOn = a.retryTransientOnly ? RetryOn::Transient : RetryOn::NonSuccess;
     replay.signing.newIds = a.newIds;
     if (!a.resignSecret.isEmpty()) {
         QString error;

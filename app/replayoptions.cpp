@@ -40,8 +40,14 @@ ReplayCommandLine::ReplayCommandLine()
              QStringLiteral("N"))
     , m_retries(
           QStringLiteral("replay-retries"),
-          QStringLiteral("With --replay-to: retry a network error, 429 or 5xx up to N times (default 0)."),
+          QStringLiteral("With --replay-to: retry a failed delivery up to N times (default 0), waiting 1 s, "
+                         "then 2 s, 4 s...; which failures, see --replay-retry-on."),
           QStringLiteral("N"))
+    , m_retryOn(QStringLiteral("replay-retry-on"),
+                QStringLiteral("With --replay-retries: non-2xx (default) retries no answer and every answer "
+                               "that is not 2xx, redirects and 4xx included, as Svix does; transient retries "
+                               "only no answer, 429 and 5xx."),
+                QStringLiteral("WHICH"))
     , m_forwardTo(
           QStringLiteral("forward-to"),
           QStringLiteral("Forward every accepted delivery to URL after it is stored, retrying until it "
@@ -49,8 +55,9 @@ ReplayCommandLine::ReplayCommandLine()
           QStringLiteral("URL"))
     , m_forwardSecret(
           QStringLiteral("forward-secret"),
-          QStringLiteral("With --forward-to: re-sign forwarded deliveries with this secret instead of "
-                         "keeping their original headers."),
+          QStringLiteral("With --forward-to: re-sign forwarded deliveries with this secret and keep their "
+                         "ids. Without it each keeps its id and is signed afresh with the endpoint secret "
+                         "that verified it."),
           QStringLiteral("S"))
     , m_import(
           QStringLiteral("import"),
@@ -67,7 +74,7 @@ ReplayCommandLine::ReplayCommandLine()
 void ReplayCommandLine::addTo(QCommandLineParser &parser) const
 {
     parser.addOptions({m_replayTo, m_migration, m_type, m_since, m_resignSecret, m_newIds, m_concurrency,
-                       m_rate, m_retries, m_forwardTo, m_forwardSecret, m_import, m_exportHar});
+                       m_rate, m_retries, m_retryOn, m_forwardTo, m_forwardSecret, m_import, m_exportHar});
 }
 
 bool checkTargetUrl(const QString &option, const QString &text, QString *error)
@@ -118,7 +125,7 @@ bool ReplayCommandLine::read(const QCommandLineParser &parser, const ArgvSecrets
             return false;
     } else {
         for (const QCommandLineOption *only :
-             {&m_migration, &m_type, &m_since, &m_newIds, &m_concurrency, &m_rate, &m_retries}) {
+             {&m_migration, &m_type, &m_since, &m_newIds, &m_concurrency, &m_rate, &m_retries, &m_retryOn}) {
             if (parser.isSet(*only)) {
                 *error = QStringLiteral("--%1 goes with --replay-to.").arg(only->names().constFirst());
                 return false;
@@ -147,6 +154,14 @@ bool ReplayCommandLine::read(const QCommandLineParser &parser, const ArgvSecrets
     }
     if (!positive(m_concurrency, 1, 64, &r.concurrency) || !positive(m_retries, 0, 20, &r.retries))
         return false;
+    if (parser.isSet(m_retryOn)) {
+        const QString which = parser.value(m_retryOn);
+        if (which != QLatin1String("non-2xx") && which != QLatin1String("transient")) {
+            *error = QStringLiteral("--replay-retry-on: expected non-2xx or transient, not '%1'.").arg(which);
+            return false;
+        }
+        r.retryTransientOnly = which == QLatin1String("transient");
+    }
     if (parser.isSet(m_rate)) {
         bool ok = false;
         r.ratePerSecond = parser.value(m_rate).toDouble(&ok);

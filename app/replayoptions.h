@@ -32,6 +32,7 @@ private:
     QCommandLineOption m_concurrency;
     QCommandLineOption m_rate;
     QCommandLineOption m_retries;
+    QCommandLineOption m_retryOn;
     QCommandLineOption m_forwardTo;
     QCommandLineOption m_forwardSecret;
     QCommandLineOption m_import;

@@ -73,9 +73,13 @@ void Services::applyForwarding(const ForwardChoice &choice)
     Forwarder::Options options;
     options.store = &m_store;
     options.secret = choice.secret;
+    // Rows kept with their original headers are signed afresh with the secret that verified
+    // them, so the forwarder follows the receiver's secrets (known once it starts).
+    options.endpointSecrets = m_receiver.secrets();
     options.queueDepth = &m_forwardQueueDepth;
     m_forwarder = std::make_unique<Forwarder>(std::move(options));
     connect(&m_store.writer(), &StoreWriter::deliveriesCommitted, m_forwarder.get(), &Forwarder::wake);
+    connect(&m_receiver, &ReceiverHost::secretsChanged, m_forwarder.get(), &Forwarder::setEndpointSecrets);
     Q_EMIT forwarderChanged(m_forwarder.get()); // before start(), so no update is missed
     m_forwarder->start();
 }

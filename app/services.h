@@ -25,7 +25,8 @@ namespace mm {
 struct ForwardChoice
 {
     QString target;
-    std::optional<SigningSecret> secret; // nullopt: the original headers
+    // nullopt: each delivery's own id, signed afresh with the endpoint secret that verified it
+    std::optional<SigningSecret> secret;
     bool fromCommandLine = false;
 };
 

@@ -67,7 +67,8 @@ SimCommandLine parseSimCommandLine(const QStringList &arguments, const QString &
     parser.setApplicationDescription(QStringLiteral(
         "Sends Svix-signed Anon migration webhooks to a receiver, the way Svix delivers them:\n"
         "one request at a time per keep-alive connection, re-signed on each attempt, retried on\n"
-        "Svix's schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).\n"
+        "Svix's schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; each delay +-20 %,\n"
+        "at least 60 s after a timeout or 429, at least Retry-After on a 429 or 503).\n"
         "Exit status: 0 when every correctly signed delivery was acknowledged and no deliberately\n"
         "bad one was, 1 otherwise, 2 for bad arguments."));
     parser.addHelpOption();
@@ -80,6 +81,15 @@ SimCommandLine parseSimCommandLine(const QStringList &arguments, const QString &
         QStringLiteral(
             "Signing secret (whsec_…); repeatable, the first signs. Default: MIGRATION_MONITOR_SECRETS."),
         "secret");
+    const QCommandLineOption rotateSecret = valueOption(
+        "rotate-secret",
+        QStringLiteral("A secret rotation in progress: sign every delivery with this (new) secret too, both "
+                       "v1 entries in one signature header."),
+        "secret");
+    const QCommandLineOption unbranded = valueOption(
+        "unbranded",
+        QStringLiteral("Share sent with webhook-id/-timestamp/-signature headers instead of svix-*."),
+        "ratio");
     const QCommandLineOption migrations
         = valueOption("migrations", QStringLiteral("Migrations to simulate."), "n", QStringLiteral("10"));
     const QCommandLineOption events = valueOption(
@@ -122,8 +132,9 @@ SimCommandLine parseSimCommandLine(const QStringList &arguments, const QString &
         "us");
     const QCommandLineOption ackLog = valueOption(
         "ack-log", QStringLiteral("Append each acknowledged svix-id to this file, flushed at once."), "file");
-    const QCommandLineOption pings
-        = valueOption("pings", QStringLiteral("svix.ping events to mix in."), "n", QStringLiteral("0"));
+    const QCommandLineOption pings = valueOption(
+        "pings", QStringLiteral("Pings to mix in: Svix's \"send example\" body, {\"success\": true}."), "n",
+        QStringLiteral("0"));
     const QCommandLineOption continuous(QStringLiteral("continuous"),
                                         QStringLiteral("Keep generating migrations until interrupted."));
     const QCommandLineOption insecure(QStringLiteral("insecure"),
@@ -131,10 +142,10 @@ SimCommandLine parseSimCommandLine(const QStringList &arguments, const QString &
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("Print only the summary."));
     const QCommandLineOption verbose(QStringLiteral("verbose"),
                                      QStringLiteral("Print every attempt's svix-id and status to stderr."));
-    parser.addOptions({target,     secret,      migrations, events,      rate,   concurrency,
-                       outOfOrder, window,      duplicates, wrongSecret, tamper, seedQuirk,
-                       retryScale, maxAttempts, timeout,    seed,        ackLog, pings,
-                       continuous, insecure,    quiet,      verbose,     epoch});
+    parser.addOptions({target,      secret,      rotateSecret, unbranded,  migrations,  events, rate,
+                       concurrency, outOfOrder,  window,       duplicates, wrongSecret, tamper, seedQuirk,
+                       retryScale,  maxAttempts, timeout,      seed,       ackLog,      pings,  continuous,
+                       insecure,    quiet,       verbose,      epoch});
 
     if (!parser.parse(arguments)) {
         out.error = parser.errorText();
@@ -180,6 +191,13 @@ SimCommandLine parseSimCommandLine(const QStringList &arguments, const QString &
         return out;
     }
     o.secrets = *secrets;
+    if (parser.isSet(rotateSecret)) {
+        o.rotateSecret = SigningSecret::parse(parser.value(rotateSecret), &secretError);
+        if (!o.rotateSecret) {
+            out.error = QStringLiteral("--rotate-secret: %1").arg(secretError);
+            return out;
+        }
+    }
 
     Reader read {parser, out.error};
     constexpr int Big = 1'000'000'000;
@@ -193,6 +211,7 @@ SimCommandLine parseSimCommandLine(const QStringList &arguments, const QString &
     o.wrongSecret = read.real(wrongSecret, 0, 0, 1);
     o.tamper = read.real(tamper, 0, 0, 1);
     o.seedQuirk = read.real(seedQuirk, 0, 0, 1);
+    o.unbranded = read.real(unbranded, 0, 0, 1);
     o.retryScale = read.real(retryScale, o.retryScale, 0, 1e6);
     o.maxAttempts = read.integer(maxAttempts, o.maxAttempts, 1, 1000);
     o.requestTimeoutMs = read.integer(timeout, o.requestTimeoutMs, 1, 3'600'000);

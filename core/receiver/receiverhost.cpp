@@ -37,6 +37,8 @@ bool ReceiverHost::start(const ReceiverConfig &config, StoreWriter *store, QStri
         return false;
     }
     m_receiver = receiver;
+    m_secrets = config.secrets;
+    Q_EMIT secretsChanged(m_secrets);
     m_url = receiver->url();
     connect(m_receiver, &Receiver::handled, this, &ReceiverHost::handled);
     connect(m_receiver, &Receiver::guardRejected, this, &ReceiverHost::guardRejected);
@@ -46,6 +48,8 @@ bool ReceiverHost::start(const ReceiverConfig &config, StoreWriter *store, QStri
 void ReceiverHost::setSecrets(const QList<SigningSecret> &secrets)
 {
     MM_ASSERT_THREAD(this);
+    m_secrets = secrets;
+    Q_EMIT secretsChanged(m_secrets);
     if (m_receiver)
         QMetaObject::invokeMethod(m_receiver, [r = m_receiver, secrets] {
             MM_ASSERT_THREAD(r);

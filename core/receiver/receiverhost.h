@@ -28,17 +28,22 @@ public:
     // What every receiver this host ran has done, for /metrics; readable from any thread.
     const ReceiverCounters &counters() const { return m_counters; }
     QUrl url() const { return m_url; }
+    // The endpoint secrets the receiver verifies with (kept while it is stopped too, so whoever
+    // signs with them, such as forwarding, has them); secretsChanged() follows each change.
     void setSecrets(const QList<SigningSecret> &secrets);
+    const QList<SigningSecret> &secrets() const { return m_secrets; }
 
 Q_SIGNALS:
     void handled(const QList<mm::DeliveryLogEntry> &entries);
     void guardRejected(int status, const QString &remote, const QByteArray &reason);
+    void secretsChanged(const QList<mm::SigningSecret> &secrets);
 
 private:
     ReceiverCounters m_counters; // before the thread: the receiver on it writes here
     WorkerThread m_thread {QStringLiteral("mm-receiver")};
     Receiver *m_receiver = nullptr;
     QUrl m_url;
+    QList<SigningSecret> m_secrets;
 };
 
 } // namespace mm

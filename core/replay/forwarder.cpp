@@ -30,6 +30,7 @@ void Forwarder::start()
     connect(m_worker, &ForwardWorker::entryUpdated, this, &Forwarder::entryUpdated);
     connect(m_worker, &ForwardWorker::recentLoaded, this, &Forwarder::recentLoaded);
     connect(m_worker, &ForwardWorker::problem, this, &Forwarder::problem);
+    connect(m_worker, &ForwardWorker::notice, this, &Forwarder::notice);
     QMetaObject::invokeMethod(m_worker, &ForwardWorker::open, Qt::QueuedConnection);
 }
 
@@ -57,6 +58,16 @@ void Forwarder::setSecret(std::optional<SigningSecret> secret)
     if (m_worker)
         QMetaObject::invokeMethod(
             m_worker, [worker = m_worker, secret] { worker->setSecret(secret); }, Qt::QueuedConnection);
+}
+
+void Forwarder::setEndpointSecrets(const QList<SigningSecret> &secrets)
+{
+    MM_ASSERT_THREAD(this);
+    m_options.endpointSecrets = secrets;
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, secrets] { worker->setEndpointSecrets(secrets); },
+            Qt::QueuedConnection);
 }
 
 void Forwarder::retryNow()

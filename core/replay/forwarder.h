@@ -50,6 +50,11 @@ public:
         const Store *store = nullptr; // must outlive the Forwarder
         // Rows queued to be re-signed use this; without it they wait (with an error shown).
         std::optional<SigningSecret> secret;
+        // The receiver's endpoint secrets. Rows queued with their original headers go out with
+        // their own id, signed afresh (a fresh timestamp each try) with the secret that verified
+        // them: Svix's signature is refused once it is 5 minutes old. A row whose secret is gone
+        // is given up at once, saying so; while none is known yet (start-up), rows wait.
+        QList<SigningSecret> endpointSecrets;
         int concurrency = 4;
         int maxTries = 30; // then the row is "failed"
         std::chrono::milliseconds retryBase {1000}; // doubled after each failed try
@@ -77,6 +82,8 @@ public:
     // Thread-safe: new rows were queued; look now rather than at the next poll.
     void wake();
     void setSecret(std::optional<SigningSecret> secret);
+    // The receiver's secrets changed (or became known); rows waiting for them become due.
+    void setEndpointSecrets(const QList<SigningSecret> &secrets);
     // Makes every pending row due now (the forwarding log's "Retry now"), except those a
     // forwarder is sending.
     void retryNow();
@@ -88,6 +95,9 @@ Q_SIGNALS:
     void entryUpdated(const mm::ForwardEntry &entry);
     void recentLoaded(const QList<mm::ForwardEntry> &entries);
     void problem(const QString &message); // the store cannot be read or written
+    // A row was given up without a try: the endpoint secret that verified it is not configured
+    // any more (a sentence naming the message; the row's own error says the same).
+    void notice(const QString &message);
 
 private:
     Options m_options;

@@ -25,8 +25,8 @@ qint64 nowUs()
 const char *const SelectEntry
     = "SELECT q.id, q.delivery_id, d.msg_id, d.type, d.migration_id, q.target, q.state, q.tries, "
       "q.last_status, q.last_error, q.enqueued_us, q.next_us, q.done_us, q.resign, d.body, "
-      "d.timestamp_header, "
-      "d.signature FROM forward_queue q JOIN deliveries d ON d.id = q.delivery_id ";
+      "d.timestamp_header, d.signature, d.secret_index, d.headers "
+      "FROM forward_queue q JOIN deliveries d ON d.id = q.delivery_id ";
 
 // Reads a row selected with SelectEntry.
 void readRow(const QSqlQuery &q, ForwardEntry *e, bool *resign, OutgoingDelivery *d)
@@ -52,6 +52,8 @@ void readRow(const QSqlQuery &q, ForwardEntry *e, bool *resign, OutgoingDelivery
         d->body = q.value(14).toByteArray();
         d->timestampHeader = q.value(15).toLongLong();
         d->signature = q.value(16).toString().toLatin1();
+        d->secretIndex = q.value(17).isNull() ? -1 : q.value(17).toInt();
+        d->unbranded = headerFamilyOf(q.value(18).toString().toLatin1());
         d->type = e->type;
         d->migrationId = e->migrationId;
     }
@@ -167,6 +169,13 @@ void ForwardWorker::setSecret(std::optional<SigningSecret> secret)
     retryNow();
 }
 
+void ForwardWorker::setEndpointSecrets(const QList<SigningSecret> &secrets)
+{
+    MM_ASSERT_THREAD(this);
+    m_options.endpointSecrets = secrets;
+    retryNow(); // rows that waited for them
+}
+
 void ForwardWorker::retryNow()
 {
     MM_ASSERT_THREAD(this);
@@ -226,7 +235,8 @@ void ForwardWorker::scan()
 
 void ForwardWorker::send(Row row)
 {
-    SigningChoice signing;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    std::optional<HeaderList> headers;
     if (row.resign) {
         if (!m_options.secret) {
             settle(row, 0,
@@ -234,15 +244,38 @@ void ForwardWorker::send(Row row)
                        "No forwarding secret: start with --forward-secret or choose one in Settings."));
             return;
         }
+        SigningChoice signing;
         signing.secret = m_options.secret;
-    }
-    QByteArray sentId;
-    QString error;
-    const auto headers
-        = outgoingHeaders(row.delivery, signing, QDateTime::currentSecsSinceEpoch(), &sentId, &error);
-    if (!headers) {
-        settle(row, 0, error);
-        return;
+        QString error;
+        headers = outgoingHeaders(row.delivery, signing, row.delivery.msgId, now, &error, Sender::Forward);
+        if (!headers) {
+            settle(row, 0, error);
+            return;
+        }
+    } else {
+        // Its own id, signed afresh: the original timestamp and signature are refused by any
+        // target that checks them once they are 5 minutes old (a retry, a restart).
+        if (m_options.endpointSecrets.isEmpty()) {
+            settle(row, 0, QStringLiteral("Waiting for the endpoint's signing secrets to sign it afresh."),
+                   Settle::Wait);
+            return;
+        }
+        const QList<SigningSecret> secrets = verifyingSecrets(row.delivery, m_options.endpointSecrets);
+        if (secrets.isEmpty()) {
+            const QString why = row.delivery.signature.isEmpty()
+                ? QStringLiteral("Not forwarded: it was stored without its signature (imported, or by an "
+                                 "earlier version), so the secret that verified it is unknown and it cannot "
+                                 "be signed afresh with its own id. Replay it re-signed instead.")
+                : QStringLiteral(
+                      "Not forwarded: the endpoint secret that verified it (#%1 when it arrived) is "
+                      "no longer configured, so it cannot be signed afresh with its own id, and its "
+                      "original signature has expired. Replay it re-signed instead.")
+                      .arg(row.delivery.secretIndex + 1);
+            settle(row, 0, why, Settle::GiveUp);
+            Q_EMIT notice(QString::fromLatin1(row.entry.msgId) + QStringLiteral(": ") + why);
+            return;
+        }
+        headers = resignedHeaders(row.delivery, secrets, now, Sender::Forward);
     }
     QNetworkRequest request {QUrl(row.entry.target)};
     for (const auto &[name, value] : *headers)
@@ -296,16 +329,23 @@ void ForwardWorker::onFinished(QNetworkReply *reply)
     scan();
 }
 
-void ForwardWorker::settle(Row &row, int status, const QString &error)
+void ForwardWorker::settle(Row &row, int status, const QString &error, Settle how)
 {
     if (!m_queue)
         return; // closed: the row was given back
     ForwardEntry &e = row.entry;
     const qint64 now = nowUs();
-    e.tries += 1;
+    if (how == Settle::Try)
+        e.tries += 1;
     e.lastStatus = status;
     e.lastError = error;
-    if (error.isEmpty()) {
+    if (how == Settle::Wait) {
+        // setEndpointSecrets makes it due again at once; until then, look again now and then.
+        e.nextUs = now + m_options.retryCap.count() * 1000;
+    } else if (how == Settle::GiveUp) {
+        e.state = QStringLiteral("failed");
+        e.doneUs = now;
+    } else if (error.isEmpty()) {
         e.state = QStringLiteral("delivered");
         e.doneUs = now;
     } else if (e.tries >= m_options.maxTries) {

@@ -32,6 +32,7 @@ public:
     void close();
     void scan();
     void setSecret(std::optional<mm::SigningSecret> secret);
+    void setEndpointSecrets(const QList<mm::SigningSecret> &secrets);
     void retryNow();
     void loadRecent(int limit);
 
@@ -39,6 +40,7 @@ Q_SIGNALS:
     void entryUpdated(const mm::ForwardEntry &entry);
     void recentLoaded(const QList<mm::ForwardEntry> &entries);
     void problem(const QString &message);
+    void notice(const QString &message);
 
 private:
     struct Row
@@ -56,7 +58,11 @@ private:
     void abortOverdue();
     void send(Row row);
     void onFinished(QNetworkReply *reply);
-    void settle(Row &row, int status, const QString &error);
+    // Try: a request was sent (or could not be built): delivered, retried later or, after
+    // maxTries, failed. Wait: not tried, due again later without counting a try. GiveUp: failed
+    // now, without a try.
+    enum class Settle : quint8 { Try, Wait, GiveUp };
+    void settle(Row &row, int status, const QString &error, Settle how = Settle::Try);
     void reportProblem(const QString &message);
     void countPending();
 

@@ -11,8 +11,10 @@
 namespace mm {
 
 namespace {
-bool retryable(int status)
+bool retryable(int status, RetryOn policy)
 {
+    if (policy == RetryOn::NonSuccess)
+        return status < 200 || status >= 300;
     return status == 0 || status == 429 || status >= 500;
 }
 
@@ -84,6 +86,7 @@ bool Replayer::start(QList<OutgoingDelivery> deliveries, const ReplayOptions &op
     ++m_generation;
     m_options = options;
     m_deliveries = std::move(deliveries);
+    m_sentIds = QList<QByteArray>(m_deliveries.size());
     m_ready.clear();
     for (int i = 0; i < m_deliveries.size(); ++i)
         m_ready.emplace_back(i, 0);
@@ -129,6 +132,7 @@ ReplayResult Replayer::resultFor(int index) const
     r.index = index;
     r.rowId = d.rowId;
     r.originalMsgId = d.msgId;
+    r.sentMsgId = m_sentIds.value(index);
     r.type = d.type;
     r.migrationId = d.migrationId;
     return r;
@@ -158,10 +162,13 @@ void Replayer::pump()
 void Replayer::send(int index, int tries)
 {
     const OutgoingDelivery &d = m_deliveries.at(index);
-    QByteArray sentId;
+    // One id per delivery for all its tries; the timestamp and signature are fresh per try.
+    QByteArray &sentId = m_sentIds[index];
+    if (sentId.isEmpty())
+        sentId = outgoingMsgId(d, m_options.signing);
     QString error;
     const auto headers
-        = outgoingHeaders(d, m_options.signing, QDateTime::currentSecsSinceEpoch(), &sentId, &error);
+        = outgoingHeaders(d, m_options.signing, sentId, QDateTime::currentSecsSinceEpoch(), &error);
     if (!headers) {
         ReplayResult r = resultFor(index);
         r.tries = tries;
@@ -226,7 +233,7 @@ void Replayer::onFinished(QNetworkReply *reply)
             // Not cancel(): the transfer timeout aborted it.
             r.error = QStringLiteral("no answer within %1 s").arg(m_options.timeout.count() / 1000.0);
         }
-        if (!r.cancelled && f.tries <= m_options.retries && retryable(r.status)) {
+        if (!r.cancelled && f.tries <= m_options.retries && retryable(r.status, m_options.retryOn)) {
             const auto delay = m_options.retryDelay * (1LL << std::min(f.tries - 1, 10));
             ++m_waitingRetries;
             const quint64 generation = m_generation;

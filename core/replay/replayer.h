@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Sends stored deliveries to a URL: a bounded number at once, at most so many a second,
-// retrying network errors, 429 and 5xx when asked, and cancellable. Network only: where
-// the deliveries come from and where results go is the caller's business.
+// retrying failed tries when asked (every non-2xx answer, as Svix does, or only transient
+// failures), and cancellable. Network only: where the deliveries come from and where results
+// go is the caller's business.
 #pragma once
 
 #include "outgoing.h"
@@ -19,13 +20,20 @@ class QTimer;
 
 namespace mm {
 
+// Which failed tries are tried again.
+enum class RetryOn : quint8 {
+    NonSuccess, // no answer, or any answer that is not 2xx (redirects and 4xx too), as Svix does
+    Transient, // no answer, 429 or 5xx
+};
+
 struct ReplayOptions
 {
     QUrl target;
     SigningChoice signing;
     int concurrency = 4; // requests in flight at once, 1-64
     double ratePerSecond = 0; // requests started per second; 0 = no limit
-    int retries = 0; // further tries after a network error, 429 or 5xx
+    int retries = 0; // further tries after a failed one (see retryOn)
+    RetryOn retryOn = RetryOn::NonSuccess;
     std::chrono::milliseconds timeout {30000}; // per try
     std::chrono::milliseconds retryDelay {1000}; // before the first retry, doubled after each
 
@@ -102,6 +110,7 @@ private:
     QTimer *m_pacer;
     ReplayOptions m_options;
     QList<OutgoingDelivery> m_deliveries;
+    QList<QByteArray> m_sentIds; // per delivery, minted at its first try and kept for its retries
     std::deque<std::pair<int, int>> m_ready; // (index, tries so far) waiting to start
     QHash<QNetworkReply *, InFlight> m_inFlight;
     int m_waitingRetries = 0;

@@ -46,8 +46,8 @@ std::optional<QList<OutgoingDelivery>> ReplayStore::load(const ReplaySelection &
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    QString sql = QStringLiteral("SELECT id, msg_id, body, timestamp_header, signature, type, migration_id "
-                                 "FROM deliveries WHERE TRUE");
+    QString sql = QStringLiteral("SELECT id, msg_id, body, timestamp_header, signature, type, migration_id, "
+                                 "secret_index, headers FROM deliveries WHERE TRUE");
     if (!s.rowIds.isEmpty()) {
         QStringList ids;
         ids.reserve(s.rowIds.size());
@@ -89,6 +89,9 @@ std::optional<QList<OutgoingDelivery>> ReplayStore::load(const ReplaySelection &
         d.signature = q.value(4).toString().toLatin1();
         d.type = q.value(5).toString();
         d.migrationId = q.value(6).toString();
+        d.secretIndex = q.value(7).isNull() ? -1 : q.value(7).toInt();
+        // Sent again under the header names it came with (svix-* or webhook-*).
+        d.unbranded = headerFamilyOf(q.value(8).toString().toLatin1());
         out.append(std::move(d));
     }
     return out;

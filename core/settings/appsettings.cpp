@@ -158,7 +158,7 @@ QString SettingsValues::problem(Field *field) const
         return fail(Field::ForwardSecret,
                     QCoreApplication::translate("mm::SettingsValues",
                                                 "Choose or type the secret that forwarded deliveries are "
-                                                "re-signed with, or keep their original headers."));
+                                                "re-signed with, or keep their own ids."));
     // Checked even while forwarding is off: it is saved, and must be readable when turned on.
     if (forwardResign && !forwardSecret.trimmed().isEmpty()
         && !SigningSecret::parse(forwardSecret.trimmed(), &why))

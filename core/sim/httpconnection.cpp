@@ -30,6 +30,7 @@ void HttpConnection::send(QByteArray request)
 {
     Q_ASSERT(!m_busy);
     m_busy = true;
+    m_timedOut = false;
     m_pending = std::move(request);
     m_startedNs = nowNs();
     m_parser.reset();
@@ -155,6 +156,7 @@ void HttpConnection::abortRequest(const QString &why)
 {
     if (!m_busy)
         return;
+    m_timedOut = true;
     dropSocket();
     complete(0, why);
 }

@@ -35,6 +35,13 @@ public:
     bool isBusy() const { return m_busy; }
     // Monotonic nanoseconds when the current request was handed over (connect time included).
     qint64 startedNs() const { return m_startedNs; }
+    // About the request finished() just reported (until the next send()): whether abortRequest()
+    // ended it, and its answer's Retry-After in seconds from nowSeconds (-1: none).
+    bool timedOut() const { return m_timedOut; }
+    qint64 retryAfterSeconds(qint64 nowSeconds) const
+    {
+        return m_parser.isDone() ? m_parser.retryAfterSeconds(nowSeconds) : -1;
+    }
 
     // Sends one complete request (head and body); the connection must not be busy.
     void send(QByteArray request);
@@ -68,6 +75,7 @@ private:
     qint64 m_startedNs = 0;
     qint64 m_writtenNs = 0;
     bool m_busy = false;
+    bool m_timedOut = false;
     bool m_ready = false; // connected (and encrypted, for TLS)
     std::array<char, 4096> m_readBuffer {}; // answers are small; a long one just takes more reads
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "httpresponseparser.h"
 
+#include <QDateTime>
 #include <cstring>
 
 namespace mm::sim {
@@ -35,6 +36,8 @@ void HttpResponseParser::reset()
     m_remaining = 0;
     m_contentLength = -1;
     m_status = 0;
+    m_retryAfterDelay = -1;
+    m_retryAfterAt = -1;
     m_headerLines = 0;
     m_minorVersion = 1;
     m_chunked = false;
@@ -207,7 +210,31 @@ void HttpResponseParser::parseHeaderLine()
     } else if (equalsLower(name, "connection")) {
         m_connectionClose = m_connectionClose || hasToken(value, "close");
         m_connectionKeepAlive = m_connectionKeepAlive || hasToken(value, "keep-alive");
+    } else if (equalsLower(name, "retry-after")) {
+        // RFC 9110: delay-seconds, or an HTTP-date (IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT").
+        bool ok = false;
+        const qint64 seconds = value.toLongLong(&ok);
+        if (ok && seconds >= 0) {
+            m_retryAfterDelay = seconds;
+        } else {
+            // IMF-fixdate always ends in "GMT", which Qt 6.4's RFC 2822 parser does not take.
+            QString text = QString::fromLatin1(value);
+            if (text.endsWith(QLatin1String(" GMT")))
+                text.replace(text.size() - 3, 3, QStringLiteral("+0000"));
+            const QDateTime at = QDateTime::fromString(text, Qt::RFC2822Date);
+            if (at.isValid())
+                m_retryAfterAt = at.toSecsSinceEpoch();
+        }
     }
+}
+
+qint64 HttpResponseParser::retryAfterSeconds(qint64 nowSeconds) const
+{
+    if (m_retryAfterDelay >= 0)
+        return m_retryAfterDelay;
+    if (m_retryAfterAt >= 0)
+        return qMax<qint64>(0, m_retryAfterAt - nowSeconds);
+    return -1;
 }
 
 void HttpResponseParser::headersDone()
@@ -217,6 +244,8 @@ void HttpResponseParser::headersDone()
         m_state = State::StatusLine;
         m_headerLines = 0;
         m_contentLength = -1;
+        m_retryAfterDelay = -1;
+        m_retryAfterAt = -1;
         m_chunked = false;
         m_connectionClose = false;
         m_connectionKeepAlive = false;

@@ -43,6 +43,9 @@ public:
     const char *errorText() const { return m_error; }
 
     int status() const { return m_status; }
+    // The final answer's Retry-After in seconds from nowSeconds (Unix time, for the HTTP-date
+    // form; a date already past is 0), or -1 when it had none or an unreadable one.
+    qint64 retryAfterSeconds(qint64 nowSeconds) const;
     // Whether the connection may carry another request after this response.
     bool keepAlive() const { return m_keepAlive; }
 
@@ -60,6 +63,8 @@ private:
     qint64 m_remaining = 0;
     qint64 m_contentLength = -1;
     int m_status = 0;
+    qint64 m_retryAfterDelay = -1; // Retry-After: delay-seconds
+    qint64 m_retryAfterAt = -1; // Retry-After: HTTP-date, as Unix time
     int m_headerLines = 0;
     int m_minorVersion = 1;
     bool m_chunked = false;

@@ -302,9 +302,12 @@ GeneratedEvent LifecycleGenerator::ping()
 
 GeneratedEvent LifecycleGenerator::pingAt(qint64 createdUs)
 {
+    // Svix's "send example" from an endpoint's Testing tab posts its own example payload, exactly
+    // these bytes: no envelope, no type, no id (only the svix-id header names the message).
     GeneratedEvent event = makeEvent("svix.ping", createdUs);
-    appendEnvelopeHead(event);
-    event.body.append("\"success\": true}}");
+    event.eventId.clear();
+    event.quirk = false;
+    event.body = QByteArrayLiteral("{\"success\": true}");
     return event;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Generates realistic Anon migration lifecycles (created → started → task failures → terminal)
-// and svix.ping events as the exact bytes the vendor would post. Deterministic for a seed and clock.
+// and svix.ping events (Svix's own {"success": true}) as the exact bytes that would be posted.
+// Deterministic for a seed and clock.
 #pragma once
 
 #include <QByteArray>
@@ -13,8 +14,8 @@ namespace mm::sim {
 struct GeneratedEvent
 {
     QByteArray msgId; // svix-id of the delivery that carries this event
-    QByteArray eventId; // evt_…
-    QByteArray type; // "migration.created", …, "svix.ping"
+    QByteArray eventId; // evt_…; empty for pings
+    QByteArray type; // "migration.created", …, "svix.ping" (a ping's body does not say so)
     QByteArray migrationId; // empty for pings
     QByteArray status; // the resource's status ("NOT_STARTED", …; "FAILED" for tasks); empty for pings
     qint64 createdUs = 0; // the envelope's "created", microseconds since the Unix epoch (UTC)

@@ -6,11 +6,12 @@
 
 namespace mm::sim {
 
-RequestBuilder::RequestBuilder(const QUrl &target, SigningSecret secret, std::function<qint64()> clock,
-                               QRandomGenerator &rng)
-    : m_secret(std::move(secret))
+RequestBuilder::RequestBuilder(const QUrl &target, QList<SigningSecret> signers,
+                               std::function<qint64()> clock, QRandomGenerator &rng)
+    : m_signers(std::move(signers))
     , m_clock(std::move(clock))
 {
+    Q_ASSERT(!m_signers.isEmpty());
     QByteArray path = target.path(QUrl::FullyEncoded).toLatin1();
     if (path.isEmpty())
         path = QByteArrayLiteral("/");
@@ -52,22 +53,27 @@ QByteArray RequestBuilder::tampered(const QByteArray &body)
     return out;
 }
 
-QByteArray RequestBuilder::build(const QByteArray &msgId, const QByteArray &body, Fault fault, int wrongKey)
+QByteArray RequestBuilder::build(const QByteArray &msgId, const QByteArray &body, Fault fault, int wrongKey,
+                                 bool unbranded)
 {
     // Signed afresh on every attempt, as Svix does: same svix-id, new timestamp.
     const QByteArrayView ts = timestamp();
-    const SigningSecret &secret = fault == Fault::WrongSecret
-        ? m_wrongSecrets.at(qBound(0, wrongKey, WrongSecretCount - 1))
-        : m_secret;
-    const QByteArray signature = secret.signature(msgId, ts, body);
+    QByteArray signature;
+    if (fault == Fault::WrongSecret) {
+        signature = m_wrongSecrets.at(qBound(0, wrongKey, WrongSecretCount - 1)).signature(msgId, ts, body);
+    } else {
+        signature = m_signers.constFirst().signature(msgId, ts, body);
+        for (qsizetype i = 1; i < m_signers.size(); ++i)
+            signature.append(' ').append(m_signers.at(i).signature(msgId, ts, body));
+    }
     const QByteArray sent = fault == Fault::Tamper ? tampered(body) : body;
 
     QByteArray request;
-    request.reserve(m_head.size() + 200 + sent.size());
+    request.reserve(m_head.size() + 200 + signature.size() + sent.size());
     request.append(m_head);
-    request.append("svix-id: ").append(msgId);
-    request.append("\r\nsvix-timestamp: ").append(ts);
-    request.append("\r\nsvix-signature: ").append(signature);
+    request.append(unbranded ? "webhook-id: " : "svix-id: ").append(msgId);
+    request.append(unbranded ? "\r\nwebhook-timestamp: " : "\r\nsvix-timestamp: ").append(ts);
+    request.append(unbranded ? "\r\nwebhook-signature: " : "\r\nsvix-signature: ").append(signature);
     request.append("\r\ncontent-length: ").append(QByteArray::number(sent.size()));
     request.append("\r\n\r\n").append(sent);
     return request;

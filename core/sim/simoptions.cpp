@@ -13,14 +13,29 @@ bool isRatio(double v)
 }
 } // namespace
 
+namespace {
+constexpr std::array<qint64, 8> Schedule {
+    0, 5'000, 300'000, 1'800'000, 7'200'000, 18'000'000, 36'000'000, 36'000'000,
+};
+constexpr qint64 AfterTimeoutMs = 60'000;
+} // namespace
+
 qint64 svixRetryDelayMs(int attempt)
 {
-    static constexpr std::array<qint64, 8> Schedule {
-        0, 5'000, 300'000, 1'800'000, 7'200'000, 18'000'000, 36'000'000, 36'000'000,
-    };
     if (attempt <= 1)
         return 0;
     return Schedule[size_t(qMin(attempt, int(Schedule.size())) - 1)];
+}
+
+qint64 svixRetryWaitMs(int attempt, const AttemptEnd &previous, double jitter, double unit)
+{
+    const double scheduled = double(svixRetryDelayMs(attempt));
+    qint64 wait = qint64(scheduled * (1.0 - jitter + 2.0 * jitter * qBound(0.0, unit, 1.0)));
+    if (previous.timedOut || previous.status == 429)
+        wait = qMax(wait, AfterTimeoutMs);
+    if ((previous.status == 429 || previous.status == 503) && previous.retryAfterSeconds >= 0)
+        wait = qMax(wait, qMin(previous.retryAfterSeconds * 1000, Schedule.back()));
+    return wait;
 }
 
 QString PacingOptions::validate() const
@@ -65,9 +80,12 @@ QString SimOptions::validate() const
         return QStringLiteral("Concurrency must be between 1 and 4096.");
     if (reorderWindow < 1)
         return QStringLiteral("The reorder window must be at least 1.");
-    if (!isRatio(duplicates) || !isRatio(wrongSecret) || !isRatio(tamper) || !isRatio(seedQuirk))
+    if (!isRatio(duplicates) || !isRatio(wrongSecret) || !isRatio(tamper) || !isRatio(seedQuirk)
+        || !isRatio(unbranded))
         return QStringLiteral(
-            "Ratios (duplicates, wrong secret, tamper, seed quirk) must be between 0 and 1.");
+            "Ratios (duplicates, wrong secret, tamper, seed quirk, unbranded) must be between 0 and 1.");
+    if (!(retryJitter >= 0.0 && retryJitter < 1.0))
+        return QStringLiteral("The retry jitter must be at least 0 and below 1.");
     if (wrongSecret + tamper > 1.0)
         return QStringLiteral("The wrong-secret and tamper ratios together cannot exceed 1.");
     if (!(retryScale >= 0.0))

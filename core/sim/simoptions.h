@@ -9,6 +9,7 @@
 #include <QString>
 #include <QUrl>
 #include <functional>
+#include <optional>
 
 namespace mm::sim {
 
@@ -45,6 +46,10 @@ struct SimOptions
 {
     QUrl target; // http:// or https:// endpoint the deliveries are POSTed to
     QList<SigningSecret> secrets; // deliveries are signed with the first
+    // A secret rotation in progress: every delivery is also signed with this (the new secret),
+    // both v1 entries space-separated in one svix-signature header, as Svix does for 24 hours.
+    std::optional<SigningSecret> rotateSecret;
+    double unbranded = 0.0; // share of messages sent with webhook-* headers instead of svix-*
     int migrations = 10; // lifecycles to generate (ignored when events > 0 or continuous)
     int events = 0; // when > 0: generate migrations until this many deliveries
     double rate = 0.0; // attempts per second; 0 = as fast as the connections allow
@@ -56,6 +61,7 @@ struct SimOptions
     double tamper = 0.0; // share whose body is changed after signing
     double seedQuirk = 0.0; // share with the vendor's unquoted top-level "created"
     double retryScale = 1.0; // multiplies every retry delay (0.001 turns hours into seconds)
+    double retryJitter = 0.2; // each scheduled delay is drawn within ± this share of it (Svix: 20 %)
     int maxAttempts = 8; // Svix makes 8
     quint64 seed = 0;
     QString ackLog; // when set, each acknowledged svix-id is appended here and flushed at once
@@ -77,5 +83,19 @@ struct SimOptions
 // Delay before attempt `attempt` (2-based; attempt 1 is immediate), in milliseconds, unscaled.
 // Svix: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; later attempts repeat the last.
 qint64 svixRetryDelayMs(int attempt);
+
+// How the previous attempt ended, as far as the wait before the next one goes.
+struct AttemptEnd
+{
+    int status = 0; // HTTP status; 0 when no answer came
+    bool timedOut = false; // no answer within the request timeout
+    qint64 retryAfterSeconds = -1; // the answer's Retry-After, -1 when absent or unreadable
+};
+
+// The wait before attempt `attempt` (2-based) after `previous`, in milliseconds, unscaled, as Svix
+// waits: the schedule's delay with ±jitter (`unit`, uniform in [0, 1), picks where: 0 is the
+// shortest), then at least 60 s after a timeout or a 429, and at least Retry-After (at most the
+// schedule's longest delay) on a 429 or 503.
+qint64 svixRetryWaitMs(int attempt, const AttemptEnd &previous, double jitter, double unit);
 
 } // namespace mm::sim

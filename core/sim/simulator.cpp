@@ -26,6 +26,8 @@ Simulator::Simulator(SimOptions options, QObject *parent)
         m_options.signingClock = systemSeconds;
     const quint32 seedWords[3] = {quint32(m_options.seed), quint32(m_options.seed >> 32), 0x51e7u};
     m_rng = QRandomGenerator(seedWords, 3);
+    const quint32 jitterWords[3] = {quint32(m_options.seed), quint32(m_options.seed >> 32), 0x717eu};
+    m_jitterRng = QRandomGenerator(jitterWords, 3);
 
     m_retryTimer.setSingleShot(true);
     m_retryTimer.setTimerType(Qt::PreciseTimer);
@@ -65,7 +67,10 @@ bool Simulator::start()
         }
     }
 
-    m_requests = std::make_unique<RequestBuilder>(m_options.target, m_options.secrets.first(),
+    QList<SigningSecret> signers {m_options.secrets.first()};
+    if (m_options.rotateSecret)
+        signers.append(*m_options.rotateSecret);
+    m_requests = std::make_unique<RequestBuilder>(m_options.target, std::move(signers),
                                                   m_options.signingClock, m_rng);
 
     DeliverySource::Options source;
@@ -225,6 +230,7 @@ int Simulator::takeReadyJob()
         m.wrongKey = quint8(m_rng.bounded(RequestBuilder::WrongSecretCount));
     }
     m.duplicatePending = m_options.duplicates > 0 && m_rng.generateDouble() < m_options.duplicates;
+    m.unbranded = m_options.unbranded > 0 && m_rng.generateDouble() < m_options.unbranded;
     m.liveJobs = m.duplicatePending ? 2 : 1;
     return addJob(message, fresh->lane, false);
 }
@@ -239,7 +245,8 @@ void Simulator::dispatch(int job, int connection)
         ++m_counts.retried;
     m_connectionJob[size_t(connection)] = job;
     const Message &m = m_messages[size_t(j.message)];
-    m_connections[size_t(connection)]->send(m_requests->build(m.msgId, m.body, m.fault, m.wrongKey));
+    m_connections[size_t(connection)]->send(
+        m_requests->build(m.msgId, m.body, m.fault, m.wrongKey, m.unbranded));
 }
 
 void Simulator::onConnectionFinished(HttpConnection *connection, int status, qint64 latencyNs,
@@ -251,13 +258,16 @@ void Simulator::onConnectionFinished(HttpConnection *connection, int status, qin
     const int job = m_connectionJob[size_t(index)];
     m_connectionJob[size_t(index)] = -1;
     m_idle.push_back(index);
-    if (job >= 0)
-        handleOutcome(job, status, latencyNs, error);
+    if (job >= 0) {
+        const AttemptEnd end {status, connection->timedOut(), connection->retryAfterSeconds(systemSeconds())};
+        handleOutcome(job, end, latencyNs, error);
+    }
     pump();
 }
 
-void Simulator::handleOutcome(int job, int status, qint64 latencyNs, const QString &error)
+void Simulator::handleOutcome(int job, const AttemptEnd &end, qint64 latencyNs, const QString &error)
 {
+    const int status = end.status;
     // Copies, not references: adding a duplicate below may grow m_jobs.
     const Job j = m_jobs[size_t(job)];
     const QByteArray msgId = m_messages[size_t(j.message)].msgId;
@@ -288,7 +298,7 @@ void Simulator::handleOutcome(int job, int status, qint64 latencyNs, const QStri
         }
         finishJob(job);
     } else if (j.attempts < m_options.maxAttempts) {
-        scheduleRetry(job, j.attempts + 1);
+        scheduleRetry(job, j.attempts + 1, end);
     } else {
         if (m.fault != Fault::None)
             ++m_counts.rejectedAsIntended;
@@ -301,9 +311,11 @@ void Simulator::handleOutcome(int job, int status, qint64 latencyNs, const QStri
     Q_EMIT delivered(msgId, status);
 }
 
-void Simulator::scheduleRetry(int job, int nextAttempt)
+void Simulator::scheduleRetry(int job, int nextAttempt, const AttemptEnd &previous)
 {
-    const double delayNs = double(svixRetryDelayMs(nextAttempt)) * 1e6 * m_options.retryScale;
+    const double unit = m_options.retryJitter > 0 ? m_jitterRng.generateDouble() : 0.5;
+    const double delayNs = double(svixRetryWaitMs(nextAttempt, previous, m_options.retryJitter, unit)) * 1e6
+        * m_options.retryScale;
     if (delayNs < 1e6) {
         m_due.push_back(job);
         return;

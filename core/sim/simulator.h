@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Delivers generated webhooks the way Svix does: signed per attempt, over N keep-alive
-// connections, retried on Svix's schedule, with optional reordering, duplicates and bad signatures.
+// Delivers generated webhooks the way Svix does: signed per attempt (by two secrets during a
+// rotation), svix-* or unbranded webhook-* headers, over N keep-alive connections, retried on
+// Svix's schedule (jittered, at least 60 s after a timeout or 429, Retry-After obeyed on 429 and
+// 503), with optional reordering, duplicates and bad signatures.
 #pragma once
 
 #include "deliverysource.h"
@@ -58,6 +60,7 @@ private:
         int liveJobs = 0;
         Fault fault = Fault::None;
         quint8 wrongKey = 0;
+        bool unbranded = false; // webhook-* headers on every attempt
         bool acked = false;
         bool duplicatePending = false;
     };
@@ -82,8 +85,8 @@ private:
     int addJob(int message, int lane, bool duplicate);
     void dispatch(int job, int connection);
     void onConnectionFinished(HttpConnection *connection, int status, qint64 latencyNs, const QString &error);
-    void handleOutcome(int job, int status, qint64 latencyNs, const QString &error);
-    void scheduleRetry(int job, int nextAttempt);
+    void handleOutcome(int job, const AttemptEnd &end, qint64 latencyNs, const QString &error);
+    void scheduleRetry(int job, int nextAttempt, const AttemptEnd &previous);
     void finishJob(int job);
     void armRetryTimer();
     void onRetryTimer();
@@ -96,6 +99,7 @@ private:
     QString m_error;
     std::unique_ptr<DeliverySource> m_source;
     QRandomGenerator m_rng;
+    QRandomGenerator m_jitterRng; // its own: retry timing must not change which messages get faults
     std::unique_ptr<RequestBuilder> m_requests;
     std::vector<HttpConnection *> m_connections; // children of this
     std::vector<int> m_connectionJob; // job in flight per connection, or -1

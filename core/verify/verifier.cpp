@@ -45,14 +45,36 @@ QString outcomeCode(VerifyOutcome outcome)
 
 WebhookHeaders WebhookHeaders::fromLookup(const HeaderLookup &lookup)
 {
-    WebhookHeaders h {lookup("svix-id"), lookup("svix-timestamp"), lookup("svix-signature"), false};
-    if (h.id.isEmpty() && h.timestamp.isEmpty() && h.signature.isEmpty()) {
-        WebhookHeaders unbranded {lookup("webhook-id"), lookup("webhook-timestamp"),
-                                  lookup("webhook-signature"), true};
-        if (!unbranded.id.isEmpty() || !unbranded.timestamp.isEmpty() || !unbranded.signature.isEmpty())
-            return unbranded;
-    }
+    WebhookHeaders h;
+    // The branded name first; the unbranded one only when it is absent (no extra lookups, and
+    // no allocation, for a sender that uses svix-* throughout).
+    auto take = [&](QByteArray *into, QByteArrayView branded, QByteArrayView unbranded, Unbranded bit) {
+        *into = lookup(branded);
+        if (into->isEmpty()) {
+            *into = lookup(unbranded);
+            if (!into->isEmpty())
+                h.unbranded |= bit;
+        }
+    };
+    take(&h.id, "svix-id", "webhook-id", IdUnbranded);
+    take(&h.timestamp, "svix-timestamp", "webhook-timestamp", TimestampUnbranded);
+    take(&h.signature, "svix-signature", "webhook-signature", SignatureUnbranded);
     return h;
+}
+
+QByteArray WebhookHeaders::name(quint8 unbrandedBits, Unbranded which)
+{
+    const bool unbranded = (unbrandedBits & which) != 0;
+    switch (which) {
+    case IdUnbranded:
+        return unbranded ? QByteArrayLiteral("webhook-id") : QByteArrayLiteral("svix-id");
+    case TimestampUnbranded:
+        return unbranded ? QByteArrayLiteral("webhook-timestamp") : QByteArrayLiteral("svix-timestamp");
+    case SignatureUnbranded:
+    case AllUnbranded:
+        break;
+    }
+    return unbranded ? QByteArrayLiteral("webhook-signature") : QByteArrayLiteral("svix-signature");
 }
 
 Verifier::Verifier(QList<SigningSecret> secrets, std::chrono::seconds tolerance, Clock clock)
@@ -65,18 +87,22 @@ Verifier::Verifier(QList<SigningSecret> secrets, std::chrono::seconds tolerance,
 Verdict Verifier::verify(const WebhookHeaders &headers, QByteArrayView body) const
 {
     Verdict v;
-    const char *prefix = headers.unbranded ? "webhook-" : "svix-";
-    auto noteMissing = [&](const QByteArray &value, const char *name) {
-        if (value.isEmpty()) {
+    if (headers.id.isEmpty() || headers.timestamp.isEmpty() || headers.signature.isEmpty()) {
+        // Missing headers are named in the family of those that came: webhook-* when every one
+        // present was unbranded, else svix-* (also when none came).
+        const QByteArray *const sent[] = {&headers.id, &headers.timestamp, &headers.signature};
+        const char *const names[] = {"id", "timestamp", "signature"};
+        bool anyBranded = false;
+        for (int i = 0; i < 3; ++i)
+            anyBranded = anyBranded || (!sent[i]->isEmpty() && !(headers.unbranded & (1 << i)));
+        const QByteArray prefix = headers.unbranded && !anyBranded ? "webhook-" : "svix-";
+        for (int i = 0; i < 3; ++i) {
+            if (!sent[i]->isEmpty())
+                continue;
             if (!v.missing.isEmpty())
                 v.missing += ", ";
-            v.missing += QByteArray(prefix) + name;
+            v.missing += prefix + names[i];
         }
-    };
-    noteMissing(headers.id, "id");
-    noteMissing(headers.timestamp, "timestamp");
-    noteMissing(headers.signature, "signature");
-    if (!v.missing.isEmpty()) {
         v.outcome = VerifyOutcome::MissingHeaders;
         return v;
     }

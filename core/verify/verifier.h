@@ -31,13 +31,26 @@ using HeaderLookup = std::function<QByteArray(QByteArrayView lowerName)>;
 
 struct WebhookHeaders
 {
+    // One bit per header: which of the three came with its unbranded webhook-* name.
+    enum Unbranded : quint8 {
+        IdUnbranded = 1,
+        TimestampUnbranded = 2,
+        SignatureUnbranded = 4,
+        AllUnbranded = 7
+    };
+
     QByteArray id;
     QByteArray timestamp;
     QByteArray signature;
-    bool unbranded = false; // webhook-* rather than svix-*
+    quint8 unbranded = 0; // Unbranded bits; 0: every header present came as svix-*
 
-    // Prefers svix-*, falls back to the unbranded webhook-* set.
+    // Header by header, as Svix's JavaScript, Python and Rust libraries read them: svix-* when
+    // present, else webhook-*. So svix-id with webhook-timestamp and webhook-signature verifies.
     static WebhookHeaders fromLookup(const HeaderLookup &lookup);
+
+    // The name a header goes out with for the given Unbranded bits: "svix-id" or "webhook-id".
+    // `which` is one bit; `unbrandedBits` what fromLookup found (or headerFamilyOf derived).
+    static QByteArray name(quint8 unbrandedBits, Unbranded which);
 };
 
 struct Verdict

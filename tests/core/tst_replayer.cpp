@@ -3,6 +3,7 @@
 // cancel, the response head, and the headers it sends in each signing mode.
 #include "replay/replayer.h"
 #include "testsecret.h"
+#include "verify/verifier.h"
 #include "webhooksink.h"
 
 #include <QSet>
@@ -73,7 +74,10 @@ private Q_SLOTS:
     void resignsWithAFreshTimestamp();
     void keepsToTheConcurrencyLimit();
     void keepsToTheRate();
-    void retriesServerErrorsOnly();
+    void retriesEveryNonSuccessAnswer();
+    void retriesOnlyTransientFailuresWhenAsked();
+    void newIdsStayTheSameAcrossRetries();
+    void sendsTheHeaderNamesItCameWith();
     void cancelReportsTheRest();
     void keepsOnlyTheResponseHead();
     void asReceivedNeedsTheOriginalSignature();
@@ -101,6 +105,8 @@ void TestReplayer::sendsAsReceivedInOrder()
         QCOMPARE(req.header("svix-signature"), input[i].signature);
         QCOMPARE(req.body, input[i].body);
         QCOMPARE(req.header("content-type"), QByteArray("application/json"));
+        QCOMPARE(req.header("accept"), QByteArray("*/*"));
+        QCOMPARE(req.header("user-agent"), QByteArray("Migration-Monitor-Replay/" MM_VERSION));
         QCOMPARE(c.results[i].index, i);
         QCOMPARE(c.results[i].status, 200);
         QCOMPARE(c.results[i].tries, 1);
@@ -179,8 +185,9 @@ void TestReplayer::keepsToTheRate()
     }
 }
 
-void TestReplayer::retriesServerErrorsOnly()
+void TestReplayer::retriesEveryNonSuccessAnswer()
 {
+    // As Svix does: any answer that is not 2xx (a 4xx, a redirect) is a failure worth another try.
     WebhookSink sink;
     QVERIFY(sink.listen());
     QHash<QByteArray, int> seen;
@@ -190,7 +197,9 @@ void TestReplayer::retriesServerErrorsOnly()
         if (id == "msg_0")
             return SinkAnswer {n == 1 ? 503 : 200, "x", 0}; // succeeds on the second try
         if (id == "msg_1")
-            return SinkAnswer {400, "bad", 0}; // not retried
+            return SinkAnswer {n == 1 ? 400 : 200, "bad", 0}; // a 4xx is retried too
+        if (id == "msg_2")
+            return SinkAnswer {n == 1 ? 302 : 204, "moved", 0}; // and a redirect (never followed)
         return SinkAnswer {500, "down", 0}; // retried, then given up
     });
     Replayer replayer;
@@ -200,18 +209,138 @@ void TestReplayer::retriesServerErrorsOnly()
     o.target = QUrl(QString::fromLatin1(sink.url()));
     o.retries = 2;
     o.retryDelay = std::chrono::milliseconds(10);
-    QVERIFY(replayer.start(deliveries(3), o, nullptr));
+    QCOMPARE(o.retryOn, RetryOn::NonSuccess); // the default
+    QVERIFY(replayer.start(deliveries(4), o, nullptr));
     QTRY_VERIFY_WITH_TIMEOUT(c.summary.has_value(), 10000);
-    QCOMPARE(c.summary->succeeded, 1);
-    QCOMPARE(c.summary->failed, 2);
+    QCOMPARE(c.summary->succeeded, 3);
+    QCOMPARE(c.summary->failed, 1);
     QCOMPARE(seen.value("msg_0"), 2);
-    QCOMPARE(seen.value("msg_1"), 1);
-    QCOMPARE(seen.value("msg_2"), 3);
+    QCOMPARE(seen.value("msg_1"), 2);
+    QCOMPARE(seen.value("msg_2"), 2);
+    QCOMPARE(seen.value("msg_3"), 3);
     std::sort(c.results.begin(), c.results.end(), [](auto &a, auto &b) { return a.index < b.index; });
     QCOMPARE(c.results[0].tries, 2);
-    QCOMPARE(c.results[1].status, 400);
-    QCOMPARE(c.results[2].tries, 3);
-    QVERIFY(c.results[2].error.contains(QLatin1String("500")));
+    QCOMPARE(c.results[1].tries, 2);
+    QCOMPARE(c.results[1].status, 200);
+    QCOMPARE(c.results[2].status, 204);
+    QCOMPARE(c.results[3].tries, 3);
+    QVERIFY(c.results[3].error.contains(QLatin1String("500")));
+}
+
+void TestReplayer::retriesOnlyTransientFailuresWhenAsked()
+{
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    QHash<QByteArray, int> seen;
+    sink.setAnswer([&seen](const SinkRequest &req) {
+        const QByteArray id = req.header("svix-id");
+        const int n = ++seen[id];
+        if (id == "msg_0")
+            return SinkAnswer {n == 1 ? 429 : 200, "slow down", 0}; // retried
+        return SinkAnswer {n == 1 ? 400 : 200, "bad", 0}; // not retried
+    });
+    Replayer replayer;
+    Collected c;
+    collect(replayer, c);
+    ReplayOptions o;
+    o.target = QUrl(QString::fromLatin1(sink.url()));
+    o.retries = 2;
+    o.retryDelay = std::chrono::milliseconds(10);
+    o.retryOn = RetryOn::Transient;
+    QVERIFY(replayer.start(deliveries(2), o, nullptr));
+    QTRY_VERIFY_WITH_TIMEOUT(c.summary.has_value(), 10000);
+    QCOMPARE(seen.value("msg_0"), 2);
+    QCOMPARE(seen.value("msg_1"), 1);
+    QCOMPARE(c.summary->succeeded, 1);
+    QCOMPARE(c.summary->failed, 1);
+}
+
+void TestReplayer::newIdsStayTheSameAcrossRetries()
+{
+    // A target that processed a try and then failed must see the retry's id again, or it
+    // processes the message twice: one new id per delivery, kept for all of its tries.
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    QHash<QByteArray, int> seen; // by body: the ids are what is under test
+    sink.setAnswer([&seen](const SinkRequest &req) {
+        return SinkAnswer {++seen[req.body] == 1 ? 500 : 200, "x", 0};
+    });
+    Replayer replayer;
+    Collected c;
+    collect(replayer, c);
+    ReplayOptions o;
+    o.target = QUrl(QString::fromLatin1(sink.url()));
+    const SigningSecret secret = *SigningSecret::parse(OtherTestSecretText);
+    o.signing.secret = secret;
+    o.signing.newIds = true;
+    o.retries = 2;
+    o.retryDelay = std::chrono::milliseconds(10);
+    const auto input = deliveries(3);
+    QVERIFY(replayer.start(input, o, nullptr));
+    QTRY_VERIFY_WITH_TIMEOUT(c.summary.has_value(), 10000);
+    QCOMPARE(c.summary->succeeded, 3);
+    QCOMPARE(sink.requests().size(), 6);
+    QHash<QByteArray, QList<QByteArray>> idsByBody;
+    for (const SinkRequest &req : sink.requests()) {
+        const QByteArray id = req.header("svix-id");
+        idsByBody[req.body].append(id);
+        QCOMPARE(req.header("svix-signature"), secret.signature(id, req.header("svix-timestamp"), req.body));
+    }
+    QSet<QByteArray> distinct;
+    for (const OutgoingDelivery &d : input) {
+        const QList<QByteArray> ids = idsByBody.value(d.body);
+        QCOMPARE(ids.size(), 2);
+        QCOMPARE(ids.at(1), ids.at(0)); // the retry kept the id
+        QVERIFY(ids.at(0) != d.msgId); // a new one
+        distinct.insert(ids.at(0));
+    }
+    QCOMPARE(distinct.size(), 3); // one per delivery
+    for (const ReplayResult &r : std::as_const(c.results)) {
+        QCOMPARE(r.tries, 2);
+        QCOMPARE(r.sentMsgId, idsByBody.value(input.at(r.index).body).at(0));
+    }
+}
+
+void TestReplayer::sendsTheHeaderNamesItCameWith()
+{
+    // A delivery that came with webhook-* headers (all, or some: the libraries fall back one by
+    // one) goes out under the same names, as received and re-signed alike.
+    Rig rig;
+    QVERIFY(rig.listen());
+    auto &[sink, replayer, c, o] = rig;
+    o.concurrency = 1;
+    auto input = deliveries(3);
+    input[0].unbranded = WebhookHeaders::AllUnbranded;
+    input[1].unbranded = WebhookHeaders::TimestampUnbranded | WebhookHeaders::SignatureUnbranded;
+    QVERIFY(replayer.start(input, o, nullptr));
+    QTRY_VERIFY(c.summary.has_value());
+    QCOMPARE(c.summary->succeeded, 3);
+    auto names = [](const SinkRequest &req) {
+        QByteArrayList out;
+        for (const auto &[name, value] : req.headers) {
+            if (name.endsWith("-id") || name.endsWith("-timestamp") || name.endsWith("-signature"))
+                out.append(name);
+        }
+        return out;
+    };
+    QCOMPARE(names(sink.requests().at(0)),
+             (QByteArrayList {"webhook-id", "webhook-timestamp", "webhook-signature"}));
+    QCOMPARE(sink.requests().at(0).header("webhook-signature"), input[0].signature);
+    QCOMPARE(names(sink.requests().at(1)),
+             (QByteArrayList {"svix-id", "webhook-timestamp", "webhook-signature"}));
+    QCOMPARE(names(sink.requests().at(2)), (QByteArrayList {"svix-id", "svix-timestamp", "svix-signature"}));
+
+    // Re-signed: the same names, a fresh signature under them.
+    Rig resigned;
+    QVERIFY(resigned.listen());
+    const SigningSecret secret = *SigningSecret::parse(OtherTestSecretText);
+    resigned.o.signing.secret = secret;
+    QVERIFY(resigned.replayer.start(input.first(1), resigned.o, nullptr));
+    QTRY_VERIFY(resigned.c.summary.has_value());
+    const SinkRequest &req = resigned.sink.requests().at(0);
+    QCOMPARE(names(req), (QByteArrayList {"webhook-id", "webhook-timestamp", "webhook-signature"}));
+    QCOMPARE(req.header("webhook-signature"),
+             secret.signature(req.header("webhook-id"), req.header("webhook-timestamp"), req.body));
 }
 
 void TestReplayer::cancelReportsTheRest()

@@ -42,7 +42,7 @@ Verifier verifierAt(qint64 now, QList<SigningSecret> secrets)
 
 WebhookHeaders headers(const char *id, QByteArray ts, QByteArray sig)
 {
-    return WebhookHeaders {QByteArray(id), std::move(ts), std::move(sig), false};
+    return WebhookHeaders {QByteArray(id), std::move(ts), std::move(sig), 0};
 }
 
 QByteArray num(qint64 n)
@@ -71,6 +71,8 @@ private Q_SLOTS:
     void rotationAcrossSecrets();
     void headerLookupIsCaseInsensitiveAndUnbranded_data();
     void headerLookupIsCaseInsensitiveAndUnbranded();
+    void headersFallBackOneByOne_data();
+    void headersFallBackOneByOne();
     void describeNeverLeaksSecretsOrSignatures();
 };
 
@@ -112,8 +114,7 @@ void TestVerifier::officialVectors()
     QFETCH(QByteArray, signatureHeader);
 
     const Verifier verifier = verifierAt(timestamp, {secret(secretText.constData())});
-    const Verdict verdict
-        = verifier.verify(WebhookHeaders {id, num(timestamp), signatureHeader, false}, payload);
+    const Verdict verdict = verifier.verify(WebhookHeaders {id, num(timestamp), signatureHeader, 0}, payload);
     QCOMPARE(verdict.outcome, VerifyOutcome::Accepted);
     QVERIFY(verdict.accepted());
     QCOMPARE(verdict.secretIndex, 0);
@@ -191,7 +192,7 @@ void TestVerifier::mustFail()
 
     // The clock sits one second after the timestamp, within tolerance.
     const Verifier verifier = verifierAt(V1.timestamp + 1, {secret(V1.secret)});
-    const Verdict verdict = verifier.verify(WebhookHeaders {id, timestamp, signatureHeader, false}, payload);
+    const Verdict verdict = verifier.verify(WebhookHeaders {id, timestamp, signatureHeader, 0}, payload);
     QCOMPARE(verdict.outcome, outcome);
     QVERIFY(!verdict.accepted());
     QCOMPARE(verdict.secretIndex, -1);
@@ -304,7 +305,73 @@ void TestVerifier::headerLookupIsCaseInsensitiveAndUnbranded()
     const Verifier verifier = verifierAt(V1.timestamp, {secret(V1.secret)});
     const Verdict verdict = verifier.verify(lookup, V1.payload);
     QCOMPARE(verdict.outcome, VerifyOutcome::Accepted);
-    QCOMPARE(WebhookHeaders::fromLookup(lookup).unbranded, prefix.toLower() == "webhook-");
+    QCOMPARE(WebhookHeaders::fromLookup(lookup).unbranded,
+             prefix.toLower() == "webhook-" ? quint8(WebhookHeaders::AllUnbranded) : quint8(0));
+}
+
+void TestVerifier::headersFallBackOneByOne_data()
+{
+    // Each header on its own: svix-* when present, else webhook-*, as Svix's JavaScript, Python and
+    // Rust libraries read them. Per row, the three names sent, the bits fromLookup reports, and the
+    // outcome.
+    QTest::addColumn<QByteArrayList>("names");
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<VerifyOutcome>("outcome");
+    QTest::addColumn<QByteArray>("missing");
+    const auto accepted = VerifyOutcome::Accepted;
+    QTest::addRow("svix-id, webhook-timestamp, webhook-signature")
+        << QByteArrayList {"svix-id", "webhook-timestamp", "webhook-signature"} << 6 << accepted
+        << QByteArray();
+    QTest::addRow("webhook-id, svix-timestamp, svix-signature")
+        << QByteArrayList {"webhook-id", "svix-timestamp", "svix-signature"} << 1 << accepted << QByteArray();
+    QTest::addRow("Svix-Id, Webhook-Timestamp, SVIX-SIGNATURE")
+        << QByteArrayList {"Svix-Id", "Webhook-Timestamp", "SVIX-SIGNATURE"} << 2 << accepted << QByteArray();
+    QTest::addRow("webhook-id, webhook-timestamp, svix-signature")
+        << QByteArrayList {"webhook-id", "webhook-timestamp", "svix-signature"} << 3 << accepted
+        << QByteArray();
+    // What is missing is named in the family of what came.
+    QTest::addRow("webhook-id, webhook-timestamp, no signature")
+        << QByteArrayList {"webhook-id", "webhook-timestamp", "x-signature"} << 3
+        << VerifyOutcome::MissingHeaders << QByteArray("webhook-signature");
+    QTest::addRow("svix-id, webhook-timestamp, no signature")
+        << QByteArrayList {"svix-id", "webhook-timestamp", "x-signature"} << 2
+        << VerifyOutcome::MissingHeaders << QByteArray("svix-signature");
+    QTest::addRow("nothing") << QByteArrayList {"x-id", "x-timestamp", "x-signature"} << 0
+                             << VerifyOutcome::MissingHeaders
+                             << QByteArray("svix-id, svix-timestamp, svix-signature");
+}
+
+void TestVerifier::headersFallBackOneByOne()
+{
+    QFETCH(QByteArrayList, names);
+    QFETCH(int, bits);
+    QFETCH(VerifyOutcome, outcome);
+    QFETCH(QByteArray, missing);
+    const QList<std::pair<QByteArray, QByteArray>> raw {
+        {names[0], V1.id},
+        {names[1], num(V1.timestamp)},
+        {names[2], V1.expected},
+    };
+    const HeaderLookup lookup = [&raw](QByteArrayView name) {
+        for (const auto &[key, value] : raw) {
+            if (key.compare(name, Qt::CaseInsensitive) == 0)
+                return value;
+        }
+        return QByteArray();
+    };
+    const WebhookHeaders h = WebhookHeaders::fromLookup(lookup);
+    QCOMPARE(int(h.unbranded), bits);
+    const Verdict verdict = verifierAt(V1.timestamp, {secret(V1.secret)}).verify(h, V1.payload);
+    QCOMPARE(verdict.outcome, outcome);
+    QCOMPARE(verdict.missing, missing);
+    // The names a replay sends again are the ones that came (a header that did not come keeps
+    // its svix-* name).
+    QCOMPARE(WebhookHeaders::name(h.unbranded, WebhookHeaders::IdUnbranded),
+             bits & 1 ? QByteArray("webhook-id") : QByteArray("svix-id"));
+    QCOMPARE(WebhookHeaders::name(h.unbranded, WebhookHeaders::TimestampUnbranded),
+             bits & 2 ? QByteArray("webhook-timestamp") : QByteArray("svix-timestamp"));
+    QCOMPARE(WebhookHeaders::name(h.unbranded, WebhookHeaders::SignatureUnbranded),
+             bits & 4 ? QByteArray("webhook-signature") : QByteArray("svix-signature"));
 }
 
 void TestVerifier::describeNeverLeaksSecretsOrSignatures()

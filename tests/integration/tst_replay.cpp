@@ -9,6 +9,7 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -96,10 +97,13 @@ private Q_SLOTS:
     void replayFiltersByTypeAndSince();
     void replayAsReceivedKeepsTheOriginalSignature();
     void replayWithNewIdsSignsTheNewIds();
+    void replayNewIdsAreKeptAcrossRetries();
+    void replaySendsTheHeaderNamesTheyCameWith();
     void replayFailuresExitNonZeroAndRetriesHelp();
+    void replayRetriesEveryNonSuccessUnlessAsked();
     void replayOptionsAreCheckedAndSecretsHidden();
     void forwardsEachNewDeliveryOnceResigned();
-    void forwardKeepsOriginalHeadersWithoutASecret();
+    void forwardWithoutASecretKeepsTheIdAndSignsAfresh();
     void forwardQueueSurvivesAnOutageAndARestart();
     void exportImportExportIsByteExact();
     void harExportIsValidAndHoldsNoSecrets();
@@ -301,6 +305,137 @@ void TestReplay::replayWithNewIdsSignsTheNewIds()
                  lines[i].constData());
 }
 
+void TestReplay::replayNewIdsAreKeptAcrossRetries()
+{
+    QCOMPARE(importYesterday().size(), 3);
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    // Each delivery's first try answers 500, its second 200: the target must see one id twice.
+    QHash<QByteArray, int> tries;
+    sink.setAnswer([&tries](const SinkRequest &req) {
+        return ++tries[req.body] == 1 ? SinkAnswer {500, "boom", 0} : SinkAnswer {};
+    });
+    const Run r
+        = runApp({QStringLiteral("--data-dir"), dataDir(), QStringLiteral("--replay-to"),
+                  QString::fromLatin1(sink.url()), QStringLiteral("--migration"), QStringLiteral("mig_y"),
+                  QStringLiteral("--resign-secret"), DevSecret, QStringLiteral("--new-ids"),
+                  QStringLiteral("--replay-retries"), QStringLiteral("2")});
+    QVERIFY2(r.exitCode == 0, r.out.constData());
+    QCOMPARE(sink.requests().size(), 6);
+    QHash<QByteArray, QSet<QByteArray>> idsByBody;
+    QSet<QByteArray> allIds;
+    for (const SinkRequest &req : sink.requests()) {
+        idsByBody[req.body].insert(req.header("svix-id"));
+        allIds.insert(req.header("svix-id"));
+        QVERIFY(opensslVerifies(DevSecret, req.header("svix-id"), req.header("svix-timestamp"), req.body,
+                                req.header("svix-signature")));
+    }
+    QCOMPARE(idsByBody.size(), 3);
+    for (const QSet<QByteArray> &ids : std::as_const(idsByBody))
+        QCOMPARE(ids.size(), 1); // both tries of a delivery carried the same new id
+    QCOMPARE(allIds.size(), 3);
+    // The line names the id that was sent, the one the target saw twice.
+    for (const QByteArray &id : std::as_const(allIds))
+        QVERIFY2(r.out.contains(QByteArray("-> " + id)), r.out.constData());
+    QCOMPARE(r.out.count("(2 tries)"), 3);
+}
+
+void TestReplay::replaySendsTheHeaderNamesTheyCameWith()
+{
+    // Svix's libraries read each header as svix-* or else webhook-*: a delivery that came with
+    // svix-id but webhook-timestamp and webhook-signature is accepted, stored, and replayed
+    // under those same names.
+    const qint64 ts = QDateTime::currentSecsSinceEpoch() - 30;
+    const QByteArray mixedBody = envelope("evt_m", "migration.created", "mig_h");
+    const QByteArray plainBody = envelope("evt_w", "migration.started", "mig_h", "WORKING");
+    {
+        HeadlessProcess app(headless({}));
+        const quint16 port = app.start();
+        QVERIFY(port > 0);
+        RawClient client(port);
+        auto raw = [&](const QByteArray &id, const QByteArray &body, const QByteArray &idName,
+                       const QByteArray &tsName, const QByteArray &sigName) -> QByteArray {
+            const QByteArray signature = endpoint().signature(id, QByteArray::number(ts), body);
+            return "POST /webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + idName
+                + ": " + id + "\r\n" + tsName + ": " + QByteArray::number(ts) + "\r\n" + sigName + ": "
+                + signature + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        };
+        QCOMPARE(
+            client.roundTrip(raw("msg_mixed", mixedBody, "svix-id", "webhook-timestamp", "webhook-signature"))
+                .status,
+            200);
+        QCOMPARE(client
+                     .roundTrip(raw("msg_unbranded", plainBody, "Webhook-Id", "Webhook-Timestamp",
+                                    "Webhook-Signature"))
+                     .status,
+                 200);
+        QCOMPARE(app.terminate(), 0);
+    }
+    auto names = [](const SinkRequest &req) {
+        QByteArrayList out;
+        for (const auto &[name, value] : req.headers) {
+            if (name.startsWith("svix-") || name.startsWith("webhook-"))
+                out.append(name);
+        }
+        return out;
+    };
+    for (const bool resign : {false, true}) {
+        WebhookSink sink;
+        QVERIFY(sink.listen());
+        QStringList args {QStringLiteral("--data-dir"), dataDir(), QStringLiteral("--replay-to"),
+                          QString::fromLatin1(sink.url())};
+        if (resign)
+            args << QStringLiteral("--resign-secret") << DevSecret;
+        const Run r = runApp(args);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(sink.requests().size(), 2);
+        const SinkRequest &mixed = sink.requests().at(0);
+        const SinkRequest &unbranded = sink.requests().at(1);
+        QCOMPARE(names(mixed), (QByteArrayList {"svix-id", "webhook-timestamp", "webhook-signature"}));
+        QCOMPARE(names(unbranded), (QByteArrayList {"webhook-id", "webhook-timestamp", "webhook-signature"}));
+        QCOMPARE(mixed.header("svix-id"), QByteArray("msg_mixed"));
+        QCOMPARE(unbranded.header("webhook-id"), QByteArray("msg_unbranded"));
+        QVERIFY(opensslVerifies(resign ? DevSecret : EndpointSecret, "msg_unbranded",
+                                unbranded.header("webhook-timestamp"), plainBody,
+                                unbranded.header("webhook-signature")));
+        // A replay says so, and accepts anything, as Svix's sender does.
+        QCOMPARE(mixed.header("user-agent"), QByteArray("Migration-Monitor-Replay/" MM_VERSION));
+        QCOMPARE(mixed.header("accept"), QByteArray("*/*"));
+    }
+}
+
+void TestReplay::replayRetriesEveryNonSuccessUnlessAsked()
+{
+    QCOMPARE(importYesterday().size(), 3);
+    WebhookSink sink;
+    QVERIFY(sink.listen());
+    // Every first try is refused with a 4xx, as a target that was briefly misconfigured might.
+    QSet<QByteArray> refusedOnce;
+    sink.setAnswer([&refusedOnce](const SinkRequest &req) {
+        if (refusedOnce.contains(req.body))
+            return SinkAnswer {};
+        refusedOnce.insert(req.body);
+        return SinkAnswer {404, "no such route", 0};
+    });
+    const QStringList base {QStringLiteral("--data-dir"),       dataDir(),
+                            QStringLiteral("--replay-to"),      QString::fromLatin1(sink.url()),
+                            QStringLiteral("--migration"),      QStringLiteral("mig_y"),
+                            QStringLiteral("--resign-secret"),  DevSecret,
+                            QStringLiteral("--replay-retries"), QStringLiteral("1")};
+    // As Svix: a 404 is a failure like any other non-2xx, and tried again.
+    Run r = runApp(base);
+    QVERIFY2(r.exitCode == 0, r.out.constData());
+    QCOMPARE(r.out.count("(2 tries)"), 3);
+    QCOMPARE(sink.requests().size(), 6);
+
+    // --replay-retry-on transient leaves a 4xx alone.
+    refusedOnce.clear();
+    r = runApp(base + QStringList {QStringLiteral("--replay-retry-on"), QStringLiteral("transient")});
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.out.count("FAILED"), 3);
+    QCOMPARE(sink.requests().size(), 9);
+}
+
 void TestReplay::replayFailuresExitNonZeroAndRetriesHelp()
 {
     QCOMPARE(importYesterday().size(), 3);
@@ -355,6 +490,9 @@ void TestReplay::replayOptionsAreCheckedAndSecretsHidden()
          QStringLiteral("--resign-secret"), QStringLiteral("whsec_!!!")},
         {QStringLiteral("--migration"), QStringLiteral("mig_1")},
         {QStringLiteral("--replay-to"), QStringLiteral("http://127.0.0.1:1/"), QStringLiteral("--headless")},
+        {QStringLiteral("--replay-to"), QStringLiteral("http://127.0.0.1:1/"),
+         QStringLiteral("--replay-retry-on"), QStringLiteral("sometimes")},
+        {QStringLiteral("--replay-retry-on"), QStringLiteral("transient")},
         {QStringLiteral("--forward-secret"), DevSecret, QStringLiteral("--headless")},
     };
     for (const QStringList &args : bad) {
@@ -418,7 +556,7 @@ void TestReplay::forwardsEachNewDeliveryOnceResigned()
         3);
 }
 
-void TestReplay::forwardKeepsOriginalHeadersWithoutASecret()
+void TestReplay::forwardWithoutASecretKeepsTheIdAndSignsAfresh()
 {
     WebhookSink sink;
     QVERIFY(sink.listen());
@@ -432,9 +570,12 @@ void TestReplay::forwardKeepsOriginalHeadersWithoutASecret()
     QTRY_COMPARE_WITH_TIMEOUT(sink.requests().size(), 1, 15000);
     const SinkRequest &req = sink.requests()[0];
     QCOMPARE(req.header("svix-id"), QByteArray("msg_keep"));
-    QVERIFY(request.contains(QByteArray("svix-signature: " + req.header("svix-signature"))));
+    // Signed at the time of the try with the endpoint secret that verified it (its original
+    // signature would be refused once 5 minutes old: a retry, a restart).
+    QVERIFY(qAbs(req.header("svix-timestamp").toLongLong() - QDateTime::currentSecsSinceEpoch()) < 60);
     QVERIFY(opensslVerifies(EndpointSecret, "msg_keep", req.header("svix-timestamp"), body,
                             req.header("svix-signature")));
+    QCOMPARE(req.header("user-agent"), QByteArray("Migration-Monitor-Forward/" MM_VERSION));
     QCOMPARE(app.terminate(), 0);
 }
 

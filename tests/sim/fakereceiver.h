@@ -23,6 +23,12 @@ struct ReceivedRequest
     qint64 atNs = 0; // steady clock at arrival
 
     QByteArray header(const char *lowerName) const { return headers.value(QByteArray(lowerName)); }
+    // The message id under either name: svix-id, or the unbranded webhook-id.
+    QByteArray msgId() const
+    {
+        const QByteArray branded = header("svix-id");
+        return branded.isEmpty() ? header("webhook-id") : branded;
+    }
 };
 
 class FakeReceiver final
@@ -34,6 +40,7 @@ public:
     std::function<int(const ReceivedRequest &)> respond = [](const ReceivedRequest &) { return 204; };
     Framing framing = Framing::ContentLength;
     bool closeAfterResponse = false; // send "Connection: close" and hang up
+    QByteArray failureHeaders; // added to every answer that is not 2xx, e.g. "Retry-After: 30\r\n"
 
     QList<ReceivedRequest> requests;
     int connectionsAccepted = 0;
@@ -53,12 +60,12 @@ public:
         return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port()).arg(path));
     }
 
-    // Requests per svix-id, in arrival order.
+    // Requests per message id (svix-id or webhook-id), in arrival order.
     QHash<QByteArray, QList<ReceivedRequest>> byId() const
     {
         QHash<QByteArray, QList<ReceivedRequest>> out;
         for (const ReceivedRequest &r : requests)
-            out[r.header("svix-id")].append(r);
+            out[r.msgId()].append(r);
         return out;
     }
 
@@ -112,6 +119,8 @@ private:
         const QByteArray body
             = status == 204 || status == 304 ? QByteArray() : QByteArrayLiteral("{\"ok\":true}");
         QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + " Whatever\r\n";
+        if (status < 200 || status >= 300)
+            out += failureHeaders;
         const bool close = closeAfterResponse || framing == Framing::CloseDelimited;
         if (close)
             out += "Connection: close\r\n";

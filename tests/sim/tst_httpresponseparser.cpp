@@ -46,6 +46,8 @@ private Q_SLOTS:
     void responses();
     void stopsAtTheEndOfOneResponse();
     void closeBeforeCompletionIsAnError();
+    void retryAfter_data();
+    void retryAfter();
 };
 
 void TestHttpResponseParser::responses_data()
@@ -150,6 +152,56 @@ void TestHttpResponseParser::closeBeforeCompletionIsAnError()
     parser.finishOnClose();
     QVERIFY(parser.hasError());
     QVERIFY(parser.errorText() != nullptr);
+}
+
+void TestHttpResponseParser::retryAfter_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<qint64>("seconds");
+    // "now" is Sun, 06 Nov 1994 08:49:37 GMT (784111777) for the date forms.
+    QTest::addRow("delay-seconds") << QByteArray(
+        "HTTP/1.1 503 Busy\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n")
+                                   << qint64(120);
+    QTest::addRow("any case, spaces")
+        << QByteArray("HTTP/1.1 429 Slow\r\nretry-AFTER:   7 \r\nContent-Length: 0\r\n\r\n") << qint64(7);
+    QTest::addRow("HTTP-date") << QByteArray(
+        "HTTP/1.1 503 Busy\r\nRetry-After: Sun, 06 Nov 1994 08:51:37 GMT\r\n"
+        "Content-Length: 0\r\n\r\n")
+                               << qint64(120);
+    QTest::addRow("HTTP-date past") << QByteArray(
+        "HTTP/1.1 503 Busy\r\nRetry-After: Sun, 06 Nov 1994 08:00:00 GMT\r\n"
+        "Content-Length: 0\r\n\r\n") << qint64(0);
+    QTest::addRow("absent") << QByteArray("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n") << qint64(-1);
+    QTest::addRow("unreadable") << QByteArray(
+        "HTTP/1.1 503 Busy\r\nRetry-After: soon\r\nContent-Length: 0\r\n\r\n")
+                                << qint64(-1);
+    QTest::addRow("negative") << QByteArray(
+        "HTTP/1.1 503 Busy\r\nRetry-After: -5\r\nContent-Length: 0\r\n\r\n")
+                              << qint64(-1);
+    // An interim answer's header is not the final answer's.
+    QTest::addRow("only on the interim 100") << QByteArray(
+        "HTTP/1.1 100 Continue\r\nRetry-After: 9\r\n\r\nHTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n")
+                                             << qint64(-1);
+}
+
+void TestHttpResponseParser::retryAfter()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(qint64, seconds);
+    for (const bool byteByByte : {false, true}) {
+        HttpResponseParser parser;
+        parser.reset();
+        if (byteByByte) {
+            for (qsizetype i = 0; i < bytes.size() && !parser.isDone(); ++i)
+                parser.feed(bytes.constData() + i, 1);
+        } else {
+            parser.feed(bytes.constData(), bytes.size());
+        }
+        QVERIFY(parser.isDone());
+        QCOMPARE(parser.retryAfterSeconds(784111777), seconds);
+        parser.reset(); // the next response starts without one
+        QCOMPARE(parser.retryAfterSeconds(784111777), qint64(-1));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestHttpResponseParser)

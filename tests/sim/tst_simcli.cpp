@@ -73,6 +73,7 @@ private Q_SLOTS:
     void badArguments();
     void deliversAndWritesTheAckLog();
     void failuresGiveExitStatusOne();
+    void rotationAndUnbrandedFromTheCommandLine();
     void sigtermStopsWithASummary();
 };
 
@@ -104,6 +105,11 @@ void TestSimCli::badArguments_data()
                                   << QString() << QStringLiteral("--concurrency expects");
     QTest::addRow("unknown option") << QStringList {target, secret, QStringLiteral("--frobnicate")}
                                     << QString() << QStringLiteral("frobnicate");
+    QTest::addRow("unbranded above one") << QStringList {target, secret, QStringLiteral("--unbranded=1.5")}
+                                         << QString() << QStringLiteral("--unbranded expects");
+    QTest::addRow("invalid rotation secret")
+        << QStringList {target, secret, QStringLiteral("--rotate-secret=whsec_!!!")} << QString()
+        << QStringLiteral("--rotate-secret: ");
 }
 
 void TestSimCli::badArguments()
@@ -218,6 +224,35 @@ void TestSimCli::sigtermStopsWithASummary()
     const QString out = QString::fromUtf8(process.readAllStandardOutput());
     QVERIFY2(out.contains(u"acknowledged:"), qPrintable(out));
     QVERIFY(out.contains(u"sent:"));
+}
+
+void TestSimCli::rotationAndUnbrandedFromTheCommandLine()
+{
+    // --rotate-secret: both secrets sign (two v1 entries), so a receiver holding either accepts;
+    // --unbranded: that share comes with webhook-* names.
+    FakeReceiver receiver;
+    QVERIFY(receiver.listen());
+    const mm::Verifier newOnly({*mm::SigningSecret::parse(OtherTestSecretText)});
+    receiver.respond = [&newOnly](const ReceivedRequest &r) {
+        const bool ok
+            = newOnly
+                  .verify([&r](QByteArrayView name) { return r.headers.value(name.toByteArray()); }, r.body)
+                  .accepted();
+        return ok && verifies(r) ? 200 : 401;
+    };
+    const Result r = run(
+        {QStringLiteral("--target"), receiver.url().toString(), QStringLiteral("--migrations=10"),
+         QStringLiteral("--secret"), TestSecretText, QStringLiteral("--rotate-secret"), OtherTestSecretText,
+         QStringLiteral("--unbranded=0.5"), QStringLiteral("--seed=5"), QStringLiteral("--quiet")});
+    QCOMPARE(r.exitCode, 0);
+    int unbranded = 0;
+    for (const ReceivedRequest &request : receiver.requests) {
+        const QByteArray signature = request.header("svix-signature") + request.header("webhook-signature");
+        QCOMPARE(signature.count("v1,"), 2);
+        unbranded += request.header("webhook-id").isEmpty() ? 0 : 1;
+    }
+    QVERIFY(receiver.requests.size() >= 30);
+    QVERIFY2(unbranded > 0 && unbranded < receiver.requests.size(), qPrintable(QString::number(unbranded)));
 }
 
 QTEST_GUILESS_MAIN(TestSimCli)

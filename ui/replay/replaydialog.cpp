@@ -152,7 +152,8 @@ QWidget *ReplayDialog::createReplayPage()
     m_retries->setRange(0, 20);
     m_retries->setSpecialValueText(tr("no retries"));
     m_retries->setSuffix(tr(" retries"));
-    m_retries->setToolTip(tr("Tries again after a network error, 429 or 5xx, waiting 1 s, then 2 s, 4 s…"));
+    m_retries->setToolTip(tr("Tries again after no answer or any answer that is not 2xx, as Svix does (the "
+                             "same message id each time), waiting 1 s, then 2 s, 4 s…"));
     paceLayout->addWidget(m_concurrency);
     paceLayout->addWidget(m_rate);
     paceLayout->addWidget(m_retries);

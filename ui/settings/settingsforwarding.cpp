@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The settings dialog's Forwarding page: live forwarding on or off, where to, and whether
-// forwarded deliveries keep their original headers or are signed afresh with a secret.
+// forwarded deliveries keep their own id (signed afresh with the endpoint secret that verified
+// them) or are signed afresh with another secret.
 #include "settings/secretstore.h"
 #include "settingsdialog.h"
 
@@ -32,8 +33,8 @@ QWidget *SettingsDialog::forwardingPage()
     m_forwardTarget->setPlaceholderText(QStringLiteral("http://127.0.0.1:3000/webhooks"));
     m_forwardTarget->setClearButtonEnabled(true);
 
-    m_forwardOriginal
-        = new QRadioButton(tr("Keep the &original svix-id, svix-timestamp and svix-signature"), page);
+    m_forwardOriginal = new QRadioButton(
+        tr("Keep the &original svix-id, signed afresh with the endpoint secret that verified it"), page);
     m_forwardOriginal->setObjectName(QStringLiteral("forwardOriginal"));
     m_forwardResign = new QRadioButton(tr("Si&gn afresh with:"), page);
     m_forwardResign->setObjectName(QStringLiteral("forwardResign"));
@@ -52,9 +53,10 @@ QWidget *SettingsDialog::forwardingPage()
     headers->addWidget(m_forwardOriginal);
     headers->addLayout(resignRow);
     headers->addWidget(note(
-        tr("A Svix verifier refuses a signature more than 5 minutes old, so original headers only work "
-           "while forwarding keeps up. A secret typed here is kept with the signing secrets, in a private "
-           "file, never in the settings file.")));
+        tr("A Svix verifier refuses a signature more than 5 minutes old, so each try is signed with the "
+           "current time, like Svix's own retries. A delivery whose endpoint secret has since been removed "
+           "is not forwarded (the Forwarding tab says so). A secret typed here is kept with the signing "
+           "secrets, in a private file, never in the settings file.")));
 
     form->addRow(m_forwardEnabled);
     form->addRow(tr("&To:"), m_forwardTarget);
