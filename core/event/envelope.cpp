@@ -32,7 +32,8 @@ std::optional<qint64> epochCountToUs(double value)
         us = value; // microseconds
     else
         us = value / 1e3; // nanoseconds
-    if (us > 9.2e18)
+    // Past 9999-12-31T23:59:59.999999Z no ISO 8601 date can say it: not a time, but noise.
+    if (us > 253402300799999999.0)
         return std::nullopt;
     return qint64(std::llround(us));
 }

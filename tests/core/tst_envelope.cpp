@@ -486,6 +486,9 @@ void TestEnvelope::createdInEveryForm_data()
     QTest::addRow("null") << QByteArray("null") << qint64(-1);
     QTest::addRow("an object") << QByteArray("{}") << qint64(-1);
     QTest::addRow("words") << QByteArray("\"last tuesday\"") << qint64(-1);
+    // Found by fuzz_envelope: a count past year 9999 is no time (no ISO 8601 date can write it).
+    QTest::addRow("past year 9999") << QByteArray("\"888888888888888882888\"") << qint64(-1);
+    QTest::addRow("year 5000 in seconds") << QByteArray::number(95617584000LL) << 95617584000LL * 1000000;
 }
 
 // "created" as senders write it: an ISO string with any number of fractional digits, or a count
