@@ -122,15 +122,9 @@ int runGui(const AppOptions &options)
                      [&services, &model] { services.watchAfter(model.log().highestRowId()); });
     QObject::connect(&model, &MonitorModel::loadFailed, &services,
                      [&services] { services.watchAfter(std::nullopt); });
-    QObject::connect(&model, &MonitorModel::loaded, &window, [&window](qint64 count, qint64 ms) {
-        window.setLoadStatus(count == 0
-                                 ? QObject::tr("New store: deliveries appear as they arrive")
-                                 : QObject::tr("%L1 stored deliveries loaded in %2 ms").arg(count).arg(ms));
-    });
     QObject::connect(&model, &MonitorModel::loadFailed, &window, [&window](const QString &why) {
         window.setProblem(QObject::tr("Could not read the store: %1").arg(why));
     });
-    window.setLoadStatus(QObject::tr("Loading stored deliveries…"));
     model.loadFromStore();
     QObject::connect(&receiver, &ReceiverHost::handled, &requestLog, &RequestLogModel::append);
     // Rejections are read from the store's journal when new ones are logged (at most once a second).

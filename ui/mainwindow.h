@@ -6,6 +6,7 @@
 
 #include "filterbar/filterbar.h"
 #include "replay/replaysession.h"
+#include "statusbar/storestatus.h"
 
 #include <QMainWindow>
 #include <QMap>
@@ -15,6 +16,7 @@
 class QLabel;
 class QStackedWidget;
 class QLineEdit;
+class QSplitter;
 class QTableView;
 class QTabWidget;
 
@@ -46,7 +48,6 @@ public:
     void setListenUrl(const QString &url);
     void setDemo(bool demo);
     void setProblem(const QString &text); // empty hides the banner
-    void setLoadStatus(const QString &text);
     // The size of the store's files on disk; guirunner measures it, the window only shows it.
     void setStoreSize(qint64 bytes);
     // Where the store is (Store::displayName(), never with a password), in the size's tooltip.
@@ -111,6 +112,8 @@ private:
     void applyFilter();
     void showMigration(const QModelIndex &proxyIndex);
     void updateCounts();
+    void updateStoreStatus();
+    void updateInspectorVisibility();
     void updateRate();
     void showDowntime();
     void showReceivers();
@@ -140,6 +143,9 @@ private:
     StatsView *m_stats = nullptr;
     QLabel *m_countsLabel = nullptr;
     QLabel *m_loadLabel = nullptr;
+    StoreStatus m_storeStatus;
+    QSplitter *m_eventSplitter = nullptr;
+    int m_eventLogWidth = 0; // what the event log's columns need
     QStackedWidget *m_pages = nullptr;
     QWidget *m_welcome = nullptr;
     InspectorWidget *m_inspector = nullptr;

@@ -13,6 +13,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QLabel>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
@@ -42,6 +43,21 @@ DeliveryRecord record(const QByteArray &msgId, const char *migration, const char
     r.headers = "svix-id: " + msgId + "\nsvix-signature: v1,[masked]\n";
     return r;
 }
+
+EventFacts facts(qint64 rowId, const char *migration, const char *type, qint64 us, int attempts = 1)
+{
+    EventFacts f;
+    f.rowId = rowId;
+    f.msgId = "msg_" + QByteArray::number(rowId);
+    f.eventId = QStringLiteral("evt_%1").arg(rowId);
+    f.type = QString::fromLatin1(type);
+    f.migrationId = QString::fromLatin1(migration);
+    f.createdUs = us;
+    f.receivedUs = us;
+    f.attempts = attempts;
+    f.parsed = true;
+    return f;
+}
 } // namespace
 
 class TestMainWindow final : public QObject
@@ -51,6 +67,8 @@ class TestMainWindow final : public QObject
 private Q_SLOTS:
     void timelineLogAndInspectorStayInStep();
     void warningsStandUntilCleared();
+    void defaultSizeShowsEveryColumnAndNoEmptyInspector();
+    void statusBarFollowsDeliveries();
 };
 
 void TestMainWindow::warningsStandUntilCleared()
@@ -156,6 +174,86 @@ void TestMainWindow::timelineLogAndInspectorStayInStep()
     QVERIFY(other.data(RowIdRole).toLongLong() != rowId);
     events->setCurrentIndex(other);
     QTRY_COMPARE_WITH_TIMEOUT(inspector->rowId(), other.data(RowIdRole).toLongLong(), 10000);
+}
+
+namespace {
+// Is the column's whole width inside the view's viewport?
+bool columnInView(const QTableView *view, int column)
+{
+    const int left = view->columnViewportPosition(column);
+    return left >= 0 && left + view->columnWidth(column) <= view->viewport()->width();
+}
+} // namespace
+
+void TestMainWindow::defaultSizeShowsEveryColumnAndNoEmptyInspector()
+{
+    MonitorModel model;
+    QList<EventFacts> batch;
+    for (int i = 1; i <= 3; ++i) // two attempts: "accepted, retried", the widest verdict
+        batch.append(facts(i, "mig_01M97BTMP485FG984YJG4TAM2C", "migration_task.failed", T0 + i * Sec, 2));
+    model.ingest(batch);
+    RequestLogModel requestLog;
+    MainWindow window(&model, &requestLog); // at its own default size
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *events = window.findChild<QTableView *>(QStringLiteral("events"));
+    auto *inspector = window.findChild<InspectorWidget *>();
+    QVERIFY(events && inspector);
+    QTRY_COMPARE(events->model()->rowCount(), 3);
+
+    // Nothing selected: no half-window of "Select an event to inspect it".
+    QVERIFY(!inspector->isVisible());
+    QVERIFY(columnInView(events, EventLogModel::Verdict));
+
+    // Selected: the inspector shows beside the log, and the log still shows its columns whole.
+    events->setCurrentIndex(events->model()->index(0, 0));
+    QTRY_VERIFY(inspector->isVisible());
+    QTRY_VERIFY(inspector->width() >= window.width() / 4);
+    // Its title and buttons do not force it wider than the log leaves it.
+    QVERIFY(inspector->minimumSizeHint().width() < window.width() / 3);
+    const QString verdict = events->model()->index(0, EventLogModel::Verdict).data().toString();
+    QCOMPARE(verdict, QStringLiteral("accepted, retried"));
+    QVERIFY(events->columnWidth(EventLogModel::Verdict) > events->fontMetrics().horizontalAdvance(verdict));
+    for (int c = 0; c < EventLogModel::ColumnCount; ++c)
+        QVERIFY2(columnInView(events, c), qPrintable(QStringLiteral("column %1 is cut off").arg(c)));
+    QVERIFY(events->horizontalScrollBar()->maximum() == 0 || !events->horizontalScrollBar()->isVisible());
+
+    // Another tab hides it; back on the event log it returns with the selection.
+    auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("tabs"));
+    tabs->setCurrentIndex(1);
+    QVERIFY(!inspector->isVisible());
+    tabs->setCurrentWidget(events);
+    QVERIFY(inspector->isVisible());
+}
+
+void TestMainWindow::statusBarFollowsDeliveries()
+{
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    { // a new, empty store
+        Store created(Store::Options {dir.path(), Durability::Power, 10000, false});
+        QString error;
+        QVERIFY2(created.writer().start(&error), qPrintable(error));
+        created.writer().stop();
+    }
+    Store store(Store::Options {dir.path()});
+    MonitorModel model(&store);
+    RequestLogModel requestLog;
+    MainWindow window(&model, &requestLog);
+    auto *label = window.findChild<QLabel *>(QStringLiteral("storeStatus"));
+    QVERIFY(label);
+    QCOMPARE(label->text(), QStringLiteral("Loading stored deliveries…"));
+    QSignalSpy loaded(&model, &MonitorModel::loaded);
+    model.loadFromStore();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(label->text(), QStringLiteral("No deliveries yet: they appear here as they arrive"));
+
+    const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1000;
+    model.ingest({facts(1, "mig_A", "migration.created", now), facts(2, "mig_A", "migration.started", now)});
+    const QString newest = QDateTime::fromMSecsSinceEpoch(now / 1000).toString(QStringLiteral("HH:mm:ss"));
+    QTRY_COMPARE(label->text(), QStringLiteral("2 deliveries · newest %1").arg(newest));
+    QVERIFY(!label->text().contains(QStringLiteral("New store")));
 }
 
 QTEST_MAIN(TestMainWindow)
