@@ -27,6 +27,7 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QRandomGenerator>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
@@ -79,8 +80,9 @@ bool claimInstance(SingleInstance &instance, const AppOptions &options, int *exi
 
 } // namespace
 
-int runGui(const AppOptions &options)
+int runGui(const AppOptions &commandLine)
 {
+    AppOptions options = commandLine;
     QString error;
     // Before anything is opened: a second launch on the same store only brings the first forward.
     // The demo reads no saved settings; it takes the configured store's name all the same.
@@ -89,6 +91,14 @@ int runGui(const AppOptions &options)
         InstanceState {options.demo, options.viewOnly});
     if (int rc = 0; !claimInstance(instance, options, &rc))
         return rc;
+    if (options.dbusActivated) {
+        // The bus started this window for a call (the D-Bus service file): Activate, or the menu's
+        // Try the Demo. Within the bus's own call timeout.
+        if (instance.waitForFirstCall(25000) == SingleInstance::FirstCall::Demo) {
+            options.demo = true;
+            instance.setState(InstanceState {true, false});
+        }
+    }
     // Saved settings fill in what the command line leaves out. The demo's data and settings
     // live in a throw-away folder, never in the user's store.
     std::unique_ptr<QTemporaryDir> demoDir;
@@ -298,6 +308,9 @@ int runGui(const AppOptions &options)
             window.show();
         window.raise();
         window.activateWindow();
+    });
+    QObject::connect(&instance, &SingleInstance::notApplied, &window, [&window](const QString &sentence) {
+        window.statusBar()->showMessage(sentence, 30000);
     });
     instance.deliverPendingActivation();
     if (tray) {

@@ -9,6 +9,7 @@
 #include <QDBusVariant>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QMetaMethod>
@@ -47,12 +48,15 @@ public Q_SLOTS:
         refuse(message, QStringLiteral("org.freedesktop.DBus.Error.NotSupported"),
                QStringLiteral("Migration Monitor opens no files; import JSON Lines with File → Import…"));
     }
-    // The desktop entry declares no actions.
+    // The desktop entry's one action, "demo" (Try the Demo).
     void ActivateAction(const QString &name, const QVariantList &parameter, const QVariantMap &platformData,
                         const QDBusMessage &message)
     {
         Q_UNUSED(parameter)
-        Q_UNUSED(platformData)
+        if (name == QLatin1String("demo")) {
+            m_instance->requestDemo(platformData);
+            return;
+        }
         refuse(message, QStringLiteral("org.freedesktop.DBus.Error.InvalidArgs"),
                QStringLiteral("Migration Monitor has no action named \"%1\"").arg(name));
     }
@@ -307,6 +311,32 @@ void SingleInstance::requestActivation(const QVariantMap &platformData)
         Q_EMIT activationRequested(unwrapped(platformData));
     else
         m_pending = unwrapped(platformData); // the window is still being built
+    if (std::exchange(m_awaitingFirstCall, false))
+        Q_EMIT firstCallArrived();
+}
+
+void SingleInstance::requestDemo(const QVariantMap &platformData)
+{
+    if (m_awaitingFirstCall) {
+        m_firstCall = FirstCall::Demo; // started by the bus for this: it runs as the demo
+    } else if (!m_state.demo) {
+        Q_EMIT notApplied(tr("Try the Demo: the demo does not run beside this window. Quit (File → Quit), "
+                             "then choose Try the Demo again."));
+    }
+    requestActivation(platformData);
+}
+
+SingleInstance::FirstCall SingleInstance::waitForFirstCall(int timeoutMs)
+{
+    m_awaitingFirstCall = true;
+    m_firstCall = FirstCall::Activate;
+    QEventLoop loop;
+    connect(this, &SingleInstance::firstCallArrived, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    if (m_awaitingFirstCall)
+        loop.exec();
+    m_awaitingFirstCall = false;
+    return m_firstCall;
 }
 
 void SingleInstance::deliverPendingActivation()

@@ -55,6 +55,13 @@ public:
 
     const QString &name() const { return m_name; }
     InstanceState state() const { return m_state; }
+    // A window the bus started (--dbus-activated) becomes what its first call asked for.
+    void setState(const InstanceState &state) { m_state = state; }
+
+    // For a window the bus started: waits (running the event loop) for the call that made it
+    // start, at most timeoutMs (then as Activate). The call is delivered later, as any other.
+    enum class FirstCall { Activate, Demo };
+    FirstCall waitForFirstCall(int timeoutMs);
     // Where the local socket lives (the runtime folder), when that is the way.
     QString socketPath() const;
 
@@ -63,10 +70,16 @@ public:
 
     // Called by the D-Bus adaptor and the local server.
     void requestActivation(const QVariantMap &platformData);
+    // The desktop entry's "Try the Demo" action (ActivateAction "demo"): the window comes forward;
+    // one that is not the demo says why the demo does not start.
+    void requestDemo(const QVariantMap &platformData);
 
 Q_SIGNALS:
     // Another launch asked for the window; platformData as Activate's (activation-token…).
     void activationRequested(const QVariantMap &platformData);
+    // An action was asked for that this window does not do; the sentence says why, for the window.
+    void notApplied(const QString &sentence);
+    void firstCallArrived();
 
 private:
     Claim claimOnBus(const LaunchRequest &request);
@@ -74,12 +87,14 @@ private:
     void serve(QLocalSocket *socket);
 
     const QString m_name;
-    const InstanceState m_state;
+    InstanceState m_state;
     QDBusConnection m_bus;
     bool m_onBus = false;
     std::unique_ptr<QLockFile> m_lock;
     QLocalServer *m_server = nullptr;
     std::optional<QVariantMap> m_pending;
+    bool m_awaitingFirstCall = false;
+    FirstCall m_firstCall = FirstCall::Activate;
 };
 
 // The platform data a launch passes on (freedesktop's desktop-startup-id and activation-token).

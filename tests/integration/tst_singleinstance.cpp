@@ -12,6 +12,7 @@
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
 #include <QDBusMessage>
+#include <QDBusVariant>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -129,9 +130,13 @@ private:
     // A private session bus: its address, or empty. configFile: dbus-daemon's, else --session.
     QString startBus(QProcess &bus, const QString &configFile = {});
     Launch launch(const QProcessEnvironment &env, const QStringList &args);
+    // org.freedesktop.Application.ActivateAction(action) on the app id.
+    static QDBusMessage callAction(QDBusConnection &connection, const QString &action, int timeoutMs = 25000);
+    // The running window's Demo property, nullopt when it does not answer.
+    static std::optional<bool> isDemo(QDBusConnection &connection);
     std::optional<QByteArray> run(const QString &program, const QStringList &args);
-    // The ids of the visible windows titled "Migration Monitor".
-    QStringList windows();
+    // The ids of the visible windows titled "Migration Monitor" (or matching title, a regular expression).
+    QStringList windows(const QString &title = QStringLiteral("^Migration Monitor$"));
     // The window with the keyboard focus (xdotool getwindowfocus), empty when none.
     QString focusedWindow();
 
@@ -221,6 +226,25 @@ QString TestSingleInstance::startBus(QProcess &bus, const QString &configFile)
     return address.startsWith(QLatin1String("unix:")) ? address : QString();
 }
 
+QDBusMessage TestSingleInstance::callAction(QDBusConnection &connection, const QString &action, int timeoutMs)
+{
+    QDBusMessage call = QDBusMessage::createMethodCall(
+        AppId, ObjectPath, QStringLiteral("org.freedesktop.Application"), QStringLiteral("ActivateAction"));
+    call << action << QVariantList() << QVariantMap();
+    return connection.call(call, QDBus::Block, timeoutMs);
+}
+
+std::optional<bool> TestSingleInstance::isDemo(QDBusConnection &connection)
+{
+    QDBusMessage get = QDBusMessage::createMethodCall(
+        AppId, ObjectPath, QStringLiteral("org.freedesktop.DBus.Properties"), QStringLiteral("Get"));
+    get << QStringLiteral("io.github.anon.MigrationMonitor.Instance") << QStringLiteral("Demo");
+    const QDBusMessage reply = connection.call(get, QDBus::Block, 10000);
+    if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().isEmpty())
+        return std::nullopt;
+    return qvariant_cast<QDBusVariant>(reply.arguments().constFirst()).variant().toBool();
+}
+
 Launch TestSingleInstance::launch(const QProcessEnvironment &env, const QStringList &args)
 {
     QProcess p;
@@ -250,11 +274,11 @@ std::optional<QByteArray> TestSingleInstance::run(const QString &program, const 
     return p.readAllStandardOutput();
 }
 
-QStringList TestSingleInstance::windows()
+QStringList TestSingleInstance::windows(const QString &title)
 {
-    const auto out = run(QStringLiteral("xdotool"),
-                         {QStringLiteral("search"), QStringLiteral("--onlyvisible"), QStringLiteral("--name"),
-                          QStringLiteral("^Migration Monitor$")});
+    const auto out
+        = run(QStringLiteral("xdotool"),
+              {QStringLiteral("search"), QStringLiteral("--onlyvisible"), QStringLiteral("--name"), title});
     return QString::fromLatin1(out.value_or(QByteArray())).split(u'\n', Qt::SkipEmptyParts);
 }
 
@@ -307,11 +331,7 @@ void TestSingleInstance::secondLaunchBringsTheFirstForward()
         QVERIFY(connection->interface()->isServiceRegistered(AppId).value());
         QCOMPARE(qint64(connection->interface()->servicePid(AppId).value()), first.pid());
         // The spec's other methods answer, with errors: no files, no actions.
-        QDBusMessage action
-            = QDBusMessage::createMethodCall(AppId, ObjectPath, QStringLiteral("org.freedesktop.Application"),
-                                             QStringLiteral("ActivateAction"));
-        action << QStringLiteral("nothing") << QVariantList() << QVariantMap();
-        const QDBusMessage refused = connection->call(action);
+        const QDBusMessage refused = callAction(*connection, QStringLiteral("nothing"));
         QCOMPARE(refused.type(), QDBusMessage::ErrorMessage);
         QCOMPARE(refused.errorName(), QStringLiteral("org.freedesktop.DBus.Error.InvalidArgs"));
         QVERIFY(first.window() == QLatin1String("hidden"));
@@ -338,8 +358,13 @@ void TestSingleInstance::secondLaunchBringsTheFirstForward()
     // Raised and given the keyboard focus (no window manager here: Qt sets the input focus).
     QTRY_COMPARE_WITH_TIMEOUT(focusedWindow(), shown.first(), 10000);
     QVERIFY(first.running());
-    if (connection)
+    if (connection) {
         QCOMPARE(qint64(connection->interface()->servicePid(AppId).value()), first.pid());
+        // The menu's Try the Demo (ActivateAction "demo") on it: answered, but it stays this store's.
+        QCOMPARE(callAction(*connection, QStringLiteral("demo")).type(), QDBusMessage::ReplyMessage);
+        QCOMPARE(isDemo(*connection), std::optional<bool>(false));
+        QVERIFY(first.running());
+    }
 
     // The demo on top of it: not applied, and the launch says why.
     const Launch demo = launch(env, {QStringLiteral("--demo")});
@@ -411,10 +436,11 @@ void TestSingleInstance::dbusActivationStartsTheApp()
     QVERIFY2(packaged.open(QIODevice::ReadOnly), qPrintable(packaged.fileName()));
     QString service = QString::fromUtf8(packaged.readAll());
     QVERIFY(service.contains(QLatin1String("Name=") + AppId + u'\n'));
-    static const QRegularExpression exec(QStringLiteral("^Exec=/usr/bin/migration-monitor$"),
-                                         QRegularExpression::MultilineOption);
+    static const QRegularExpression exec(
+        QStringLiteral("^Exec=/usr/bin/migration-monitor( --dbus-activated)$"),
+        QRegularExpression::MultilineOption);
     QVERIFY2(service.contains(exec), qPrintable(service));
-    service.replace(exec, QStringLiteral("Exec=") + binary());
+    service.replace(exec, QStringLiteral("Exec=") + binary() + QStringLiteral("\\1"));
     QVERIFY(QDir(home.path()).mkpath(QStringLiteral("services")));
     QFile serviceFile(home.filePath(QStringLiteral("services/") + AppId + QStringLiteral(".service")));
     QVERIFY(serviceFile.open(QIODevice::WriteOnly));
@@ -469,10 +495,27 @@ void TestSingleInstance::dbusActivationStartsTheApp()
     QVERIFY2(second.errors.contains(QLatin1String("brought to the front")), qPrintable(second.errors));
     QCOMPARE(qint64(connection.interface()->servicePid(AppId).value()), pid);
 
+    QCOMPARE(isDemo(connection), std::optional<bool>(false));
+
     // It quits the orderly way on SIGTERM, and gives the name back.
     QCOMPARE(::kill(pid_t(pid), SIGTERM), 0);
     QTRY_VERIFY_WITH_TIMEOUT(!connection.interface()->isServiceRegistered(AppId).value(), 15000);
     QTRY_COMPARE_WITH_TIMEOUT(windows().size(), 0, 10000);
+
+    // The menu's Try the Demo with no window running: the bus starts the app, which runs the demo.
+    QCOMPARE(callAction(connection, QStringLiteral("demo"), 60000).type(), QDBusMessage::ReplyMessage);
+    const qint64 demoPid = connection.interface()->servicePid(AppId).value();
+    QVERIFY(demoPid > 0 && demoPid != pid);
+    const auto stopDemo = qScopeGuard([demoPid] { ::kill(pid_t(demoPid), SIGKILL); });
+    QCOMPARE(isDemo(connection), std::optional<bool>(true));
+    QTRY_COMPARE_WITH_TIMEOUT(windows(QStringLiteral("^Migration Monitor .* demo")).size(), 1, 30000);
+    // A launch on the user's store meets the demo, and says so.
+    const Launch plain = launch(env, {});
+    QCOMPARE(plain.exitCode, 0);
+    QVERIFY2(plain.errors.contains(QLatin1String("the running window is the demo")),
+             qPrintable(plain.errors));
+    QCOMPARE(::kill(pid_t(demoPid), SIGTERM), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!connection.interface()->isServiceRegistered(AppId).value(), 15000);
 }
 
 QTEST_GUILESS_MAIN(TestSingleInstance)

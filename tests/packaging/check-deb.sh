@@ -119,7 +119,7 @@ appstreamcli validate --no-net "/usr/share/metainfo/$id.metainfo.xml" || fail "a
 # DBusActivatable=true: the bus starts the installed binary by the desktop id.
 service=/usr/share/dbus-1/services/$id.service
 grep -qx "Name=$id" "$service" || fail "$service does not name $id"
-grep -qx "Exec=/usr/bin/migration-monitor" "$service" || fail "$service does not start /usr/bin/migration-monitor"
+grep -qx "Exec=/usr/bin/migration-monitor --dbus-activated" "$service" || fail "$service does not start /usr/bin/migration-monitor"
 grep -qx "DBusActivatable=true" "/usr/share/applications/$id.desktop" || fail "the desktop entry is not DBusActivatable"
 if command -v systemd-analyze >/dev/null; then
   # No user manager runs here, so this checks the unit's syntax and paths, not its sandbox.
