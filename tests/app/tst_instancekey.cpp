@@ -229,6 +229,18 @@ private Q_SLOTS:
         QVERIFY(!r.demo && !r.viewOnly);
     }
 
+    void dbusActivatedIsForTheWindow()
+    {
+        QVERIFY(parsed({QStringLiteral("--dbus-activated")}).dbusActivated);
+        QVERIFY(!parsed({}).dbusActivated);
+        QVERIFY(launchRequestFor(parsed({QStringLiteral("--dbus-activated")})).options.isEmpty());
+        QString error;
+        QVERIFY(!parseOptions({QStringLiteral("migration-monitor"), QStringLiteral("--dbus-activated"),
+                               QStringLiteral("--headless")},
+                              ArgvSecrets {}, &error));
+        QVERIFY2(error.contains(QLatin1String("--dbus-activated")), qPrintable(error));
+    }
+
     void localMessagesRoundTrip()
     {
         const LocalRequest request {QStringLiteral("Activate"),
