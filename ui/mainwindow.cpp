@@ -9,6 +9,8 @@
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
 #include "model/stats.h"
+#include "overview/overviewpane.h"
+#include "overview/overviewwidget.h"
 #include "receiver/requestlogmodel.h"
 #include "rejected/rejectedview.h"
 #include "stats/statsview.h"
@@ -178,6 +180,17 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
 
     m_tabs->addTab(m_events, tr("Event log"));
     m_tabs->addTab(timelinePage, tr("Timeline"));
+    // Every migration the filter shows on one time axis; a click selects it on the board.
+    m_overview = new OverviewPane(model->filteredMigrations(), m_tabs);
+    m_tabs->addTab(m_overview, tr("Overview"));
+    connect(m_overview->view(), &OverviewWidget::migrationClicked, this, [this](const QString &id) {
+        selectMigration(id);
+        m_tabs->setCurrentWidget(m_overview); // stay here: the Timeline tab is one click away
+    });
+    connect(m_board->selectionModel(), &QItemSelectionModel::currentRowChanged, m_overview,
+            [this](const QModelIndex &current) {
+                m_overview->view()->setSelectedMigration(current.data(MigrationIdRole).toString());
+            });
     m_tabs->addTab(m_requestView, tr("Receiver"));
     m_tabs->addTab(m_rejected, tr("Rejected"));
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window: the migrations board on top; below it the event log, the selected
-// migration's timeline, the receiver's live verdicts and the rejected deliveries; beside
+// migration's timeline, the overview of all migrations, the receiver's live verdicts and the
+// rejected deliveries; beside
 // the event log, the inspector for the selected event's payload.
 #pragma once
 
@@ -32,6 +33,7 @@ class ListenUrl;
 class RequestLogModel;
 class RejectedView;
 class MonitorModel;
+class OverviewPane;
 class Sparkline;
 class StatsView;
 class TaskFailureNote;
@@ -132,6 +134,7 @@ private:
     TimelineWidget *m_timelineView = nullptr;
     QLabel *m_timelineAnomalies = nullptr;
     TaskFailureNote *m_taskFailureNote = nullptr;
+    OverviewPane *m_overview = nullptr;
     QLabel *m_downtime = nullptr;
     QLabel *m_demoBanner = nullptr;
     QLabel *m_problemBanner = nullptr;

@@ -6,7 +6,9 @@
 #include "mainwindow.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
+#include "overview/overviewwidget.h"
 #include "receiver/requestlogmodel.h"
+#include "store/records.h"
 #include "store/store.h"
 #include "store/storewriter.h"
 #include "timeline/timelinewidget.h"
@@ -69,7 +71,39 @@ private Q_SLOTS:
     void warningsStandUntilCleared();
     void defaultSizeShowsEveryColumnAndNoEmptyInspector();
     void statusBarFollowsDeliveries();
+    void overviewAndBoardSelectTogether();
 };
+
+void TestMainWindow::overviewAndBoardSelectTogether()
+{
+    MonitorModel model;
+    RequestLogModel requestLog;
+    MainWindow window(&model, &requestLog);
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    model.ingest(
+        {facts(1, "mig_A", "migration.created", T0), facts(2, "mig_B", "migration.created", T0 + 60 * Sec)});
+    QTRY_COMPARE(model.filteredMigrations()->rowCount(), 2);
+    auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("tabs"));
+    auto *overview = window.findChild<OverviewWidget *>();
+    QVERIFY(tabs && overview);
+    tabs->setCurrentWidget(overview->parentWidget());
+    QTRY_VERIFY(overview->isVisible());
+
+    // A click on mig_B's lane selects it on the board; the overview stays in front.
+    const OverviewLayout &layout = overview->layout();
+    const int row = layout.rowOf(QStringLiteral("mig_B"));
+    QVERIFY(row >= 0);
+    const QPoint at(qRound((overview->mapping().plotLeft() + overview->mapping().plotRight()) / 2),
+                    qRound(layout.rowTop(row) + layout.rowHeight() / 2));
+    QTest::mouseClick(overview, Qt::LeftButton, {}, at);
+    QCOMPARE(window.selectedMigration(), QStringLiteral("mig_B"));
+    QCOMPARE(tabs->currentWidget(), overview->parentWidget());
+    // A migration chosen elsewhere is marked in the overview too.
+    QVERIFY(window.selectMigration(QStringLiteral("mig_A")));
+    QCOMPARE(overview->selectedMigration(), QStringLiteral("mig_A"));
+}
 
 void TestMainWindow::warningsStandUntilCleared()
 {
