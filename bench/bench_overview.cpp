@@ -57,8 +57,9 @@ QList<EventFacts> day(int migrations)
         const qint64 created = T0 + i * step;
         const qint64 started = created + rng.bounded(30, 600) * Sec;
         const qint64 finished = started + rng.bounded(120, 4 * 3600) * Sec;
-        out << fact(++row, id, "migration.created", created, "NOT_STARTED", company)
-            << fact(++row, id, "migration.started", started, "WORKING", company);
+        out << fact(row + 1, id, "migration.created", created, "NOT_STARTED", company);
+        out << fact(row + 2, id, "migration.started", started, "WORKING", company);
+        row += 2;
         const int failures = rng.bounded(10) < 3 ? int(rng.bounded(1, 4)) : 0;
         for (int f = 0; f < failures; ++f) {
             EventFacts task
@@ -176,6 +177,6 @@ int main(int argc, char **argv)
     view.setGrouped(true);
     print("paint, fitted, grouped by company", measure(200, paint));
     view.setGrouped(false);
-    std::printf("\nrows painted per frame: %d of %d\n", view.paintedRows(), view.layout().rowCount());
+    std::printf("\nrows painted per frame: %d of %d\n\n", view.paintedRows(), view.layout().rowCount());
     return 0;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "overviewpane.h"
 
+#include "board/statuscolor.h"
 #include "overviewwidget.h"
 
 #include <QCheckBox>
@@ -19,11 +20,30 @@ OverviewPane::OverviewPane(MigrationFilterProxy *filtered, QWidget *parent)
     auto *fit = new QToolButton(this);
     fit->setText(tr("Fit"));
     fit->setToolTip(tr("Show all migrations (0)"));
+    // The colours' key, in the board's status colours.
+    auto swatch = [](MigrationStatus status, const QString &text) {
+        return QStringLiteral("<span style=\"color:%1\">&#9632;</span>&nbsp;%2")
+            .arg(statusColor(status).name(), text.toHtmlEscaped());
+    };
+    auto *legend
+        = new QLabel(QStringList {swatch(MigrationStatus::NotStarted, tr("waiting")),
+                                  swatch(MigrationStatus::Working, tr("working")),
+                                  swatch(MigrationStatus::Complete, tr("complete")),
+                                  swatch(MigrationStatus::CompletedWithFailures, tr("with failures")),
+                                  swatch(MigrationStatus::Failed, tr("failed")),
+                                  QStringLiteral("<span style=\"color:%1\"><b>|</b></span>&nbsp;%2")
+                                      .arg(statusColor(MigrationStatus::Failed).name(),
+                                           tr("task failure").toHtmlEscaped())}
+                         .join(QStringLiteral(" &nbsp; ")),
+                     this);
+    legend->setTextFormat(Qt::RichText);
     auto *hint = new QLabel(tr("Wheel: zoom · drag: pan · Shift+wheel: scroll lanes · click: select"), this);
     hint->setForegroundRole(QPalette::PlaceholderText);
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_group);
     bar->addWidget(fit);
+    bar->addSpacing(fontMetrics().horizontalAdvance(u'x') * 2);
+    bar->addWidget(legend);
     bar->addStretch(1);
     bar->addWidget(hint);
     auto *layout = new QVBoxLayout(this);

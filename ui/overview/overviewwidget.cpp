@@ -456,10 +456,13 @@ void OverviewWidget::paintRow(QPainter &p, int index, qint64 nowUs) const
 
     const double barTop = top + h * 0.2;
     const double barHeight = h * 0.6;
-    const double outcomePx = std::max(3.0, e * 0.35);
+    // The outcome is a solid block at the finish, wide enough to tell its colour at a glance.
+    const double outcomePx = std::max(4.0, std::round(e * 0.6));
     for (const OverviewSpan &span : OverviewLayout::spans(lane, m_mapping, nowUs, outcomePx)) {
-        const QRectF r(span.x0, barTop, span.x1 - span.x0, barHeight);
-        p.fillRect(r, span.outcome ? statusColor(span.status) : tint(span.status, 150));
+        if (span.outcome)
+            p.fillRect(QRectF(span.x0, top + h * 0.1, span.x1 - span.x0, h * 0.8), statusColor(span.status));
+        else
+            p.fillRect(QRectF(span.x0, barTop, span.x1 - span.x0, barHeight), tint(span.status, 150));
     }
     const std::vector<double> ticks = OverviewLayout::failureTicks(lane, m_mapping);
     if (!ticks.empty()) {
