@@ -519,7 +519,12 @@ void OverviewWidget::paintEvent(QPaintEvent *)
         const QString label = tr("now");
         const QFontMetricsF fm(font());
         const double w = fm.horizontalAdvance(label) + em() * 0.4;
-        const QRectF box(std::min(nowX - w / 2, width() - w), lanes.bottom() + 1, w, fm.height());
+        const QRectF box(std::min(nowX - w / 2, width() - w), axisRect().top() + em() * 0.3, w, fm.height());
+        // "now" takes the place of the tick labels it would overlap.
+        for (const QRectF &tick : painter.axisLabelRects(axisRect())) {
+            if (tick.intersects(box))
+                p.fillRect(tick, pal.base());
+        }
         p.fillRect(box, pal.base());
         p.setPen(nowColor);
         p.drawText(box, Qt::AlignCenter, label);
