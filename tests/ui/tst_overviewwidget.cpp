@@ -80,6 +80,7 @@ private Q_SLOTS:
     void growsOnlyWhileSomethingWorksInView();
     void wheelZoomsAndDragPans();
     void tenThousandPaintOnlyVisibleRows();
+    void paneIsNoWiderThanItsView();
 
 private:
     void ingest(const QList<EventFacts> &facts, int migrations);
@@ -276,6 +277,12 @@ void TestOverviewWidget::tenThousandPaintOnlyVisibleRows()
     QVERIFY(!m_view->grab().isNull());
     QCOMPARE(m_view->layout().visibleRows().last, 10007); // 10,000 lanes and 7 headers
     QVERIFY(m_view->paintedRows() <= fits);
+}
+
+void TestOverviewWidget::paneIsNoWiderThanItsView()
+{
+    // The tab shares the lower pane with the inspector: its key and hint must not set its width.
+    QVERIFY(m_pane->minimumSizeHint().width() <= m_view->minimumSizeHint().width() + 20);
 }
 
 QTEST_MAIN(TestOverviewWidget)

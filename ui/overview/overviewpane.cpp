@@ -39,6 +39,10 @@ OverviewPane::OverviewPane(MigrationFilterProxy *filtered, QWidget *parent)
     legend->setTextFormat(Qt::RichText);
     auto *hint = new QLabel(tr("Wheel: zoom · drag: pan · Shift+wheel: scroll lanes · click: select"), this);
     hint->setForegroundRole(QPalette::PlaceholderText);
+    // Neither line may make the tab (and so the lower pane) wider than the window leaves it:
+    // beside the inspector they are clipped rather than pushing it out.
+    legend->setMinimumWidth(1);
+    hint->setMinimumWidth(1);
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_group);
     bar->addWidget(fit);
