@@ -3,7 +3,7 @@
 // newest first (optionally grouped by company), with its phases in the status colours,
 // task-failure ticks and a "now" line. Wheel and keys zoom, a drag pans (and scrolls the
 // lanes), a click on a lane reports the migration. Only the lanes in view are painted;
-// OverviewLayout decides what is where.
+// OverviewLayout decides what is where; overviewwidgetpaint.cpp paints.
 #pragma once
 
 #include "overviewlayout.h"
