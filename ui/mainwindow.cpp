@@ -179,9 +179,11 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
     m_rejected = new RejectedView(model->rejections(), model->filteredRejections(), m_tabs);
 
     m_tabs->addTab(m_events, tr("Event log"));
+    timelinePage->setObjectName(QStringLiteral("timelinePage")); // the saved tab is by page name
     m_tabs->addTab(timelinePage, tr("Timeline"));
     // Every migration the filter shows on one time axis; a click selects it on the board.
     m_overview = new OverviewPane(model->filteredMigrations(), m_tabs);
+    m_overview->setObjectName(QStringLiteral("overview"));
     m_tabs->addTab(m_overview, tr("Overview"));
     connect(m_overview->view(), &OverviewWidget::migrationClicked, this, [this](const QString &id) {
         selectMigration(id);
@@ -199,11 +201,13 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
     m_downtime->setWordWrap(true);
     m_downtime->setMargin(8);
     m_downtime->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_downtime->setObjectName(QStringLiteral("downtime"));
     m_tabs->addTab(m_downtime, tr("Downtime"));
     connect(model, &MonitorModel::downtimeChanged, this, &MainWindow::showDowntime);
     connect(model, &MonitorModel::downtimeChanged, this, &MainWindow::showReceivers);
     showDowntime();
     m_stats = new StatsView(model, m_tabs);
+    m_stats->setObjectName(QStringLiteral("stats"));
     m_tabs->addTab(m_stats, tr("Stats"));
 
     // The selected event's payload sits beside the event log (and only with it).

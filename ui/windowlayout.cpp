@@ -35,13 +35,18 @@ QByteArray saveWindowLayout(const QMainWindow *window, int version)
     for (const auto &[name, table] : named<QTableView>(window).asKeyValueRange())
         headers.insert(name, table->horizontalHeader()->saveState());
     QMap<QString, qint32> tabs;
-    for (const auto &[name, tabWidget] : named<QTabWidget>(window).asKeyValueRange())
+    QMap<QString, QString> tabPages; // the current page by name: a tab added later moves no one
+    for (const auto &[name, tabWidget] : named<QTabWidget>(window).asKeyValueRange()) {
         tabs.insert(name, tabWidget->currentIndex());
+        if (const QWidget *page = tabWidget->currentWidget(); page && !page->objectName().isEmpty())
+            tabPages.insert(name, page->objectName());
+    }
 
     QByteArray out;
     QDataStream stream(&out, QIODevice::WriteOnly);
     stream.setVersion(QDataStream::Qt_6_4);
-    stream << Magic << qint32(version) << window->saveState(version) << splitters << headers << tabs;
+    stream << Magic << qint32(version) << window->saveState(version) << splitters << headers << tabs
+           << tabPages;
     return out;
 }
 
@@ -55,7 +60,10 @@ bool restoreWindowLayout(QMainWindow *window, const QByteArray &layout, int vers
     QMap<QString, QByteArray> splitters;
     QMap<QString, QByteArray> headers;
     QMap<QString, qint32> tabs;
+    QMap<QString, QString> tabPages;
     stream >> magic >> savedVersion >> mainState >> splitters >> headers >> tabs;
+    if (!stream.atEnd()) // saved before pages were named: by index only
+        stream >> tabPages;
     if (stream.status() != QDataStream::Ok || magic != Magic || savedVersion != version)
         return false;
     window->restoreState(mainState, version);
@@ -72,7 +80,16 @@ bool restoreWindowLayout(QMainWindow *window, const QByteArray &layout, int vers
     const auto namedTabs = named<QTabWidget>(window);
     for (const auto &[name, index] : tabs.asKeyValueRange()) {
         QTabWidget *t = namedTabs.value(name);
-        if (t && index >= 0 && index < t->count())
+        if (!t)
+            continue;
+        int byName = -1;
+        for (int i = 0; i < t->count() && tabPages.contains(name); ++i) {
+            if (t->widget(i)->objectName() == tabPages.value(name))
+                byName = i;
+        }
+        if (byName >= 0)
+            t->setCurrentIndex(byName);
+        else if (index >= 0 && index < t->count())
             t->setCurrentIndex(index);
     }
     return true;

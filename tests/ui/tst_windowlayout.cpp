@@ -48,6 +48,7 @@ private Q_SLOTS:
     void roundTrip();
     void otherVersionIsIgnored();
     void damagedDataIsIgnored();
+    void tabsAreRestoredByPageName();
 };
 
 void TestWindowLayout::roundTrip()
@@ -93,6 +94,26 @@ void TestWindowLayout::damagedDataIsIgnored()
     QByteArray truncated = saveWindowLayout(&w.window, 3);
     truncated.chop(5);
     QVERIFY(!restoreWindowLayout(&w.window, truncated, 3));
+}
+
+void TestWindowLayout::tabsAreRestoredByPageName()
+{
+    QByteArray saved;
+    {
+        Window w;
+        w.tabs->widget(2)->setObjectName(QStringLiteral("three"));
+        w.tabs->setCurrentIndex(2);
+        saved = saveWindowLayout(&w.window, 3);
+    }
+    // A later version adds a tab before it: the same page comes back, not the same index.
+    Window next;
+    next.tabs->widget(2)->setObjectName(QStringLiteral("three"));
+    auto *added = new QWidget;
+    added->setObjectName(QStringLiteral("added"));
+    next.tabs->insertTab(1, added, QStringLiteral("added"));
+    QVERIFY(restoreWindowLayout(&next.window, saved, 3));
+    QCOMPARE(next.tabs->currentWidget()->objectName(), QStringLiteral("three"));
+    QCOMPARE(next.tabs->currentIndex(), 3);
 }
 
 QTEST_MAIN(TestWindowLayout)
