@@ -134,6 +134,21 @@ private Q_SLOTS:
             titled = titled || label->text().contains(QStringLiteral("Company: Acme (%1)").arg(AcmeId));
         QVERIFY(titled);
 
+        // The inspector names the selected delivery's company, with its id.
+        auto *events = window.findChild<QTableView *>(QStringLiteral("events"));
+        auto *inspector = window.findChild<InspectorWidget *>();
+        QVERIFY(events && inspector);
+        for (int r = 0; r < events->model()->rowCount(); ++r) {
+            if (events->model()->index(r, 0).data(MigrationIdRole).toString() == QLatin1String("mig_A"))
+                events->setCurrentIndex(events->model()->index(r, 0));
+        }
+        auto inspectorSays = [inspector](const QString &text) {
+            const QList<QLabel *> labels = inspector->findChildren<QLabel *>();
+            return std::any_of(labels.cbegin(), labels.cend(),
+                               [&](const QLabel *l) { return l->text().contains(text); });
+        };
+        QTRY_VERIFY(inspectorSays(QStringLiteral("company Acme (%1)").arg(AcmeId)));
+
         // The filter bar finds it by name.
         FilterState state;
         state.text = QStringLiteral("company:acme");
