@@ -299,8 +299,8 @@ private Q_SLOTS:
         QFile written(out);
         QVERIFY(written.open(QIODevice::ReadOnly));
         const QByteArray csv = written.readAll();
-        QVERIFY2(csv.contains(AcmeId.toUtf8() + ",\"Acme, Inc.\"\r\n"), csv.constData());
-        QVERIFY2(csv.contains(GlobexId.toUtf8() + ",Globex\r\n"), csv.constData());
+        QVERIFY2(csv.contains(QByteArray(AcmeId.toUtf8() + ",\"Acme, Inc.\"\r\n")), csv.constData());
+        QVERIFY2(csv.contains(QByteArray(GlobexId.toUtf8() + ",Globex\r\n")), csv.constData());
         store.stop();
     }
 
