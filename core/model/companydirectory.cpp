@@ -17,6 +17,12 @@ qint64 nowUs()
 {
     return QDateTime::currentMSecsSinceEpoch() * 1000;
 }
+
+// Spelled out: no translation catalogue is loaded to pick the plural.
+QString namesCount(qsizetype n)
+{
+    return n == 1 ? CompanyDirectory::tr("1 company name") : CompanyDirectory::tr("%1 company names").arg(n);
+}
 } // namespace
 
 CompanyDirectory::CompanyDirectory(Store *store, QObject *parent)
@@ -95,8 +101,7 @@ void CompanyDirectory::importCsv(const QString &path)
         Store::Connection conn(store, u"names", &error);
         if (!conn.isOpen() || !CompanyNameStore::apply(conn.db(), parsed.rows, nowUs(), &error))
             return Outcome {false, tr("Cannot import company names: %1. Nothing was imported.").arg(error)};
-        return Outcome {
-            true, tr("Imported %n company name(s) from %1.", nullptr, int(parsed.rows.size())).arg(path)};
+        return Outcome {true, tr("Imported %1 from %2.").arg(namesCount(parsed.rows.size()), path)};
     });
 }
 
@@ -113,8 +118,7 @@ void CompanyDirectory::exportCsv(const QString &path)
         QSaveFile out(path);
         if (!out.open(QIODevice::WriteOnly) || out.write(CompanyNamesCsv::write(*names)) < 0 || !out.commit())
             return Outcome {false, tr("Cannot write %1: %2").arg(path, out.errorString())};
-        return Outcome {true,
-                        tr("Exported %n company name(s) to %1.", nullptr, int(names->size())).arg(path)};
+        return Outcome {true, tr("Exported %1 to %2.").arg(namesCount(names->size()), path)};
     });
 }
 
