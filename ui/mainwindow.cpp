@@ -101,6 +101,9 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
     auto *companyActions = new CompanyActions(this, m_board, model->companies());
     connect(companyActions, &CompanyActions::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    // A renamed company is renamed in the timeline's title too.
+    connect(model->companies(), &CompanyDirectory::changed, this,
+            [this] { showMigration(m_board->currentIndex()); });
 
     m_tabs = new QTabWidget(central);
     m_tabs->setObjectName(QStringLiteral("tabs"));
@@ -296,7 +299,7 @@ void MainWindow::applyFilter()
     m_model->filteredEvents()->setFilter(state.eventFilter());
     m_model->filteredMigrations()->setFilter(state.migrationFilter());
     RejectionFilter rejections;
-    rejections.text = state.text;
+    rejections.text = takeCompanyTerm(state.text).rest; // refused deliveries have no company
     m_model->filteredRejections()->setFilter(rejections);
 }
 
