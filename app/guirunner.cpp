@@ -14,6 +14,7 @@
 #include "services.h"
 #include "signalwatcher.h"
 #include "sim/simulatorhost.h"
+#include "singleinstance.h"
 #include "store/database.h"
 #include "store/store.h"
 #include "store/storewriter.h"
@@ -26,8 +27,10 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QRandomGenerator>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <cstdio>
 
 namespace mm {
 
@@ -40,11 +43,62 @@ QString randomSecret()
     return QStringLiteral("whsec_") + QString::fromLatin1(key.toBase64());
 }
 
+void say(const QString &line)
+{
+    std::fprintf(stderr, "migration-monitor: %s\n", qPrintable(line));
+}
+
+// One window per store: holds the store's instance name, or brings the window holding it to the
+// front. False with the exit code when this launch is done.
+bool claimInstance(SingleInstance &instance, const AppOptions &options, int *exitCode)
+{
+    const SingleInstance::Claim claim = instance.claim(launchRequestFor(options));
+    switch (claim.outcome) {
+    case SingleInstance::Outcome::Primary:
+        return true;
+    case SingleInstance::Outcome::Unavailable:
+        say(QStringLiteral("running without the one-window-per-store check: %1").arg(claim.problem));
+        return true;
+    case SingleInstance::Outcome::Unanswered:
+        say(QStringLiteral("a window on this store is already running but does not answer (%1). Quit it, "
+                           "or end it if it hangs, and start again.")
+                .arg(claim.problem));
+        *exitCode = 1;
+        return false;
+    case SingleInstance::Outcome::Activated:
+        break;
+    }
+    const LaunchRequest asked = launchRequestFor(options);
+    say(asked.minimized
+            ? QStringLiteral("already running on this store; its window was left as it is.")
+            : QStringLiteral("already running on this store: its window was brought to the front."));
+    for (const QString &note : activationNotes(asked, claim.running))
+        say(note);
+    *exitCode = 0;
+    return false;
+}
+
 } // namespace
 
-int runGui(const AppOptions &options)
+int runGui(const AppOptions &commandLine)
 {
+    AppOptions options = commandLine;
     QString error;
+    // Before anything is opened: a second launch on the same store only brings the first forward.
+    // The demo reads no saved settings; it takes the configured store's name all the same.
+    SingleInstance instance(
+        instanceKeyFor(options, options.demo ? SettingsValues {} : AppSettings().values()).name(),
+        InstanceState {options.demo, options.viewOnly});
+    if (int rc = 0; !claimInstance(instance, options, &rc))
+        return rc;
+    if (options.dbusActivated) {
+        // The bus started this window for a call (the D-Bus service file): Activate, or the menu's
+        // Try the Demo. Within the bus's own call timeout.
+        if (instance.waitForFirstCall(25000) == SingleInstance::FirstCall::Demo) {
+            options.demo = true;
+            instance.setState(InstanceState {true, false});
+        }
+    }
     // Saved settings fill in what the command line leaves out. The demo's data and settings
     // live in a throw-away folder, never in the user's store.
     std::unique_ptr<QTemporaryDir> demoDir;
@@ -125,15 +179,9 @@ int runGui(const AppOptions &options)
                      [&services, &model] { services.watchAfter(model.log().highestRowId()); });
     QObject::connect(&model, &MonitorModel::loadFailed, &services,
                      [&services] { services.watchAfter(std::nullopt); });
-    QObject::connect(&model, &MonitorModel::loaded, &window, [&window](qint64 count, qint64 ms) {
-        window.setLoadStatus(count == 0
-                                 ? QObject::tr("New store: deliveries appear as they arrive")
-                                 : QObject::tr("%L1 stored deliveries loaded in %2 ms").arg(count).arg(ms));
-    });
     QObject::connect(&model, &MonitorModel::loadFailed, &window, [&window](const QString &why) {
         window.setProblem(QObject::tr("Could not read the store: %1").arg(why));
     });
-    window.setLoadStatus(QObject::tr("Loading stored deliveries…"));
     model.loadFromStore();
     QObject::connect(&receiver, &ReceiverHost::handled, &requestLog, &RequestLogModel::append);
     // Rejections are read from the store's journal when new ones are logged (at most once a second).
@@ -245,6 +293,23 @@ int runGui(const AppOptions &options)
         window.selectMigration(id);
     };
     QObject::connect(&notifier, &Notifier::openMigration, &window, openMigration);
+    // Another launch on this store: this window comes forward, from the tray too.
+    QObject::connect(&instance, &SingleInstance::activationRequested, &window, [&window, &tray] {
+        if (tray) {
+            tray->showWindow();
+            return;
+        }
+        if (window.isMinimized())
+            window.showNormal();
+        else
+            window.show();
+        window.raise();
+        window.activateWindow();
+    });
+    QObject::connect(&instance, &SingleInstance::notApplied, &window, [&window](const QString &sentence) {
+        window.statusBar()->showMessage(sentence, 30000);
+    });
+    instance.deliverPendingActivation();
     if (tray) {
         QObject::connect(tray.get(), &TrayIcon::messageClicked, &window, [&balloonMigration, openMigration] {
             if (!balloonMigration.isEmpty())

@@ -215,6 +215,12 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
         QStringLiteral("minimized"),
         QStringLiteral("Start with the window hidden in the system tray, or minimised where there is no tray "
                        "(used by Start at login)."));
+    // The D-Bus service file's: the window waits for the call that made the bus start it.
+    QCommandLineOption dbusActivated(
+        QStringLiteral("dbus-activated"),
+        QStringLiteral(
+            "Started by the session bus: run as its first call (Activate, or the demo action) asks."));
+    dbusActivated.setFlags(QCommandLineOption::HiddenFromHelp);
     const QCommandLineOption viewOnly(
         QStringLiteral("view-only"),
         QStringLiteral("Open the window without a receiver of its own: it shows what the receivers writing "
@@ -247,7 +253,7 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
         QStringLiteral("Write one JSON line per migration rebuilt from the store to FILE "
                        "(- for stdout) and exit."),
         QStringLiteral("FILE"));
-    parser.addOptions({headless, demo, minimized, viewOnly, instance});
+    parser.addOptions({headless, demo, minimized, dbusActivated, viewOnly, instance});
     for (const auto &[option, spec] : settingOptions)
         parser.addOption(option);
     const QCommandLineOption follow(
@@ -287,6 +293,7 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
     }
     o.demo = parser.isSet(demo);
     o.minimized = parser.isSet(minimized);
+    o.dbusActivated = parser.isSet(dbusActivated);
     if (int(parser.isSet(exportTo)) + int(parser.isSet(report)) + int(parser.isSet(follow))
             + int(parser.isSet(storePassword)) + int(parser.isSet(exportNames))
             + int(parser.isSet(importNames))
@@ -352,6 +359,12 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
                          QLatin1String("--metrics-listen")))
             return std::nullopt;
         o.metrics = metrics;
+    }
+    if (o.dbusActivated && o.mode != AppOptions::Mode::Gui) {
+        *error
+            = QStringLiteral("--dbus-activated is for the window; it cannot be combined with --headless or "
+                             "--export.");
+        return std::nullopt;
     }
     if (o.minimized && o.mode != AppOptions::Mode::Gui) {
         *error = QStringLiteral(

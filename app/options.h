@@ -61,6 +61,8 @@ struct AppOptions
     Mode mode = Mode::Gui;
     bool demo = false;
     bool minimized = false; // start hidden in the tray (minimised without one)
+    // Started by the session bus (the D-Bus service file): the first call decides (app/guirunner.cpp).
+    bool dbusActivated = false;
     // The window without a receiver of its own, watching a store that receivers elsewhere write.
     bool viewOnly = false;
     // --instance: this receiver's name in a shared store (default host:port).

@@ -25,7 +25,7 @@ packages=(
   xvfb xauth dbus dbus-x11 dunst libnotify-bin x11-apps imagemagick trayer xdotool libxcb1-dev
   curl openssl sqlite3 fonts-dejavu-core procps python3 python3-prometheus-client strace
   qtkeychain-qt6-dev gnome-keyring
-  clang libclang-rt-dev
+  clang libclang-rt-dev lld
   dpkg-dev file desktop-file-utils appstream librsvg2-bin
   clang-format
 )

@@ -10,6 +10,8 @@
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
 #include "model/stats.h"
+#include "overview/overviewpane.h"
+#include "overview/overviewwidget.h"
 #include "receiver/requestlogmodel.h"
 #include "rejected/rejectedview.h"
 #include "stats/statsview.h"
@@ -21,6 +23,7 @@
 #include <QAction>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -109,10 +112,25 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
     m_tabs->setObjectName(QStringLiteral("tabs"));
     m_events = table<FollowView>(model->filteredEvents(), m_tabs);
     m_events->setObjectName(QStringLiteral("events"));
-    m_events->setColumnWidth(EventLogModel::Time, 180);
-    m_events->setColumnWidth(EventLogModel::Type, 190);
-    m_events->setColumnWidth(EventLogModel::Migration, 280);
-    m_events->setColumnWidth(EventLogModel::Verdict, 150);
+    // Widths from the font and the longest text each column shows, so no column is cut off at
+    // the default size, whatever the font.
+    const QFontMetrics eventFont = m_events->fontMetrics();
+    QFont headerFont = m_events->horizontalHeader()->font();
+    headerFont.setBold(true); // sections of a selected row's columns are drawn bold
+    const QFontMetrics headerMetrics(headerFont);
+    const int pad = 3 * eventFont.horizontalAdvance(u'0');
+    const auto fit = [&](int column, const QString &widest) {
+        const QString header = m_events->model()->headerData(column, Qt::Horizontal).toString();
+        m_events->setColumnWidth(
+            column,
+            std::max(eventFont.horizontalAdvance(widest), headerMetrics.horizontalAdvance(header) + pad)
+                + pad);
+    };
+    fit(EventLogModel::Time, QStringLiteral("2026-12-07 04:22:40.341"));
+    fit(EventLogModel::Type, QStringLiteral("migration_task.failed"));
+    fit(EventLogModel::Migration, QStringLiteral("mig_01M97BTMP485FG984YJG4TAM2C"));
+    fit(EventLogModel::Verdict, tr("accepted, retried"));
+    fit(EventLogModel::Attempts, tr("Attempts"));
     m_eventActions = new EventActions(m_events, model);
     connect(m_eventActions, &EventActions::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
@@ -169,6 +187,17 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
 
     m_tabs->addTab(m_events, tr("Event log"));
     m_tabs->addTab(timelinePage, tr("Timeline"));
+    // Every migration the filter shows on one time axis; a click selects it on the board.
+    m_overview = new OverviewPane(model->filteredMigrations(), m_tabs);
+    m_tabs->addTab(m_overview, tr("Overview"));
+    connect(m_overview->view(), &OverviewWidget::migrationClicked, this, [this](const QString &id) {
+        selectMigration(id);
+        m_tabs->setCurrentWidget(m_overview); // stay here: the Timeline tab is one click away
+    });
+    connect(m_board->selectionModel(), &QItemSelectionModel::currentRowChanged, m_overview,
+            [this](const QModelIndex &current) {
+                m_overview->view()->setSelectedMigration(current.data(MigrationIdRole).toString());
+            });
     m_tabs->addTab(m_requestView, tr("Receiver"));
     m_tabs->addTab(m_rejected, tr("Rejected"));
 
@@ -187,17 +216,30 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
     // The selected event's payload sits beside the event log (and only with it).
     m_inspector = new InspectorWidget(central);
     auto *eventSplitter = new QSplitter(Qt::Horizontal, central);
+    m_eventSplitter = eventSplitter;
     eventSplitter->setObjectName(QStringLiteral("eventSplitter"));
     eventSplitter->addWidget(m_tabs);
     eventSplitter->addWidget(m_inspector);
-    eventSplitter->setStretchFactor(0, 3);
-    eventSplitter->setStretchFactor(1, 2);
-    const int em = fontMetrics().horizontalAdvance(u'x');
-    eventSplitter->setSizes({em * 90, em * 60});
-    connect(m_tabs, &QTabWidget::currentChanged, m_inspector,
-            [this] { m_inspector->setVisible(m_tabs->currentWidget() == m_events); });
+    eventSplitter->setStretchFactor(0, 1);
+    eventSplitter->setStretchFactor(1, 0);
+    eventSplitter->setCollapsible(0, false);
+    // The event log gets what its columns need; the inspector the rest, and only once an event
+    // is selected: until then it is hidden, not half the window of "Select an event".
+    int logWidth = 2 * m_events->frameWidth() + m_events->verticalScrollBar()->sizeHint().width();
+    for (int c = 0; c < EventLogModel::ColumnCount; ++c)
+        logWidth += m_events->columnWidth(c);
+    m_eventLogWidth = logWidth;
+    eventSplitter->setSizes({logWidth, logWidth * 2 / 3});
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateInspectorVisibility);
     connect(m_events->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::inspectEvent);
+    connect(m_events->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::updateInspectorVisibility);
+    connect(model->filteredEvents(), &QAbstractItemModel::modelReset, this,
+            &MainWindow::updateInspectorVisibility);
+    connect(model->filteredEvents(), &QAbstractItemModel::rowsRemoved, this,
+            &MainWindow::updateInspectorVisibility);
+    updateInspectorVisibility();
     // A new attempt of the shown delivery changes its attempts: read it again.
     connect(model->filteredEvents(), &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
@@ -246,6 +288,25 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
     statusBar()->addPermanentWidget(m_rate);
     statusBar()->addPermanentWidget(m_storeLabel);
     updateCounts();
+    m_loadLabel->setObjectName(QStringLiteral("storeStatus"));
+    if (model->log().size() > 0) { // made after the load (tests): what is there was loaded
+        m_storeStatus.loaded = true;
+        m_storeStatus.loadedCount = model->log().size();
+    }
+    connect(model, &MonitorModel::loaded, this, [this](qint64 count, qint64 ms) {
+        m_storeStatus.loaded = true;
+        m_storeStatus.loadedCount = count;
+        m_storeStatus.loadMs = ms;
+        updateStoreStatus();
+    });
+    connect(model->events(), &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_storeStatus.loaded)
+            m_storeStatus.arrivedSinceLoad = true;
+        updateStoreStatus();
+    });
+    connect(model->events(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateStoreStatus);
+    connect(model->events(), &QAbstractItemModel::modelReset, this, &MainWindow::updateStoreStatus);
+    updateStoreStatus();
     // The sparkline's minutes slide with the clock, so it redraws on a timer, not on events.
     auto *rateTimer = new QTimer(this);
     rateTimer->setInterval(5000);
@@ -457,9 +518,33 @@ void MainWindow::setProblem(const QString &text)
     m_problemBanner->setVisible(!text.isEmpty());
 }
 
-void MainWindow::setLoadStatus(const QString &text)
+void MainWindow::updateStoreStatus()
 {
-    m_loadLabel->setText(text);
+    const EventLog &log = m_model->log();
+    m_storeStatus.shownCount = log.size();
+    m_storeStatus.newestReceivedUs = log.size() == 0 ? 0 : log.at(log.size() - 1).receivedUs;
+    m_loadLabel->setText(storeStatusText(m_storeStatus, QDateTime::currentDateTime()));
+    m_loadLabel->setToolTip(storeStatusToolTip(m_storeStatus));
+}
+
+void MainWindow::updateInspectorVisibility()
+{
+    const bool show = m_tabs->currentWidget() == m_events && m_events->currentIndex().isValid();
+    if (show == !m_inspector->isHidden())
+        return;
+    m_inspector->setVisible(show);
+    if (!show)
+        return;
+    // Shown for the first time (or after the user dragged it shut): the log keeps what its
+    // columns need, the inspector gets the rest, and at least a third.
+    const QList<int> sizes = m_eventSplitter->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (total > 0 && sizes.value(1) < m_inspector->minimumSizeHint().width()) {
+        // The tab widget's own frame and margins around the log, as laid out now.
+        const int margins = std::max(0, m_tabs->width() - m_events->width());
+        const int inspector = std::max(total - m_eventLogWidth - margins, total / 4);
+        m_eventSplitter->setSizes({total - inspector, inspector});
+    }
 }
 
 void MainWindow::updateCounts()

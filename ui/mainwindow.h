@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window: the migrations board on top; below it the event log, the selected
-// migration's timeline, the receiver's live verdicts and the rejected deliveries; beside
+// migration's timeline, the overview of all migrations, the receiver's live verdicts and the
+// rejected deliveries; beside
 // the event log, the inspector for the selected event's payload.
 #pragma once
 
 #include "filterbar/filterbar.h"
 #include "replay/replaysession.h"
+#include "statusbar/storestatus.h"
 
 #include <QMainWindow>
 #include <QMap>
@@ -15,6 +17,7 @@
 class QLabel;
 class QStackedWidget;
 class QLineEdit;
+class QSplitter;
 class QTableView;
 class QTabWidget;
 
@@ -30,6 +33,7 @@ class ListenUrl;
 class RequestLogModel;
 class RejectedView;
 class MonitorModel;
+class OverviewPane;
 class Sparkline;
 class StatsView;
 class TaskFailureNote;
@@ -46,7 +50,6 @@ public:
     void setListenUrl(const QString &url);
     void setDemo(bool demo);
     void setProblem(const QString &text); // empty hides the banner
-    void setLoadStatus(const QString &text);
     // The size of the store's files on disk; guirunner measures it, the window only shows it.
     void setStoreSize(qint64 bytes);
     // Where the store is (Store::displayName(), never with a password), in the size's tooltip.
@@ -111,6 +114,8 @@ private:
     void applyFilter();
     void showMigration(const QModelIndex &proxyIndex);
     void updateCounts();
+    void updateStoreStatus();
+    void updateInspectorVisibility();
     void updateRate();
     void showDowntime();
     void showReceivers();
@@ -129,6 +134,7 @@ private:
     TimelineWidget *m_timelineView = nullptr;
     QLabel *m_timelineAnomalies = nullptr;
     TaskFailureNote *m_taskFailureNote = nullptr;
+    OverviewPane *m_overview = nullptr;
     QLabel *m_downtime = nullptr;
     QLabel *m_demoBanner = nullptr;
     QLabel *m_problemBanner = nullptr;
@@ -140,6 +146,9 @@ private:
     StatsView *m_stats = nullptr;
     QLabel *m_countsLabel = nullptr;
     QLabel *m_loadLabel = nullptr;
+    StoreStatus m_storeStatus;
+    QSplitter *m_eventSplitter = nullptr;
+    int m_eventLogWidth = 0; // what the event log's columns need
     QStackedWidget *m_pages = nullptr;
     QWidget *m_welcome = nullptr;
     InspectorWidget *m_inspector = nullptr;

@@ -89,8 +89,8 @@ void MainWindow::addMenus()
             tr("<table cellpadding=3>"
                "<tr><td><b>Ctrl+F</b></td><td>Filter by text</td></tr>"
                "<tr><td><b>Ctrl+0</b></td><td>Migrations board</td></tr>"
-               "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Event log, Timeline, Receiver, Rejected, Downtime, "
-               "Stats, Forwarding</td></tr>"
+               "<tr><td><b>Ctrl+1 … Ctrl+8</b></td><td>Event log, Timeline, Overview, Receiver, Rejected, "
+               "Downtime, Stats, Forwarding</td></tr>"
                "<tr><td><b>Space</b></td><td>In the event log: pause or resume following new events</td></tr>"
                "<tr><td><b>Ctrl+Shift+C</b></td><td>Copy the selected event as a signed curl "
                "command</td></tr>"
@@ -98,7 +98,8 @@ void MainWindow::addMenus()
                "<tr><td><b>Ctrl+R</b></td><td>Replay the selected events (or, on the board, the selected "
                "migration) to a URL</td></tr>"
                "<tr><td><b>Ctrl+I</b></td><td>Import a JSON Lines export</td></tr>"
-               "<tr><td><b>+ / − / 0</b></td><td>In the timeline: zoom in, zoom out, fit</td></tr>"
+               "<tr><td><b>+ / − / 0</b></td><td>In the timeline and the overview: zoom in, zoom out, "
+               "fit</td></tr>"
                "<tr><td><b>Ctrl+,</b></td><td>Settings</td></tr>"
                "<tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr></table>"));
     });

@@ -93,6 +93,11 @@ void TestDemoSmoke::demoWindowFillsAndQuitsCleanly()
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
     env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
     env.insert(QStringLiteral("XDG_CACHE_HOME"), home.filePath(QStringLiteral("cache")));
+    // Its own runtime folder: a window the developer runs is not taken for this one's first launch.
+    QVERIFY(QDir(home.path()).mkpath(QStringLiteral("runtime")));
+    QVERIFY(QFile::setPermissions(home.filePath(QStringLiteral("runtime")),
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home.filePath(QStringLiteral("runtime")));
     env.remove(QStringLiteral("WAYLAND_DISPLAY"));
     // No session bus (a path nothing listens on): without one, libdbus would autolaunch a
     // bus for the X display and leave it running after the test.

@@ -4,11 +4,19 @@
 // badge once a failure arrives through the real receiver while the window is hidden, and
 // clear it when the window is shown again; closing the window hides it to the tray. The
 // tray's pixels are read from screenshots; the one with the badge is left in
-// BUILD_DIR/test-artifacts/tray.png for people to look at.
+// BUILD_DIR/test-artifacts/tray.png for people to look at. Where the desktop has a
+// StatusNotifierItem host instead (KDE, GNOME with the AppIndicator extension, waybar…), the icon
+// registers as an item with the watcher on the session bus: a minimal watcher in this test, on a
+// private bus, records the registration and reads the item's properties back.
 #include "testhttp.h"
 #include "testsecret.h"
 #include "xvfb.h"
 
+#include <QDBusAbstractAdaptor>
+#include <QDBusArgument>
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDBusMessage>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
@@ -104,6 +112,47 @@ bool sendDeleteWindow(const QString &display, quint32 window)
     return ok;
 }
 #endif
+// A minimal org.kde.StatusNotifierWatcher with a host registered: what Qt looks for before it
+// offers a tray icon as a StatusNotifierItem (QDBusMenuConnection reads the
+// IsStatusNotifierHostRegistered property, then calls RegisterStatusNotifierItem).
+class SniWatcher final : public QDBusAbstractAdaptor
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.kde.StatusNotifierWatcher")
+    Q_PROPERTY(bool IsStatusNotifierHostRegistered READ isHostRegistered)
+    Q_PROPERTY(int ProtocolVersion READ protocolVersion)
+    Q_PROPERTY(QStringList RegisteredStatusNotifierItems READ items)
+    Q_DISABLE_COPY_MOVE(SniWatcher)
+
+public:
+    explicit SniWatcher(QObject *parent)
+        : QDBusAbstractAdaptor(parent)
+    {
+    }
+    bool isHostRegistered() const { return true; }
+    int protocolVersion() const { return 0; }
+    QStringList items() const { return m_items; }
+    // Who called RegisterStatusNotifierItem (the caller's unique name), for each registration.
+    QStringList callers() const { return m_callers; }
+
+public Q_SLOTS:
+    void RegisterStatusNotifierItem(const QString &service, const QDBusMessage &message)
+    {
+        m_items.append(service);
+        m_callers.append(message.service());
+        Q_EMIT StatusNotifierItemRegistered(service);
+    }
+    void RegisterStatusNotifierHost(const QString &service) { Q_UNUSED(service) }
+
+Q_SIGNALS:
+    void StatusNotifierItemRegistered(const QString &service);
+    void StatusNotifierItemUnregistered(const QString &service);
+    void StatusNotifierHostRegistered();
+
+private:
+    QStringList m_items;
+    QStringList m_callers;
+};
 } // namespace
 
 class TestTray : public QObject
@@ -113,6 +162,7 @@ class TestTray : public QObject
 private Q_SLOTS:
     void initTestCase();
     void iconShowsUnseenFailures();
+    void registersAsStatusNotifierItem();
 
 private:
     // Runs a tool to its end: its output, or nullopt when it failed.
@@ -127,7 +177,7 @@ private:
 
 void TestTray::initTestCase()
 {
-    const QByteArray missing = mm::test::missingTools({"Xvfb", "import", "trayer", "xdotool"});
+    const QByteArray missing = mm::test::missingTools({"Xvfb", "import", "trayer", "xdotool", "dbus-daemon"});
     if (missing.isEmpty())
         return;
     // A developer's machine may lack them; CI must not silently skip the test.
@@ -314,6 +364,166 @@ void TestTray::iconShowsUnseenFailures()
     ::kill(pid_t(app.process.processId()), SIGTERM);
     QVERIFY2(app.process.waitForFinished(10000), "no exit within 10 s of SIGTERM");
     QCOMPARE(app.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.process.exitCode(), 0);
+}
+
+void TestTray::registersAsStatusNotifierItem()
+{
+    Child xvfb;
+    const QString display = mm::test::startXvfb(xvfb.process, ScreenWidth, ScreenHeight);
+    QVERIFY2(!display.isEmpty(), "Xvfb did not start");
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    QVERIFY(QDir(home.path()).mkpath(QStringLiteral("runtime")));
+    QVERIFY(QFile::setPermissions(home.filePath(QStringLiteral("runtime")),
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DISPLAY"), display);
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+    env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), home.filePath(QStringLiteral("cache")));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home.filePath(QStringLiteral("runtime")));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.remove(QStringLiteral("XDG_CURRENT_DESKTOP"));
+
+    // A private session bus, and the watcher on it before the app starts (Qt asks once).
+    Child bus;
+    bus.process.setProcessEnvironment(env);
+    bus.process.start(
+        QStringLiteral("dbus-daemon"),
+        {QStringLiteral("--session"), QStringLiteral("--print-address"), QStringLiteral("--nofork")});
+    QByteArray out;
+    QElapsedTimer clock;
+    clock.start();
+    while (!out.contains('\n') && clock.elapsed() < 15000 && bus.process.state() != QProcess::NotRunning) {
+        bus.process.waitForReadyRead(200);
+        out += bus.process.readAllStandardOutput();
+    }
+    const QString address = QString::fromLatin1(out.trimmed());
+    QVERIFY2(address.startsWith(QLatin1String("unix:")), out.constData());
+    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), address);
+    const QString connectionName = QStringLiteral("sni-watcher");
+    QDBusConnection connection = QDBusConnection::connectToBus(address, connectionName);
+    const auto disconnect = qScopeGuard([&] { QDBusConnection::disconnectFromBus(connectionName); });
+    QVERIFY(connection.isConnected());
+    QObject watcherObject;
+    auto *watcher = new SniWatcher(&watcherObject);
+    QVERIFY(connection.registerObject(QStringLiteral("/StatusNotifierWatcher"), &watcherObject,
+                                      QDBusConnection::ExportAdaptors));
+    QVERIFY(connection.registerService(QStringLiteral("org.kde.StatusNotifierWatcher")));
+
+    // The app, asked to start hidden in the tray: with only a StatusNotifierItem host (no XEmbed
+    // tray runs on this display), that works only if the icon is offered as an item.
+    QTemporaryDir dataDir;
+    QVERIFY(dataDir.isValid());
+    QProcessEnvironment appEnv = env;
+    appEnv.insert(QStringLiteral("MIGRATION_MONITOR_SECRETS"), TestSecretText);
+    appEnv.insert(QStringLiteral("MM_VIEW_REPORT"), QStringLiteral("1"));
+    Child app;
+    app.process.setProcessEnvironment(appEnv);
+    QString window;
+    QByteArray pending;
+    QString appErrors;
+    static const QRegularExpression lineRe(QStringLiteral("^view: window=(\\w+) "));
+    connect(&app.process, &QProcess::readyReadStandardOutput, this, [&] {
+        pending += app.process.readAllStandardOutput();
+        qsizetype end;
+        while ((end = pending.indexOf('\n')) >= 0) {
+            const auto m = lineRe.match(QString::fromUtf8(pending.left(end)));
+            pending.remove(0, end + 1);
+            if (m.hasMatch())
+                window = m.captured(1);
+        }
+    });
+    connect(&app.process, &QProcess::readyReadStandardError, this,
+            [&] { appErrors += QString::fromLocal8Bit(app.process.readAllStandardError()); });
+    const QString binary = qEnvironmentVariable("MM_BINARY_DIR") + QStringLiteral("/app/migration-monitor");
+    app.process.start(binary,
+                      {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                       QStringLiteral("--data-dir"), dataDir.path(), QStringLiteral("--minimized")});
+    QVERIFY2(app.process.waitForStarted(10000), qPrintable(app.process.errorString()));
+
+    // It registers with the watcher (the event loop turning here answers its calls).
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        !watcher->items().isEmpty() || app.process.state() != QProcess::Running,
+        qPrintable(QStringLiteral("no RegisterStatusNotifierItem; stderr: ") + appErrors), 20000);
+    QVERIFY2(app.process.state() == QProcess::Running, qPrintable(appErrors));
+    QCOMPARE(watcher->items().size(), 1);
+    const QString item = watcher->items().first();
+    // The item is on the app's own connection: the registered name is owned by that process.
+    QCOMPARE(qint64(connection.interface()->servicePid(item).value()), app.process.processId());
+    QCOMPARE(connection.interface()->serviceOwner(item).value(), watcher->callers().first());
+    QTRY_COMPARE_WITH_TIMEOUT(window, QStringLiteral("hidden"), 20000);
+
+    // The item's properties, as a host reads them.
+    const QString itemPath = QStringLiteral("/StatusNotifierItem");
+    const QString itemInterface = QStringLiteral("org.kde.StatusNotifierItem");
+    QDBusMessage getAll = QDBusMessage::createMethodCall(
+        item, itemPath, QStringLiteral("org.freedesktop.DBus.Properties"), QStringLiteral("GetAll"));
+    getAll << itemInterface;
+    const QDBusMessage reply = connection.call(getAll, QDBus::Block, 10000);
+    QVERIFY2(reply.type() == QDBusMessage::ReplyMessage, qPrintable(reply.errorMessage()));
+    const QVariantMap properties = qdbus_cast<QVariantMap>(reply.arguments().constFirst());
+    // Qt names the item after the application (QCoreApplication::applicationName()).
+    QCOMPARE(properties.value(QStringLiteral("Id")).toString(), QStringLiteral("migration-monitor"));
+    QCOMPARE(properties.value(QStringLiteral("Title")).toString(), QStringLiteral("migration-monitor"));
+    QCOMPARE(properties.value(QStringLiteral("Category")).toString(), QStringLiteral("ApplicationStatus"));
+    QCOMPARE(properties.value(QStringLiteral("Status")).toString(), QStringLiteral("Active"));
+    // The tooltip (s a(iiay) s s: icon, pixmaps, title, text) is the tray's health (trayhealth.cpp).
+    {
+        const QDBusArgument tip = qvariant_cast<QDBusArgument>(properties.value(QStringLiteral("ToolTip")));
+        QString iconName;
+        QString title;
+        QString text;
+        tip.beginStructure();
+        tip >> iconName;
+        tip.beginArray();
+        while (!tip.atEnd()) {
+            int width = 0;
+            int height = 0;
+            QByteArray bytes;
+            tip.beginStructure();
+            tip >> width >> height >> bytes;
+            tip.endStructure();
+        }
+        tip.endArray();
+        tip >> title >> text;
+        tip.endStructure();
+        const QString whole = title + u'\n' + text;
+        QVERIFY2(whole.contains(QLatin1String("Listening on http://127.0.0.1:")), qPrintable(whole));
+    }
+    // The icon is drawn at run time (trayicon.cpp), so it travels as pixmaps, not a theme name:
+    // a(iiay), each with its width, height and ARGB32 bytes.
+    const QDBusArgument pixmaps
+        = qvariant_cast<QDBusArgument>(properties.value(QStringLiteral("IconPixmap")));
+    int images = 0;
+    pixmaps.beginArray();
+    while (!pixmaps.atEnd()) {
+        int width = 0;
+        int height = 0;
+        QByteArray bytes;
+        pixmaps.beginStructure();
+        pixmaps >> width >> height >> bytes;
+        pixmaps.endStructure();
+        QVERIFY(width > 0 && height > 0);
+        QCOMPARE(bytes.size(), qsizetype(width) * height * 4);
+        ++images;
+    }
+    pixmaps.endArray();
+    QVERIFY(images > 0);
+
+    // A host's click (Activate) brings the window back from the tray.
+    QDBusMessage activate
+        = QDBusMessage::createMethodCall(item, itemPath, itemInterface, QStringLiteral("Activate"));
+    activate << 0 << 0;
+    const QDBusMessage activated = connection.call(activate, QDBus::Block, 10000);
+    QVERIFY2(activated.type() == QDBusMessage::ReplyMessage, qPrintable(activated.errorMessage()));
+    QTRY_COMPARE_WITH_TIMEOUT(window, QStringLiteral("shown"), 10000);
+
+    ::kill(pid_t(app.process.processId()), SIGTERM);
+    QVERIFY2(app.process.waitForFinished(10000), "no exit within 10 s of SIGTERM");
     QCOMPARE(app.process.exitCode(), 0);
 }
 

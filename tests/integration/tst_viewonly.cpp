@@ -153,8 +153,18 @@ private Q_SLOTS:
                    QStringLiteral("unix:path=") + home.filePath(QStringLiteral("no-bus")));
         env.remove(QStringLiteral("WAYLAND_DISPLAY"));
         env.remove(QStringLiteral("MIGRATION_MONITOR_SECRETS")); // a viewer needs none
-        Viewer first(env, url);
-        Viewer second(env, url);
+        // Two desktops: each has its own runtime folder (no session bus here), so the second
+        // window is not taken for a second launch of the first (one window per store and desktop).
+        auto desktop = [&env, &home](const char *name) {
+            QProcessEnvironment own = env;
+            const QString runtime = home.filePath(QLatin1String(name));
+            QDir().mkpath(runtime);
+            QFile::setPermissions(runtime, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+            own.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime);
+            return own;
+        };
+        Viewer first(desktop("runtime-first"), url);
+        Viewer second(desktop("runtime-second"), url);
         // Both are up and have loaded the (empty) store, with both receivers' heartbeats read.
         QTRY_VERIFY2_WITH_TIMEOUT(first.last().receivers == 2 && second.last().receivers == 2,
                                   qPrintable(first.errors() + second.errors()), 30000);

@@ -86,7 +86,7 @@ if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommend
 fi
 for f in /usr/bin/migration-monitor /usr/bin/migration-monitor-sim \
   "/usr/share/applications/$id.desktop" "/usr/share/metainfo/$id.metainfo.xml" \
-  "/usr/share/icons/hicolor/scalable/apps/$id.svg" \
+  "/usr/share/icons/hicolor/scalable/apps/$id.svg" "/usr/share/dbus-1/services/$id.service" \
   /usr/share/man/man1/migration-monitor.1.gz /usr/share/man/man1/migration-monitor-sim.1.gz \
   /usr/lib/systemd/user/migration-monitor-headless.service \
   /usr/lib/systemd/system/migration-monitor-receiver@.service \
@@ -116,6 +116,11 @@ step "validators"
 out=$(desktop-file-validate "/usr/share/applications/$id.desktop" 2>&1) || fail "desktop-file-validate: $out"
 [ -z "$out" ] || fail "desktop-file-validate: $out"
 appstreamcli validate --no-net "/usr/share/metainfo/$id.metainfo.xml" || fail "appstreamcli validate"
+# DBusActivatable=true: the bus starts the installed binary by the desktop id.
+service=/usr/share/dbus-1/services/$id.service
+grep -qx "Name=$id" "$service" || fail "$service does not name $id"
+grep -qx "Exec=/usr/bin/migration-monitor --dbus-activated" "$service" || fail "$service does not start /usr/bin/migration-monitor"
+grep -qx "DBusActivatable=true" "/usr/share/applications/$id.desktop" || fail "the desktop entry is not DBusActivatable"
 if command -v systemd-analyze >/dev/null; then
   # No user manager runs here, so this checks the unit's syntax and paths, not its sandbox.
   mkdir -m 700 "$work/run"
@@ -170,8 +175,10 @@ read -ra command <<<"$exec_line"
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >/dev/null 2>&1 &
 pids+=("$!")
 wait_for_line "$work/display" 30 '^[0-9]+$' "$!" || fail "Xvfb did not start"
-# A private HOME and no session bus: nothing of the machine's own settings is touched.
-DISPLAY=:$(cat "$work/display") QT_QPA_PLATFORM=xcb HOME=$work/home XDG_CONFIG_HOME=$work/home/.config \
+# A private HOME, runtime folder and no session bus: nothing of the machine's own is touched, and no
+# window already running elsewhere takes this launch (one window per store).
+mkdir -m 700 "$work/gui-run"
+XDG_RUNTIME_DIR=$work/gui-run DISPLAY=:$(cat "$work/display") QT_QPA_PLATFORM=xcb HOME=$work/home XDG_CONFIG_HOME=$work/home/.config \
   XDG_DATA_HOME=$work/home/.local/share DBUS_SESSION_BUS_ADDRESS=unix:path=$work/no-bus MM_VIEW_REPORT=1 \
   "${command[@]}" --listen 127.0.0.1:0 >"$work/gui.out" 2>"$work/gui.err" &
 gui=$!

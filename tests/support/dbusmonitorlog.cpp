@@ -36,6 +36,16 @@ QStringList DBusMonitorLog::headers() const
     return h;
 }
 
+QList<QStringList> DBusMonitorLog::valuesOf(const QString &member) const
+{
+    QList<QStringList> found;
+    for (const Message &m : m_messages) {
+        if (m.header.endsWith(QLatin1String("member=") + member))
+            found.append(m.values);
+    }
+    return found;
+}
+
 void DBusMonitorLog::take(const QString &line)
 {
     static const QRegularExpression headerRe(

@@ -32,6 +32,8 @@ public:
     QList<NotifyCall> notifies() const;
     // Header lines of all messages so far, in order ("… member=GetCapabilities").
     QStringList headers() const;
+    // The values of each message whose header ends with "member=<member>" (a call or signal).
+    QList<QStringList> valuesOf(const QString &member) const;
     bool started() const { return !m_messages.isEmpty(); }
     // The last few thousand characters, for failure messages.
     QString raw() const { return m_raw.right(4000); }

@@ -6,13 +6,16 @@
 #include "mainwindow.h"
 #include "model/modelroles.h"
 #include "model/monitormodel.h"
+#include "overview/overviewwidget.h"
 #include "receiver/requestlogmodel.h"
+#include "store/records.h"
 #include "store/store.h"
 #include "store/storewriter.h"
 #include "timeline/timelinewidget.h"
 
 #include <QAbstractItemModelTester>
 #include <QLabel>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
@@ -42,6 +45,21 @@ DeliveryRecord record(const QByteArray &msgId, const char *migration, const char
     r.headers = "svix-id: " + msgId + "\nsvix-signature: v1,[masked]\n";
     return r;
 }
+
+EventFacts facts(qint64 rowId, const char *migration, const char *type, qint64 us, int attempts = 1)
+{
+    EventFacts f;
+    f.rowId = rowId;
+    f.msgId = "msg_" + QByteArray::number(rowId);
+    f.eventId = QStringLiteral("evt_%1").arg(rowId);
+    f.type = QString::fromLatin1(type);
+    f.migrationId = QString::fromLatin1(migration);
+    f.createdUs = us;
+    f.receivedUs = us;
+    f.attempts = attempts;
+    f.parsed = true;
+    return f;
+}
 } // namespace
 
 class TestMainWindow final : public QObject
@@ -51,7 +69,41 @@ class TestMainWindow final : public QObject
 private Q_SLOTS:
     void timelineLogAndInspectorStayInStep();
     void warningsStandUntilCleared();
+    void defaultSizeShowsEveryColumnAndNoEmptyInspector();
+    void statusBarFollowsDeliveries();
+    void overviewAndBoardSelectTogether();
 };
+
+void TestMainWindow::overviewAndBoardSelectTogether()
+{
+    MonitorModel model;
+    RequestLogModel requestLog;
+    MainWindow window(&model, &requestLog);
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    model.ingest(
+        {facts(1, "mig_A", "migration.created", T0), facts(2, "mig_B", "migration.created", T0 + 60 * Sec)});
+    QTRY_COMPARE(model.filteredMigrations()->rowCount(), 2);
+    auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("tabs"));
+    auto *overview = window.findChild<OverviewWidget *>();
+    QVERIFY(tabs && overview);
+    tabs->setCurrentWidget(overview->parentWidget());
+    QTRY_VERIFY(overview->isVisible());
+
+    // A click on mig_B's lane selects it on the board; the overview stays in front.
+    const OverviewLayout &layout = overview->layout();
+    const int row = layout.rowOf(QStringLiteral("mig_B"));
+    QVERIFY(row >= 0);
+    const QPoint at(qRound((overview->mapping().plotLeft() + overview->mapping().plotRight()) / 2),
+                    qRound(layout.rowTop(row) + layout.rowHeight() / 2));
+    QTest::mouseClick(overview, Qt::LeftButton, {}, at);
+    QCOMPARE(window.selectedMigration(), QStringLiteral("mig_B"));
+    QCOMPARE(tabs->currentWidget(), overview->parentWidget());
+    // A migration chosen elsewhere is marked in the overview too.
+    QVERIFY(window.selectMigration(QStringLiteral("mig_A")));
+    QCOMPARE(overview->selectedMigration(), QStringLiteral("mig_A"));
+}
 
 void TestMainWindow::warningsStandUntilCleared()
 {
@@ -156,6 +208,86 @@ void TestMainWindow::timelineLogAndInspectorStayInStep()
     QVERIFY(other.data(RowIdRole).toLongLong() != rowId);
     events->setCurrentIndex(other);
     QTRY_COMPARE_WITH_TIMEOUT(inspector->rowId(), other.data(RowIdRole).toLongLong(), 10000);
+}
+
+namespace {
+// Is the column's whole width inside the view's viewport?
+bool columnInView(const QTableView *view, int column)
+{
+    const int left = view->columnViewportPosition(column);
+    return left >= 0 && left + view->columnWidth(column) <= view->viewport()->width();
+}
+} // namespace
+
+void TestMainWindow::defaultSizeShowsEveryColumnAndNoEmptyInspector()
+{
+    MonitorModel model;
+    QList<EventFacts> batch;
+    for (int i = 1; i <= 3; ++i) // two attempts: "accepted, retried", the widest verdict
+        batch.append(facts(i, "mig_01M97BTMP485FG984YJG4TAM2C", "migration_task.failed", T0 + i * Sec, 2));
+    model.ingest(batch);
+    RequestLogModel requestLog;
+    MainWindow window(&model, &requestLog); // at its own default size
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *events = window.findChild<QTableView *>(QStringLiteral("events"));
+    auto *inspector = window.findChild<InspectorWidget *>();
+    QVERIFY(events && inspector);
+    QTRY_COMPARE(events->model()->rowCount(), 3);
+
+    // Nothing selected: no half-window of "Select an event to inspect it".
+    QVERIFY(!inspector->isVisible());
+    QVERIFY(columnInView(events, EventLogModel::Verdict));
+
+    // Selected: the inspector shows beside the log, and the log still shows its columns whole.
+    events->setCurrentIndex(events->model()->index(0, 0));
+    QTRY_VERIFY(inspector->isVisible());
+    QTRY_VERIFY(inspector->width() >= window.width() / 4);
+    // Its title and buttons do not force it wider than the log leaves it.
+    QVERIFY(inspector->minimumSizeHint().width() < window.width() / 3);
+    const QString verdict = events->model()->index(0, EventLogModel::Verdict).data().toString();
+    QCOMPARE(verdict, QStringLiteral("accepted, retried"));
+    QVERIFY(events->columnWidth(EventLogModel::Verdict) > events->fontMetrics().horizontalAdvance(verdict));
+    for (int c = 0; c < EventLogModel::ColumnCount; ++c)
+        QVERIFY2(columnInView(events, c), qPrintable(QStringLiteral("column %1 is cut off").arg(c)));
+    QVERIFY(events->horizontalScrollBar()->maximum() == 0 || !events->horizontalScrollBar()->isVisible());
+
+    // Another tab hides it; back on the event log it returns with the selection.
+    auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("tabs"));
+    tabs->setCurrentIndex(1);
+    QVERIFY(!inspector->isVisible());
+    tabs->setCurrentWidget(events);
+    QVERIFY(inspector->isVisible());
+}
+
+void TestMainWindow::statusBarFollowsDeliveries()
+{
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    { // a new, empty store
+        Store created(Store::Options {dir.path(), Durability::Power, 10000, false});
+        QString error;
+        QVERIFY2(created.writer().start(&error), qPrintable(error));
+        created.writer().stop();
+    }
+    Store store(Store::Options {dir.path()});
+    MonitorModel model(&store);
+    RequestLogModel requestLog;
+    MainWindow window(&model, &requestLog);
+    auto *label = window.findChild<QLabel *>(QStringLiteral("storeStatus"));
+    QVERIFY(label);
+    QCOMPARE(label->text(), QStringLiteral("Loading stored deliveries…"));
+    QSignalSpy loaded(&model, &MonitorModel::loaded);
+    model.loadFromStore();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(label->text(), QStringLiteral("No deliveries yet: they appear here as they arrive"));
+
+    const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1000;
+    model.ingest({facts(1, "mig_A", "migration.created", now), facts(2, "mig_A", "migration.started", now)});
+    const QString newest = QDateTime::fromMSecsSinceEpoch(now / 1000).toString(QStringLiteral("HH:mm:ss"));
+    QTRY_COMPARE(label->text(), QStringLiteral("2 deliveries · newest %1").arg(newest));
+    QVERIFY(!label->text().contains(QStringLiteral("New store")));
 }
 
 QTEST_MAIN(TestMainWindow)

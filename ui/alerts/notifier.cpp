@@ -97,7 +97,9 @@ void Notifier::notify(const Notification &n)
 {
     QStringList actions;
     if (!n.migrationId.isEmpty() && m_capabilities.contains(QLatin1String("actions")))
-        actions << OpenAction << tr("Open migration");
+        // "default" is a click on the notification's body (servers ignore its label); the
+        // button opens the same migration.
+        actions << DefaultAction << tr("Open migration") << OpenAction << tr("Open migration");
     QVariantMap hints;
     hints.insert(QStringLiteral("desktop-entry"), DesktopEntry);
     hints.insert(QStringLiteral("urgency"), QVariant::fromValue(uchar(n.urgency)));
@@ -140,7 +142,7 @@ void Notifier::onActionInvoked(uint serverId, const QString &key)
     const auto it = m_shown.constFind(serverId);
     if (it == m_shown.cend() || it->migrationId.isEmpty())
         return; // another application's notification, or one without a migration
-    if (key == OpenAction || key == QLatin1String("default"))
+    if (key == OpenAction || key == DefaultAction)
         Q_EMIT openMigration(it->migrationId);
 }
 

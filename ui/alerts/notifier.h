@@ -29,6 +29,8 @@ public:
     // The installed .desktop file's id, which is also the icon's name.
     static inline const QString DesktopEntry = QLatin1String(AppId);
     static inline const QString OpenAction = QStringLiteral("open");
+    // The freedesktop key of a click on the body.
+    static inline const QString DefaultAction = QStringLiteral("default");
 
     // Talks to the server on bus (the session bus by default) once it has answered
     // GetCapabilities; notifications shown before that wait for the answer.

@@ -91,6 +91,7 @@ InspectorWidget::InspectorWidget(QWidget *parent)
     m_title->setObjectName(QStringLiteral("inspectorTitle"));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_title->setMargin(fontMetrics().height() / 4);
+    m_title->setWordWrap(true); // a long id wraps rather than widen the pane
     m_editAndReplay = new QPushButton(tr("Edit and re&play…"), this);
     m_editAndReplay->setObjectName(QStringLiteral("editAndReplay"));
     m_editAndReplay->setToolTip(tr("Edit this payload and send it, signed now, to a URL of your choice"));
@@ -165,6 +166,7 @@ QWidget *InspectorWidget::createRawPage()
     auto *bar = new QHBoxLayout;
     m_rawInfo = new QLabel(page);
     m_rawInfo->setObjectName(QStringLiteral("rawInfo"));
+    m_rawInfo->setWordWrap(true);
     auto *copy = new QPushButton(tr("&Copy body"), page);
     copy->setObjectName(QStringLiteral("copyBody"));
     copy->setToolTip(tr("Copy the whole body as received (raw bytes, and the hex dump as text)"));

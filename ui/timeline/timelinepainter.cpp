@@ -73,12 +73,36 @@ void TimelinePainter::phases(const Migration &m, const QRectF &band) const
         span(*m.finishedUs, std::nullopt, m.status);
 }
 
+namespace {
+// Labels at least 80 px apart, and never closer than the widest label allows.
+double tickSpacing(const QFontMetricsF &fm, double em)
+{
+    return std::max(80.0, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + em);
+}
+
+QRectF labelRect(const TimeMapping::Tick &tick, const QRectF &axis, const QFontMetricsF &fm, double em,
+                 double widgetWidth)
+{
+    const double w = fm.horizontalAdvance(tick.label) + 2;
+    const double left = std::clamp(tick.x - w / 2, 0.0, std::max(0.0, widgetWidth - w));
+    return QRectF(left, axis.top() + em * 0.3, w, fm.height());
+}
+} // namespace
+
+QList<QRectF> TimelinePainter::axisLabelRects(const QRectF &axis) const
+{
+    const QFontMetricsF fm(m_widget.font());
+    QList<QRectF> out;
+    for (const TimeMapping::Tick &tick : m_mapping.ticks(tickSpacing(fm, m_em)))
+        out.append(labelRect(tick, axis, fm, m_em, m_widget.width()));
+    return out;
+}
+
 void TimelinePainter::axis(const QRectF &grid, const QRectF &axis) const
 {
     const QPalette &pal = m_widget.palette();
     const QFontMetricsF fm(m_widget.font());
-    // Labels at least 80 px apart, and never closer than the widest label allows.
-    const double minSpacing = std::max(80.0, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + m_em);
+    const double minSpacing = tickSpacing(fm, m_em);
     const QColor mid = pal.color(QPalette::Mid);
     QColor faint = mid;
     faint.setAlpha(90);
@@ -89,10 +113,8 @@ void TimelinePainter::axis(const QRectF &grid, const QRectF &axis) const
         m_p.drawLine(QLineF(tick.x, grid.top(), tick.x, axis.top()));
         m_p.setPen(QPen(mid, 1));
         m_p.drawLine(QLineF(tick.x, axis.top(), tick.x, axis.top() + m_em * 0.3));
-        const double w = fm.horizontalAdvance(tick.label) + 2;
-        const double left = std::clamp(tick.x - w / 2, 0.0, std::max(0.0, m_widget.width() - w));
         m_p.setPen(pal.color(QPalette::Text));
-        m_p.drawText(QRectF(left, axis.top() + m_em * 0.3, w, fm.height()), Qt::AlignCenter, tick.label);
+        m_p.drawText(labelRect(tick, axis, fm, m_em, m_widget.width()), Qt::AlignCenter, tick.label);
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include "model/migrationstatus.h"
 
+#include <QList>
 #include <QPointF>
 #include <QRectF>
 
@@ -36,6 +37,8 @@ public:
 
     void phases(const Migration &m, const QRectF &band) const;
     void axis(const QRectF &grid, const QRectF &axis) const;
+    // Where axis() writes each tick's label (the overview clears the ones its "now" covers).
+    QList<QRectF> axisLabelRects(const QRectF &axis) const;
     void marker(const TimelineMarker &marker, bool selected, bool hovered) const;
 
 private:
