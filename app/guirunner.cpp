@@ -170,6 +170,9 @@ int runGui(const AppOptions &commandLine)
                                             "until it can (retrying): %1")
                                     .arg(why));
     });
+    // Names another desktop (or a CSV import on the command line) gives companies, re-read.
+    QObject::connect(&services, &Services::companyNamesChanged, model.companies(),
+                     &CompanyDirectory::refresh);
     services.startFeed();
     // A watch starts after the newest row loaded, so nothing is shown twice or missed between.
     QObject::connect(&model, &MonitorModel::loaded, &services,

@@ -8,6 +8,7 @@
 #include "model/monitormodel.h"
 #include "receiver/connectioncheck.h"
 #include "receiver/receiverhost.h"
+#include "settings/companiespage.h"
 #include "settings/settingsdialog.h"
 #include "storehealth.h"
 #include "tray/trayicon.h"
@@ -200,6 +201,9 @@ void GuiSession::openSettings()
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_dialog->setNote(overrideNote());
     m_dialog->setSecretsWarning(m_secrets->warning());
+    if (m_model)
+        m_dialog->addPage(new CompaniesPage(m_model->companies(), m_model->book(), m_dialog),
+                          tr("C&ompanies"));
     connect(m_dialog, &SettingsDialog::applied, this, &GuiSession::apply);
     m_dialog->open();
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "companynamescli.h"
 #include "guirunner.h"
 #include "headless.h"
 #include "options.h"
@@ -59,6 +60,10 @@ int main(int argc, char *argv[])
         return mm::runExportHar(*options);
     case mm::AppOptions::Mode::Follow:
         return mm::runFollow(*options);
+    case mm::AppOptions::Mode::ExportCompanyNames:
+        return mm::runExportCompanyNames(*options);
+    case mm::AppOptions::Mode::ImportCompanyNames:
+        return mm::runImportCompanyNames(*options);
     case mm::AppOptions::Mode::Gui:
         break;
     }

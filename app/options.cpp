@@ -179,6 +179,8 @@ bool wantsNoGui(int argc, char **argv)
             || !std::strcmp(a, "--import") || !std::strncmp(a, "--import=", 9)
             || !std::strcmp(a, "--export-har") || !std::strncmp(a, "--export-har=", 13)
             || !std::strcmp(a, "--follow") || !std::strcmp(a, "--store-password-stdin")
+            || !std::strcmp(a, "--export-company-names") || !std::strncmp(a, "--export-company-names=", 23)
+            || !std::strcmp(a, "--import-company-names") || !std::strncmp(a, "--import-company-names=", 23)
             || !std::strcmp(a, "--help") || !std::strcmp(a, "-h") || !std::strcmp(a, "--version")
             || !std::strcmp(a, "-v"))
             return true;
@@ -267,7 +269,18 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
         QStringLiteral("store-password-stdin"),
         QStringLiteral("Read the PostgreSQL store's password as one line from stdin, save it in the keyring "
                        "and exit. It is used when PGPASSWORD and ~/.pgpass have none for the store."));
-    parser.addOptions({secret, maxBody, exportTo, report, follow, metricsListen, storePassword});
+    const QCommandLineOption exportNames(
+        QStringLiteral("export-company-names"),
+        QStringLiteral("Write the company names kept in the store as CSV (company_id,name) to FILE "
+                       "(- for stdout) and exit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption importNames(
+        QStringLiteral("import-company-names"),
+        QStringLiteral("Set company names from a CSV file (company_id,name with a header row; an empty name "
+                       "removes one; - for stdin) in one transaction, and exit. A bad row imports nothing."),
+        QStringLiteral("FILE"));
+    parser.addOptions(
+        {secret, maxBody, exportTo, report, follow, metricsListen, storePassword, exportNames, importNames});
     const ReplayCommandLine replayOptions;
     replayOptions.addTo(parser);
     parser.process(arguments);
@@ -282,14 +295,21 @@ std::optional<AppOptions> parseOptions(const QStringList &arguments, const ArgvS
     o.minimized = parser.isSet(minimized);
     o.dbusActivated = parser.isSet(dbusActivated);
     if (int(parser.isSet(exportTo)) + int(parser.isSet(report)) + int(parser.isSet(follow))
-            + int(parser.isSet(storePassword))
+            + int(parser.isSet(storePassword)) + int(parser.isSet(exportNames))
+            + int(parser.isSet(importNames))
         > 1) {
         *error = QStringLiteral(
-            "--export, --report-migrations, --follow and --store-password-stdin are separate "
-            "commands; run them one at a time.");
+            "--export, --report-migrations, --follow, --store-password-stdin, --export-company-names and "
+            "--import-company-names are separate commands; run them one at a time.");
         return std::nullopt;
     }
-    if (parser.isSet(storePassword)) {
+    if (parser.isSet(exportNames)) {
+        o.mode = AppOptions::Mode::ExportCompanyNames;
+        o.companyNamesFile = parser.value(exportNames);
+    } else if (parser.isSet(importNames)) {
+        o.mode = AppOptions::Mode::ImportCompanyNames;
+        o.companyNamesFile = parser.value(importNames);
+    } else if (parser.isSet(storePassword)) {
         o.mode = AppOptions::Mode::StorePassword;
     } else if (parser.isSet(report)) {
         o.mode = AppOptions::Mode::ReportMigrations;

@@ -54,7 +54,9 @@ struct AppOptions
         Import,
         ExportHar,
         Follow,
-        StorePassword
+        StorePassword,
+        ExportCompanyNames,
+        ImportCompanyNames
     };
     Mode mode = Mode::Gui;
     bool demo = false;
@@ -93,6 +95,7 @@ struct AppOptions
     std::optional<MetricsConfig> metrics;
     QString exportTarget;
     QString reportTarget;
+    QString companyNamesFile; // --export-company-names / --import-company-names (- : stdout/stdin)
     ReplayArgs replay; // --replay-to and its filters, --forward-to, --import, --export-har
 };
 

@@ -41,6 +41,7 @@ void Services::startFeed()
     if (m_watching) {
         connect(&m_watch, &StoreWatch::committed, this, &Services::committed);
         connect(&m_watch, &StoreWatch::problem, this, &Services::watchProblem);
+        connect(&m_watch, &StoreWatch::companyNamesChanged, this, &Services::companyNamesChanged);
     } else {
         connect(&m_store.writer(), &StoreWriter::committed, this, &Services::committed);
     }

@@ -80,6 +80,8 @@ Q_SIGNALS:
     void committed(const QList<mm::EventFacts> &facts);
     // The watched store cannot be read (once), or can be again (empty).
     void watchProblem(const QString &message);
+    // Another process set or removed a company name in the watched store.
+    void companyNamesChanged();
     // A forwarder was started (null: forwarding stopped), for whoever shows its log.
     void forwarderChanged(mm::Forwarder *forwarder);
 

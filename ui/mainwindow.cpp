@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "board/companyactions.h"
 #include "board/statusdelegate.h"
 #include "eventlog/eventactions.h"
 #include "eventlog/followview.h"
@@ -100,6 +101,12 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
     m_board->setColumnWidth(MigrationListModel::Started, 20 * ch);
     connect(m_board->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { showMigration(current); });
+    auto *companyActions = new CompanyActions(this, m_board, model->companies());
+    connect(companyActions, &CompanyActions::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    // A renamed company is renamed in the timeline's title too.
+    connect(model->companies(), &CompanyDirectory::changed, this,
+            [this] { showMigration(m_board->currentIndex()); });
 
     m_tabs = new QTabWidget(central);
     m_tabs->setObjectName(QStringLiteral("tabs"));
@@ -247,8 +254,13 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
                     inspectEvent(m_events->currentIndex());
             });
     connect(model, &MonitorModel::detailReady, this, [this](const DeliveryDetail &detail) {
-        if (detail.request == m_detailRequest) // answers to earlier requests are dropped
-            m_inspector->showDetail(detail);
+        if (detail.request != m_detailRequest) // answers to earlier requests are dropped
+            return;
+        const EventLog &log = m_model->log();
+        const qsizetype at = log.indexOfRowId(detail.rowId);
+        const quint32 company = at >= 0 ? log.at(at).company : 0;
+        m_inspector->showDetail(
+            detail, company ? m_model->companies()->names().labelWithId(log.texts().at(company)) : QString());
     });
 
     auto *splitter = new QSplitter(Qt::Vertical, central);
@@ -352,7 +364,7 @@ void MainWindow::applyFilter()
     m_model->filteredEvents()->setFilter(state.eventFilter());
     m_model->filteredMigrations()->setFilter(state.migrationFilter());
     RejectionFilter rejections;
-    rejections.text = state.text;
+    rejections.text = takeCompanyTerm(state.text).rest; // refused deliveries have no company
     m_model->filteredRejections()->setFilter(rejections);
 }
 
@@ -369,6 +381,9 @@ void MainWindow::showMigration(const QModelIndex &proxyIndex)
         return;
     }
     QStringList lines {tr("<b>%1</b> — %2").arg(m->id.toHtmlEscaped(), statusDisplayName(m->status))};
+    if (!m->companyId.isEmpty())
+        lines.append(
+            tr("Company: %1").arg(m_model->companies()->names().labelWithId(m->companyId).toHtmlEscaped()));
     if (!m->failureMessage.isEmpty())
         lines.append(tr("Failure: %1").arg(m->failureMessage.toHtmlEscaped()));
     m_timelineTitle->setText(lines.join(QStringLiteral("<br>")));

@@ -42,8 +42,11 @@ bool CompiledEventFilter::containsNoCase(QByteArrayView haystack, QByteArrayView
     return false;
 }
 
-CompiledEventFilter::CompiledEventFilter(const EventFilter &filter, const EventLog &log)
+CompiledEventFilter::CompiledEventFilter(const EventFilter &filter, const EventLog &log,
+                                         const CompanyNames *names)
     : m_log(log)
+    , m_names(names)
+    , m_company(filter.company.trimmed())
     , m_types(filter.types)
     , m_migration(filter.migration.trimmed())
     , m_statuses(filter.statuses)
@@ -63,7 +66,12 @@ CompiledEventFilter::CompiledEventFilter(const EventFilter &filter, const EventL
         m_textInType = perString(log.types(), has);
         m_textInMigration = perString(log.migrations(), has);
         m_textInText = perString(log.texts(), has);
+        m_textInCompany = perString(
+            log.texts(), [&](const QString &s) { return names ? names->matches(s, needle) : has(s); });
     }
+    if (!m_company.isEmpty())
+        m_companyAllowed
+            = perString(log.texts(), [&](const QString &s) { return companyMatches(s, m_company); });
 }
 
 bool CompiledEventFilter::matches(const EventRow &row) const
@@ -81,6 +89,12 @@ bool CompiledEventFilter::matches(const EventRow &row) const
                  : m_log.migrationId(row).contains(m_migration, Qt::CaseInsensitive)))
         return false;
     if (!m_statuses.isEmpty() && !m_statuses.contains(row.status))
+        return false;
+    if (!m_companyAllowed.empty()
+        && !(row.company
+             && (row.company < m_companyAllowed.size()
+                     ? bool(m_companyAllowed[row.company])
+                     : companyMatches(m_log.texts().at(row.company), m_company))))
         return false;
     if (m_outcome == EventFilter::Outcome::FirstAttempt && row.attempts > 1)
         return false;
@@ -100,10 +114,20 @@ bool CompiledEventFilter::matches(const EventRow &row) const
             return true;
         if (row.error && inInterned(m_textInText, row.error, m_log.texts().at(row.error), m_needle))
             return true;
+        if (row.company
+            && (row.company < m_textInCompany.size()
+                    ? bool(m_textInCompany[row.company])
+                    : companyMatches(m_log.texts().at(row.company), QString::fromUtf8(m_needle))))
+            return true;
         // Message id, event id and task id, in one scan of the row's own strings.
         return containsNoCase(row.ids, m_needle);
     }
     return true;
+}
+
+bool CompiledEventFilter::companyMatches(const QString &companyId, const QString &needle) const
+{
+    return m_names ? m_names->matches(companyId, needle) : companyId.contains(needle, Qt::CaseInsensitive);
 }
 
 std::vector<quint32> CompiledEventFilter::matchingSerial(qsizetype from, qsizetype to) const

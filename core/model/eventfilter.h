@@ -5,6 +5,7 @@
 // and, with text, a case-insensitive scan of two ids.
 #pragma once
 
+#include "companynames.h"
 #include "eventlog.h"
 
 #include <QSet>
@@ -21,19 +22,24 @@ struct EventFilter
     QSet<MigrationStatus> statuses; // the event's object.status; empty: any
     QString migration; // a migration id, or part of one
     Outcome outcome = Outcome::Any; // accepted deliveries: first attempt or retried by the sender
-    QString text; // free text, case-insensitive
+    QString text; // free text, case-insensitive (company names too)
+    QString company; // a company id or name, or part of one (the "company:" term)
 
     bool isEmpty() const
     {
         return types.isEmpty() && statuses.isEmpty() && migration.isEmpty() && outcome == Outcome::Any
-            && text.trimmed().isEmpty();
+            && text.trimmed().isEmpty() && company.trimmed().isEmpty();
     }
+    // Whether a change of company names can change what it matches.
+    bool usesCompanyNames() const { return !text.trimmed().isEmpty() || !company.trimmed().isEmpty(); }
 };
 
 class CompiledEventFilter final
 {
 public:
-    CompiledEventFilter(const EventFilter &filter, const EventLog &log);
+    // names: the company names the text and company terms also match (may be null; must outlive
+    // this filter).
+    CompiledEventFilter(const EventFilter &filter, const EventLog &log, const CompanyNames *names = nullptr);
 
     bool matches(const EventRow &row) const;
     // Indexes of the matching rows in [from, to).
@@ -42,6 +48,7 @@ public:
 private:
     std::vector<quint32> matchingSerial(qsizetype from, qsizetype to) const;
     static bool containsNoCase(QByteArrayView haystack, QByteArrayView lowerNeedle);
+    bool companyMatches(const QString &companyId, const QString &needle) const;
 
     const EventLog &m_log;
     bool m_all = true;
@@ -50,6 +57,10 @@ private:
     std::vector<bool> m_textInType; // the text occurs in this type's name
     std::vector<bool> m_textInMigration; // ... in this migration id
     std::vector<bool> m_textInText; // ... in this error message or task id
+    std::vector<bool> m_textInCompany; // ... in this company id or its name
+    std::vector<bool> m_companyAllowed; // by company (texts index); empty: all
+    const CompanyNames *m_names;
+    QString m_company;
     QSet<QString> m_types;
     QString m_migration;
     QSet<MigrationStatus> m_statuses;

@@ -45,13 +45,20 @@ void EventFilterProxy::setFilter(const EventFilter &filter)
     endResetModel();
 }
 
+void EventFilterProxy::setCompanyNames(const CompanyNames *names)
+{
+    m_names = names;
+    if (m_filter.usesCompanyNames())
+        setFilter(m_filter); // else the next setFilter() compiles with them
+}
+
 void EventFilterProxy::refilter()
 {
     m_rows.clear();
     if (!m_source)
         return;
     if (!m_compiled)
-        m_compiled = std::make_unique<CompiledEventFilter>(m_filter, m_source->log());
+        m_compiled = std::make_unique<CompiledEventFilter>(m_filter, m_source->log(), m_names);
     m_rows = m_compiled->matching(0, m_source->rowCount());
 }
 

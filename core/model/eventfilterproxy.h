@@ -24,6 +24,9 @@ public:
     void setSourceModel(QAbstractItemModel *source) override;
     void setFilter(const EventFilter &filter);
     const EventFilter &filter() const { return m_filter; }
+    // What companies are called (must outlive the proxy; null: ids only). Call again when they
+    // changed: the rows are filtered again when the filter looks at them.
+    void setCompanyNames(const CompanyNames *names);
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -40,6 +43,7 @@ private:
 
     EventLogModel *m_source = nullptr;
     EventFilter m_filter;
+    const CompanyNames *m_names = nullptr;
     std::unique_ptr<CompiledEventFilter> m_compiled;
     std::vector<quint32> m_rows; // source rows, ascending
 };

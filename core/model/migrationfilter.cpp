@@ -3,8 +3,14 @@
 
 namespace mm {
 
-bool MigrationFilter::matches(const Migration &m, bool quiet) const
+bool MigrationFilter::matches(const Migration &m, bool quiet, const CompanyNames *names) const
 {
+    auto companyHas = [&](const QString &needle) {
+        return names ? names->matches(m.companyId, needle)
+                     : m.companyId.contains(needle, Qt::CaseInsensitive);
+    };
+    if (const QString wanted = company.trimmed(); !wanted.isEmpty() && !companyHas(wanted))
+        return false;
     if (!statuses.isEmpty() && !statuses.contains(m.status))
         return false;
     if (onlyQuiet && !quiet)
@@ -16,7 +22,7 @@ bool MigrationFilter::matches(const Migration &m, bool quiet) const
     const QString needle = text.trimmed();
     if (needle.isEmpty())
         return true;
-    return m.id.contains(needle, Qt::CaseInsensitive) || m.companyId.contains(needle, Qt::CaseInsensitive)
+    return m.id.contains(needle, Qt::CaseInsensitive) || companyHas(needle)
         || m.createdByUserId.contains(needle, Qt::CaseInsensitive)
         || m.failureMessage.contains(needle, Qt::CaseInsensitive);
 }

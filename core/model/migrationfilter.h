@@ -2,6 +2,7 @@
 // The rules behind the migrations board's filter, as a plain class.
 #pragma once
 
+#include "companynames.h"
 #include "migration.h"
 
 #include <QSet>
@@ -11,17 +12,20 @@ namespace mm {
 struct MigrationFilter
 {
     QSet<MigrationStatus> statuses; // empty: any
-    QString text; // id, company or failure message, case-insensitive
+    QString text; // id, company (id or name) or failure message, case-insensitive
+    QString company; // a company id or name, or part of one (the "company:" term)
     bool onlyQuiet = false;
     bool onlyAnomalies = false;
     bool onlyWithTaskFailures = false;
 
-    bool matches(const Migration &m, bool quiet) const;
+    // names: what companies are called (may be null: ids only).
+    bool matches(const Migration &m, bool quiet, const CompanyNames *names = nullptr) const;
     bool isEmpty() const
     {
-        return statuses.isEmpty() && text.trimmed().isEmpty() && !onlyQuiet && !onlyAnomalies
-            && !onlyWithTaskFailures;
+        return statuses.isEmpty() && text.trimmed().isEmpty() && company.trimmed().isEmpty() && !onlyQuiet
+            && !onlyAnomalies && !onlyWithTaskFailures;
     }
+    bool usesCompanyNames() const { return !text.trimmed().isEmpty() || !company.trimmed().isEmpty(); }
 };
 
 } // namespace mm

@@ -96,7 +96,7 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
         case Id:
             return m.id;
         case Company:
-            return m.companyId;
+            return m_names ? m_names->display(m.companyId) : m.companyId;
         case Started:
             return m.startedUs ? QDateTime::fromMSecsSinceEpoch(*m.startedUs / 1000)
                                      .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
@@ -124,6 +124,10 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
             return {};
         }
     case Qt::ToolTipRole:
+        if (index.column() == Company)
+            return m.companyId.isEmpty()
+                ? QVariant()
+                : QVariant(m_names ? m_names->labelWithId(m.companyId) : m.companyId);
         if (index.column() == Flags || index.column() == Status) {
             QStringList lines = m.anomalySentences();
             if (quiet)
@@ -152,6 +156,8 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
         }
     case MigrationIdRole:
         return m.id;
+    case CompanyIdRole:
+        return m.companyId;
     case StatusRole:
         return int(m.status);
     case QuietRole:
@@ -175,6 +181,13 @@ void MigrationListModel::setNow(qint64 nowUs)
     m_nowUs = nowUs;
     if (m_published > 0)
         Q_EMIT dataChanged(index(0, Duration), index(int(m_published) - 1, Flags));
+}
+
+void MigrationListModel::setCompanyNames(const CompanyNames *names)
+{
+    m_names = names;
+    if (m_published > 0)
+        Q_EMIT dataChanged(index(0, Company), index(int(m_published) - 1, Company));
 }
 
 void MigrationListModel::publish()
@@ -217,6 +230,12 @@ void MigrationFilterProxy::setFilter(const MigrationFilter &filter)
     invalidateFilter();
 }
 
+void MigrationFilterProxy::companyNamesChanged()
+{
+    if (m_filter.usesCompanyNames())
+        invalidateFilter();
+}
+
 bool MigrationFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     if (sourceParent.isValid())
@@ -225,7 +244,7 @@ bool MigrationFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &so
     if (!model || m_filter.isEmpty())
         return true;
     const Migration &m = model->book().at(sourceRow);
-    return m_filter.matches(m, model->isQuiet(m));
+    return m_filter.matches(m, model->isQuiet(m), model->companyNames());
 }
 
 } // namespace mm

@@ -31,6 +31,10 @@ public:
     QString quietSentence(const Migration &m) const;
     void setQuietThresholds(const QuietThresholds &t);
     void setNow(qint64 nowUs); // the clock for durations and quiet (a test can fix it)
+    // What companies are called (must outlive the model; null: ids only). Call again when
+    // they changed: the Company column is redrawn.
+    void setCompanyNames(const CompanyNames *names);
+    const CompanyNames *companyNames() const { return m_names; }
 
     void publish(); // migrations added to the book since the last call
     void migrationChanged(qsizetype index); // a known migration changed
@@ -44,6 +48,7 @@ private:
     qsizetype m_published = 0;
     QuietThresholds m_thresholds;
     qint64 m_nowUs = 0;
+    const CompanyNames *m_names = nullptr;
 };
 
 class MigrationFilterProxy final : public QSortFilterProxyModel
@@ -55,6 +60,8 @@ public:
     explicit MigrationFilterProxy(QObject *parent = nullptr);
     void setFilter(const MigrationFilter &filter);
     const MigrationFilter &filter() const { return m_filter; }
+    // The company names changed: filter again when the filter looks at them.
+    void companyNamesChanged();
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;

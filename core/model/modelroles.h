@@ -16,6 +16,7 @@ enum ModelRole {
     QuietRole, // bool
     AnomalyCountRole, // int
     TaskIdRole, // the failed task's id (migration_task.failed), else empty
+    CompanyIdRole, // the migration's company id (the board), else empty
 };
 
 } // namespace mm

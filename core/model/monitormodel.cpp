@@ -28,6 +28,7 @@ MonitorModel::MonitorModel(Store *store, QObject *parent)
     , m_timeline(m_book, m_log)
     , m_filteredTimeline(m_log)
     , m_store(store)
+    , m_companies(store)
 {
     qRegisterMetaType<QList<mm::EventFacts>>();
     qRegisterMetaType<mm::DeliveryDetail>();
@@ -42,6 +43,15 @@ MonitorModel::MonitorModel(Store *store, QObject *parent)
     m_quietTimer.setInterval(QuietCheckIntervalMs);
     connect(&m_quietTimer, &QTimer::timeout, this, &MonitorModel::checkQuiet);
     m_quietTimer.start();
+    auto namesChanged = [this] {
+        const CompanyNames *names = &m_companies.names();
+        m_migrations.setCompanyNames(names);
+        m_filteredMigrations.companyNamesChanged();
+        m_filteredEvents.setCompanyNames(names);
+        m_filteredTimeline.setCompanyNames(names);
+    };
+    namesChanged();
+    connect(&m_companies, &CompanyDirectory::changed, this, namesChanged);
 }
 
 MonitorModel::~MonitorModel() = default;
@@ -98,6 +108,7 @@ void MonitorModel::loadFromStore()
         return;
     }
     m_loading = true;
+    m_companies.refresh();
     struct Loaded
     {
         std::shared_ptr<EventLog> log;

@@ -5,6 +5,7 @@
 // store is injected; without one, every read reports that there is no store.
 #pragma once
 
+#include "companydirectory.h"
 #include "downtime.h"
 #include "eventfilterproxy.h"
 #include "eventlogmodel.h"
@@ -55,6 +56,9 @@ public:
     TimelineFilterProxy *filteredTimeline() { return &m_filteredTimeline; }
     RejectionsModel *rejections() { return &m_rejections; }
     RejectionFilterProxy *filteredRejections() { return &m_filteredRejections; }
+    // Company names (read with the store, re-read when the store says they changed): the board
+    // shows them and the filters match them.
+    CompanyDirectory *companies() { return &m_companies; }
 
     // Reads every stored delivery on the store's reader thread; the models fill in one reset
     // when it is done. Deliveries ingested meanwhile are kept and applied after it.
@@ -145,6 +149,7 @@ private:
     QSet<QString> m_quiet;
     QuietThresholds m_thresholds;
     Store *m_store;
+    CompanyDirectory m_companies;
     bool m_loading = false;
     QList<EventFacts> m_heldDuringLoad;
     QList<DowntimeGap> m_downtime;

@@ -133,6 +133,14 @@ void TimelineFilterProxy::setFilter(const EventFilter &filter)
     invalidateFilter();
 }
 
+void TimelineFilterProxy::setCompanyNames(const CompanyNames *names)
+{
+    m_names = names;
+    m_compiled.reset();
+    if (m_filter.usesCompanyNames())
+        invalidateFilter();
+}
+
 bool TimelineFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     if (sourceParent.isValid() || !sourceModel())
@@ -146,7 +154,7 @@ bool TimelineFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sou
     // learns later are looked up directly (see CompiledEventFilter).
     if (!m_compiled)
         const_cast<TimelineFilterProxy *>(this)->m_compiled
-            = std::make_unique<CompiledEventFilter>(m_filter, m_log);
+            = std::make_unique<CompiledEventFilter>(m_filter, m_log, m_names);
     return m_compiled->matches(m_log.at(logIndex.toInt()));
 }
 

@@ -49,6 +49,8 @@ public:
     TimelineFilterProxy(const EventLog &log, QObject *parent = nullptr);
     void setFilter(const EventFilter &filter);
     const EventFilter &filter() const { return m_filter; }
+    // As EventFilterProxy::setCompanyNames.
+    void setCompanyNames(const CompanyNames *names);
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -56,6 +58,7 @@ protected:
 private:
     const EventLog &m_log;
     EventFilter m_filter;
+    const CompanyNames *m_names = nullptr;
     std::unique_ptr<CompiledEventFilter> m_compiled;
 };
 

@@ -132,6 +132,14 @@ const char *const Migrations[] = {
     ALTER TABLE forward_queue ADD COLUMN claimed_by TEXT;
     CREATE INDEX forward_queue_delivery ON forward_queue(delivery_id);
     )sql",
+    // 5: company names, as people know them (the vendor sends only ids), as in the PostgreSQL
+    // store's version 3. updated_us lets a watching window notice a change (StoreFollower).
+    R"sql(
+    CREATE TABLE company_names(
+        company_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        updated_us INTEGER NOT NULL) WITHOUT ROWID;
+    )sql",
 };
 static_assert(std::size(Migrations) == Database::SchemaVersion);
 

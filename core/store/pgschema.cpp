@@ -124,6 +124,21 @@ const char *const Migrations[] = {
     ALTER TABLE forward_queue ADD COLUMN claimed_by TEXT;
     CREATE INDEX forward_queue_delivery ON forward_queue(delivery_id);
     )sql",
+    // 3: company names, shared by every desktop on the store. A change NOTIFYs mm_company_names
+    // (once per statement, no payload) so watching desktops re-read the names at once.
+    R"sql(
+    CREATE TABLE company_names(
+        company_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        updated_us BIGINT NOT NULL);
+    CREATE FUNCTION mm_notify_company_names() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('mm_company_names', '');
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER company_names_notify AFTER INSERT OR UPDATE OR DELETE ON company_names
+        FOR EACH STATEMENT EXECUTE FUNCTION mm_notify_company_names();
+    )sql",
 };
 static_assert(std::size(Migrations) == PgSchema::SchemaVersion);
 

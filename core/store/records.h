@@ -109,6 +109,14 @@ struct DeliveryDetail
     QList<AttemptInfo> attempts; // oldest first; attempts.first() is the first receipt
 };
 
+// A company's name as people know it (the vendor sends only its id), shared through the store.
+struct CompanyName
+{
+    QString companyId;
+    QString name; // empty: no name (an import or a rename removes it)
+    bool operator==(const CompanyName &) const = default;
+};
+
 // When the receiver listened, as recorded in the store (the downtime maths lives in model/downtime).
 struct ListenInterval
 {

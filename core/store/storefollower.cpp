@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storefollower.h"
 
+#include "companynamestore.h"
 #include "store.h"
 
 #include <QSqlDriver>
@@ -12,6 +13,7 @@ namespace mm {
 
 namespace {
 constexpr auto NotifyChannel = "mm_deliveries"; // PgSchema's trigger
+constexpr auto NamesChannel = "mm_company_names"; // PgSchema's trigger on company_names
 constexpr int SqlitePollMs = 200;
 constexpr int PostgresPollMs = 1000; // NOTIFY wakes it sooner; this covers a lost connection
 constexpr int BatchRows = 1000;
@@ -82,6 +84,9 @@ bool StoreFollower::start(QString *error, std::optional<qint64> afterRowId)
         }
         m_cursor = FollowCursor(q.value(0).toLongLong());
     }
+    // Unknown until the first catch-up, which therefore says "changed" once: a rename between
+    // the window's first read of the names and this start is not lost.
+    m_namesFingerprint.reset();
     m_poll.start();
     if (afterRowId)
         scheduleCatchUp();
@@ -102,6 +107,7 @@ bool StoreFollower::open(QString *error)
     QSqlDriver *driver = db->driver();
     if (driver->hasFeature(QSqlDriver::EventNotifications)) {
         driver->subscribeToNotification(QLatin1String(NotifyChannel));
+        driver->subscribeToNotification(QLatin1String(NamesChannel));
         connect(driver,
                 qOverload<const QString &, QSqlDriver::NotificationSource, const QVariant &>(
                     &QSqlDriver::notification),
@@ -121,8 +127,12 @@ void StoreFollower::close()
     m_connection.clear();
 }
 
-void StoreFollower::notified(const QString &, int, const QVariant &payload)
+void StoreFollower::notified(const QString &name, int, const QVariant &payload)
 {
+    if (name == QLatin1String(NamesChannel)) {
+        scheduleCatchUp(); // the fingerprint says what changed
+        return;
+    }
     // The payload is the row id (PgSchema's trigger). A named row's id is an update (another
     // attempt); anything else is found by the catch-up query.
     bool ok = false;
@@ -204,12 +214,24 @@ void StoreFollower::catchUp()
         if (ids.size() < BatchRows)
             break;
     }
+    checkCompanyNames();
     if (!m_updated.isEmpty()) {
         QList<qint64> rows = m_updated.values();
         m_updated.clear();
         std::sort(rows.begin(), rows.end());
         Q_EMIT updated(rows);
     }
+}
+
+void StoreFollower::checkCompanyNames()
+{
+    // A store whose names cannot be read (a role without the right) just shows ids.
+    QSqlDatabase db = database();
+    const std::optional<QString> now = CompanyNameStore::fingerprint(db);
+    if (!now || now == m_namesFingerprint)
+        return;
+    m_namesFingerprint = now;
+    Q_EMIT companyNamesChanged();
 }
 
 } // namespace mm

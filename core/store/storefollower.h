@@ -9,6 +9,9 @@
 // Every id skipped over is kept as a hole and looked for again until it appears or HoleTtlMs
 // passes (a transaction that rolled back, or an ON CONFLICT that took a sequence value, leaves a
 // hole that never fills). The hole logic is FollowCursor, pure and tested beside the follower.
+//
+// It also notices when company names change (CompanyNameStore::fingerprint at each catch-up;
+// PostgreSQL's NOTIFY on mm_company_names wakes it at once).
 #pragma once
 
 #include <QElapsedTimer>
@@ -77,6 +80,8 @@ Q_SIGNALS:
     void updated(const QList<qint64> &rowIds);
     // The store could not be read (said once until it can again) or can be again (empty).
     void problem(const QString &message);
+    // Someone set or removed a company name since the last signal; also once after start().
+    void companyNamesChanged();
 
 private:
     bool open(QString *error);
@@ -85,12 +90,14 @@ private:
     void scheduleCatchUp();
     void catchUp();
     bool readIds(const QString &sql, QList<qint64> *ids, QString *error);
+    void checkCompanyNames();
     void fail(const QString &error);
 
     const Store &m_store;
     QString m_connection;
     FollowCursor m_cursor;
     QSet<qint64> m_updated; // named rows notified since the last catch-up
+    std::optional<QString> m_namesFingerprint;
     QTimer m_poll;
     QElapsedTimer m_clock;
     bool m_catchUpQueued = false;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storereader.h"
 
+#include "companynamestore.h"
 #include "database.h"
 #include "store.h"
 
@@ -352,6 +353,12 @@ QList<ListenInterval> StoreReader::listenIntervals()
         out.append(ListenInterval {q.value(0).toLongLong(), q.value(1).toLongLong(), optionalInt(q.value(2)),
                                    q.value(3).toString(), q.value(4).toString()});
     return out;
+}
+
+std::optional<QList<CompanyName>> StoreReader::companyNames()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    return CompanyNameStore::readAll(db, &m_error);
 }
 
 } // namespace mm

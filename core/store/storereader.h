@@ -41,6 +41,8 @@ public:
     DeliveryDetail detail(qint64 rowId);
     QList<RejectionRecord> rejections(int limit = 10000);
     QList<ListenInterval> listenIntervals();
+    // Every company name (CompanyNameStore); nullopt with error() when they cannot be read.
+    std::optional<QList<CompanyName>> companyNames();
 
 private:
     qint64 loadFactsWhere(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,

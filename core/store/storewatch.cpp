@@ -28,6 +28,8 @@ public:
         connect(&m_follower, &StoreFollower::appended, this, &StoreWatchWorker::read);
         connect(&m_follower, &StoreFollower::updated, this, &StoreWatchWorker::read);
         connect(&m_follower, &StoreFollower::problem, this, &StoreWatchWorker::report);
+        connect(&m_follower, &StoreFollower::companyNamesChanged, this,
+                &StoreWatchWorker::companyNamesChanged);
         m_retry.setSingleShot(true);
         m_retry.setInterval(RetryStartMs);
         connect(&m_retry, &QTimer::timeout, this, &StoreWatchWorker::begin);
@@ -51,6 +53,7 @@ public:
 Q_SIGNALS:
     void committed(const QList<mm::EventFacts> &facts);
     void problem(const QString &message);
+    void companyNamesChanged();
 
 private:
     void read(const QList<qint64> &rowIds)
@@ -114,6 +117,7 @@ void StoreWatch::start(std::optional<qint64> afterRowId)
     m_worker = m_thread.startWorker([this, afterRowId] { return new StoreWatchWorker(m_store, afterRowId); });
     connect(m_worker, &StoreWatchWorker::committed, this, &StoreWatch::committed);
     connect(m_worker, &StoreWatchWorker::problem, this, &StoreWatch::problem);
+    connect(m_worker, &StoreWatchWorker::companyNamesChanged, this, &StoreWatch::companyNamesChanged);
     QMetaObject::invokeMethod(m_worker, &StoreWatchWorker::begin, Qt::QueuedConnection);
 }
 

@@ -39,6 +39,8 @@ Q_SIGNALS:
     void committed(const QList<mm::EventFacts> &facts);
     // The store cannot be read (once until it can again), or can be again (empty).
     void problem(const QString &message);
+    // Someone set or removed a company name: re-read them.
+    void companyNamesChanged();
 
 private:
     const Store &m_store;

@@ -8,7 +8,9 @@
 --   mm_receiver  --headless receivers: store deliveries (and their attempts), rejections and
 --                listening intervals, queue and forward deliveries, apply retention.
 --   mm_viewer    --view-only desktops, --follow, --export, --report-migrations, --export-har:
---                read everything; --replay-to and the replay dialog also record replay history.
+--                read everything; --replay-to and the replay dialog also record replay history;
+--                desktops and --import-company-names name companies (shared by the team).
+--                Receivers do not use company names.
 -- Neither may create, alter or drop anything: the tables' owner creates and upgrades the schema.
 
 DO $$
@@ -36,3 +38,5 @@ GRANT USAGE ON SEQUENCE deliveries_id_seq, rejections_id_seq, listen_intervals_i
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO mm_viewer;
 GRANT INSERT, UPDATE ON replay_runs, replay_requests TO mm_viewer;
 GRANT USAGE ON SEQUENCE replay_runs_id_seq TO mm_viewer;
+-- Company names: people give them, on the board, in Settings or with --import-company-names.
+GRANT INSERT, UPDATE, DELETE ON company_names TO mm_viewer;

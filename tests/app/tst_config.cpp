@@ -422,6 +422,25 @@ private Q_SLOTS:
         QVERIFY(wantsNoGui(2, argv));
     }
 
+    // --export-company-names / --import-company-names: one-shot commands with no window.
+    void companyNamesAreCommands()
+    {
+        const AppOptions out = parse({QStringLiteral("--data-dir"), QStringLiteral("/tmp/x"),
+                                      QStringLiteral("--export-company-names"), QStringLiteral("-")});
+        QCOMPARE(out.mode, AppOptions::Mode::ExportCompanyNames);
+        QCOMPARE(out.companyNamesFile, QStringLiteral("-"));
+        const AppOptions in = parse({QStringLiteral("--import-company-names=names.csv")});
+        QCOMPARE(in.mode, AppOptions::Mode::ImportCompanyNames);
+        QCOMPARE(in.companyNamesFile, QStringLiteral("names.csv"));
+        QVERIFY(parseError({QStringLiteral("--import-company-names"), QStringLiteral("a.csv"),
+                            QStringLiteral("--export-company-names"), QStringLiteral("b.csv")})
+                    .contains(QLatin1String("separate commands")));
+        QByteArray program("migration-monitor");
+        QByteArray option("--import-company-names=a.csv");
+        char *argv[] = {program.data(), option.data()};
+        QVERIFY(wantsNoGui(2, argv));
+    }
+
     // Neither option: the saved store URL, else the saved folder, else the default folder; the
     // command line's --data-dir wins over a saved URL.
     void storeFromSettings()

@@ -513,17 +513,17 @@ void TestStoreWriter::schema()
     }
     SqlConnection db(tmp.path());
     QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), Database::SchemaVersion);
-    QCOMPARE(Database::SchemaVersion, 4);
+    QCOMPARE(Database::SchemaVersion, 5);
     QCOMPARE(db.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     QStringList tables;
     for (const QVariantList &row :
          db.rows(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")))
         tables.append(row.constFirst().toString());
     QCOMPARE(tables,
-             (QStringList {QStringLiteral("attempts"), QStringLiteral("deliveries"),
-                           QStringLiteral("forward_queue"), QStringLiteral("listen_intervals"),
-                           QStringLiteral("rejections"), QStringLiteral("replay_requests"),
-                           QStringLiteral("replay_runs")}));
+             (QStringList {QStringLiteral("attempts"), QStringLiteral("company_names"),
+                           QStringLiteral("deliveries"), QStringLiteral("forward_queue"),
+                           QStringLiteral("listen_intervals"), QStringLiteral("rejections"),
+                           QStringLiteral("replay_requests"), QStringLiteral("replay_runs")}));
     // msg_id is unique: that is what makes a retried delivery a duplicate.
     QVERIFY(db.exec(
         QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body) VALUES('m', 1, 0, x'')")));

@@ -118,7 +118,7 @@ private Q_SLOTS:
             ++grants;
             QVERIFY2(doc.contains(s + u';'), qPrintable(QStringLiteral("docs/TEAM.md lacks: %1;").arg(s)));
         }
-        QCOMPARE(grants, 6);
+        QCOMPARE(grants, 7);
     }
 
     void aReceiverRoleReceives()
@@ -208,6 +208,11 @@ private Q_SLOTS:
                                             << "CREATE TABLE mine(x int)";
         QTest::addRow("a viewer changes the version") << "alice"
                                                       << "UPDATE mm_schema SET version = 0";
+        QTest::addRow("a receiver names companies")
+            << "receiver_a"
+            << "INSERT INTO company_names(company_id, name, updated_us) VALUES ('c', 'n', 0)";
+        QTest::addRow("a receiver reads company names") << "receiver_a"
+                                                        << "SELECT count(*) FROM company_names";
     }
 
     void eachRoleIsRefusedTheRest()
@@ -227,6 +232,26 @@ private Q_SLOTS:
                      qPrintable(q.lastError().text()));
         }
         QSqlDatabase::removeDatabase(name);
+    }
+
+    void aViewerNamesCompanies()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("names.csv")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("company_id,name\nc-roles,\"Roles, Inc.\"\n");
+        file.close();
+        const Run imported = runApp({QStringLiteral("--store"), url(QStringLiteral("alice")),
+                                     QStringLiteral("--import-company-names"), file.fileName()});
+        QVERIFY2(imported.exitCode == 0, imported.err.constData());
+        const Run exported = runApp({QStringLiteral("--store"), url(QStringLiteral("alice")),
+                                     QStringLiteral("--export-company-names"), QStringLiteral("-")});
+        QVERIFY2(exported.exitCode == 0, exported.err.constData());
+        QCOMPARE(exported.out, QByteArray("company_id,name\r\nc-roles,\"Roles, Inc.\"\r\n"));
+        const Run receiver = runApp({QStringLiteral("--store"), url(QStringLiteral("receiver_a")),
+                                     QStringLiteral("--import-company-names"), file.fileName()});
+        QVERIFY(receiver.exitCode != 0);
+        QVERIFY2(receiver.err.contains("permission denied"), receiver.err.constData());
     }
 
     void aViewerCannotImport()

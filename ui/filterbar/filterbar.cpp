@@ -13,7 +13,9 @@ namespace mm {
 EventFilter FilterState::eventFilter() const
 {
     EventFilter f;
-    f.text = text;
+    const CompanyTerm term = takeCompanyTerm(text); // "company:acme" narrows by company id or name
+    f.text = term.rest;
+    f.company = term.company;
     if (!type.isEmpty())
         f.types.insert(type);
     if (!status.isEmpty())
@@ -25,8 +27,10 @@ EventFilter FilterState::eventFilter() const
 MigrationFilter FilterState::migrationFilter() const
 {
     MigrationFilter f;
+    const CompanyTerm term = takeCompanyTerm(text);
     // The board has no type column: the text and the migration field both narrow it.
-    f.text = migration.trimmed().isEmpty() ? text : migration.trimmed();
+    f.text = migration.trimmed().isEmpty() ? term.rest : migration.trimmed();
+    f.company = term.company;
     if (!status.isEmpty())
         f.statuses.insert(statusFromString(status));
     return f;
@@ -39,7 +43,7 @@ FilterBar::FilterBar(QWidget *parent)
     , m_status(new QComboBox(this))
     , m_migration(new QLineEdit(this))
 {
-    m_text->setPlaceholderText(tr("Filter: id, company, type, error… (Ctrl+F)"));
+    m_text->setPlaceholderText(tr("Filter: id, company, type, error; company:NAME… (Ctrl+F)"));
     m_text->setClearButtonEnabled(true);
     m_text->setAccessibleName(tr("Filter text"));
 

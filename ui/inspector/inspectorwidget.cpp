@@ -269,7 +269,7 @@ void InspectorWidget::showLoading()
     m_title->setText(tr("Loading…"));
 }
 
-void InspectorWidget::showDetail(const DeliveryDetail &detail)
+void InspectorWidget::showDetail(const DeliveryDetail &detail, const QString &company)
 {
     m_detail = detail;
     if (!detail.found) {
@@ -281,7 +281,8 @@ void InspectorWidget::showDetail(const DeliveryDetail &detail)
     m_title->setText(tr("%1 · %2 bytes · %3")
                          .arg(QString::fromUtf8(detail.msgId),
                               QLocale().toString(qlonglong(detail.body.size())),
-                              n == 1 ? tr("1 attempt") : tr("%1 attempts").arg(n)));
+                              n == 1 ? tr("1 attempt") : tr("%1 attempts").arg(n))
+                     + (company.isEmpty() ? QString() : tr(" · company %1").arg(company)));
     fillJson();
     fillRaw();
     fillHeaders();

@@ -30,7 +30,8 @@ public:
 
     explicit InspectorWidget(QWidget *parent = nullptr);
 
-    void showDetail(const DeliveryDetail &detail);
+    // company: the delivery's company as "Acme (id)" (CompanyNames::labelWithId), or empty.
+    void showDetail(const DeliveryDetail &detail, const QString &company = {});
     // The previous delivery stays visible (dimmed) until the next one arrives, so quick
     // selection changes do not flash.
     void showLoading();

@@ -307,6 +307,11 @@ void SettingsDialog::setSecretsWarning(const QString &text)
     m_secretsWarning->setVisible(!text.isEmpty());
 }
 
+void SettingsDialog::addPage(QWidget *page, const QString &title)
+{
+    m_tabs->addTab(page, title);
+}
+
 QString SettingsDialog::errorText() const
 {
     return m_errorRow->isHidden() ? QString() : m_error->text();

@@ -41,6 +41,8 @@ public:
     void setSecretsWarning(const QString &text);
     // The problem shown, or an empty string.
     QString errorText() const;
+    // A page that is not about saved settings (Companies: saved in the store as it is edited).
+    void addPage(QWidget *page, const QString &title);
 
 public Q_SLOTS:
     // Checks the fields; emits applied() and returns true, or shows the problem and returns false.
