@@ -65,4 +65,70 @@ quint32 EventLog::upsert(const EventFacts &f, bool *isNew)
     return index;
 }
 
+void EventLog::erase(const std::vector<quint32> &indexes)
+{
+    if (indexes.empty())
+        return;
+    // The new index of a kept row: its old one less the removed rows before it.
+    auto moved = [&indexes](quint32 index) {
+        return index - quint32(std::lower_bound(indexes.begin(), indexes.end(), index) - indexes.begin());
+    };
+    auto removed
+        = [&indexes](quint32 index) { return std::binary_search(indexes.begin(), indexes.end(), index); };
+    size_t out = indexes.front();
+    for (size_t in = indexes.front(), next = 0; in < m_rows.size(); ++in) {
+        if (next < indexes.size() && indexes[next] == in) {
+            ++next;
+            continue;
+        }
+        m_rows[out++] = std::move(m_rows[in]);
+    }
+    m_rows.resize(out);
+    // Still ascending by rowId: removing entries keeps the order, and so does moving them down.
+    size_t kept = 0;
+    for (const quint32 index : m_sorted) {
+        if (index < indexes.front())
+            m_sorted[kept++] = index;
+        else if (!removed(index))
+            m_sorted[kept++] = moved(index);
+    }
+    m_sorted.resize(kept);
+    for (auto it = m_outOfOrder.begin(); it != m_outOfOrder.end();) {
+        if (removed(*it)) {
+            it = m_outOfOrder.erase(it);
+        } else {
+            *it = moved(*it);
+            ++it;
+        }
+    }
+}
+
+void EventLog::compactStrings()
+{
+    Interner types;
+    Interner migrations;
+    Interner texts;
+    // Old index -> new one; 0 (the empty string) stays 0.
+    constexpr quint32 Unseen = std::numeric_limits<quint32>::max();
+    std::vector<quint32> typeMap(size_t(m_types.size()), Unseen);
+    std::vector<quint32> migrationMap(size_t(m_migrations.size()), Unseen);
+    std::vector<quint32> textMap(size_t(m_texts.size()), Unseen);
+    auto remap = [](quint32 &index, std::vector<quint32> &map, const Interner &from, Interner &to) {
+        quint32 &slot = map[index];
+        if (slot == Unseen)
+            slot = to.intern(from.at(index));
+        index = slot;
+    };
+    for (EventRow &row : m_rows) {
+        remap(row.type, typeMap, m_types, types);
+        remap(row.migration, migrationMap, m_migrations, migrations);
+        remap(row.error, textMap, m_texts, texts);
+        remap(row.company, textMap, m_texts, texts);
+        remap(row.creator, textMap, m_texts, texts);
+    }
+    m_types = std::move(types);
+    m_migrations = std::move(migrations);
+    m_texts = std::move(texts);
+}
+
 } // namespace mm

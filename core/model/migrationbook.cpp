@@ -70,4 +70,52 @@ QList<qsizetype> MigrationBook::quiet(qint64 nowUs, const QuietThresholds &t) co
     return out;
 }
 
+void MigrationBook::forgetRows(const EventLog &log, const std::vector<quint32> &removed,
+                               QList<qsizetype> *changed, QList<qsizetype> *emptied)
+{
+    if (removed.empty())
+        return;
+    for (qsizetype i = 0; i < m_migrations.size(); ++i) {
+        Migration &m = m_migrations[i];
+        const auto before = m.events.size();
+        // Erasing keeps the order, and events sort by what they say, never by log index: the
+        // survivors stay sorted.
+        std::erase_if(m.events, [&removed](Migration::Event &e) {
+            const auto at = std::lower_bound(removed.begin(), removed.end(), e.logIndex);
+            if (at != removed.end() && *at == e.logIndex)
+                return true;
+            e.logIndex -= quint32(at - removed.begin());
+            return false;
+        });
+        if (m.events.size() == before)
+            continue;
+        if (m.events.empty()) {
+            emptied->append(i);
+            continue;
+        }
+        m.refresh(log);
+        changed->append(i);
+    }
+}
+
+void MigrationBook::erase(const QList<qsizetype> &indexes)
+{
+    if (indexes.isEmpty())
+        return;
+    qsizetype out = indexes.constFirst();
+    for (qsizetype in = out, next = 0; in < m_migrations.size(); ++in) {
+        if (next < indexes.size() && indexes[next] == in) {
+            ++next;
+            continue;
+        }
+        if (out != in)
+            m_migrations[out] = std::move(m_migrations[in]);
+        ++out;
+    }
+    m_migrations.resize(out);
+    m_byId.clear();
+    for (qsizetype i = 0; i < m_migrations.size(); ++i)
+        m_byId.insert(m_migrations[i].id, i);
+}
+
 } // namespace mm

@@ -30,6 +30,14 @@ public:
     // fast path for loading a store.
     void applyBulk(const EventLog &log, qsizetype firstNew);
 
+    // The log erased these rows (their old indexes, ascending): drops their events, renumbers
+    // the rest and recomputes each migration that lost some from what is left. changed gets
+    // those (ascending), emptied those left with no event at all, which erase() then removes.
+    void forgetRows(const EventLog &log, const std::vector<quint32> &removed, QList<qsizetype> *changed,
+                    QList<qsizetype> *emptied);
+    // Removes these migrations (indexes, ascending): the later ones move down.
+    void erase(const QList<qsizetype> &indexes);
+
     qsizetype size() const { return m_migrations.size(); }
     const Migration &at(qsizetype index) const { return m_migrations.at(index); }
     qsizetype indexOf(const QString &id) const { return m_byId.value(id, -1); }
