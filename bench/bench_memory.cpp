@@ -27,6 +27,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QLoggingCategory>
 #include <QTemporaryDir>
 #include <cstdio>
 
@@ -93,6 +94,7 @@ ImportedDelivery delivery(qint64 i, qint64 receivedUs)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("default.info=false")); // retention's line a pass
     QCommandLineParser parser;
     parser.addHelpOption();
     const QCommandLineOption hoursOption(QStringLiteral("hours"), QStringLiteral("Simulated hours."),

@@ -69,14 +69,9 @@ void EventLog::erase(const std::vector<quint32> &indexes)
 {
     if (indexes.empty())
         return;
-    // The new index of a kept row: its old one less the removed rows before it.
-    auto moved = [&indexes](quint32 index) {
-        return index - quint32(std::lower_bound(indexes.begin(), indexes.end(), index) - indexes.begin());
-    };
-    auto removed
-        = [&indexes](quint32 index) { return std::binary_search(indexes.begin(), indexes.end(), index); };
-    size_t out = indexes.front();
-    for (size_t in = indexes.front(), next = 0; in < m_rows.size(); ++in) {
+    const size_t first = indexes.front();
+    size_t out = first;
+    for (size_t in = first, next = 0; in < m_rows.size(); ++in) {
         if (next < indexes.size() && indexes[next] == in) {
             ++next;
             continue;
@@ -84,20 +79,24 @@ void EventLog::erase(const std::vector<quint32> &indexes)
         m_rows[out++] = std::move(m_rows[in]);
     }
     m_rows.resize(out);
-    // Still ascending by rowId: removing entries keeps the order, and so does moving them down.
+    // m_sorted's indexes rise with its rowIds (rows arrive in rowId order), so one walk beside
+    // the removed ones tells each entry's fate and how far it moves down; the order is kept.
     size_t kept = 0;
+    size_t below = 0; // removed indexes below the current entry
     for (const quint32 index : m_sorted) {
-        if (index < indexes.front())
-            m_sorted[kept++] = index;
-        else if (!removed(index))
-            m_sorted[kept++] = moved(index);
+        while (below < indexes.size() && indexes[below] < index)
+            ++below;
+        if (below < indexes.size() && indexes[below] == index)
+            continue;
+        m_sorted[kept++] = index - quint32(below);
     }
     m_sorted.resize(kept);
     for (auto it = m_outOfOrder.begin(); it != m_outOfOrder.end();) {
-        if (removed(*it)) {
+        const auto at = std::lower_bound(indexes.begin(), indexes.end(), *it);
+        if (at != indexes.end() && *at == *it) {
             it = m_outOfOrder.erase(it);
         } else {
-            *it = moved(*it);
+            *it -= quint32(at - indexes.begin());
             ++it;
         }
     }

@@ -81,6 +81,13 @@ void MigrationBook::forgetRows(const EventLog &log, const std::vector<quint32> &
         // Erasing keeps the order, and events sort by what they say, never by log index: the
         // survivors stay sorted.
         std::erase_if(m.events, [&removed](Migration::Event &e) {
+            // Retention removes the oldest rows: most events are past them all, some before.
+            if (e.logIndex > removed.back()) {
+                e.logIndex -= quint32(removed.size());
+                return false;
+            }
+            if (e.logIndex < removed.front())
+                return false;
             const auto at = std::lower_bound(removed.begin(), removed.end(), e.logIndex);
             if (at != removed.end() && *at == e.logIndex)
                 return true;
@@ -102,20 +109,21 @@ void MigrationBook::erase(const QList<qsizetype> &indexes)
 {
     if (indexes.isEmpty())
         return;
+    for (const qsizetype index : indexes)
+        m_byId.remove(m_migrations.at(index).id);
     qsizetype out = indexes.constFirst();
     for (qsizetype in = out, next = 0; in < m_migrations.size(); ++in) {
         if (next < indexes.size() && indexes[next] == in) {
             ++next;
             continue;
         }
-        if (out != in)
+        if (out != in) {
             m_migrations[out] = std::move(m_migrations[in]);
+            m_byId[m_migrations[out].id] = out; // an update in place: no allocation
+        }
         ++out;
     }
     m_migrations.resize(out);
-    m_byId.clear();
-    for (qsizetype i = 0; i < m_migrations.size(); ++i)
-        m_byId.insert(m_migrations[i].id, i);
 }
 
 } // namespace mm
