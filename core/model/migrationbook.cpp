@@ -3,20 +3,44 @@
 
 namespace mm {
 
+qsizetype MigrationBook::indexOfSerial(quint64 serial) const
+{
+    if (m_serials.empty())
+        return -1;
+    // Contiguous (nothing but the oldest ever erased): a subtraction.
+    const quint64 first = m_serials.front();
+    if (m_serials.back() - first == m_serials.size() - 1)
+        return serial >= first && serial <= m_serials.back() ? qsizetype(serial - first) : -1;
+    const auto at = std::lower_bound(m_serials.begin(), m_serials.end(), serial);
+    return at != m_serials.end() && *at == serial ? qsizetype(at - m_serials.begin()) : -1;
+}
+
+qsizetype MigrationBook::indexOf(const QString &id) const
+{
+    const auto it = m_byId.constFind(id);
+    return it == m_byId.cend() ? -1 : indexOfSerial(*it);
+}
+
+qsizetype MigrationBook::append(const QString &id)
+{
+    const qsizetype index = m_migrations.size();
+    Migration m;
+    m.id = id;
+    m_migrations.append(std::move(m));
+    m_serials.push_back(m_nextSerial);
+    m_byId.insert(id, m_nextSerial++);
+    return index;
+}
+
 qsizetype MigrationBook::apply(const EventLog &log, quint32 logIndex)
 {
     const EventRow &row = log.at(logIndex);
     if (!row.migration)
         return -1;
     const QString &id = log.migrations().at(row.migration);
-    qsizetype index = m_byId.value(id, -1);
-    if (index < 0) {
-        index = m_migrations.size();
-        Migration m;
-        m.id = id;
-        m_migrations.append(std::move(m));
-        m_byId.insert(id, index);
-    }
+    qsizetype index = indexOf(id);
+    if (index < 0)
+        index = append(id);
     Migration &m = m_migrations[index];
     const bool known = std::any_of(m.events.begin(), m.events.end(),
                                    [logIndex](const Migration::Event &e) { return e.logIndex == logIndex; });
@@ -35,17 +59,9 @@ void MigrationBook::applyBulk(const EventLog &log, qsizetype firstNew)
         if (!row.migration)
             continue;
         const QString &id = log.migrations().at(row.migration);
-        auto it = m_byId.constFind(id);
-        qsizetype index = 0;
-        if (it == m_byId.cend()) {
-            index = m_migrations.size();
-            Migration m;
-            m.id = id;
-            m_migrations.append(std::move(m));
-            m_byId.insert(id, index);
-        } else {
-            index = *it;
-        }
+        qsizetype index = indexOf(id);
+        if (index < 0)
+            index = append(id);
         if (size_t(index) >= touched.size())
             touched.resize(size_t(index) + 1, false);
         touched[size_t(index)] = true;
@@ -119,11 +135,12 @@ void MigrationBook::erase(const QList<qsizetype> &indexes)
         }
         if (out != in) {
             m_migrations[out] = std::move(m_migrations[in]);
-            m_byId[m_migrations[out].id] = out; // an update in place: no allocation
+            m_serials[size_t(out)] = m_serials[size_t(in)];
         }
         ++out;
     }
     m_migrations.resize(out);
+    m_serials.resize(size_t(out));
 }
 
 } // namespace mm

@@ -7,6 +7,7 @@
 #include "migration.h"
 
 #include <QHash>
+#include <vector>
 
 namespace mm {
 
@@ -40,13 +41,21 @@ public:
 
     qsizetype size() const { return m_migrations.size(); }
     const Migration &at(qsizetype index) const { return m_migrations.at(index); }
-    qsizetype indexOf(const QString &id) const { return m_byId.value(id, -1); }
+    qsizetype indexOf(const QString &id) const;
 
     QList<qsizetype> quiet(qint64 nowUs, const QuietThresholds &thresholds) const;
 
 private:
+    qsizetype append(const QString &id);
+    qsizetype indexOfSerial(quint64 serial) const;
+
     QList<Migration> m_migrations;
-    QHash<QString, qsizetype> m_byId;
+    // Each migration's serial number, given in order of appearance: ascending, and contiguous
+    // until a migration other than the oldest is erased. The index maps ids to serials, not to
+    // positions, so erasing the oldest migrations (retention) updates none of the others' entries.
+    std::vector<quint64> m_serials;
+    QHash<QString, quint64> m_byId;
+    quint64 m_nextSerial = 0;
 };
 
 } // namespace mm
