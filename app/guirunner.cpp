@@ -162,6 +162,8 @@ int runGui(const AppOptions &commandLine)
     // Data flows one way: the store's commits feed the model, the model feeds the views. In a
     // shared store (or --view-only) they are every receiver's, watched; else this process's own.
     QObject::connect(&services, &Services::committed, &model, &MonitorModel::ingest);
+    // What retention deletes leaves the window too, so memory stays bounded with the store.
+    QObject::connect(&services, &Services::retentionDeleted, &model, &MonitorModel::forget);
     QObject::connect(&services, &Services::watchProblem, &window, [&window](const QString &why) {
         window.setWarning(QStringLiteral("watch"),
                           why.isEmpty()

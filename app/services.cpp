@@ -11,6 +11,11 @@ Services::Services(Store::Options store, RetentionPolicy retention, QObject *par
     , m_store(std::move(store))
     , m_retention(m_store, retention)
 {
+    // From the retention thread to this one; dropped if this object is gone.
+    m_retention.setDeletedSink([this](QList<qint64> ids) {
+        QMetaObject::invokeMethod(
+            this, [this, ids = std::move(ids)] { Q_EMIT retentionDeleted(ids); }, Qt::QueuedConnection);
+    });
 }
 
 Services::~Services()

@@ -78,6 +78,9 @@ public:
 Q_SIGNALS:
     // The facts of every delivery committed to the store, new ones and new attempts (startFeed()).
     void committed(const QList<mm::EventFacts> &facts);
+    // Retention deleted these deliveries (row ids, ascending within a call), for the model to
+    // drop; on this object's thread, after the deleting transactions committed.
+    void retentionDeleted(const QList<qint64> &rowIds);
     // The watched store cannot be read (once), or can be again (empty).
     void watchProblem(const QString &message);
     // Another process set or removed a company name in the watched store.

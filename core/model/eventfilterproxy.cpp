@@ -30,6 +30,11 @@ void EventFilterProxy::setSourceModel(QAbstractItemModel *source)
             endResetModel();
         });
         connect(m_source, &QAbstractItemModel::dataChanged, this, &EventFilterProxy::onDataChanged);
+        connect(m_source, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+                &EventFilterProxy::onRowsAboutToBeRemoved);
+        connect(m_source, &QAbstractItemModel::rowsRemoved, this, &EventFilterProxy::onRowsRemoved);
+        // Same rows, new string indexes: compile again when next needed.
+        connect(m_source, &EventLogModel::stringsCompacted, this, [this] { m_compiled.reset(); });
     }
     m_compiled.reset();
     refilter();
@@ -52,14 +57,43 @@ void EventFilterProxy::setCompanyNames(const CompanyNames *names)
         setFilter(m_filter); // else the next setFilter() compiles with them
 }
 
+CompiledEventFilter &EventFilterProxy::compiled()
+{
+    if (!m_compiled)
+        m_compiled = std::make_unique<CompiledEventFilter>(m_filter, m_source->log(), m_names);
+    return *m_compiled;
+}
+
 void EventFilterProxy::refilter()
 {
     m_rows.clear();
     if (!m_source)
         return;
-    if (!m_compiled)
-        m_compiled = std::make_unique<CompiledEventFilter>(m_filter, m_source->log(), m_names);
-    m_rows = m_compiled->matching(0, m_source->rowCount());
+    m_rows = compiled().matching(0, m_source->rowCount());
+}
+
+void EventFilterProxy::onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last)
+{
+    if (parent.isValid())
+        return;
+    const auto from = std::lower_bound(m_rows.begin(), m_rows.end(), quint32(first));
+    const auto to = std::upper_bound(from, m_rows.end(), quint32(last));
+    m_removing = {size_t(from - m_rows.begin()), size_t(to - m_rows.begin())};
+    if (from != to)
+        beginRemoveRows({}, int(m_removing.first), int(m_removing.second) - 1);
+}
+
+void EventFilterProxy::onRowsRemoved(const QModelIndex &parent, int first, int last)
+{
+    if (parent.isValid())
+        return;
+    const auto [from, to] = std::exchange(m_removing, {0, 0});
+    m_rows.erase(m_rows.begin() + qsizetype(from), m_rows.begin() + qsizetype(to));
+    const auto gone = quint32(last - first + 1);
+    for (size_t i = from; i < m_rows.size(); ++i)
+        m_rows[i] -= gone;
+    if (from != to)
+        endRemoveRows();
 }
 
 void EventFilterProxy::onRowsInserted(const QModelIndex &parent, int first, int last)
@@ -68,7 +102,7 @@ void EventFilterProxy::onRowsInserted(const QModelIndex &parent, int first, int 
         return;
     // Strings new to the log (a new type or migration) are not in the compiled tables;
     // CompiledEventFilter checks those directly, so no recompilation is needed here.
-    std::vector<quint32> added = m_compiled->matching(first, last + 1);
+    std::vector<quint32> added = compiled().matching(first, last + 1);
     if (added.empty())
         return;
     const int at = int(m_rows.size());

@@ -38,7 +38,10 @@ public:
 
 private:
     void refilter();
+    CompiledEventFilter &compiled();
     void onRowsInserted(const QModelIndex &parent, int first, int last);
+    void onRowsAboutToBeRemoved(const QModelIndex &parent, int first, int last);
+    void onRowsRemoved(const QModelIndex &parent, int first, int last);
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
 
     EventLogModel *m_source = nullptr;
@@ -46,6 +49,8 @@ private:
     const CompanyNames *m_names = nullptr;
     std::unique_ptr<CompiledEventFilter> m_compiled;
     std::vector<quint32> m_rows; // source rows, ascending
+    // Between a source removal's two signals: the matching rows it takes, [first, last).
+    std::pair<size_t, size_t> m_removing {0, 0};
 };
 
 } // namespace mm

@@ -65,4 +65,69 @@ quint32 EventLog::upsert(const EventFacts &f, bool *isNew)
     return index;
 }
 
+void EventLog::erase(const std::vector<quint32> &indexes)
+{
+    if (indexes.empty())
+        return;
+    const size_t first = indexes.front();
+    size_t out = first;
+    for (size_t in = first, next = 0; in < m_rows.size(); ++in) {
+        if (next < indexes.size() && indexes[next] == in) {
+            ++next;
+            continue;
+        }
+        m_rows[out++] = std::move(m_rows[in]);
+    }
+    m_rows.resize(out);
+    // m_sorted's indexes rise with its rowIds (rows arrive in rowId order), so one walk beside
+    // the removed ones tells each entry's fate and how far it moves down; the order is kept.
+    size_t kept = 0;
+    size_t below = 0; // removed indexes below the current entry
+    for (const quint32 index : m_sorted) {
+        while (below < indexes.size() && indexes[below] < index)
+            ++below;
+        if (below < indexes.size() && indexes[below] == index)
+            continue;
+        m_sorted[kept++] = index - quint32(below);
+    }
+    m_sorted.resize(kept);
+    for (auto it = m_outOfOrder.begin(); it != m_outOfOrder.end();) {
+        const auto at = std::lower_bound(indexes.begin(), indexes.end(), *it);
+        if (at != indexes.end() && *at == *it) {
+            it = m_outOfOrder.erase(it);
+        } else {
+            *it -= quint32(at - indexes.begin());
+            ++it;
+        }
+    }
+}
+
+void EventLog::compactStrings()
+{
+    Interner types;
+    Interner migrations;
+    Interner texts;
+    // Old index -> new one; 0 (the empty string) stays 0.
+    constexpr quint32 Unseen = std::numeric_limits<quint32>::max();
+    std::vector<quint32> typeMap(size_t(m_types.size()), Unseen);
+    std::vector<quint32> migrationMap(size_t(m_migrations.size()), Unseen);
+    std::vector<quint32> textMap(size_t(m_texts.size()), Unseen);
+    auto remap = [](quint32 &index, std::vector<quint32> &map, const Interner &from, Interner &to) {
+        quint32 &slot = map[index];
+        if (slot == Unseen)
+            slot = to.intern(from.at(index));
+        index = slot;
+    };
+    for (EventRow &row : m_rows) {
+        remap(row.type, typeMap, m_types, types);
+        remap(row.migration, migrationMap, m_migrations, migrations);
+        remap(row.error, textMap, m_texts, texts);
+        remap(row.company, textMap, m_texts, texts);
+        remap(row.creator, textMap, m_texts, texts);
+    }
+    m_types = std::move(types);
+    m_migrations = std::move(migrations);
+    m_texts = std::move(texts);
+}
+
 } // namespace mm

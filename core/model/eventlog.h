@@ -64,6 +64,15 @@ public:
     // row's index; isNew tells which.
     quint32 upsert(const EventFacts &facts, bool *isNew = nullptr);
     void reserve(qsizetype rows);
+    // Removes these rows (indexes, ascending, no repeats): the later ones move down, keeping
+    // their order. Their strings stay interned until compactStrings().
+    void erase(const std::vector<quint32> &indexes);
+    // Interns again only the strings rows still use, so a log that forgets old rows (retention)
+    // does not keep every migration id it ever saw. Changes the rows' string indexes, not their
+    // order: a CompiledEventFilter made before is stale. O(rows).
+    void compactStrings();
+    // Interned strings (all three tables), to tell when compactStrings() is worth its pass.
+    qsizetype internedCount() const { return m_types.size() + m_migrations.size() + m_texts.size(); }
 
     qsizetype size() const { return qsizetype(m_rows.size()); }
     const EventRow &at(qsizetype index) const { return m_rows[size_t(index)]; }

@@ -126,4 +126,17 @@ void EventLogModel::rowChanged(qsizetype logIndex)
         Q_EMIT dataChanged(index(int(logIndex), Verdict), index(int(logIndex), Attempts));
 }
 
+void EventLogModel::beginDrop(qsizetype first, qsizetype last)
+{
+    Q_ASSERT(first >= 0 && first <= last && last < m_published);
+    beginRemoveRows({}, int(first), int(last));
+    m_dropping = last - first + 1;
+}
+
+void EventLogModel::endDrop()
+{
+    m_published -= std::exchange(m_dropping, 0);
+    endRemoveRows();
+}
+
 } // namespace mm

@@ -33,10 +33,21 @@ public:
     void endReplace();
     // An existing row changed (a new attempt of a known delivery).
     void rowChanged(qsizetype logIndex);
+    // Published rows first..last leave the log (retention deleted them): the caller erases them
+    // from the log between the two calls.
+    void beginDrop(qsizetype first, qsizetype last);
+    void endDrop();
+    // The log re-interned its strings (EventLog::compactStrings): filters compiled against the
+    // old indexes must be compiled again. Rows and their order are unchanged.
+    void noteStringsCompacted() { Q_EMIT stringsCompacted(); }
+
+Q_SIGNALS:
+    void stringsCompacted();
 
 private:
     const EventLog &m_log;
     qsizetype m_published = 0;
+    qsizetype m_dropping = 0; // rows between beginDrop() and endDrop()
 };
 
 } // namespace mm

@@ -3,20 +3,44 @@
 
 namespace mm {
 
+qsizetype MigrationBook::indexOfSerial(quint64 serial) const
+{
+    if (m_serials.empty())
+        return -1;
+    // Contiguous (nothing but the oldest ever erased): a subtraction.
+    const quint64 first = m_serials.front();
+    if (m_serials.back() - first == m_serials.size() - 1)
+        return serial >= first && serial <= m_serials.back() ? qsizetype(serial - first) : -1;
+    const auto at = std::lower_bound(m_serials.begin(), m_serials.end(), serial);
+    return at != m_serials.end() && *at == serial ? qsizetype(at - m_serials.begin()) : -1;
+}
+
+qsizetype MigrationBook::indexOf(const QString &id) const
+{
+    const auto it = m_byId.constFind(id);
+    return it == m_byId.cend() ? -1 : indexOfSerial(*it);
+}
+
+qsizetype MigrationBook::append(const QString &id)
+{
+    const qsizetype index = m_migrations.size();
+    Migration m;
+    m.id = id;
+    m_migrations.append(std::move(m));
+    m_serials.push_back(m_nextSerial);
+    m_byId.insert(id, m_nextSerial++);
+    return index;
+}
+
 qsizetype MigrationBook::apply(const EventLog &log, quint32 logIndex)
 {
     const EventRow &row = log.at(logIndex);
     if (!row.migration)
         return -1;
     const QString &id = log.migrations().at(row.migration);
-    qsizetype index = m_byId.value(id, -1);
-    if (index < 0) {
-        index = m_migrations.size();
-        Migration m;
-        m.id = id;
-        m_migrations.append(std::move(m));
-        m_byId.insert(id, index);
-    }
+    qsizetype index = indexOf(id);
+    if (index < 0)
+        index = append(id);
     Migration &m = m_migrations[index];
     const bool known = std::any_of(m.events.begin(), m.events.end(),
                                    [logIndex](const Migration::Event &e) { return e.logIndex == logIndex; });
@@ -35,17 +59,9 @@ void MigrationBook::applyBulk(const EventLog &log, qsizetype firstNew)
         if (!row.migration)
             continue;
         const QString &id = log.migrations().at(row.migration);
-        auto it = m_byId.constFind(id);
-        qsizetype index = 0;
-        if (it == m_byId.cend()) {
-            index = m_migrations.size();
-            Migration m;
-            m.id = id;
-            m_migrations.append(std::move(m));
-            m_byId.insert(id, index);
-        } else {
-            index = *it;
-        }
+        qsizetype index = indexOf(id);
+        if (index < 0)
+            index = append(id);
         if (size_t(index) >= touched.size())
             touched.resize(size_t(index) + 1, false);
         touched[size_t(index)] = true;
@@ -68,6 +84,63 @@ QList<qsizetype> MigrationBook::quiet(qint64 nowUs, const QuietThresholds &t) co
             out.append(i);
     }
     return out;
+}
+
+void MigrationBook::forgetRows(const EventLog &log, const std::vector<quint32> &removed,
+                               QList<qsizetype> *changed, QList<qsizetype> *emptied)
+{
+    if (removed.empty())
+        return;
+    for (qsizetype i = 0; i < m_migrations.size(); ++i) {
+        Migration &m = m_migrations[i];
+        const auto before = m.events.size();
+        // Erasing keeps the order, and events sort by what they say, never by log index: the
+        // survivors stay sorted.
+        std::erase_if(m.events, [&removed](Migration::Event &e) {
+            // Retention removes the oldest rows: most events are past them all, some before.
+            if (e.logIndex > removed.back()) {
+                e.logIndex -= quint32(removed.size());
+                return false;
+            }
+            if (e.logIndex < removed.front())
+                return false;
+            const auto at = std::lower_bound(removed.begin(), removed.end(), e.logIndex);
+            if (at != removed.end() && *at == e.logIndex)
+                return true;
+            e.logIndex -= quint32(at - removed.begin());
+            return false;
+        });
+        if (m.events.size() == before)
+            continue;
+        if (m.events.empty()) {
+            emptied->append(i);
+            continue;
+        }
+        m.refresh(log);
+        changed->append(i);
+    }
+}
+
+void MigrationBook::erase(const QList<qsizetype> &indexes)
+{
+    if (indexes.isEmpty())
+        return;
+    for (const qsizetype index : indexes)
+        m_byId.remove(m_migrations.at(index).id);
+    qsizetype out = indexes.constFirst();
+    for (qsizetype in = out, next = 0; in < m_migrations.size(); ++in) {
+        if (next < indexes.size() && indexes[next] == in) {
+            ++next;
+            continue;
+        }
+        if (out != in) {
+            m_migrations[out] = std::move(m_migrations[in]);
+            m_serials[size_t(out)] = m_serials[size_t(in)];
+        }
+        ++out;
+    }
+    m_migrations.resize(out);
+    m_serials.resize(size_t(out));
 }
 
 } // namespace mm

@@ -7,6 +7,7 @@
 #include "migration.h"
 
 #include <QHash>
+#include <vector>
 
 namespace mm {
 
@@ -30,15 +31,31 @@ public:
     // fast path for loading a store.
     void applyBulk(const EventLog &log, qsizetype firstNew);
 
+    // The log erased these rows (their old indexes, ascending): drops their events, renumbers
+    // the rest and recomputes each migration that lost some from what is left. changed gets
+    // those (ascending), emptied those left with no event at all, which erase() then removes.
+    void forgetRows(const EventLog &log, const std::vector<quint32> &removed, QList<qsizetype> *changed,
+                    QList<qsizetype> *emptied);
+    // Removes these migrations (indexes, ascending): the later ones move down.
+    void erase(const QList<qsizetype> &indexes);
+
     qsizetype size() const { return m_migrations.size(); }
     const Migration &at(qsizetype index) const { return m_migrations.at(index); }
-    qsizetype indexOf(const QString &id) const { return m_byId.value(id, -1); }
+    qsizetype indexOf(const QString &id) const;
 
     QList<qsizetype> quiet(qint64 nowUs, const QuietThresholds &thresholds) const;
 
 private:
+    qsizetype append(const QString &id);
+    qsizetype indexOfSerial(quint64 serial) const;
+
     QList<Migration> m_migrations;
-    QHash<QString, qsizetype> m_byId;
+    // Each migration's serial number, given in order of appearance: ascending, and contiguous
+    // until a migration other than the oldest is erased. The index maps ids to serials, not to
+    // positions, so erasing the oldest migrations (retention) updates none of the others' entries.
+    std::vector<quint64> m_serials;
+    QHash<QString, quint64> m_byId;
+    quint64 m_nextSerial = 0;
 };
 
 } // namespace mm

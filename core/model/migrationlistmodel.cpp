@@ -217,6 +217,19 @@ void MigrationListModel::endReplace()
     endResetModel();
 }
 
+void MigrationListModel::beginDrop(qsizetype first, qsizetype last)
+{
+    Q_ASSERT(first >= 0 && first <= last && last < m_published);
+    beginRemoveRows({}, int(first), int(last));
+    m_dropping = last - first + 1;
+}
+
+void MigrationListModel::endDrop()
+{
+    m_published -= std::exchange(m_dropping, 0);
+    endRemoveRows();
+}
+
 MigrationFilterProxy::MigrationFilterProxy(QObject *parent)
     : QSortFilterProxyModel(parent)
 {

@@ -41,11 +41,16 @@ public:
     // The book is replaced wholesale (a load from the store): one model reset around it.
     void beginReplace();
     void endReplace();
+    // Published migrations first..last leave the book (retention deleted all their events): the
+    // caller erases them between the two calls.
+    void beginDrop(qsizetype first, qsizetype last);
+    void endDrop();
 
 private:
     const MigrationBook &m_book;
     const EventLog &m_log;
     qsizetype m_published = 0;
+    qsizetype m_dropping = 0; // rows between beginDrop() and endDrop()
     QuietThresholds m_thresholds;
     qint64 m_nowUs = 0;
     const CompanyNames *m_names = nullptr;

@@ -84,6 +84,113 @@ void MonitorModel::ingest(const QList<EventFacts> &facts)
         m_publishTimer.start();
 }
 
+void MonitorModel::forget(const QList<qint64> &rowIds)
+{
+    if (m_loading) {
+        m_forgottenDuringLoad.append(rowIds);
+        return;
+    }
+    // Everything noted so far becomes visible first: removals then only meet published rows,
+    // and no migration index is held across them.
+    publish();
+    std::vector<quint32> doomed;
+    doomed.reserve(size_t(rowIds.size()));
+    for (const qint64 id : rowIds) {
+        for (const qint64 rowId : {id, -id}) { // the stored delivery, and a copy fed back in
+            const qsizetype index = m_log.indexOfRowId(rowId);
+            if (index >= 0)
+                doomed.push_back(quint32(index));
+        }
+    }
+    if (doomed.empty())
+        return;
+    std::sort(doomed.begin(), doomed.end());
+    doomed.erase(std::unique(doomed.begin(), doomed.end()), doomed.end());
+
+    forgetLogRows(doomed);
+    QList<qsizetype> changed;
+    QList<qsizetype> emptied;
+    m_book.forgetRows(m_log, doomed, &changed, &emptied);
+    for (const qsizetype index : std::as_const(changed)) {
+        m_migrations.migrationChanged(index);
+        Q_EMIT migrationUpdated(m_book.at(index).id);
+    }
+    for (const qsizetype index : std::as_const(emptied))
+        m_quiet.remove(m_book.at(index).id);
+    forgetMigrations(emptied);
+    // The timeline's rows hold log indexes: rebuild them (an emptied migration shows none).
+    m_timeline.refresh();
+
+    // Interned strings of forgotten migrations would otherwise stay for ever: re-intern once
+    // the tables have doubled since the last time, so the pass is paid rarely.
+    if (m_log.internedCount() > 2 * std::max<qsizetype>(m_internedAfterCompaction, 4096)) {
+        m_log.compactStrings();
+        m_internedAfterCompaction = m_log.internedCount();
+        m_events.noteStringsCompacted();
+        m_timeline.refresh(); // its filter recompiles on the reset
+    }
+    Q_EMIT forgotten(qint64(doomed.size()), emptied.size());
+}
+
+namespace {
+// Runs of consecutive values in an ascending list, as [first, last] pairs.
+template<typename List> std::vector<std::pair<qsizetype, qsizetype>> runsOf(const List &sorted)
+{
+    std::vector<std::pair<qsizetype, qsizetype>> runs;
+    for (const auto value : sorted) {
+        if (!runs.empty() && runs.back().second + 1 == qsizetype(value))
+            runs.back().second = qsizetype(value);
+        else
+            runs.emplace_back(qsizetype(value), qsizetype(value));
+    }
+    return runs;
+}
+// More runs than this and one reset is cheaper than that many removals (each moves the rows after it).
+constexpr size_t MaxRemovalRuns = 32;
+} // namespace
+
+void MonitorModel::forgetLogRows(const std::vector<quint32> &doomed)
+{
+    const auto runs = runsOf(doomed);
+    if (runs.size() > MaxRemovalRuns) {
+        m_events.beginReplace();
+        m_log.erase(doomed);
+        m_events.endReplace();
+        return;
+    }
+    // From the last run back, so the earlier ones keep their indexes.
+    for (auto run = runs.rbegin(); run != runs.rend(); ++run) {
+        std::vector<quint32> indexes;
+        indexes.reserve(size_t(run->second - run->first + 1));
+        for (qsizetype i = run->first; i <= run->second; ++i)
+            indexes.push_back(quint32(i));
+        m_events.beginDrop(run->first, run->second);
+        m_log.erase(indexes);
+        m_events.endDrop();
+    }
+}
+
+void MonitorModel::forgetMigrations(const QList<qsizetype> &doomed)
+{
+    if (doomed.isEmpty())
+        return;
+    const auto runs = runsOf(doomed);
+    if (runs.size() > MaxRemovalRuns) {
+        m_migrations.beginReplace();
+        m_book.erase(doomed);
+        m_migrations.endReplace();
+        return;
+    }
+    for (auto run = runs.rbegin(); run != runs.rend(); ++run) {
+        QList<qsizetype> indexes;
+        for (qsizetype i = run->first; i <= run->second; ++i)
+            indexes.append(i);
+        m_migrations.beginDrop(run->first, run->second);
+        m_book.erase(indexes);
+        m_migrations.endDrop();
+    }
+}
+
 void MonitorModel::publish()
 {
     m_events.publish();
@@ -168,6 +275,9 @@ void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
     const QList<EventFacts> held = std::exchange(m_heldDuringLoad, {});
     if (!held.isEmpty())
         ingest(held);
+    // The reader may have read rows that retention deleted meanwhile.
+    if (const QList<qint64> deleted = std::exchange(m_forgottenDuringLoad, {}); !deleted.isEmpty())
+        forget(deleted);
     if (log)
         Q_EMIT loaded(count, ms);
     checkQuiet();

@@ -107,6 +107,12 @@ public Q_SLOTS:
     // Facts from StoreWriter::committed. Applied at once; made visible in batches. A large
     // batch (an import's transaction) is applied with one model reset instead.
     void ingest(const QList<mm::EventFacts> &facts);
+    // Retention deleted these stored deliveries (row ids, RetentionWorker's report): their rows
+    // leave the event log (with any copies fed back in), a migration left with no event leaves
+    // the board, and one that lost only some is recomputed from what is left. Removed with
+    // row removals where they form a few runs (the usual case: the oldest rows), else with one
+    // reset. Ids the model does not hold are ignored.
+    void forget(const QList<qint64> &rowIds);
 
 Q_SIGNALS:
     void loaded(qint64 deliveries, qint64 milliseconds);
@@ -120,6 +126,8 @@ Q_SIGNALS:
     // count is -1 on failure, with a sentence in error.
     void exportFinished(qint64 count, const QString &path, const QString &error);
     void importFinished(const mm::ImportReport &report);
+    // Rows left the log and migrations the board after forget(): how many of each.
+    void forgotten(qint64 rows, qint64 migrations);
     // Facts just fed back in (replayed set), for the alert rules.
     void reinjected(const QList<mm::EventFacts> &facts);
     // count is -1 when the store could not be read, with a sentence in error.
@@ -131,6 +139,9 @@ private:
     void applyLoaded(EventLog *log, MigrationBook *book, qint64 ms);
     // Many rows at once (an import): one reset instead of a row-by-row ingest.
     void applyNewRows(const QList<EventFacts> &facts);
+
+    void forgetLogRows(const std::vector<quint32> &doomed);
+    void forgetMigrations(const QList<qsizetype> &doomed);
 
     EventLog m_log;
     MigrationBook m_book;
@@ -152,6 +163,8 @@ private:
     CompanyDirectory m_companies;
     bool m_loading = false;
     QList<EventFacts> m_heldDuringLoad;
+    QList<qint64> m_forgottenDuringLoad; // deleted while the store was being read
+    qsizetype m_internedAfterCompaction = 0;
     QList<DowntimeGap> m_downtime;
     QList<ReceiverPresence> m_receivers;
     quint64 m_lastDetailRequest = 0;

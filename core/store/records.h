@@ -105,6 +105,8 @@ struct DeliveryDetail
     QByteArray msgId;
     QByteArray body; // byte-exact as received
     bool found = false; // false: no such delivery, or the store could not be read (see error)
+    // No such delivery: retention deleted it (nothing else deletes deliveries).
+    bool deleted = false;
     QString error;
     QList<AttemptInfo> attempts; // oldest first; attempts.first() is the first receipt
 };

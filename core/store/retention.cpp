@@ -16,8 +16,6 @@
 namespace mm {
 
 namespace {
-constexpr qint64 UsPerDay = 86400LL * 1000 * 1000;
-
 qint64 pragma(const QSqlDatabase &db, const char *name)
 {
     QSqlQuery q(db);
@@ -63,7 +61,7 @@ qint64 Retention::usedBytes() const
     return pages < 0 || free < 0 || size < 0 ? -1 : (pages - free) * size;
 }
 
-Retention::Pass Retention::run(const std::function<bool()> &betweenBatches)
+Retention::Pass Retention::run(const std::function<bool()> &betweenBatches, const Deleted &deleted)
 {
     Pass pass;
     if (m_policy.isUnlimited())
@@ -76,7 +74,7 @@ Retention::Pass Retention::run(const std::function<bool()> &betweenBatches)
     };
     QSqlDatabase d = db();
     if (d.driverName() == QLatin1String("QPSQL"))
-        return runPostgres(betweenBatches);
+        return runPostgres(betweenBatches, deleted);
     QSqlQuery probe(d);
     if (!probe.exec(
             QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'forward_queue'")))
@@ -85,14 +83,21 @@ Retention::Pass Retention::run(const std::function<bool()> &betweenBatches)
     probe.finish();
     QString error;
 
-    const qint64 cutoff = m_policy.maxAgeDays > 0 ? m_clock() - m_policy.maxAgeDays * UsPerDay
-                                                  : std::numeric_limits<qint64>::min();
-    if (m_policy.maxAgeDays > 0) {
+    const qint64 cutoff
+        = m_policy.hasAgeLimit() ? m_clock() - m_policy.ageLimitUs() : std::numeric_limits<qint64>::min();
+    // Counts a committed batch and tells the caller which deliveries it deleted.
+    auto deletedBatch = [&](const QList<qint64> &ids) {
+        pass.deliveries += ids.size();
+        if (deleted && !ids.isEmpty())
+            deleted(ids);
+        return qint64(ids.size());
+    };
+    if (m_policy.hasAgeLimit()) {
         for (;;) {
-            const qint64 n = deleteBatch(cutoff, BatchSize, hasForwardQueue, &error);
-            if (n < 0)
+            const auto ids = deleteBatch(cutoff, BatchSize, hasForwardQueue, &error);
+            if (!ids)
                 return fail(error);
-            pass.deliveries += n;
+            const qint64 n = deletedBatch(*ids);
             if (n == 0)
                 break;
             if (stopped()) {
@@ -113,7 +118,7 @@ Retention::Pass Retention::run(const std::function<bool()> &betweenBatches)
             // With an age limit, everything older than it is gone already: what is left is
             // young enough to be kept whatever its size.
             qint64 n = 0;
-            if (m_policy.maxAgeDays <= 0) {
+            if (!m_policy.hasAgeLimit()) {
                 // About as many rows as the excess holds, from the average row's size.
                 QSqlQuery span(d);
                 if (!span.exec(QStringLiteral("SELECT max(id) - min(id) + 1 FROM deliveries"))
@@ -123,10 +128,11 @@ Retention::Pass Retention::run(const std::function<bool()> &betweenBatches)
                 const qint64 perRow = std::max<qint64>(1, used / rows);
                 const int wanted
                     = int(std::clamp<qint64>((used - m_policy.maxBytes) / perRow + 1, 1, BatchSize));
-                n = deleteBatch(std::numeric_limits<qint64>::max(), wanted, hasForwardQueue, &error);
-                if (n < 0)
+                const auto ids
+                    = deleteBatch(std::numeric_limits<qint64>::max(), wanted, hasForwardQueue, &error);
+                if (!ids)
                     return fail(error);
-                pass.deliveries += n;
+                n = deletedBatch(*ids);
             }
             if (n == 0) {
                 pass.sizeLimitUnmet = true;
@@ -139,7 +145,7 @@ Retention::Pass Retention::run(const std::function<bool()> &betweenBatches)
         }
         if (pass.sizeLimitUnmet && !m_sizeWarned) {
             m_sizeWarned = true;
-            if (m_policy.maxAgeDays > 0)
+            if (m_policy.hasAgeLimit())
                 qWarning("store: the size limit (%lld MiB) cannot be met without deleting deliveries "
                          "younger than %d days; they are kept",
                          static_cast<long long>(m_policy.maxBytes / (1024 * 1024)), m_policy.maxAgeDays);
@@ -163,19 +169,20 @@ Retention::Pass Retention::run(const std::function<bool()> &betweenBatches)
     return pass;
 }
 
-qint64 Retention::deleteBatch(qint64 cutoffUs, int limit, bool hasForwardQueue, QString *error)
+std::optional<QList<qint64>> Retention::deleteBatch(qint64 cutoffUs, int limit, bool hasForwardQueue,
+                                                    QString *error)
 {
     QSqlDatabase d = db();
     QSqlQuery q(d);
     // IMMEDIATE: the forwarding state read below cannot change before this transaction ends.
     if (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
         *error = q.lastError().text();
-        return -1;
+        return std::nullopt;
     }
-    auto rollback = [&](const QString &why) -> qint64 {
+    auto rollback = [&](const QString &why) -> std::optional<QList<qint64>> {
         *error = why;
         QSqlQuery(d).exec(QStringLiteral("ROLLBACK"));
-        return -1;
+        return std::nullopt;
     };
     QList<qint64> doomed;
     qint64 after = std::numeric_limits<qint64>::min();
@@ -243,7 +250,7 @@ qint64 Retention::deleteBatch(qint64 cutoffUs, int limit, bool hasForwardQueue, 
     }
     if (!q.exec(QStringLiteral("COMMIT")))
         return rollback(q.lastError().text());
-    return doomed.size();
+    return doomed;
 }
 
 qint64 Retention::vacuum(const std::function<bool()> &betweenBatches, QString *error)
@@ -360,7 +367,22 @@ void RetentionWorker::run()
         }
         connection = db->connectionName();
         db.reset();
-        Retention retention(connection);
+        Retention retention(connection, m_clock);
+        // Gathered over a pass and handed on in few calls: the model drops rows in one go.
+        QList<qint64> gathered;
+        auto flush = [this, &gathered] {
+            if (!gathered.isEmpty() && m_deletedSink)
+                m_deletedSink(std::exchange(gathered, {}));
+            gathered.clear();
+        };
+        Retention::Deleted gather;
+        if (m_deletedSink) {
+            gather = [&gathered, &flush](const QList<qint64> &ids) {
+                gathered.append(ids);
+                if (gathered.size() >= MaxReported)
+                    flush();
+            };
+        }
         std::unique_lock lock(m_mutex);
         auto wait = m_firstPass;
         for (;;) {
@@ -382,11 +404,14 @@ void RetentionWorker::run()
                 pass.error = error;
             } else {
                 // Between batches, a short pause lets the receiver's commits in first.
-                pass = retention.run([this] {
-                    std::unique_lock pause(m_mutex);
-                    return !m_wake.wait_for(pause, std::chrono::milliseconds(20),
-                                            [this] { return m_stopping; });
-                });
+                pass = retention.run(
+                    [this] {
+                        std::unique_lock pause(m_mutex);
+                        return !m_wake.wait_for(pause, std::chrono::milliseconds(20),
+                                                [this] { return m_stopping; });
+                    },
+                    gather);
+                flush(); // what was committed, also when the pass failed or stopped early
             }
             if (!pass.error.isEmpty()) {
                 qWarning("store: retention pass failed: %s", qPrintable(pass.error));

@@ -6,12 +6,14 @@
 
 #include "util/workerthread.h"
 
+#include <QList>
 #include <QSqlDatabase>
 #include <QString>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 
 namespace mm {
 
@@ -21,8 +23,12 @@ struct RetentionPolicy
 {
     int maxAgeDays = 0; // 0: keep deliveries forever
     qint64 maxBytes = 0; // 0: no size limit
+    // Finer than days, for tests and benchmarks (a fake clock's hours); wins over maxAgeDays when set.
+    qint64 maxAgeUs = 0;
 
-    bool isUnlimited() const { return maxAgeDays <= 0 && maxBytes <= 0; }
+    bool hasAgeLimit() const { return maxAgeUs > 0 || maxAgeDays > 0; }
+    qint64 ageLimitUs() const { return maxAgeUs > 0 ? maxAgeUs : maxAgeDays * 86400LL * 1000 * 1000; }
+    bool isUnlimited() const { return !hasAgeLimit() && maxBytes <= 0; }
     bool operator==(const RetentionPolicy &) const = default;
 };
 
@@ -40,6 +46,9 @@ class Retention final
 {
 public:
     using Clock = std::function<qint64()>; // microseconds since the epoch
+    // The ids of the deliveries one committed batch deleted, ascending: exact, since a size limit
+    // is no time cutoff and a delivery waiting to be forwarded is kept whatever its age.
+    using Deleted = std::function<void(const QList<qint64> &ids)>;
     static constexpr int BatchSize = 200; // deliveries per transaction
     static constexpr int VacuumPages = 256; // pages returned per incremental_vacuum step
 
@@ -66,7 +75,8 @@ public:
     void setPolicy(const RetentionPolicy &policy);
 
     // One pass. betweenBatches runs between transactions; returning false ends the pass there.
-    Pass run(const std::function<bool()> &betweenBatches = {});
+    // deleted hears of each batch once it is committed.
+    Pass run(const std::function<bool()> &betweenBatches = {}, const Deleted &deleted = {});
     // SQLite: pages in use (not on the free list) times the page size; -1 on PostgreSQL.
     qint64 usedBytes() const;
 
@@ -80,12 +90,15 @@ public:
 private:
     // retentionpg.cpp
     enum class Batch { Done, Busy, Failed };
-    Pass runPostgres(const std::function<bool()> &betweenBatches);
+    Pass runPostgres(const std::function<bool()> &betweenBatches, const Deleted &deleted);
     Batch underPgLock(const std::function<bool(QSqlDatabase &, QString *)> &work, QString *error);
-    Batch deletePgDeliveries(qint64 cutoffUs, qint64 *afterId, bool *more, qint64 *deleted, QString *error);
+    Batch deletePgDeliveries(qint64 cutoffUs, qint64 *afterId, bool *more, QList<qint64> *deleted,
+                             QString *error);
     Batch deletePgRejections(qint64 cutoffUs, qint64 *deleted, QString *error);
 
-    qint64 deleteBatch(qint64 cutoffUs, int limit, bool hasForwardQueue, QString *error);
+    // The ids deleted (ascending), or nullopt with a sentence in error (nothing deleted then).
+    std::optional<QList<qint64>> deleteBatch(qint64 cutoffUs, int limit, bool hasForwardQueue,
+                                             QString *error);
     qint64 vacuum(const std::function<bool()> &betweenBatches, QString *error);
     QSqlDatabase db() const;
 
@@ -113,6 +126,13 @@ public:
     void stop();
     // Thread-safe; the next pass uses it, and runs now.
     void setPolicy(const RetentionPolicy &policy);
+    // Before start(): hears, on the retention thread, the ids of the deliveries deleted (ascending
+    // within a call), gathered over a pass: once at its end, and every MaxReported ids on the way
+    // so a long pass holds no more than that. The owner passes them on to the model.
+    static constexpr qsizetype MaxReported = 65536;
+    void setDeletedSink(Retention::Deleted sink) { m_deletedSink = std::move(sink); }
+    // Before start(): the clock the age limit is measured against (empty: the system clock).
+    void setClock(Retention::Clock clock) { m_clock = std::move(clock); }
     // Passes completed so far (for tests and diagnostics).
     int passes() const;
 
@@ -120,6 +140,8 @@ private:
     void run();
 
     const Store &m_store;
+    Retention::Deleted m_deletedSink;
+    Retention::Clock m_clock;
     const std::chrono::milliseconds m_interval;
     const std::chrono::milliseconds m_firstPass;
     WorkerThread m_thread {QStringLiteral("mm-retention")};

@@ -10,12 +10,11 @@
 
 #include <QSqlError>
 #include <QSqlQuery>
+#include <algorithm>
 
 namespace mm {
 
 namespace {
-constexpr qint64 UsPerDay = 86400LL * 1000 * 1000;
-
 bool failed(const QSqlQuery &q, QString *error)
 {
     *error = q.lastError().text();
@@ -58,8 +57,8 @@ Retention::Batch Retention::underPgLock(const std::function<bool(QSqlDatabase &,
     return Batch::Done;
 }
 
-Retention::Batch Retention::deletePgDeliveries(qint64 cutoffUs, qint64 *afterId, bool *more, qint64 *deleted,
-                                               QString *error)
+Retention::Batch Retention::deletePgDeliveries(qint64 cutoffUs, qint64 *afterId, bool *more,
+                                               QList<qint64> *deleted, QString *error)
 {
     qint64 last = *afterId;
     const Batch result = underPgLock(
@@ -86,7 +85,7 @@ Retention::Batch Retention::deletePgDeliveries(qint64 cutoffUs, qint64 *afterId,
             }
             window.finish();
             *more = !young && seen == BatchSize;
-            *deleted = 0;
+            deleted->clear();
             if (last == *afterId)
                 return true;
             // Those of the window that are old and not waiting to be forwarded; rows a receiver has
@@ -96,13 +95,15 @@ Retention::Batch Retention::deletePgDeliveries(qint64 cutoffUs, qint64 *afterId,
                 "DELETE FROM deliveries WHERE id IN (SELECT d.id FROM deliveries d WHERE d.id > ? AND d.id "
                 "<= ? "
                 "AND d.received_us < ? AND NOT EXISTS (SELECT 1 FROM forward_queue f "
-                "WHERE f.delivery_id = d.id AND f.state = 'pending') FOR UPDATE SKIP LOCKED)"));
+                "WHERE f.delivery_id = d.id AND f.state = 'pending') FOR UPDATE SKIP LOCKED) RETURNING id"));
             doomed.addBindValue(*afterId);
             doomed.addBindValue(last);
             doomed.addBindValue(cutoffUs);
             if (!doomed.exec())
                 return failed(doomed, why);
-            *deleted = doomed.numRowsAffected();
+            while (doomed.next())
+                deleted->append(doomed.value(0).toLongLong());
+            std::sort(deleted->begin(), deleted->end());
             return true;
         },
         error);
@@ -128,7 +129,7 @@ Retention::Batch Retention::deletePgRejections(qint64 cutoffUs, qint64 *deleted,
         error);
 }
 
-Retention::Pass Retention::runPostgres(const std::function<bool()> &betweenBatches)
+Retention::Pass Retention::runPostgres(const std::function<bool()> &betweenBatches, const Deleted &deletedIds)
 {
     Pass pass;
     auto stopped = [&] { return betweenBatches && !betweenBatches(); };
@@ -148,17 +149,19 @@ Retention::Pass Retention::runPostgres(const std::function<bool()> &betweenBatch
                  "when to stop. The age limit (--retention-days) is applied.",
                  static_cast<long long>(m_policy.maxBytes / (1024 * 1024)));
     }
-    if (m_policy.maxAgeDays <= 0)
+    if (!m_policy.hasAgeLimit())
         return pass;
-    const qint64 cutoff = m_clock() - m_policy.maxAgeDays * UsPerDay;
+    const qint64 cutoff = m_clock() - m_policy.ageLimitUs();
     QString error;
     for (qint64 after = 0;;) {
         bool more = false;
-        qint64 deleted = 0;
+        QList<qint64> deleted;
         const Batch batch = deletePgDeliveries(cutoff, &after, &more, &deleted, &error);
         if (batch != Batch::Done)
             return ended(batch, error);
-        pass.deliveries += deleted;
+        pass.deliveries += deleted.size();
+        if (deletedIds && !deleted.isEmpty())
+            deletedIds(deleted);
         if (!more)
             break;
         if (stopped()) {

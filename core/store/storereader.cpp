@@ -298,6 +298,7 @@ DeliveryDetail StoreReader::detail(qint64 rowId)
     }
     if (!q.next()) {
         d.error = QStringLiteral("No stored delivery with id %1").arg(rowId);
+        d.deleted = true;
         return d;
     }
     d.msgId = q.value(0).toByteArray();

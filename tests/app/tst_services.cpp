@@ -35,6 +35,39 @@ class TestServices final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void retentionDeletionsAreReportedOnTheOwnersThread()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        Services services(Store::Options {dir.path()}, RetentionPolicy {});
+        QSignalSpy deleted(&services, &Services::retentionDeleted);
+        QString error;
+        QVERIFY2(services.startStore(&error), qPrintable(error));
+        QVERIFY2(services.startReceiver(loopbackConfig(), &error), qPrintable(error));
+        const auto secret = SigningSecret::parse(test::TestSecretText);
+        QVERIFY(secret);
+        test::RawClient client(quint16(services.receiver().url().port()));
+        QVERIFY(client.connected());
+        const test::HttpResponse answer = client.roundTrip(test::signedRequest(
+            *secret, "msg_services_retention", test::envelope("evt_r", "migration.started", "mig_r")));
+        QCOMPARE(answer.status, 200);
+        qint64 stored = 0;
+        {
+            StoreReader reader(services.store());
+            QVERIFY2(reader.isOpen(), qPrintable(reader.error()));
+            reader.loadFacts([&stored](QList<EventFacts> &&facts) { stored = facts.constLast().rowId; });
+        }
+        QVERIFY(stored > 0);
+
+        // Anything older than a microsecond: the delivery goes at once, and the owner hears its id.
+        RetentionPolicy policy;
+        policy.maxAgeUs = 1;
+        services.retention().setPolicy(policy);
+        QVERIFY(deleted.wait(10000));
+        QCOMPARE(deleted.first().first().value<QList<qint64>>(), QList<qint64> {stored});
+        services.stop();
+    }
+
     void receivesStoresAndForwardsThenStopsInOrder()
     {
         QTemporaryDir dir;

@@ -25,6 +25,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QItemSelectionModel>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -226,6 +227,9 @@ private Q_SLOTS:
     void loadFromStore();
     void loadFromMissingStore();
     void loadAfterLiveIngest();
+    void forgetDropsRowsAndMigrations();
+    void forgetScatteredRowsResets();
+    void forgetCompactsStrings();
 
 private:
     // Ingests facts and waits for the publish timer to make them visible.
@@ -1464,6 +1468,162 @@ void TestModels::loadAfterLiveIngest()
                             .arg(updated.isEmpty() ? QString() : updated.at(0).at(0).toString())));
     QCOMPARE(m_monitor->events()->rowCount(), 3);
     QCOMPARE(m_monitor->migrations()->rowCount(), 3);
+}
+
+void TestModels::forgetDropsRowsAndMigrations()
+{
+    QList<EventFacts> facts = board();
+    EventFacts copy = facts.at(5); // 106 fed back in: a copy of a stored delivery
+    copy.rowId = -106;
+    copy.replayed = true;
+    facts << copy;
+    QVERIFY(ingestAndWait(facts));
+    QCOMPARE(m_monitor->events()->rowCount(), 16);
+    m_monitor->timeline()->setMigration(s("mig_c"));
+    QCOMPARE(m_monitor->timeline()->rowCount(), 4);
+    const int migBefore = int(m_monitor->book().indexOf(s("mig_b")));
+    QCOMPARE(m_monitor->book().at(migBefore).status, MigrationStatus::Complete);
+    QVERIFY(!m_monitor->book().at(migBefore).hasAnomaly(Anomaly::StartWithoutCreation));
+
+    // The view's selection: the current row survives (and moves up), a selected one is deleted.
+    QItemSelectionModel selection(m_monitor->filteredEvents());
+    auto proxyRowOf = [this](qint64 rowId) {
+        return m_monitor->filteredEvents()->index(rowWith(m_monitor->filteredEvents(), RowIdRole, rowId), 0);
+    };
+    selection.setCurrentIndex(proxyRowOf(110), QItemSelectionModel::NoUpdate);
+    selection.select(proxyRowOf(102), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    selection.select(proxyRowOf(112), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+
+    QSignalSpy removed(m_monitor->events(), &QAbstractItemModel::rowsRemoved);
+    QSignalSpy reset(m_monitor->events(), &QAbstractItemModel::modelReset);
+    QSignalSpy boardRemoved(m_monitor->migrations(), &QAbstractItemModel::rowsRemoved);
+    QSignalSpy forgotten(m_monitor.get(), &MonitorModel::forgotten);
+    // Retention deleted mig_a entirely, mig_b's and mig_c's creation, and ids the model never saw.
+    m_monitor->forget({101, 102, 103, 104, 106, 107, 999});
+
+    QCOMPARE(forgotten.size(), 1);
+    QCOMPARE(forgotten.first().at(0).toLongLong(), 7); // 106's copy went with it
+    QCOMPARE(forgotten.first().at(1).toLongLong(), 1);
+    QCOMPARE(reset.size(), 0); // few runs: removals, not a reset
+    QVERIFY(removed.size() >= 1);
+    QCOMPARE(rowIdsOf(m_monitor->events()), (QList<qint64> {105, 108, 109, 110, 111, 112, 113, 114, 115}));
+    QCOMPARE(rowIdsOf(m_monitor->filteredEvents()), rowIdsOf(m_monitor->events()));
+    QVERIFY(checkRoundTrips(m_monitor->filteredEvents()));
+    for (qsizetype i = 0; i < m_monitor->log().size(); ++i)
+        QCOMPARE(m_monitor->log().indexOfRowId(m_monitor->log().at(i).rowId), i);
+    QCOMPARE(m_monitor->log().indexOfRowId(101), -1);
+    QCOMPARE(m_monitor->log().indexOfRowId(-106), -1);
+
+    QCOMPARE(selection.currentIndex().data(RowIdRole).toLongLong(), 110);
+    QCOMPARE(selection.selectedRows().size(), 1);
+    QCOMPARE(selection.selectedRows().first().data(RowIdRole).toLongLong(), 112);
+
+    // mig_a left the board; mig_b and mig_c were rebuilt from what is left.
+    QCOMPARE(boardRemoved.size(), 1);
+    QCOMPARE(m_monitor->book().indexOf(s("mig_a")), -1);
+    QCOMPARE(sorted(migrationIdsOf(m_monitor->migrations())),
+             (QStringList {s("mig_b"), s("mig_c"), s("mig_d"), s("mig_e"), s("mig_f")}));
+    for (qsizetype i = 0; i < m_monitor->book().size(); ++i)
+        QCOMPARE(m_monitor->book().indexOf(m_monitor->book().at(i).id), i);
+    const Migration &b = m_monitor->book().at(m_monitor->book().indexOf(s("mig_b")));
+    QCOMPARE(b.eventCount, 1);
+    QCOMPARE(b.status, MigrationStatus::Working); // only migration.started is left
+    QVERIFY(b.hasAnomaly(Anomaly::StartWithoutCreation));
+    const Migration &c = m_monitor->book().at(m_monitor->book().indexOf(s("mig_c")));
+    QCOMPARE(c.eventCount, 3);
+    QCOMPARE(c.status, MigrationStatus::CompletedWithFailures);
+    QCOMPARE(c.taskFailureCount, 1);
+    QCOMPARE(m_monitor->timeline()->rowCount(), 3);
+    QCOMPARE(rowIdsOf(m_monitor->timeline()), (QList<qint64> {108, 109, 110}));
+
+    // The log goes on: a new row and a new attempt of a kept one land where they should.
+    EventFacts retry = board().at(13); // 114
+    retry.attempts = 2;
+    QVERIFY(ingestAndWait(
+        {fact(116, s("migration.created"), s("mig_a"), T0 + 100 * Sec, s("NOT_STARTED")), retry}));
+    QCOMPARE(rowIdsOf(m_monitor->events()).last(), 116);
+    QCOMPARE(m_monitor->log().at(m_monitor->log().indexOfRowId(114)).attempts, 2);
+    QCOMPARE(m_monitor->book().at(m_monitor->book().indexOf(s("mig_a"))).eventCount, 1);
+    QCOMPARE(m_monitor->migrations()->rowCount(), 6);
+}
+
+void TestModels::forgetScatteredRowsResets()
+{
+    QList<EventFacts> facts;
+    for (int i = 1; i <= 200; ++i)
+        facts << fact(i, s("migration.created"), QStringLiteral("mig_%1").arg(i % 50), T0 + i * Sec);
+    QVERIFY(ingestAndWait(facts));
+    EventFilter byMigration;
+    byMigration.migration = s("mig_7");
+    m_monitor->filteredEvents()->setFilter(byMigration); // mig_7 and mig_7x
+    QList<qint64> odd;
+    for (int i = 1; i <= 200; i += 2)
+        odd << i;
+    QSignalSpy reset(m_monitor->events(), &QAbstractItemModel::modelReset);
+    m_monitor->forget(odd); // a hundred runs: one reset is cheaper
+    QCOMPARE(reset.size(), 1);
+    QCOMPARE(m_monitor->events()->rowCount(), 100);
+    QList<qint64> even;
+    for (int i = 2; i <= 200; i += 2)
+        even << i;
+    QCOMPARE(rowIdsOf(m_monitor->events()), even);
+    // Odd rows held the odd migrations: they are gone, the even ones stay.
+    QCOMPARE(m_monitor->migrations()->rowCount(), 25);
+    QCOMPARE(m_monitor->book().indexOf(s("mig_7")), -1);
+    QVERIFY(m_monitor->book().indexOf(s("mig_8")) >= 0);
+    QCOMPARE(rowIdsOf(m_monitor->filteredEvents()), (QList<qint64> {}));
+    QVERIFY(checkRoundTrips(m_monitor->filteredEvents()));
+}
+
+void TestModels::forgetCompactsStrings()
+{
+    // Ten thousand migrations of one event each; retention deletes the oldest nine thousand.
+    // Their ids must not stay interned for ever, and filters compiled before must still work.
+    constexpr int Count = 10'000;
+    // Thousands of rows: the testers' checks at every change would take minutes; the other
+    // forget tests keep them.
+    m_testers.clear();
+    QList<EventFacts> facts;
+    for (int i = 1; i <= Count; ++i) {
+        EventFacts f
+            = fact(i, s("migration.failed"), QStringLiteral("mig_%1").arg(i, 5, 10, QLatin1Char('0')),
+                   T0 + i * Sec, s("FAILED"));
+        f.errorMessage = QStringLiteral("error number %1").arg(i);
+        facts << f;
+    }
+    for (qsizetype i = 0; i < facts.size(); i += 500) // live batches, as the receiver's commits come
+        QVERIFY(ingestAndWait(facts.mid(i, 500)));
+    EventFilter byText;
+    byText.text = s("number 09999");
+    m_monitor->filteredEvents()->setFilter(byText);
+    QCOMPARE(rowIdsOf(m_monitor->filteredEvents()), (QList<qint64> {}));
+    byText.text = s("error number 9999");
+    m_monitor->filteredEvents()->setFilter(byText);
+    QCOMPARE(rowIdsOf(m_monitor->filteredEvents()), (QList<qint64> {9999}));
+    const qsizetype interned = m_monitor->log().internedCount();
+    QVERIFY(interned > 2 * Count);
+
+    QList<qint64> oldest;
+    for (int i = 1; i <= 9000; ++i)
+        oldest << i;
+    m_monitor->forget(oldest);
+    QCOMPARE(m_monitor->events()->rowCount(), 1000);
+    QCOMPARE(m_monitor->migrations()->rowCount(), 1000);
+    // Types, migration ids and error texts of the kept rows only (and the empty string each).
+    QCOMPARE(m_monitor->log().internedCount(), 1 + 1 + 1000 + 1 + 1000 + 1);
+    for (qsizetype i = 0; i < m_monitor->log().size(); ++i) {
+        const EventRow &row = m_monitor->log().at(i);
+        QCOMPARE(m_monitor->log().migrationId(row),
+                 QStringLiteral("mig_%1").arg(row.rowId, 5, 10, QLatin1Char('0')));
+        QCOMPARE(m_monitor->log().error(row), QStringLiteral("error number %1").arg(row.rowId));
+    }
+    QCOMPARE(rowIdsOf(m_monitor->filteredEvents()), (QList<qint64> {9999}));
+    // New rows after the compaction match the filter compiled before it, and it is recompiled right.
+    QVERIFY(ingestAndWait({fact(Count + 1, s("migration.failed"), s("mig_new"), T0, s("FAILED"))}));
+    byText.text = s("mig_09");
+    m_monitor->filteredEvents()->setFilter(byText);
+    QCOMPARE(m_monitor->filteredEvents()->rowCount(), 999); // mig_09001 .. mig_09999
+    QVERIFY(checkRoundTrips(m_monitor->filteredEvents()));
 }
 
 QTEST_GUILESS_MAIN(TestModels)

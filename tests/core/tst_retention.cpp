@@ -2,12 +2,14 @@
 // Retention on a real SQLite store with a fake clock: the age limit, the size limit, young
 // deliveries and deliveries waiting to be forwarded kept, and the file shrinking afterwards.
 #include "helperverify.h"
+#include "model/monitormodel.h"
 #include "store/database.h"
 #include "store/retention.h"
 #include "store/store.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -45,6 +47,9 @@ private Q_SLOTS:
     void existingStoreIsSwitchedToIncrementalVacuum();
     void passStopsBetweenBatchesWhenAsked();
     void workerRunsOnItsOwnThread();
+    void passReportsExactlyTheDeletedIds();
+    void sizeLimitReportsTheDeletedIds();
+    void workerTellsTheModelWithItsClock();
 
 private:
     // A delivery received at receivedUs with a body of bodyBytes; returns its id.
@@ -319,6 +324,90 @@ void TestRetention::workerRunsOnItsOwnThread()
     QTRY_COMPARE(count("deliveries"), 1);
     QCOMPARE(scalar(QStringLiteral("SELECT id FROM deliveries")), kept);
     worker.stop();
+}
+
+void TestRetention::passReportsExactlyTheDeletedIds()
+{
+    QList<qint64> old;
+    for (int i = 0; i < 2 * Retention::BatchSize + 7; ++i) // three batches
+        old.append(deliver(Now - 10 * Day + i));
+    const qint64 pending = old.takeAt(3); // waiting to be forwarded: kept, so not reported
+    QVERIFY(forward(pending, "pending"));
+    deliver(Now - Day);
+    QList<qint64> reported;
+    int calls = 0;
+    const Retention::Pass pass = retention({7, 0}).run({}, [&](const QList<qint64> &ids) {
+        ++calls;
+        QVERIFY(std::is_sorted(ids.begin(), ids.end()));
+        reported.append(ids);
+    });
+    QVERIFY2(pass.complete, qPrintable(pass.error));
+    QCOMPARE(reported, old);
+    QCOMPARE(pass.deliveries, old.size());
+    QCOMPARE(calls, 3); // once a committed batch
+    QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM deliveries WHERE id = %1").arg(pending)), 1);
+}
+
+void TestRetention::sizeLimitReportsTheDeletedIds()
+{
+    // A size limit is no time cutoff: what went is known only by id.
+    QList<qint64> ids;
+    for (int i = 0; i < 100; ++i)
+        ids.append(deliver(Now - Day + i, 16 * 1024));
+    QList<qint64> reported;
+    const Retention::Pass pass
+        = retention({0, 512 * 1024}).run({}, [&](const QList<qint64> &batch) { reported.append(batch); });
+    QVERIFY2(pass.complete, qPrintable(pass.error));
+    QVERIFY(pass.deliveries > 50);
+    QCOMPARE(reported, ids.first(pass.deliveries));
+    QCOMPARE(scalar(QStringLiteral("SELECT min(id) FROM deliveries")), ids.at(pass.deliveries));
+}
+
+void TestRetention::workerTellsTheModelWithItsClock()
+{
+    // The worker measures age with the clock it is given (a fake one, hours ahead of the
+    // deliveries), reports the ids it deleted, and the model, told on its thread, drops them.
+    constexpr qint64 Hour = 3600LL * 1000 * 1000;
+    QList<qint64> old;
+    for (int i = 0; i < 30; ++i)
+        old.append(deliver(Now - 7 * Hour + i));
+    QList<qint64> kept;
+    for (int i = 0; i < 5; ++i)
+        kept.append(deliver(Now - 5 * Hour + i));
+    Store store(Store::Options {m_dir->path()});
+    QString error;
+    QVERIFY2(store.start(&error), qPrintable(error));
+    MonitorModel model(&store);
+    QSignalSpy loaded(&model, &MonitorModel::loaded);
+    model.loadFromStore();
+    QVERIFY(loaded.wait(5000));
+    QCOMPARE(model.log().size(), 35);
+
+    RetentionPolicy policy;
+    policy.maxAgeUs = 6 * Hour;
+    RetentionWorker worker(store, policy, std::chrono::minutes(1), std::chrono::milliseconds(0));
+    worker.setClock([] { return Now; });
+    QList<qint64> reported; // on the main thread, as the owner passes them on
+    worker.setDeletedSink([&model, &reported](QList<qint64> ids) {
+        QMetaObject::invokeMethod(
+            &model,
+            [&model, &reported, ids] {
+                reported.append(ids);
+                model.forget(ids);
+            },
+            Qt::QueuedConnection);
+    });
+    QSignalSpy forgotten(&model, &MonitorModel::forgotten);
+    worker.start();
+    QVERIFY(forgotten.wait(5000));
+    worker.stop();
+    QCOMPARE(reported, old);
+    QCOMPARE(forgotten.first().at(0).toLongLong(), 30);
+    QCOMPARE(model.log().size(), 5);
+    QCOMPARE(model.events()->rowCount(), 5);
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(model.log().at(i).rowId, kept.at(i));
+    QCOMPARE(count("deliveries"), 5);
 }
 
 QTEST_GUILESS_MAIN(TestRetention)

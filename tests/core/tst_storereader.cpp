@@ -429,7 +429,9 @@ void TestStoreReader::detailGivesBodyHeadersAndAttempts()
 
     const DeliveryDetail missing = reader.detail(facts[0].rowId + 1000);
     QVERIFY(!missing.found);
+    QVERIFY(missing.deleted); // only retention deletes deliveries
     QVERIFY(missing.error.contains(QString::number(facts[0].rowId + 1000)));
+    QVERIFY(!d.deleted);
 }
 
 void TestStoreReader::attemptsListFirstAndRetries()

@@ -336,6 +336,16 @@ void TestInspectorWidget::notFound()
     w.showDetail(missing);
     QCOMPARE(find<QLabel>(w, "inspectorMessage")->text(),
              QStringLiteral("Could not read this delivery: database is locked"));
+    // Retention deleted it (the row was still shown, or the answer crossed the model's removal).
+    DeliveryDetail deleted;
+    deleted.rowId = 8;
+    deleted.deleted = true;
+    deleted.error = QStringLiteral("No stored delivery with id 8");
+    w.showDetail(deleted);
+    QVERIFY(!w.isShowingDetail());
+    QVERIFY(find<QLabel>(w, "inspectorMessage")
+                ->text()
+                .startsWith(QStringLiteral("Retention deleted this delivery")));
 }
 
 void TestInspectorWidget::loading()

@@ -273,8 +273,12 @@ void InspectorWidget::showDetail(const DeliveryDetail &detail, const QString &co
 {
     m_detail = detail;
     if (!detail.found) {
-        showMessage(detail.error.isEmpty() ? tr("This delivery is no longer in the store.")
-                                           : tr("Could not read this delivery: %1").arg(detail.error));
+        if (detail.deleted)
+            showMessage(tr("Retention deleted this delivery: it was past the store's age or size limit, "
+                           "so its body and headers are gone."));
+        else
+            showMessage(detail.error.isEmpty() ? tr("This delivery is no longer in the store.")
+                                               : tr("Could not read this delivery: %1").arg(detail.error));
         return;
     }
     const qsizetype n = detail.attempts.size();
