@@ -22,6 +22,7 @@
 #include "storepassword.h"
 #include "tray/trayicon.h"
 #include "viewreporter.h"
+#include "windowlayout.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -286,12 +287,7 @@ int runGui(const AppOptions &commandLine)
     QObject::connect(&alerts, &AlertMonitor::notify, &notifier, &Notifier::show);
     QObject::connect(&notifier, &Notifier::closed, &alerts, &AlertMonitor::notificationClosed);
     auto openMigration = [&window](const QString &id) {
-        if (window.isMinimized())
-            window.showNormal();
-        else
-            window.show();
-        window.raise();
-        window.activateWindow();
+        bringToFront(&window);
         window.selectMigration(id);
     };
     QObject::connect(&notifier, &Notifier::openMigration, &window, openMigration);
@@ -301,12 +297,7 @@ int runGui(const AppOptions &commandLine)
             tray->showWindow();
             return;
         }
-        if (window.isMinimized())
-            window.showNormal();
-        else
-            window.show();
-        window.raise();
-        window.activateWindow();
+        bringToFront(&window);
     });
     QObject::connect(&instance, &SingleInstance::notApplied, &window, [&window](const QString &sentence) {
         window.statusBar()->showMessage(sentence, 30000);

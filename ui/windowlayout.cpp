@@ -95,4 +95,14 @@ bool restoreWindowLayout(QMainWindow *window, const QByteArray &layout, int vers
     return true;
 }
 
+void bringToFront(QWidget *window)
+{
+    if (window->isMinimized())
+        window->showNormal();
+    else
+        window->show();
+    window->raise();
+    window->activateWindow();
+}
+
 } // namespace mm

@@ -7,11 +7,16 @@
 #include <QByteArray>
 
 class QMainWindow;
+class QWidget;
 
 namespace mm {
 
 QByteArray saveWindowLayout(const QMainWindow *window, int version);
 // Returns false (and changes nothing) when the data is from another version or damaged.
 bool restoreWindowLayout(QMainWindow *window, const QByteArray &layout, int version);
+
+// Shows the window (restored if minimised, from the tray if hidden), raises it and asks for the
+// keyboard focus: what a notification, the tray and a second launch all do.
+void bringToFront(QWidget *window);
 
 } // namespace mm

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // TimeMapping (ui/timeline/timemapping.*): time <-> pixel round trips, fitting, zoom around an
-// anchor, panning, the zoom and pan limits, degenerate ranges, and the tick steps and labels.
+// anchor, panning, the zoom and pan limits, degenerate ranges, and the tick steps and labels;
+// TimeAxisInput (timeaxisinput.*): the drag, wheel and key rules both time views share.
+#include "timeline/timeaxisinput.h"
 #include "timeline/timemapping.h"
 
 #include <QLocale>
@@ -47,6 +49,9 @@ private Q_SLOTS:
     void ticks();
     void tickLabels_data();
     void tickLabels();
+    void dragStartsPastTheDistance();
+    void wheelZoomsAndPans();
+    void keysZoomFitAndPan();
 };
 
 void TestTimeMapping::roundTrip_data()
@@ -282,6 +287,67 @@ void TestTimeMapping::tickLabels()
     QVERIFY(it != ticks.cend());
     QCOMPARE(it->us, Midnight);
     QCOMPARE(it->label, label);
+}
+
+void TestTimeMapping::dragStartsPastTheDistance()
+{
+    using G = TimeAxisInput::DragGesture;
+    G g;
+    QCOMPARE(g.release(), G::Release::None); // no press, nothing to end
+    QVERIFY(!g.move(QPointF(50, 50), 10).dragging);
+    g.press(QPointF(100, 100));
+    QVERIFY(g.isPressed());
+    auto m = g.move(QPointF(104, 103), 10); // 7 px: still a click
+    QVERIFY(!m.dragging && !m.started);
+    m = g.move(QPointF(106, 105), 10); // 11 px: a drag now, that moves the content from the press
+    QVERIFY(m.started && m.dragging);
+    QCOMPARE(m.delta, QPointF(6, 5));
+    m = g.move(QPointF(90, 120), 10);
+    QVERIFY(!m.started && m.dragging);
+    QCOMPARE(m.delta, QPointF(-16, 15));
+    QVERIFY(g.isDragging());
+    QCOMPARE(g.release(), G::Release::Drag);
+    QVERIFY(!g.isPressed() && !g.isDragging());
+    g.press(QPointF(0, 0));
+    g.move(QPointF(3, 0), 10);
+    QCOMPARE(g.release(), G::Release::Click);
+}
+
+void TestTimeMapping::wheelZoomsAndPans()
+{
+    TimeMapping m = fitted(T0, T0 + 10 * M::Min);
+    const double span = m.spanUs();
+    const double anchor = 300;
+    const qint64 underAnchor = m.timeAtX(anchor);
+    QVERIFY(TimeAxisInput::wheel(m, QPoint(0, 120), anchor, 8)); // one notch up: zoom in
+    QCOMPARE(m.spanUs(), span / TimeAxisInput::WheelNotchZoom);
+    QVERIFY(std::abs(m.timeAtX(anchor) - underAnchor) <= 1);
+    const qint64 from = m.fromUs();
+    QVERIFY(TimeAxisInput::wheel(m, QPoint(120, 0), anchor, 8)); // sideways: pan three em
+    QCOMPARE(m.fromUs(), m.timeAtX(m.plotLeft()));
+    QVERIFY(m.fromUs() < from);
+    QVERIFY(!TimeAxisInput::wheel(m, QPoint(0, 0), anchor, 8));
+}
+
+void TestTimeMapping::keysZoomFitAndPan()
+{
+    TimeMapping m = fitted(T0, T0 + 10 * M::Min);
+    const qint64 from = m.fromUs();
+    QCOMPARE(TimeAxisInput::key(m, Qt::Key_Plus), TimeAxisInput::Key::ZoomIn);
+    QCOMPARE(TimeAxisInput::key(m, Qt::Key_Equal), TimeAxisInput::Key::ZoomIn);
+    QCOMPARE(TimeAxisInput::key(m, Qt::Key_Underscore), TimeAxisInput::Key::ZoomOut);
+    QCOMPARE(TimeAxisInput::key(m, Qt::Key_0), TimeAxisInput::Key::Fit);
+    QCOMPARE(m.fromUs(), from); // those are the widget's to do
+    QCOMPARE(TimeAxisInput::key(m, Qt::Key_Left), TimeAxisInput::Key::Panned);
+    QVERIFY(m.fromUs() < from); // earlier times come into view
+    QCOMPARE(TimeAxisInput::key(m, Qt::Key_Right), TimeAxisInput::Key::Panned);
+    QVERIFY(std::abs(m.fromUs() - from) <= 1);
+    QCOMPARE(TimeAxisInput::key(m, Qt::Key_A), TimeAxisInput::Key::None);
+    const double span = m.spanUs();
+    TimeAxisInput::zoomIn(m);
+    QCOMPARE(m.spanUs(), span / TimeAxisInput::ZoomStep);
+    TimeAxisInput::zoomOut(m);
+    QVERIFY(std::abs(m.spanUs() - span) < 1);
 }
 
 QTEST_GUILESS_MAIN(TestTimeMapping)

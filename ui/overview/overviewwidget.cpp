@@ -17,8 +17,6 @@
 namespace mm {
 
 namespace {
-constexpr double ZoomStep = 1.5; // keys and menu, as the timeline
-constexpr double WheelNotchZoom = 1.25; // one 15° wheel notch
 constexpr int GrowIntervalMs = 1000;
 
 QString localTime(qint64 us)
@@ -208,12 +206,14 @@ void OverviewWidget::fit()
 
 void OverviewWidget::zoomIn()
 {
-    zoom(ZoomStep, (m_mapping.plotLeft() + m_mapping.plotRight()) / 2);
+    TimeAxisInput::zoomIn(m_mapping);
+    update();
 }
 
 void OverviewWidget::zoomOut()
 {
-    zoom(1 / ZoomStep, (m_mapping.plotLeft() + m_mapping.plotRight()) / 2);
+    TimeAxisInput::zoomOut(m_mapping);
+    update();
 }
 
 void OverviewWidget::zoom(double factor, double anchorX)
@@ -304,35 +304,28 @@ void OverviewWidget::mousePressEvent(QMouseEvent *event)
 {
     if (event->button() != Qt::LeftButton)
         return QWidget::mousePressEvent(event);
-    m_pressed = true;
-    m_dragging = false;
-    m_pressPos = m_lastDragPos = event->position();
+    m_drag.press(event->position());
 }
 
 void OverviewWidget::mouseMoveEvent(QMouseEvent *event)
 {
-    const QPointF pos = event->position();
-    if (m_pressed && !m_dragging
-        && (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance()) {
-        m_dragging = true;
+    const auto move = m_drag.move(event->position(), QApplication::startDragDistance());
+    if (move.started)
         setCursor(Qt::ClosedHandCursor);
-    }
-    if (!m_dragging)
+    if (!move.dragging)
         return;
     // A drag moves the content with the pointer: sideways in time, up and down through lanes.
-    m_mapping.pan(pos.x() - m_lastDragPos.x());
-    scrollBy(m_lastDragPos.y() - pos.y());
-    m_lastDragPos = pos;
+    m_mapping.pan(move.delta.x());
+    scrollBy(-move.delta.y());
 }
 
 void OverviewWidget::mouseReleaseEvent(QMouseEvent *event)
 {
-    if (event->button() != Qt::LeftButton || !m_pressed)
+    if (event->button() != Qt::LeftButton || !m_drag.isPressed())
         return QWidget::mouseReleaseEvent(event);
-    const bool wasDrag = m_dragging;
-    m_pressed = m_dragging = false;
+    const auto released = m_drag.release();
     unsetCursor();
-    if (wasDrag)
+    if (released == TimeAxisInput::DragGesture::Release::Drag)
         return;
     const QString id = migrationAt(event->position());
     if (!id.isEmpty()) {
@@ -356,11 +349,7 @@ void OverviewWidget::wheelEvent(QWheelEvent *event)
         // Shift+wheel goes through the lanes (some systems turn it into a sideways delta).
         const int notches = delta.y() != 0 ? delta.y() : delta.x();
         scrollBy(-notches / 120.0 * m_layout.rowHeight() * 3);
-    } else if (delta.y() != 0) {
-        m_mapping.zoom(std::pow(WheelNotchZoom, delta.y() / 120.0), event->position().x());
-    } else if (delta.x() != 0) {
-        m_mapping.pan(delta.x() / 120.0 * em() * 3);
-    } else {
+    } else if (!TimeAxisInput::wheel(m_mapping, delta, event->position().x(), em())) {
         return event->ignore();
     }
     event->accept();
@@ -369,36 +358,36 @@ void OverviewWidget::wheelEvent(QWheelEvent *event)
 
 void OverviewWidget::keyPressEvent(QKeyEvent *event)
 {
-    switch (event->key()) {
-    case Qt::Key_Plus:
-    case Qt::Key_Equal:
-        zoomIn();
-        break;
-    case Qt::Key_Minus:
-    case Qt::Key_Underscore:
-        zoomOut();
-        break;
-    case Qt::Key_0:
-        fit();
-        break;
-    case Qt::Key_Left:
-    case Qt::Key_Right:
-        m_mapping.pan((event->key() == Qt::Key_Left ? 1 : -1) * m_mapping.plotWidth() / 8);
-        update();
-        break;
+    switch (event->key()) { // the lanes' keys; the time axis's are the timeline's
     case Qt::Key_Up:
     case Qt::Key_Down:
         scrollBy((event->key() == Qt::Key_Up ? -1 : 1) * m_layout.rowHeight());
-        break;
+        return event->accept();
     case Qt::Key_PageUp:
     case Qt::Key_PageDown:
         scrollBy((event->key() == Qt::Key_PageUp ? -1 : 1) * m_layout.viewportHeight());
-        break;
+        return event->accept();
     case Qt::Key_Home:
     case Qt::Key_End:
         scrollBy((event->key() == Qt::Key_Home ? -1 : 1) * m_layout.contentHeight());
-        break;
+        return event->accept();
     default:
+        break;
+    }
+    switch (TimeAxisInput::key(m_mapping, event->key())) {
+    case TimeAxisInput::Key::ZoomIn:
+        zoomIn();
+        break;
+    case TimeAxisInput::Key::ZoomOut:
+        zoomOut();
+        break;
+    case TimeAxisInput::Key::Fit:
+        fit();
+        break;
+    case TimeAxisInput::Key::Panned:
+        update();
+        break;
+    case TimeAxisInput::Key::None:
         return QWidget::keyPressEvent(event);
     }
     event->accept();

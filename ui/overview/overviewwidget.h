@@ -7,6 +7,7 @@
 #pragma once
 
 #include "overviewlayout.h"
+#include "timeline/timeaxisinput.h"
 #include "timeline/timemapping.h"
 
 #include <QTimer>
@@ -99,10 +100,7 @@ private:
     std::function<qint64()> m_clock;
     QString m_selected;
     int m_paintedRows = 0;
-    QPointF m_pressPos;
-    QPointF m_lastDragPos;
-    bool m_pressed = false;
-    bool m_dragging = false;
+    TimeAxisInput::DragGesture m_drag;
 };
 
 } // namespace mm

@@ -23,8 +23,6 @@
 namespace mm {
 
 namespace {
-constexpr double ZoomStep = 1.5; // keys and menu
-constexpr double WheelNotchZoom = 1.25; // one 15° wheel notch
 
 QString localTime(qint64 us)
 {
@@ -223,7 +221,7 @@ void TimelineWidget::setHoverRowId(qint64 rowId)
     if (rowId == m_hoverRowId)
         return;
     m_hoverRowId = rowId;
-    if (!m_dragging) {
+    if (!m_drag.isDragging()) {
         if (rowId)
             setCursor(Qt::PointingHandCursor);
         else
@@ -268,13 +266,13 @@ void TimelineWidget::fit()
 
 void TimelineWidget::zoomIn()
 {
-    m_mapping.zoom(ZoomStep, (m_mapping.plotLeft() + m_mapping.plotRight()) / 2);
+    TimeAxisInput::zoomIn(m_mapping);
     update();
 }
 
 void TimelineWidget::zoomOut()
 {
-    m_mapping.zoom(1 / ZoomStep, (m_mapping.plotLeft() + m_mapping.plotRight()) / 2);
+    TimeAxisInput::zoomOut(m_mapping);
     update();
 }
 
@@ -308,22 +306,17 @@ void TimelineWidget::mousePressEvent(QMouseEvent *event)
 {
     if (event->button() != Qt::LeftButton)
         return QWidget::mousePressEvent(event);
-    m_pressed = true;
-    m_dragging = false;
-    m_pressPos = m_lastDragPos = event->position();
+    m_drag.press(event->position());
 }
 
 void TimelineWidget::mouseMoveEvent(QMouseEvent *event)
 {
     const QPointF pos = event->position();
-    if (m_pressed && !m_dragging
-        && (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance()) {
-        m_dragging = true;
+    const auto move = m_drag.move(pos, QApplication::startDragDistance());
+    if (move.started)
         setCursor(Qt::ClosedHandCursor);
-    }
-    if (m_dragging) {
-        m_mapping.pan(pos.x() - m_lastDragPos.x());
-        m_lastDragPos = pos;
+    if (move.dragging) {
+        m_mapping.pan(move.delta.x());
         update();
         return;
     }
@@ -332,12 +325,11 @@ void TimelineWidget::mouseMoveEvent(QMouseEvent *event)
 
 void TimelineWidget::mouseReleaseEvent(QMouseEvent *event)
 {
-    if (event->button() != Qt::LeftButton || !m_pressed)
+    if (event->button() != Qt::LeftButton || !m_drag.isPressed())
         return QWidget::mouseReleaseEvent(event);
-    const bool wasDrag = m_dragging;
-    m_pressed = m_dragging = false;
+    const auto released = m_drag.release();
     unsetCursor();
-    if (wasDrag)
+    if (released == TimeAxisInput::DragGesture::Release::Drag)
         return setHoverRowId(rowIdAt(event->position()));
     if (const qint64 rowId = rowIdAt(event->position())) {
         setSelectedRowId(rowId);
@@ -354,12 +346,7 @@ void TimelineWidget::mouseDoubleClickEvent(QMouseEvent *event)
 
 void TimelineWidget::wheelEvent(QWheelEvent *event)
 {
-    const QPoint delta = event->angleDelta();
-    if (delta.y() != 0)
-        m_mapping.zoom(std::pow(WheelNotchZoom, delta.y() / 120.0), event->position().x());
-    else if (delta.x() != 0)
-        m_mapping.pan(delta.x() / 120.0 * em() * 3);
-    else
+    if (!TimeAxisInput::wheel(m_mapping, event->angleDelta(), event->position().x(), em()))
         return event->ignore();
     event->accept();
     update();
@@ -367,24 +354,20 @@ void TimelineWidget::wheelEvent(QWheelEvent *event)
 
 void TimelineWidget::keyPressEvent(QKeyEvent *event)
 {
-    switch (event->key()) {
-    case Qt::Key_Plus:
-    case Qt::Key_Equal:
+    switch (TimeAxisInput::key(m_mapping, event->key())) {
+    case TimeAxisInput::Key::ZoomIn:
         zoomIn();
         break;
-    case Qt::Key_Minus:
-    case Qt::Key_Underscore:
+    case TimeAxisInput::Key::ZoomOut:
         zoomOut();
         break;
-    case Qt::Key_0:
+    case TimeAxisInput::Key::Fit:
         fit();
         break;
-    case Qt::Key_Left:
-    case Qt::Key_Right:
-        m_mapping.pan((event->key() == Qt::Key_Left ? 1 : -1) * m_mapping.plotWidth() / 8);
+    case TimeAxisInput::Key::Panned:
         update();
         break;
-    default:
+    case TimeAxisInput::Key::None:
         return QWidget::keyPressEvent(event);
     }
     event->accept();

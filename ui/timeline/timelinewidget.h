@@ -4,6 +4,7 @@
 // a marker reports the delivery's rowId.
 #pragma once
 
+#include "timeaxisinput.h"
 #include "timelinepainter.h"
 #include "timemapping.h"
 
@@ -77,10 +78,7 @@ private:
     QString m_shownId; // the migration the view was last fitted to
     qint64 m_selectedRowId = 0;
     qint64 m_hoverRowId = 0;
-    QPointF m_pressPos;
-    QPointF m_lastDragPos;
-    bool m_pressed = false;
-    bool m_dragging = false;
+    TimeAxisInput::DragGesture m_drag;
 };
 
 } // namespace mm

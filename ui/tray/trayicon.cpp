@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "trayicon.h"
 
+#include "windowlayout.h"
+
 #include <QAction>
 #include <QCoreApplication>
 #include <QDesktopServices>
@@ -159,12 +161,7 @@ void TrayIcon::showWindow()
 {
     if (!m_window)
         return;
-    if (m_window->isMinimized())
-        m_window->showNormal();
-    else
-        m_window->show();
-    m_window->raise();
-    m_window->activateWindow();
+    bringToFront(m_window);
     // Asking for the window is looking at it, even where the window manager keeps it inactive.
     if (m_health.clearUnseen())
         refresh();
