@@ -58,23 +58,25 @@ if [ "$mode" = demo ]; then
   exec "$build/app/migration-monitor" --demo
 fi
 
-# The ci preset (CMakePresets.json): build/ci, Ninja, RelWithDebInfo, warnings as errors.
+# The ci preset (CMakePresets.json): build/ci, Ninja, -O1, warnings as errors. Only what ships
+# (the app, the simulator, icons and man pages: the .deb test's inputs) and the benchmarks are built
+# there; the tests are built and run once, under the sanitizers, below. CI stays under 40 minutes on
+# 2 cores (docs/PERFORMANCE.md, CI time).
 cmake --preset ci
-cmake --build --preset ci -j"$jobs"
-# The fuzz targets (tests/fuzz), 20 s each, in their own clang build (build/fuzz): CI stays under 40
-# minutes on 2 cores. Longer runs: scripts/fuzz.sh SECONDS.
+cmake --build --preset ci -j"$jobs" --target mm_package_inputs mm_benches
+# The fuzz targets (tests/fuzz), 20 s each, in their own clang build (build/fuzz). Longer runs:
+# scripts/fuzz.sh SECONDS.
 scripts/fuzz.sh 20
-# Every test again under AddressSanitizer and UBSan (the asan preset: build/asan, -O1, line tables
-# only), but the .deb one, which packages and installs build/ci. Its test preset stops at the first
-# report and suppresses only leaks inside system libraries (tests/sanitizers/lsan.supp); a failure
-# here ends the run.
+# The packaging test (tests/packaging) builds the .deb from build/ci with cpack, installs it with
+# apt, runs it and removes it again; it runs only as root, and only with this consent.
+echo "== The .deb (build/ci)"
+MM_PACKAGE_TEST=1 ctest --preset ci -L packaging
+# Every other test under AddressSanitizer and UBSan (the asan preset: build/asan, Debug so Q_ASSERT
+# fires, -O1, line tables only). Its test preset stops at the first report and suppresses only
+# leaks inside system libraries (tests/sanitizers/lsan.supp), shows the output of failures and
+# fails when no test runs; it includes the clang-format check (label style). ctest's summary is
+# the last thing printed.
 echo "== The test suite under AddressSanitizer and UBSan (build/asan)"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j"$jobs"
-ctest --preset asan -j"$jobs"
-# The packaging test (tests/packaging) builds the .deb, installs it with apt and removes it again;
-# it runs only as root, and only with this consent (build/ci only, not the sanitizer build).
-export MM_PACKAGE_TEST=1
-# ctest's summary is the last thing printed. The ci test preset shows the output of failures
-# and fails when no test runs; it includes the clang-format check (label style).
-exec ctest --preset ci -j"$jobs"
+exec ctest --preset asan -j"$jobs"
