@@ -374,22 +374,8 @@ void OverviewWidget::keyPressEvent(QKeyEvent *event)
     default:
         break;
     }
-    switch (TimeAxisInput::key(m_mapping, event->key())) {
-    case TimeAxisInput::Key::ZoomIn:
-        zoomIn();
-        break;
-    case TimeAxisInput::Key::ZoomOut:
-        zoomOut();
-        break;
-    case TimeAxisInput::Key::Fit:
-        fit();
-        break;
-    case TimeAxisInput::Key::Panned:
-        update();
-        break;
-    case TimeAxisInput::Key::None:
+    if (!TimeAxisInput::handleKey(*this, m_mapping, event->key()))
         return QWidget::keyPressEvent(event);
-    }
     event->accept();
 }
 

@@ -53,4 +53,27 @@ bool wheel(TimeMapping &mapping, QPoint angleDelta, double x, double em);
 enum class Key { None, ZoomIn, ZoomOut, Fit, Panned };
 Key key(TimeMapping &mapping, int qtKey);
 
+// key(), carried out on a view that has zoomIn(), zoomOut(), fit() and update(). False: not a
+// time-axis key, the view's own to handle.
+template<typename View> bool handleKey(View &view, TimeMapping &mapping, int qtKey)
+{
+    switch (key(mapping, qtKey)) {
+    case Key::ZoomIn:
+        view.zoomIn();
+        return true;
+    case Key::ZoomOut:
+        view.zoomOut();
+        return true;
+    case Key::Fit:
+        view.fit();
+        return true;
+    case Key::Panned:
+        view.update();
+        return true;
+    case Key::None:
+        break;
+    }
+    return false;
+}
+
 } // namespace mm::TimeAxisInput

@@ -354,22 +354,8 @@ void TimelineWidget::wheelEvent(QWheelEvent *event)
 
 void TimelineWidget::keyPressEvent(QKeyEvent *event)
 {
-    switch (TimeAxisInput::key(m_mapping, event->key())) {
-    case TimeAxisInput::Key::ZoomIn:
-        zoomIn();
-        break;
-    case TimeAxisInput::Key::ZoomOut:
-        zoomOut();
-        break;
-    case TimeAxisInput::Key::Fit:
-        fit();
-        break;
-    case TimeAxisInput::Key::Panned:
-        update();
-        break;
-    case TimeAxisInput::Key::None:
+    if (!TimeAxisInput::handleKey(*this, m_mapping, event->key()))
         return QWidget::keyPressEvent(event);
-    }
     event->accept();
 }
 
