@@ -28,16 +28,8 @@ qint64 EventLog::highestRowId() const
     return m_sorted.empty() ? 0 : std::max<qint64>(0, m_rows[m_sorted.back()].rowId);
 }
 
-quint32 EventLog::upsert(const EventFacts &f, bool *isNew)
+EventRow EventLog::rowOf(const EventFacts &f)
 {
-    const qsizetype known = indexOfRowId(f.rowId);
-    if (known >= 0) {
-        EventRow &row = m_rows[size_t(known)];
-        row.attempts = quint16(std::clamp(f.attempts, int(row.attempts), 65535));
-        if (isNew)
-            *isNew = false;
-        return quint32(known);
-    }
     EventRow row;
     row.rowId = f.rowId;
     row.createdUs = f.createdUs.value_or(EventRow::NoTime);
@@ -54,6 +46,20 @@ quint32 EventLog::upsert(const EventFacts &f, bool *isNew)
     row.kind = eventKindOf(f.type);
     row.parsed = f.parsed;
     row.replayed = f.replayed;
+    return row;
+}
+
+quint32 EventLog::upsert(const EventFacts &f, bool *isNew)
+{
+    const qsizetype known = indexOfRowId(f.rowId);
+    if (known >= 0) {
+        EventRow &row = m_rows[size_t(known)];
+        row.attempts = quint16(std::clamp(f.attempts, int(row.attempts), 65535));
+        if (isNew)
+            *isNew = false;
+        return quint32(known);
+    }
+    EventRow row = rowOf(f);
     const auto index = quint32(m_rows.size());
     if (m_sorted.empty() || f.rowId > m_rows[m_sorted.back()].rowId)
         m_sorted.push_back(index);
@@ -63,6 +69,56 @@ quint32 EventLog::upsert(const EventFacts &f, bool *isNew)
     if (isNew)
         *isNew = true;
     return index;
+}
+
+std::vector<quint32> EventLog::insertStored(QList<EventFacts> facts)
+{
+    std::sort(facts.begin(), facts.end(),
+              [](const EventFacts &a, const EventFacts &b) { return a.rowId < b.rowId; });
+    std::vector<EventRow> fresh;
+    for (const EventFacts &f : std::as_const(facts)) {
+        if (indexOfRowId(f.rowId) < 0 && (fresh.empty() || fresh.back().rowId != f.rowId))
+            fresh.push_back(rowOf(f));
+    }
+    std::vector<quint32> inserted;
+    if (fresh.empty())
+        return inserted;
+    inserted.reserve(fresh.size());
+    std::vector<EventRow> merged;
+    merged.reserve(m_rows.size() + fresh.size());
+    size_t next = 0; // in fresh
+    size_t rising = 0; // in m_sorted
+    for (size_t i = 0; i < m_rows.size(); ++i) {
+        // Before each row that arrived in order, the fresh rows below it; rows that came late
+        // (and fed-back copies, whose ids are negative) keep their place.
+        if (rising < m_sorted.size() && m_sorted[rising] == i) {
+            while (next < fresh.size() && fresh[next].rowId < m_rows[i].rowId) {
+                inserted.push_back(quint32(merged.size()));
+                merged.push_back(std::move(fresh[next++]));
+            }
+            ++rising;
+        }
+        merged.push_back(std::move(m_rows[i]));
+    }
+    for (; next < fresh.size(); ++next) {
+        inserted.push_back(quint32(merged.size()));
+        merged.push_back(std::move(fresh[next]));
+    }
+    m_rows = std::move(merged);
+    reindex();
+    return inserted;
+}
+
+void EventLog::reindex()
+{
+    m_sorted.clear();
+    m_outOfOrder.clear();
+    for (size_t i = 0; i < m_rows.size(); ++i) {
+        if (m_sorted.empty() || m_rows[i].rowId > m_rows[m_sorted.back()].rowId)
+            m_sorted.push_back(quint32(i));
+        else
+            m_outOfOrder.insert(m_rows[i].rowId, quint32(i));
+    }
 }
 
 void EventLog::erase(const std::vector<quint32> &indexes)

@@ -64,6 +64,11 @@ public:
     // row's index; isNew tells which.
     quint32 upsert(const EventFacts &facts, bool *isNew = nullptr);
     void reserve(qsizetype rows);
+    // Rows read back from the store (paged in, or a frozen migration's, MemoryCap): each goes
+    // where its row id puts it among the rows that arrived in order, not at the end. Rows already
+    // held are skipped. Returns the new rows' indexes, ascending; every later row moves up by
+    // those inserted before it (MigrationBook::noteInserted). O(rows).
+    std::vector<quint32> insertStored(QList<EventFacts> facts);
     // Removes these rows (indexes, ascending, no repeats): the later ones move down, keeping
     // their order. Their strings stay interned until compactStrings().
     void erase(const std::vector<quint32> &indexes);
@@ -89,6 +94,9 @@ public:
     static QString taskId(const EventRow &r) { return QString::fromUtf8(r.taskId()); }
 
 private:
+    EventRow rowOf(const EventFacts &facts);
+    void reindex();
+
     std::vector<EventRow> m_rows; // in arrival order: the store's and the commits' rowId order
     std::vector<quint32> m_sorted; // indexes of the rows that arrived in rising rowId order
     QHash<qint64, quint32> m_outOfOrder; // rows that arrived below the highest rowId so far (rare)

@@ -75,6 +75,12 @@ struct Migration
     int attemptCount = 0;
     quint8 anomalies = 0; // bit (1 << Anomaly)
 
+    // Under a memory cap (MemoryCap) a migration may be frozen: its events' rows left the log and
+    // events is empty, but the derived state above stays as it was. frozenRowIds names its stored
+    // deliveries (ascending), to read them back and thaw it (MigrationBook::thaw).
+    bool frozen = false;
+    std::vector<qint64> frozenRowIds;
+
     bool hasAnomaly(Anomaly a) const { return anomalies & (1u << quint8(a)); }
     std::optional<qint64> durationUs(qint64 nowUs) const;
     bool isQuiet(qint64 nowUs, qint64 workingLimitUs, qint64 notStartedLimitUs) const;

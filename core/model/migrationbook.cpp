@@ -42,6 +42,13 @@ qsizetype MigrationBook::apply(const EventLog &log, quint32 logIndex)
     if (index < 0)
         index = append(id);
     Migration &m = m_migrations[index];
+    if (m.frozen) {
+        const qint64 stored = row.storeRowId();
+        const auto at = std::lower_bound(m.frozenRowIds.begin(), m.frozenRowIds.end(), stored);
+        if (at == m.frozenRowIds.end() || *at != stored)
+            m.frozenRowIds.insert(at, stored);
+        return index;
+    }
     const bool known = std::any_of(m.events.begin(), m.events.end(),
                                    [logIndex](const Migration::Event &e) { return e.logIndex == logIndex; });
     if (known)
@@ -64,6 +71,10 @@ void MigrationBook::applyBulk(const EventLog &log, qsizetype firstNew)
             index = append(id);
         if (size_t(index) >= touched.size())
             touched.resize(size_t(index) + 1, false);
+        if (m_migrations[index].frozen) {
+            apply(log, quint32(i)); // notes the delivery; the caller thaws it
+            continue;
+        }
         touched[size_t(index)] = true;
         m_migrations[index].events.push_back(Migration::Event::of(row, quint32(i)));
     }
@@ -125,8 +136,10 @@ void MigrationBook::erase(const QList<qsizetype> &indexes)
 {
     if (indexes.isEmpty())
         return;
-    for (const qsizetype index : indexes)
+    for (const qsizetype index : indexes) {
         m_byId.remove(m_migrations.at(index).id);
+        m_frozen -= m_migrations.at(index).frozen ? 1 : 0;
+    }
     qsizetype out = indexes.constFirst();
     for (qsizetype in = out, next = 0; in < m_migrations.size(); ++in) {
         if (next < indexes.size() && indexes[next] == in) {
@@ -141,6 +154,109 @@ void MigrationBook::erase(const QList<qsizetype> &indexes)
     }
     m_migrations.resize(out);
     m_serials.resize(size_t(out));
+}
+
+void MigrationBook::freeze(const EventLog &log, const QList<qsizetype> &indexes)
+{
+    for (const qsizetype index : indexes) {
+        Migration &m = m_migrations[index];
+        if (m.frozen)
+            continue;
+        m.frozenRowIds.clear();
+        m.frozenRowIds.reserve(m.events.size());
+        for (const Migration::Event &e : m.events)
+            m.frozenRowIds.push_back(log.at(e.logIndex).storeRowId()); // a fed-back copy names its original
+        std::sort(m.frozenRowIds.begin(), m.frozenRowIds.end());
+        m.frozenRowIds.erase(std::unique(m.frozenRowIds.begin(), m.frozenRowIds.end()), m.frozenRowIds.end());
+        m.frozenRowIds.shrink_to_fit();
+        m.events = {};
+        m.frozen = true;
+        ++m_frozen;
+    }
+}
+
+void MigrationBook::thaw(const EventLog &log, const QList<qsizetype> &indexes)
+{
+    // Interned migration index -> book index, for the migrations thawed.
+    QHash<quint32, qsizetype> wanted;
+    for (const qsizetype index : indexes) {
+        Migration &m = m_migrations[index];
+        if (!m.frozen)
+            continue;
+        if (const quint32 interned = log.migrations().find(m.id))
+            wanted.insert(interned, index);
+        m.frozen = false;
+        m.frozenRowIds = {};
+        --m_frozen;
+    }
+    if (wanted.isEmpty())
+        return;
+    for (qsizetype i = 0; i < log.size(); ++i) {
+        const EventRow &row = log.at(i);
+        const auto it = wanted.constFind(row.migration);
+        if (it != wanted.cend())
+            m_migrations[*it].events.push_back(Migration::Event::of(row, quint32(i)));
+    }
+    for (const qsizetype index : std::as_const(wanted)) {
+        Migration &m = m_migrations[index];
+        m.sortEvents();
+        m.refresh(log);
+    }
+}
+
+QList<qsizetype> MigrationBook::frozenAmong(const EventLog &log, qsizetype firstRow) const
+{
+    QList<qsizetype> out;
+    if (!m_frozen)
+        return out;
+    for (qsizetype i = firstRow; i < log.size(); ++i) {
+        const EventRow &row = log.at(i);
+        if (!row.migration)
+            continue;
+        const qsizetype index = indexOf(log.migrations().at(row.migration));
+        if (index >= 0 && m_migrations.at(index).frozen)
+            out.append(index);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+void MigrationBook::noteInserted(const std::vector<quint32> &inserted)
+{
+    if (inserted.empty())
+        return;
+    // The i-th inserted row went to inserted[i]: an old index o moves up by the number of
+    // inserted rows whose old place, inserted[i] - i, is at or below o.
+    std::vector<quint32> before(inserted.size());
+    for (size_t i = 0; i < inserted.size(); ++i)
+        before[i] = inserted[i] - quint32(i);
+    for (Migration &m : m_migrations) {
+        for (Migration::Event &e : m.events) {
+            if (e.logIndex < before.front())
+                continue;
+            e.logIndex
+                += quint32(std::upper_bound(before.begin(), before.end(), e.logIndex) - before.begin());
+        }
+    }
+}
+
+void MigrationBook::forgetFrozen(const std::vector<qint64> &rowIds, QList<qsizetype> *emptied,
+                                 QList<qsizetype> *shrunk)
+{
+    if (rowIds.empty() || !m_frozen)
+        return;
+    for (qsizetype i = 0; i < m_migrations.size(); ++i) {
+        Migration &m = m_migrations[i];
+        if (!m.frozen || m.frozenRowIds.empty() || m.frozenRowIds.front() > rowIds.back())
+            continue;
+        const auto before = m.frozenRowIds.size();
+        std::erase_if(m.frozenRowIds,
+                      [&rowIds](qint64 id) { return std::binary_search(rowIds.begin(), rowIds.end(), id); });
+        if (m.frozenRowIds.size() == before)
+            continue;
+        (m.frozenRowIds.empty() ? emptied : shrunk)->append(i);
+    }
 }
 
 } // namespace mm

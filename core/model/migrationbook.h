@@ -26,6 +26,7 @@ class MigrationBook final
 public:
     // Applies log row logIndex (new, or an updated attempt count). Returns the index of
     // the migration it belongs to, or -1 when the event names no migration (svix.ping).
+    // A frozen migration is left as it is, but notes the row's delivery: the caller thaws it.
     qsizetype apply(const EventLog &log, quint32 logIndex);
     // Applies every new log row from firstNew on, recomputing each migration once: the
     // fast path for loading a store.
@@ -38,6 +39,24 @@ public:
                     QList<qsizetype> *emptied);
     // Removes these migrations (indexes, ascending): the later ones move down.
     void erase(const QList<qsizetype> &indexes);
+
+    // The memory cap (MemoryCap). Freezes these migrations: each keeps its derived state and
+    // the ids of its stored deliveries, and drops its events, whose rows the caller then erases
+    // from the log (forgetRows).
+    void freeze(const EventLog &log, const QList<qsizetype> &indexes);
+    // Rebuilds these frozen migrations from every row of theirs the log now holds (the caller
+    // read them back with EventLog::insertStored). One pass over the log for all of them.
+    void thaw(const EventLog &log, const QList<qsizetype> &indexes);
+    // The log inserted rows at these indexes (ascending, EventLog::insertStored): events after
+    // them move up.
+    void noteInserted(const std::vector<quint32> &inserted);
+    // Retention deleted these stored deliveries (ascending): frozen migrations drop them.
+    // emptied gets those left with none (ascending), shrunk those that lost only some, whose
+    // derived state is then stale until thawed.
+    void forgetFrozen(const std::vector<qint64> &rowIds, QList<qsizetype> *emptied, QList<qsizetype> *shrunk);
+    qsizetype frozenCount() const { return m_frozen; }
+    // Frozen migrations that rows from firstRow on belong to (ascending, once each).
+    QList<qsizetype> frozenAmong(const EventLog &log, qsizetype firstRow) const;
 
     qsizetype size() const { return m_migrations.size(); }
     const Migration &at(qsizetype index) const { return m_migrations.at(index); }
@@ -56,6 +75,7 @@ private:
     std::vector<quint64> m_serials;
     QHash<QString, quint64> m_byId;
     quint64 m_nextSerial = 0;
+    qsizetype m_frozen = 0;
 };
 
 } // namespace mm

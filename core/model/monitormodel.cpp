@@ -52,6 +52,11 @@ MonitorModel::MonitorModel(Store *store, QObject *parent)
     };
     namesChanged();
     connect(&m_companies, &CompanyDirectory::changed, this, namesChanged);
+    connect(&m_timeline, &TimelineModel::migrationChosen, this, [this](const QString &id) {
+        const qsizetype index = m_book.indexOf(id);
+        if (index >= 0 && m_book.at(index).frozen)
+            thaw({index});
+    });
 }
 
 MonitorModel::~MonitorModel() = default;
@@ -71,15 +76,22 @@ void MonitorModel::ingest(const QList<EventFacts> &facts)
         applyNewRows(facts);
         return;
     }
+    QList<qsizetype> frozen;
     for (const EventFacts &f : facts) {
         bool isNew = false;
         const quint32 index = m_log.upsert(f, &isNew);
         if (!isNew)
             m_events.rowChanged(index);
         const qsizetype migration = m_book.apply(m_log, index);
-        if (migration >= 0)
+        if (migration < 0)
+            continue;
+        if (m_book.at(migration).frozen) // the row shows in the log at once, the migration once read back
+            frozen.append(migration);
+        else
             m_changedMigrations.insert(migration);
     }
+    if (!frozen.isEmpty())
+        thaw(frozen);
     if (!m_publishTimer.isActive())
         m_publishTimer.start();
 }
@@ -96,14 +108,26 @@ void MonitorModel::forget(const QList<qint64> &rowIds)
     std::vector<quint32> doomed;
     doomed.reserve(size_t(rowIds.size()));
     for (const qint64 id : rowIds) {
+        m_touchedUs.remove(id);
         for (const qint64 rowId : {id, -id}) { // the stored delivery, and a copy fed back in
             const qsizetype index = m_log.indexOfRowId(rowId);
             if (index >= 0)
                 doomed.push_back(quint32(index));
         }
     }
-    if (doomed.empty())
+    // Frozen migrations (memory cap) hold no rows, only their deliveries' ids.
+    QList<qsizetype> frozenEmptied;
+    QList<qsizetype> frozenShrunk;
+    if (m_book.frozenCount()) {
+        std::vector<qint64> ids(rowIds.cbegin(), rowIds.cend());
+        std::sort(ids.begin(), ids.end());
+        m_book.forgetFrozen(ids, &frozenEmptied, &frozenShrunk);
+    }
+    if (doomed.empty() && frozenEmptied.isEmpty()) {
+        if (!frozenShrunk.isEmpty())
+            thaw(frozenShrunk); // what is left decides its state
         return;
+    }
     std::sort(doomed.begin(), doomed.end());
     doomed.erase(std::unique(doomed.begin(), doomed.end()), doomed.end());
 
@@ -115,12 +139,33 @@ void MonitorModel::forget(const QList<qint64> &rowIds)
         m_migrations.migrationChanged(index);
         Q_EMIT migrationUpdated(m_book.at(index).id);
     }
+    // A frozen migration whose deliveries are all deleted leaves too, unless rows of its own
+    // arrived since (they are in the log, and a thaw is under way).
+    for (const qsizetype index : std::as_const(frozenEmptied)) {
+        if (!m_thawing.contains(m_book.at(index).id))
+            emptied.append(index);
+    }
+    std::sort(emptied.begin(), emptied.end());
+    QStringList shrunk;
+    for (const qsizetype index : std::as_const(frozenShrunk))
+        shrunk.append(m_book.at(index).id);
     for (const qsizetype index : std::as_const(emptied))
         m_quiet.remove(m_book.at(index).id);
     forgetMigrations(emptied);
     // The timeline's rows hold log indexes: rebuild them (an emptied migration shows none).
     m_timeline.refresh();
+    compactStringsIfWorthIt();
+    if (!shrunk.isEmpty()) { // indexes moved with the removals: find them again
+        QList<qsizetype> again;
+        for (const QString &id : std::as_const(shrunk))
+            again.append(m_book.indexOf(id));
+        thaw(again);
+    }
+    Q_EMIT forgotten(qint64(doomed.size()), emptied.size());
+}
 
+void MonitorModel::compactStringsIfWorthIt()
+{
     // Interned strings of forgotten migrations would otherwise stay for ever: re-intern once
     // the tables have doubled since the last time, so the pass is paid rarely.
     if (m_log.internedCount() > 2 * std::max<qsizetype>(m_internedAfterCompaction, 4096)) {
@@ -129,7 +174,6 @@ void MonitorModel::forget(const QList<qint64> &rowIds)
         m_events.noteStringsCompacted();
         m_timeline.refresh(); // its filter recompiles on the reset
     }
-    Q_EMIT forgotten(qint64(doomed.size()), emptied.size());
 }
 
 namespace {
@@ -205,6 +249,8 @@ void MonitorModel::publish()
         Q_EMIT migrationUpdated(id);
     }
     m_changedMigrations.clear();
+    if (m_cap.isExceeded(m_log))
+        enforceCap();
 }
 
 void MonitorModel::loadFromStore()
@@ -222,10 +268,11 @@ void MonitorModel::loadFromStore()
         std::shared_ptr<MigrationBook> book;
         QString error;
         qint64 ms = 0;
+        qint64 pageBefore = 0; // the highest stored delivery the cap left out, plus one
     };
     m_store->read<Loaded>(
         this,
-        [](StoreReader &reader) {
+        [cap = m_cap](StoreReader &reader) {
             QElapsedTimer timer;
             timer.start();
             Loaded loaded;
@@ -235,27 +282,69 @@ void MonitorModel::loadFromStore()
             }
             loaded.log = std::make_shared<EventLog>();
             loaded.book = std::make_shared<MigrationBook>();
+            EventLog &log = *loaded.log;
+            MigrationBook &book = *loaded.book;
             const qint64 total = reader.deliveryCount();
             if (total > 0)
-                loaded.log->reserve(total);
-            reader.loadFacts([&loaded](QList<EventFacts> &&batch) {
-                for (const EventFacts &f : batch)
-                    loaded.log->upsert(f);
-            });
-            loaded.book->applyBulk(*loaded.log, 0);
+                log.reserve(cap.isOn() ? std::min<qint64>(total, cap.rows() + 4096) : total);
+            if (!cap.isOn()) {
+                reader.loadFacts([&log](QList<EventFacts> &&batch) {
+                    for (const EventFacts &f : batch)
+                        log.upsert(f);
+                });
+                book.applyBulk(log, 0);
+            } else {
+                // Under a cap, memory stays bounded while loading too: each batch is applied and
+                // the least recently used migrations are frozen as the cap is passed.
+                QList<qsizetype> touched; // frozen migrations that rows arrived for later
+                reader.loadFacts([&](QList<EventFacts> &&batch) {
+                    const qsizetype first = log.size();
+                    for (const EventFacts &f : batch)
+                        log.upsert(f);
+                    book.applyBulk(log, first);
+                    for (const qsizetype index : book.frozenAmong(log, first))
+                        touched.append(index);
+                    if (cap.isExceeded(log))
+                        loaded.pageBefore = std::max(loaded.pageBefore, evictLoaded(log, book, cap) + 1);
+                });
+                // Frozen migrations with later rows are read back whole (indexes do not move: a
+                // load removes no migration).
+                QList<qsizetype> thaw;
+                QList<qint64> rowIds;
+                for (const qsizetype index : std::as_const(touched)) {
+                    if (book.at(index).frozen && !thaw.contains(index)) {
+                        thaw.append(index);
+                        rowIds.append(QList<qint64>(book.at(index).frozenRowIds.cbegin(),
+                                                    book.at(index).frozenRowIds.cend()));
+                    }
+                }
+                if (!thaw.isEmpty()) {
+                    if (std::optional<QList<EventFacts>> facts = reader.factsOf(rowIds)) {
+                        book.noteInserted(log.insertStored(std::move(*facts)));
+                        std::sort(thaw.begin(), thaw.end());
+                        book.thaw(log, thaw);
+                    }
+                }
+            }
             loaded.ms = timer.elapsed();
             return loaded;
         },
         [this](Loaded loaded) {
-            applyLoaded(loaded.log.get(), loaded.book.get(), loaded.ms);
+            applyLoaded(loaded.log.get(), loaded.book.get(), loaded.ms, loaded.pageBefore);
             if (!loaded.log)
                 Q_EMIT loadFailed(loaded.error);
         });
 }
 
-void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms)
+void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms, qint64 pageBefore)
 {
     m_loading = false;
+    if (log && book) {
+        ++m_generation;
+        m_thawing.clear();
+        m_touchedUs.clear();
+        m_pageBefore = pageBefore;
+    }
     if (log && book) {
         m_events.beginReplace();
         m_migrations.beginReplace();

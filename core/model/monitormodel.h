@@ -9,6 +9,7 @@
 #include "downtime.h"
 #include "eventfilterproxy.h"
 #include "eventlogmodel.h"
+#include "memorycap.h"
 #include "migrationbook.h"
 #include "migrationlistmodel.h"
 #include "rejectionsmodel.h"
@@ -99,6 +100,17 @@ public:
     // The stored deliveries (row ids, oldest first) of a migration, fed-back copies left out.
     QList<qint64> rowIdsOfMigration(const QString &migrationId) const;
 
+    // At most this many event-log rows in memory (0: no cap). Above it the least recently used
+    // migrations are frozen (MemoryCap): they stay on the board with their state, their rows
+    // leave memory, and the timeline, a late event or loadOlder() read them back on demand.
+    void setMemoryCap(qsizetype rows);
+    const MemoryCap &memoryCap() const { return m_cap; }
+    // Reads up to count of the newest stored deliveries not in memory (below the last page read)
+    // into the event log, in their place; olderLoaded() follows.
+    void loadOlder(int count);
+    // Whether an eviction left stored deliveries that loadOlder() can bring back.
+    bool canLoadOlder() const { return m_pageBefore > 1; }
+
     void setQuietThresholds(const QuietThresholds &thresholds);
     // Checks for quiet migrations now (the timer does it every minute).
     void checkQuiet();
@@ -132,16 +144,32 @@ Q_SIGNALS:
     void reinjected(const QList<mm::EventFacts> &facts);
     // count is -1 when the store could not be read, with a sentence in error.
     void reinjectFinished(qint64 count, const QString &error);
+    // The memory cap froze these many migrations and took these many rows out of memory.
+    void evicted(qint64 rows, qint64 migrations);
+    // loadOlder() brought rows back (-1 with a sentence in error when the store could not be read).
+    void olderLoaded(qint64 rows, const QString &error);
+    // Rows in memory and deliveries in the store, read after the cap evicted or paged rows.
+    void memoryCounted(qint64 inMemory, qint64 stored);
 
 private:
     void publish();
     static QString noStore();
-    void applyLoaded(EventLog *log, MigrationBook *book, qint64 ms);
+    void applyLoaded(EventLog *log, MigrationBook *book, qint64 ms, qint64 pageBefore);
     // Many rows at once (an import): one reset instead of a row-by-row ingest.
     void applyNewRows(const QList<EventFacts> &facts);
 
     void forgetLogRows(const std::vector<quint32> &doomed);
     void forgetMigrations(const QList<qsizetype> &doomed);
+    void compactStringsIfWorthIt();
+    // The memory cap (monitormodelmemory.cpp).
+    void enforceCap();
+    void thaw(const QList<qsizetype> &indexes);
+    void thawAmong(qsizetype firstRow); // frozen migrations of log rows from firstRow on
+    void insertStored(QList<EventFacts> facts);
+    void countMemory();
+    // The loader's eviction, on the reader thread: no views yet. Returns the highest stored
+    // delivery it took out of memory (0: none).
+    static qint64 evictLoaded(EventLog &log, MigrationBook &book, const MemoryCap &cap);
 
     EventLog m_log;
     MigrationBook m_book;
@@ -168,6 +196,12 @@ private:
     QList<DowntimeGap> m_downtime;
     QList<ReceiverPresence> m_receivers;
     quint64 m_lastDetailRequest = 0;
+    MemoryCap m_cap;
+    QSet<QString> m_thawing; // frozen migrations whose rows are being read back
+    QHash<qint64, qint64> m_touchedUs; // rows read back: row id -> when (for MemoryCap)
+    qint64 m_pageBefore = 0; // loadOlder() reads below this row id; 0: nothing evicted
+    quint64 m_generation = 0; // a load from the store bumps it: reads started before are stale
+    bool m_countPending = false;
 };
 
 } // namespace mm

@@ -127,7 +127,10 @@ void MonitorModel::applyNewRows(const QList<EventFacts> &facts)
     m_events.endReplace();
     m_migrations.endReplace();
     m_timeline.refresh();
+    thawAmong(firstNew);
     checkQuiet();
+    if (m_cap.isExceeded(m_log))
+        enforceCap();
 }
 
 void MonitorModel::reinject(const QList<qint64> &rowIds)
@@ -168,6 +171,8 @@ QList<qint64> MonitorModel::rowIdsOfMigration(const QString &migrationId) const
     const qsizetype index = m_book.indexOf(migrationId);
     if (index < 0)
         return ids;
+    if (m_book.at(index).frozen) // its deliveries are in the store only (memory cap)
+        return QList<qint64>(m_book.at(index).frozenRowIds.cbegin(), m_book.at(index).frozenRowIds.cend());
     for (const Migration::Event &e : m_book.at(index).events) {
         const EventRow &row = m_log.at(e.logIndex);
         if (!row.replayed)

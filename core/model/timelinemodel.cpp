@@ -107,6 +107,7 @@ void TimelineModel::setMigration(const QString &id)
 {
     m_id = id;
     refresh();
+    Q_EMIT migrationChosen(id);
 }
 
 void TimelineModel::refresh()

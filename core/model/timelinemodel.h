@@ -32,6 +32,10 @@ public:
     // The book changed this migration: rebuild the rows.
     void refresh();
 
+Q_SIGNALS:
+    // setMigration() chose another migration (MonitorModel thaws a frozen one).
+    void migrationChosen(const QString &id);
+
 private:
     const MigrationBook &m_book;
     const EventLog &m_log;

@@ -51,7 +51,44 @@ qint64 StoreReader::deliveryCount()
 qint64 StoreReader::loadFacts(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
                               int batchSize)
 {
-    return loadFactsWhere(batch, afterRowId, batchSize, nullptr);
+    return loadFactsWhere(batch, Range {afterRowId}, batchSize);
+}
+
+std::optional<QList<EventFacts>> StoreReader::factsBefore(qint64 beforeRowId, int limit)
+{
+    QList<EventFacts> out;
+    if (beforeRowId <= 1 || limit <= 0)
+        return out;
+    Range range;
+    range.before = beforeRowId;
+    range.newest = limit;
+    if (loadFactsWhere([&out](QList<EventFacts> &&batch) { out.append(std::move(batch)); }, range, 4096) < 0)
+        return std::nullopt;
+    return out;
+}
+
+QByteArray StoreReader::rangeSql(const Range &range)
+{
+    // Integers only: nothing to escape.
+    QByteArray sql
+        = "SELECT id, msg_id, event_id, type, migration_id, created_us, status, error_message, task_id, "
+          "company_id, created_by, object_created_us, received_us, attempts, parsed, timestamp_header "
+          "FROM deliveries WHERE id > "
+        + QByteArray::number(range.after);
+    if (range.only) {
+        QByteArrayList ids;
+        ids.reserve(range.only->size());
+        for (qint64 id : *range.only)
+            ids.append(QByteArray::number(id));
+        sql += " AND id IN (" + (ids.isEmpty() ? QByteArray("NULL") : ids.join(',')) + ')';
+    }
+    if (range.before > 0)
+        sql += " AND id < " + QByteArray::number(range.before);
+    if (range.newest > 0)
+        sql += " ORDER BY id DESC LIMIT " + QByteArray::number(range.newest);
+    else
+        sql += " ORDER BY id";
+    return sql;
 }
 
 std::optional<QList<EventFacts>> StoreReader::factsOf(QList<qint64> rowIds)
@@ -59,30 +96,18 @@ std::optional<QList<EventFacts>> StoreReader::factsOf(QList<qint64> rowIds)
     QList<EventFacts> out;
     if (rowIds.isEmpty())
         return out;
-    if (loadFactsWhere([&out](QList<EventFacts> &&batch) { out.append(std::move(batch)); }, 0, 4096, &rowIds)
-        < 0)
+    Range range;
+    range.only = &rowIds;
+    if (loadFactsWhere([&out](QList<EventFacts> &&batch) { out.append(std::move(batch)); }, range, 4096) < 0)
         return std::nullopt;
     return out;
 }
 
 qint64 StoreReader::loadFactsWithQtSql(const std::function<void(QList<EventFacts> &&)> &batch,
-                                       qint64 afterRowId, int batchSize, const QList<qint64> *only)
+                                       const Range &range, int batchSize)
 {
     // Any engine's Qt driver (PostgreSQL in team mode); SQLite has the faster path below.
-    QString sql
-        = QStringLiteral(
-              "SELECT id, msg_id, event_id, type, migration_id, created_us, status, error_message, task_id, "
-              "company_id, created_by, object_created_us, received_us, attempts, parsed, timestamp_header "
-              "FROM deliveries WHERE id > %1")
-              .arg(afterRowId);
-    if (only) {
-        QStringList ids;
-        ids.reserve(only->size());
-        for (qint64 id : *only)
-            ids.append(QString::number(id)); // integers only: nothing to escape
-        sql += QStringLiteral(" AND id IN (%1)").arg(ids.isEmpty() ? QStringLiteral("NULL") : ids.join(u','));
-    }
-    sql += QStringLiteral(" ORDER BY id");
+    const QString sql = QString::fromLatin1(rangeSql(range));
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
     if (!q.exec(sql)) {
@@ -131,13 +156,13 @@ qint64 StoreReader::loadFactsWithQtSql(const std::function<void(QList<EventFacts
     return count;
 }
 
-qint64 StoreReader::loadFactsWhere(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
-                                   int batchSize, const QList<qint64> *only)
+qint64 StoreReader::loadFactsWhere(const std::function<void(QList<EventFacts> &&)> &batch, const Range &range,
+                                   int batchSize)
 {
     if (!m_open)
         return -1;
     if (QSqlDatabase::database(m_connection, false).driverName() != QLatin1String("QSQLITE"))
-        return loadFactsWithQtSql(batch, afterRowId, batchSize, only);
+        return loadFactsWithQtSql(batch, range, batchSize);
     // A million rows through QSqlQuery take ~14 s (a QVariant per value); SQLite's own API
     // reads them in about a second, on a connection of its own that only reads.
     sqlite3 *db = nullptr;
@@ -149,25 +174,13 @@ qint64 StoreReader::loadFactsWhere(const std::function<void(QList<EventFacts> &&
         return -1;
     }
     sqlite3_busy_timeout(db, 2000);
-    QByteArray sql
-        = "SELECT id, msg_id, event_id, type, migration_id, created_us, status, error_message, task_id, "
-          "company_id, created_by, object_created_us, received_us, attempts, parsed, timestamp_header "
-          "FROM deliveries WHERE id > ?";
-    if (only) {
-        QByteArrayList ids;
-        ids.reserve(only->size());
-        for (qint64 id : *only)
-            ids.append(QByteArray::number(id)); // integers only: nothing to escape
-        sql += " AND id IN (" + ids.join(',') + ')';
-    }
-    sql += " ORDER BY id";
+    const QByteArray sql = rangeSql(range);
     sqlite3_stmt *stmt = nullptr;
     if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK) {
         m_error = QString::fromUtf8(sqlite3_errmsg(db));
         sqlite3_close(db);
         return -1;
     }
-    sqlite3_bind_int64(stmt, 1, afterRowId);
 
     // Values that repeat (types, statuses, migration ids, companies) are decoded once.
     QHash<QByteArray, QString> seen;

@@ -34,6 +34,8 @@ public:
     // The facts of these deliveries (those still stored), oldest first; nullopt on error (error()
     // says why).
     std::optional<QList<EventFacts>> factsOf(QList<qint64> rowIds);
+    // The newest `limit` deliveries with rowId < beforeRowId, newest first; nullopt on error.
+    std::optional<QList<EventFacts>> factsBefore(qint64 beforeRowId, int limit);
     qint64 deliveryCount();
 
     std::optional<QByteArray> body(qint64 rowId);
@@ -45,10 +47,19 @@ public:
     std::optional<QList<CompanyName>> companyNames();
 
 private:
-    qint64 loadFactsWhere(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
-                          int batchSize, const QList<qint64> *only);
-    qint64 loadFactsWithQtSql(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
-                              int batchSize, const QList<qint64> *only);
+    // Which rows: id > after, and, when set, id in only, or the newest `newest` below `before`.
+    struct Range
+    {
+        qint64 after = 0;
+        const QList<qint64> *only = nullptr;
+        qint64 before = 0; // 0: no upper bound
+        int newest = 0; // > 0: newest first, at most this many
+    };
+    static QByteArray rangeSql(const Range &range);
+    qint64 loadFactsWhere(const std::function<void(QList<EventFacts> &&)> &batch, const Range &range,
+                          int batchSize);
+    qint64 loadFactsWithQtSql(const std::function<void(QList<EventFacts> &&)> &batch, const Range &range,
+                              int batchSize);
 
     QString m_connection;
     QString m_path;
