@@ -117,6 +117,8 @@ void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *r
         m_settings->sync();
     });
     model->setQuietThresholds(m_saved.quietThresholds());
+    // Before the store is read: the load keeps to the cap too.
+    model->setMemoryCap(m_current.memoryCap.value_or(m_saved.memoryCap));
     window->restoreGeometry(m_settings->windowGeometry());
     restoreWindowLayout(window, m_settings->windowState(), AppSettings::WindowStateVersion);
     const FilterBarState filter = m_settings->filterBar();
@@ -240,6 +242,7 @@ QString GuiSession::overrideNote() const
 void GuiSession::apply(const SettingsValues &values)
 {
     m_model->setQuietThresholds(values.quietThresholds());
+    m_model->setMemoryCap(resolveConfig(values, m_commandLine).options.memoryCap.value_or(values.memoryCap));
     Q_EMIT alertSettingsApplied(values.alerts);
     if (m_tray)
         m_window->setCloseToTray(values.closeToTray);

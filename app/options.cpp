@@ -463,6 +463,8 @@ void commandLineFields(AppOptions &o, bool all)
         o.retentionMaxMb = v.retentionMaxMb;
     if (take("durability"))
         o.durability = parseDurability(v.durability);
+    if (take("memoryCap"))
+        o.memoryCap = v.memoryCap;
 }
 
 bool metricsOffWebhookPort(const AppOptions &o, const ReceiverConfig &receiver, QString *error)

@@ -91,6 +91,7 @@ struct AppOptions
     std::optional<int> retentionDays; // --retention-days, 0: keep forever
     std::optional<int> retentionMaxMb; // --retention-max-mb, 0: no size limit
     std::optional<Durability> durability; // --durability (default power)
+    std::optional<int> memoryCap; // --memory-cap, 0: every delivery in memory
     // --metrics-listen: /metrics and /healthz on their own port (--headless and the window).
     std::optional<MetricsConfig> metrics;
     QString exportTarget;

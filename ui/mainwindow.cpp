@@ -5,6 +5,7 @@
 #include "board/statusdelegate.h"
 #include "eventlog/eventactions.h"
 #include "eventlog/followview.h"
+#include "eventlog/olderdeliveriesbar.h"
 #include "filterbar/filterbar.h"
 #include "inspector/inspectorwidget.h"
 #include "model/modelroles.h"
@@ -170,7 +171,7 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
                                      5000);
             return;
         }
-        m_tabs->setCurrentWidget(m_events);
+        m_tabs->setCurrentWidget(m_eventsPage);
         m_events->setCurrentIndex(row);
         m_events->scrollTo(row, QAbstractItemView::PositionAtCenter);
     });
@@ -185,7 +186,16 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
 
     m_rejected = new RejectedView(model->rejections(), model->filteredRejections(), m_tabs);
 
-    m_tabs->addTab(m_events, tr("Event log"));
+    // The event log, and under it (with a memory cap) what is in the store only.
+    m_eventsPage = new QWidget(m_tabs);
+    m_eventsPage->setObjectName(QStringLiteral("eventLog")); // the saved tab is by page name
+    auto *eventsLayout = new QVBoxLayout(m_eventsPage);
+    eventsLayout->setContentsMargins(0, 0, 0, 0);
+    eventsLayout->setSpacing(0);
+    m_events->setParent(m_eventsPage);
+    eventsLayout->addWidget(m_events, 1);
+    eventsLayout->addWidget(new OlderDeliveriesBar(model, m_eventsPage));
+    m_tabs->addTab(m_eventsPage, tr("Event log"));
     timelinePage->setObjectName(QStringLiteral("timelinePage")); // the saved tab is by page name
     m_tabs->addTab(timelinePage, tr("Timeline"));
     // Every migration the filter shows on one time axis; a click selects it on the board.
@@ -303,12 +313,19 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
         m_storeStatus.loadMs = ms;
         updateStoreStatus();
     });
-    connect(model->events(), &QAbstractItemModel::rowsInserted, this, [this] {
-        if (m_storeStatus.loaded)
-            m_storeStatus.arrivedSinceLoad = true;
+    connect(model->events(), &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) {
+                if (m_storeStatus.loaded)
+                    m_storeStatus.arrivedSinceLoad = true;
+                if (m_storeStatus.storedCount >= 0) // counted exactly again at the next eviction
+                    m_storeStatus.storedCount += last - first + 1;
+                updateStoreStatus();
+            });
+    connect(model->events(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateStoreStatus);
+    connect(model, &MonitorModel::memoryCounted, this, [this](qint64, qint64 stored) {
+        m_storeStatus.storedCount = stored;
         updateStoreStatus();
     });
-    connect(model->events(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateStoreStatus);
     connect(model->events(), &QAbstractItemModel::modelReset, this, &MainWindow::updateStoreStatus);
     updateStoreStatus();
     // The sparkline's minutes slide with the clock, so it redraws on a timer, not on events.
@@ -533,7 +550,7 @@ void MainWindow::updateStoreStatus()
 
 void MainWindow::updateInspectorVisibility()
 {
-    const bool show = m_tabs->currentWidget() == m_events && m_events->currentIndex().isValid();
+    const bool show = m_tabs->currentWidget() == m_eventsPage && m_events->currentIndex().isValid();
     if (show == !m_inspector->isHidden())
         return;
     m_inspector->setVisible(show);

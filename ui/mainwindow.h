@@ -126,6 +126,7 @@ private:
     FilterBar *m_filter = nullptr;
     QTableView *m_board = nullptr;
     QTableView *m_events = nullptr;
+    QWidget *m_eventsPage = nullptr; // the event log tab: the log and the older-deliveries bar
     QTableView *m_timeline = nullptr;
     QTableView *m_requestView = nullptr;
     RejectedView *m_rejected = nullptr;

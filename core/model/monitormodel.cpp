@@ -369,6 +369,8 @@ void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms, qi
         forget(deleted);
     if (log)
         Q_EMIT loaded(count, ms);
+    if (log && m_cap.isOn())
+        countMemory(); // how many the cap left in the store
     checkQuiet();
 }
 

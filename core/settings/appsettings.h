@@ -36,6 +36,7 @@ struct SettingsValues
     QString storeUrl;
     int retentionDays = 0; // delete deliveries older than this; 0 keeps them forever
     int retentionMaxMb = 0; // keep the store under this (never deleting younger ones); 0: no limit
+    int memoryCap = 0; // deliveries the window keeps in memory (MonitorModel::setMemoryCap); 0: all
     QString durability; // "power" (a 2xx survives a power cut) or "process" (a crash of the app)
     bool closeToTray = false; // closing the window hides it to the tray, when there is one
     // Start at login, minimised to the tray: the XDG autostart entry (Autostart), which

@@ -18,11 +18,12 @@ using L1 = QLatin1String;
 
 constexpr int MaxToleranceSeconds = 86400;
 constexpr int MaxQuietMinutes = 7 * 24 * 60;
+constexpr int MaxMemoryCap = 1000 * 1000 * 1000;
 
-const std::array<SettingSpec, 17> &specs()
+const std::array<SettingSpec, 18> &specs()
 {
     // clang-format off
-    static const std::array<SettingSpec, 17> all = {{
+    static const std::array<SettingSpec, 18> all = {{
         {L1("listenAddress"), L1("receiver/address"), &SettingsValues::listenAddress, Kind::Address,
          QStringLiteral("127.0.0.1"), 0, 0, Merge::CommandLine, L1("listen"), L1("HOST:PORT"),
          [] { return QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."); }},
@@ -62,6 +63,12 @@ const std::array<SettingSpec, 17> &specs()
          [] {
              return QStringLiteral("Keep the store under N MiB by deleting the oldest deliveries, never ones "
                                    "younger than --retention-days (0: no limit, the default).");
+         }},
+        {L1("memoryCap"), L1("window/memoryCap"), &SettingsValues::memoryCap, Kind::Integer, 0, 0,
+         MaxMemoryCap, Merge::CommandLine, L1("memory-cap"), L1("N"),
+         [] {
+             return QStringLiteral("The window keeps at most N deliveries in memory (0: all, the default); older "
+                                   "ones stay in the store and are read back when shown.");
          }},
         {L1("durability"), L1("store/durability"), &SettingsValues::durability, Kind::Durability,
          QStringLiteral("power"), 0, 0, Merge::CommandLine, L1("durability"), L1("power|process"),

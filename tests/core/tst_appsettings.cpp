@@ -231,6 +231,7 @@ private Q_SLOTS:
             {QStringLiteral("retentionMaxMb"), QStringLiteral("store/retentionMaxMb")},
             {QStringLiteral("durability"), QStringLiteral("store/durability")},
             {QStringLiteral("closeToTray"), QStringLiteral("window/closeToTray")},
+            {QStringLiteral("memoryCap"), QStringLiteral("window/memoryCap")},
             {QStringLiteral("forwardEnabled"), QStringLiteral("forward/enabled")},
             {QStringLiteral("forwardTarget"), QStringLiteral("forward/target")},
             {QStringLiteral("forwardResign"), QStringLiteral("forward/resign")},

@@ -191,7 +191,7 @@ void TestMainWindow::timelineLogAndInspectorStayInStep()
 
     // Clicking it selects that delivery in the event log...
     QTest::mouseClick(timeline, Qt::LeftButton, Qt::NoModifier, failedAt);
-    QCOMPARE(tabs->currentWidget(), events);
+    QCOMPARE(tabs->currentWidget(), events->parentWidget());
     const QModelIndex current = events->currentIndex();
     QVERIFY(current.isValid());
     const qint64 rowId = current.data(RowIdRole).toLongLong();
@@ -256,7 +256,7 @@ void TestMainWindow::defaultSizeShowsEveryColumnAndNoEmptyInspector()
     auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("tabs"));
     tabs->setCurrentIndex(1);
     QVERIFY(!inspector->isVisible());
-    tabs->setCurrentWidget(events);
+    tabs->setCurrentWidget(events->parentWidget());
     QVERIFY(inspector->isVisible());
 }
 

@@ -41,6 +41,14 @@ void TestStoreStatus::text_data()
                                            << QStringLiteral("12,351 deliveries · newest 04:23:02");
     QTest::addRow("newest from another day") << StoreStatus {true, 5, 1, 6, yesterday, true}
                                              << QStringLiteral("6 deliveries · newest 2026-12-06 23:59");
+    QTest::addRow("loaded under a memory cap")
+        << StoreStatus {true, 90000, 700, 90000, today, false, 4320000}
+        << QStringLiteral("90,000 of 4,320,000 stored deliveries loaded in 700 ms");
+    QTest::addRow("arrivals under a memory cap")
+        << StoreStatus {true, 90000, 700, 90012, today, true, 4320012}
+        << QStringLiteral("4,320,012 deliveries, 90,012 in memory · newest 04:23:02");
+    QTest::addRow("everything back in memory")
+        << StoreStatus {true, 5, 1, 6, today, true, 6} << QStringLiteral("6 deliveries · newest 04:23:02");
     QTest::addRow("all trimmed away") << StoreStatus {true, 5, 1, 0, 0, true}
                                       << QStringLiteral("No deliveries yet: they appear here as they arrive");
 }

@@ -243,6 +243,18 @@ QWidget *SettingsDialog::monitoringPage()
                                 "younger than the days above are never deleted to meet the size; 0 means "
                                 "unlimited."),
                              storage));
+    m_memoryCap = spinBox("memoryCap", tr(" deliveries"), storage);
+    m_memoryCap->setObjectName(QStringLiteral("memoryCap"));
+    m_memoryCap->setSpecialValueText(tr("All"));
+    m_memoryCap->setSingleStep(100000);
+    m_memoryCap->setGroupSeparatorShown(true);
+    storageForm->addRow(tr("Keep in &memory at most:"), m_memoryCap);
+    storageForm->addRow(
+        hint(tr("Past this, the migrations least recently heard from leave memory: they stay on "
+                "the board as they were, and their events are read back from the store when "
+                "shown. The event log's \"Load older\" brings back the rest. About 250 bytes "
+                "a delivery; 0 keeps every delivery in memory."),
+             storage));
     m_durability = new QComboBox(storage);
     m_durability->setObjectName(QStringLiteral("durability"));
     m_durability->addItem(tr("Once on disk: survives a power cut (recommended)"), QStringLiteral("power"));
@@ -287,6 +299,7 @@ void SettingsDialog::setValues(const SettingsValues &values)
     m_storeUrl->setText(values.storeUrl);
     m_retentionDays->setValue(values.retentionDays);
     m_retentionMaxMb->setValue(values.retentionMaxMb);
+    m_memoryCap->setValue(values.memoryCap);
     m_durability->setCurrentIndex(qMax(0, m_durability->findData(values.durability)));
     m_closeToTray->setChecked(values.closeToTray);
     m_startAtLogin->setChecked(values.startAtLogin);
@@ -355,6 +368,7 @@ std::optional<SettingsValues> SettingsDialog::collect()
     v.storeUrl = m_storeUrl->text().trimmed();
     v.retentionDays = m_retentionDays->value();
     v.retentionMaxMb = m_retentionMaxMb->value();
+    v.memoryCap = m_memoryCap->value();
     v.durability = m_durability->currentData().toString();
     v.closeToTray = m_closeToTray->isChecked();
     v.startAtLogin = m_startAtLogin->isChecked();

@@ -94,6 +94,7 @@ private:
     QCheckBox *m_closeToTray = nullptr;
     QSpinBox *m_retentionDays = nullptr;
     QSpinBox *m_retentionMaxMb = nullptr;
+    QSpinBox *m_memoryCap = nullptr;
     QComboBox *m_durability = nullptr;
     QLabel *m_secretsWarning = nullptr;
     QCheckBox *m_startAtLogin = nullptr;
