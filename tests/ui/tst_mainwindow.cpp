@@ -15,6 +15,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QLabel>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -72,7 +73,80 @@ private Q_SLOTS:
     void defaultSizeShowsEveryColumnAndNoEmptyInspector();
     void statusBarFollowsDeliveries();
     void overviewAndBoardSelectTogether();
+    void memoryCapShowsOlderDeliveriesOnDemand();
 };
+
+void TestMainWindow::memoryCapShowsOlderDeliveriesOnDemand()
+{
+    // 30 migrations of two events each (60 deliveries); the window keeps 20 in memory.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    {
+        Store writerStore(Store::Options {dir.path(), Durability::Power, 10000, false});
+        StoreWriter &writer = writerStore.writer();
+        QString error;
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        quint64 ticket = 0;
+        for (int m = 0; m < 30; ++m) {
+            const QByteArray id = "mig_" + QByteArray::number(m);
+            const qint64 at = T0 + m * 3600 * Sec;
+            writer.submit(++ticket,
+                          record(id + "_1", id.constData(), "migration.created", "NOT_STARTED", at));
+            writer.submit(++ticket,
+                          record(id + "_2", id.constData(), "migration.failed", "FAILED", at + 60 * Sec));
+        }
+        writer.stop();
+    }
+    Store store(Store::Options {dir.path()});
+    MonitorModel model(&store);
+    model.setMemoryCap(20);
+    RequestLogModel requestLog;
+    MainWindow window(&model, &requestLog);
+    window.setStoreAvailable(true);
+    window.resize(1200, 800);
+    QSignalSpy loaded(&model, &MonitorModel::loaded);
+    model.loadFromStore();
+    QVERIFY(loaded.wait(10000));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    auto *board = window.findChild<QTableView *>(QStringLiteral("board"));
+    auto *events = window.findChild<QTableView *>(QStringLiteral("events"));
+    auto *bar = window.findChild<QWidget *>(QStringLiteral("olderDeliveries"));
+    auto *loadOlder = window.findChild<QPushButton *>(QStringLiteral("loadOlder"));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("storeStatus"));
+    QVERIFY(board && events && bar && loadOlder && status);
+    // Every migration is on the board, failed; memory holds at most the cap.
+    QCOMPARE(board->model()->rowCount(), 30);
+    QVERIFY(events->model()->rowCount() <= 20);
+    QTRY_VERIFY(bar->isVisible());
+    const QLabel *text = bar->findChild<QLabel *>();
+    QVERIFY(text->text().contains(QStringLiteral("of 60 stored deliveries are in memory")));
+    QTRY_VERIFY(status->text().contains(QStringLiteral("of 60 stored deliveries loaded")));
+    QVERIFY(loadOlder->isEnabled());
+
+    // Load older: the newest stored rows not in memory come back into the event log; a page is
+    // a quarter of the cap, so room is made for it and it stays.
+    QCOMPARE(loadOlder->text(), QStringLiteral("Load 5 older"));
+    qint64 newestAway = 60;
+    while (model.log().indexOfRowId(newestAway) >= 0)
+        --newestAway;
+    QVERIFY(newestAway > 5);
+    QTest::mouseClick(loadOlder, Qt::LeftButton);
+    QTRY_VERIFY(model.log().indexOfRowId(newestAway) >= 0);
+    QVERIFY(events->model()->rowCount() <= 20);
+    QTRY_VERIFY(loadOlder->isEnabled());
+
+    // A frozen migration chosen on the board shows its events in the timeline.
+    int boardRow = -1;
+    for (int r = 0; r < board->model()->rowCount(); ++r) {
+        if (board->model()->index(r, 0).data(MigrationIdRole).toString() == QStringLiteral("mig_0"))
+            boardRow = r;
+    }
+    QVERIFY(boardRow >= 0);
+    board->setCurrentIndex(board->model()->index(boardRow, 0));
+    QTRY_COMPARE(model.timeline()->rowCount(), 2);
+}
 
 void TestMainWindow::overviewAndBoardSelectTogether()
 {

@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <algorithm>
 
 namespace mm {
 
@@ -13,13 +14,12 @@ OlderDeliveriesBar::OlderDeliveriesBar(MonitorModel *model, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
     , m_text(new QLabel(this))
-    , m_button(new QPushButton(tr("Load %L1 older").arg(PageSize), this))
+    , m_button(new QPushButton(this))
 {
     setObjectName(QStringLiteral("olderDeliveries"));
     m_button->setObjectName(QStringLiteral("loadOlder"));
-    m_button->setToolTip(tr("Reads the next %L1 older deliveries back from the store into the event log. "
-                            "They leave memory again as new deliveries push past the cap.")
-                             .arg(PageSize));
+    m_button->setToolTip(tr("Reads the next older deliveries back from the store into the event log. They "
+                            "leave memory again as new deliveries push past the cap."));
     m_text->setWordWrap(true);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
@@ -29,7 +29,7 @@ OlderDeliveriesBar::OlderDeliveriesBar(MonitorModel *model, QWidget *parent)
     connect(m_button, &QPushButton::clicked, this, [this] {
         m_button->setEnabled(false);
         m_text->setText(tr("Reading older deliveries from the store…"));
-        m_model->loadOlder(PageSize);
+        m_model->loadOlder(pageSize(m_model->memoryCap().rows()));
     });
     connect(model, &MonitorModel::memoryCounted, this, &OlderDeliveriesBar::update);
     connect(model, &MonitorModel::olderLoaded, this, [this](qint64 rows, const QString &error) {
@@ -37,6 +37,12 @@ OlderDeliveriesBar::OlderDeliveriesBar(MonitorModel *model, QWidget *parent)
         if (rows < 0)
             m_text->setText(tr("The store could not be read: %1").arg(error));
     });
+}
+
+int OlderDeliveriesBar::pageSize(qsizetype cap)
+{
+    // A page a quarter of the cap at most: room is made for it without evicting it at once.
+    return cap > 0 ? int(std::clamp<qsizetype>(cap / 4, 1, PageSize)) : PageSize;
 }
 
 QString OlderDeliveriesBar::sentence(qint64 inMemory, qint64 stored, qsizetype cap)
@@ -55,6 +61,7 @@ void OlderDeliveriesBar::update(qint64 inMemory, qint64 stored)
     const QString text = sentence(inMemory, stored, m_model->memoryCap().rows());
     setVisible(!text.isEmpty());
     m_text->setText(text);
+    m_button->setText(tr("Load %L1 older").arg(pageSize(m_model->memoryCap().rows())));
     m_button->setEnabled(m_model->canLoadOlder());
 }
 

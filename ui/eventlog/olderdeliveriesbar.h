@@ -25,6 +25,8 @@ public:
 
     // The bar's sentence for these counts (pure, for tests): "" when nothing is left out.
     static QString sentence(qint64 inMemory, qint64 stored, qsizetype cap);
+    // How many a click reads: PageSize, or a quarter of a smaller cap.
+    static int pageSize(qsizetype cap);
 
 private:
     void update(qint64 inMemory, qint64 stored);
