@@ -14,7 +14,10 @@
 // process (no sync per commit): the store's size and speed are not what is measured.
 //
 // Run: build/bench/bench_memory [--hours 24] [--rate 50] [--retention-hours 6] [--trim]
+//      [--memory-cap N (MonitorModel::setMemoryCap; default 0: none)]
 //      [--dir FOLDER (default: a temporary folder, removed afterwards)]
+// With a cap, "in model" stays at or under it and "frozen" counts the migrations kept on the board
+// as summaries only.
 // --trim calls malloc_trim(0) before each reading (the figure then shows what the heap holds,
 // not what glibc kept cached); without it the figures are VmRSS as the process has it.
 #include "model/monitormodel.h"
@@ -109,7 +112,10 @@ int main(int argc, char **argv)
                                         QStringLiteral("malloc_trim(0) before each reading."));
     const QCommandLineOption dirOption(QStringLiteral("dir"), QStringLiteral("Store folder."),
                                        QStringLiteral("folder"));
-    parser.addOptions({hoursOption, rateOption, retentionOption, trimOption, dirOption});
+    const QCommandLineOption capOption(QStringLiteral("memory-cap"),
+                                       QStringLiteral("Deliveries the model keeps in memory (0: all)."),
+                                       QStringLiteral("n"), QStringLiteral("0"));
+    parser.addOptions({hoursOption, rateOption, retentionOption, trimOption, dirOption, capOption});
     parser.process(app);
     const int hours = parser.value(hoursOption).toInt();
     const int rate = parser.value(rateOption).toInt();
@@ -129,6 +135,8 @@ int main(int argc, char **argv)
         return 1;
     }
     MonitorModel model(&store);
+    const qint64 cap = parser.value(capOption).toLongLong();
+    model.setMemoryCap(cap);
     QObject::connect(&store.writer(), &StoreWriter::committed, &model, &MonitorModel::ingest);
 
     qint64 nowUs = Start;
@@ -143,12 +151,12 @@ int main(int argc, char **argv)
     policy.maxAgeUs = retentionUs;
     retention.setPolicy(policy);
 
-    std::printf("bench_memory: %d h at %d/s (%lld deliveries), retention %lld h, RSS %s\n", hours, rate,
-                static_cast<long long>(qint64(hours) * 3600 * rate),
-                static_cast<long long>(retentionUs / Hour),
+    std::printf("bench_memory: %d h at %d/s (%lld deliveries), retention %lld h, memory cap %lld, RSS %s\n",
+                hours, rate, static_cast<long long>(qint64(hours) * 3600 * rate),
+                static_cast<long long>(retentionUs / Hour), static_cast<long long>(cap),
                 trim ? "after malloc_trim(0)" : "as is (no malloc_trim)");
-    std::printf("%5s %10s %10s %10s %10s %10s %9s %8s\n", "hour", "delivered", "in model", "migrations",
-                "VmRSS MiB", "VmHWM MiB", "store MiB", "wall s");
+    std::printf("%5s %10s %10s %10s %8s %10s %10s %9s %8s\n", "hour", "delivered", "in model", "migrations",
+                "frozen", "VmRSS MiB", "VmHWM MiB", "store MiB", "wall s");
     std::fflush(stdout);
 
     QElapsedTimer wall;
@@ -190,9 +198,10 @@ int main(int argc, char **argv)
             malloc_trim(0);
 #endif
         const qint64 storeBytes = store.sizeOnDisk();
-        std::printf("%5d %10lld %10lld %10lld %10.1f %10.1f %9.1f %8.1f\n", hour,
+        std::printf("%5d %10lld %10lld %10lld %8lld %10.1f %10.1f %9.1f %8.1f\n", hour,
                     static_cast<long long>(delivered), static_cast<long long>(model.log().size()),
-                    static_cast<long long>(model.book().size()), double(statusKiB("VmRSS")) / 1024,
+                    static_cast<long long>(model.book().size()),
+                    static_cast<long long>(model.book().frozenCount()), double(statusKiB("VmRSS")) / 1024,
                     double(statusKiB("VmHWM")) / 1024, double(storeBytes) / (1024 * 1024),
                     double(wall.elapsed()) / 1000);
         std::fflush(stdout);
