@@ -313,14 +313,11 @@ MainWindow::MainWindow(MonitorModel *model, RequestLogModel *requestLog, QWidget
         m_storeStatus.loadMs = ms;
         updateStoreStatus();
     });
-    connect(model->events(), &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex &, int first, int last) {
-                if (m_storeStatus.loaded)
-                    m_storeStatus.arrivedSinceLoad = true;
-                if (m_storeStatus.storedCount >= 0) // counted exactly again at the next eviction
-                    m_storeStatus.storedCount += last - first + 1;
-                updateStoreStatus();
-            });
+    connect(model->events(), &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_storeStatus.loaded)
+            m_storeStatus.arrivedSinceLoad = true;
+        updateStoreStatus();
+    });
     connect(model->events(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateStoreStatus);
     connect(model, &MonitorModel::memoryCounted, this, [this](qint64, qint64 stored) {
         m_storeStatus.storedCount = stored;

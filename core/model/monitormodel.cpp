@@ -82,6 +82,8 @@ void MonitorModel::ingest(const QList<EventFacts> &facts)
         const quint32 index = m_log.upsert(f, &isNew);
         if (!isNew)
             m_events.rowChanged(index);
+        else if (m_storedCount >= 0 && !f.replayed)
+            ++m_storedCount;
         const qsizetype migration = m_book.apply(m_log, index);
         if (migration < 0)
             continue;
@@ -102,6 +104,8 @@ void MonitorModel::forget(const QList<qint64> &rowIds)
         m_forgottenDuringLoad.append(rowIds);
         return;
     }
+    if (m_storedCount >= 0)
+        countMemory(); // the store shrank by what retention deleted, held in memory or not
     // Everything noted so far becomes visible first: removals then only meet published rows,
     // and no migration index is held across them.
     publish();
@@ -251,6 +255,8 @@ void MonitorModel::publish()
     m_changedMigrations.clear();
     if (m_cap.isExceeded(m_log))
         enforceCap();
+    else if (m_cap.isOn() && m_storedCount >= 0)
+        Q_EMIT memoryCounted(m_log.size(), m_storedCount);
 }
 
 void MonitorModel::loadFromStore()

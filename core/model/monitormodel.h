@@ -110,6 +110,9 @@ public:
     void loadOlder(int count);
     // Whether an eviction left stored deliveries that loadOlder() can bring back.
     bool canLoadOlder() const { return m_pageBefore > 1; }
+    // Deliveries in the store, once a memory cap made the model count them (-1: not counted).
+    // Kept up to date with arrivals between counts.
+    qint64 storedCount() const { return m_storedCount; }
 
     void setQuietThresholds(const QuietThresholds &thresholds);
     // Checks for quiet migrations now (the timer does it every minute).
@@ -148,7 +151,8 @@ Q_SIGNALS:
     void evicted(qint64 rows, qint64 migrations);
     // loadOlder() brought rows back (-1 with a sentence in error when the store could not be read).
     void olderLoaded(qint64 rows, const QString &error);
-    // Rows in memory and deliveries in the store, read after the cap evicted or paged rows.
+    // Rows in memory and deliveries in the store (storedCount()): after a count (at each eviction
+    // and page read) and, under a cap, with each batch of arrivals.
     void memoryCounted(qint64 inMemory, qint64 stored);
 
 private:
@@ -202,6 +206,7 @@ private:
     qint64 m_pageBefore = 0; // loadOlder() reads below this row id; 0: nothing evicted
     quint64 m_generation = 0; // a load from the store bumps it: reads started before are stale
     bool m_countPending = false;
+    qint64 m_storedCount = -1;
 };
 
 } // namespace mm

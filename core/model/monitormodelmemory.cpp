@@ -189,11 +189,22 @@ void MonitorModel::countMemory()
     if (!m_store || m_countPending)
         return;
     m_countPending = true;
-    m_store->read<qint64>(
-        this, [](StoreReader &reader) { return reader.isOpen() ? reader.deliveryCount() : qint64(-1); },
-        [this](qint64 stored) {
+    using Count = std::pair<qint64, qint64>;
+    m_store->read<Count>(
+        this,
+        [](StoreReader &reader) {
+            return reader.isOpen() ? reader.deliveryCountAndHighest() : Count {-1, 0};
+        },
+        [this, generation = m_generation](Count counted) {
             m_countPending = false;
-            Q_EMIT memoryCounted(m_log.size(), stored);
+            if (generation != m_generation || counted.first < 0)
+                return;
+            // Rows that arrived after the count was read are counted on top (they are the newest).
+            qint64 later = 0;
+            for (qsizetype i = m_log.size() - 1; i >= 0 && m_log.at(i).rowId > counted.second; --i)
+                ++later;
+            m_storedCount = counted.first + later;
+            Q_EMIT memoryCounted(m_log.size(), m_storedCount);
         });
 }
 

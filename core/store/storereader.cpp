@@ -48,6 +48,14 @@ qint64 StoreReader::deliveryCount()
     return q.value(0).toLongLong();
 }
 
+std::pair<qint64, qint64> StoreReader::deliveryCountAndHighest()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (!q.exec(QStringLiteral("SELECT count(*), coalesce(max(id), 0) FROM deliveries")) || !q.next())
+        return {-1, 0};
+    return {q.value(0).toLongLong(), q.value(1).toLongLong()};
+}
+
 qint64 StoreReader::loadFacts(const std::function<void(QList<EventFacts> &&)> &batch, qint64 afterRowId,
                               int batchSize)
 {

@@ -37,6 +37,9 @@ public:
     // The newest `limit` deliveries with rowId < beforeRowId, newest first; nullopt on error.
     std::optional<QList<EventFacts>> factsBefore(qint64 beforeRowId, int limit);
     qint64 deliveryCount();
+    // How many deliveries are stored and the highest row id among them, read at one instant
+    // ({-1, 0} on error).
+    std::pair<qint64, qint64> deliveryCountAndHighest();
 
     std::optional<QByteArray> body(qint64 rowId);
     QList<AttemptInfo> attempts(qint64 rowId);
