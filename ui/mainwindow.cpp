@@ -376,6 +376,9 @@ void MainWindow::applyFilter()
 {
     const FilterState state = m_filter->state();
     m_model->filteredEvents()->setFilter(state.eventFilter());
+    // A migration named whole whose events left memory (a memory cap) is read back for the log.
+    if (!state.migration.trimmed().isEmpty())
+        m_model->bringBack(state.migration.trimmed());
     m_model->filteredMigrations()->setFilter(state.migrationFilter());
     RejectionFilter rejections;
     rejections.text = takeCompanyTerm(state.text).rest; // refused deliveries have no company

@@ -52,11 +52,7 @@ MonitorModel::MonitorModel(Store *store, QObject *parent)
     };
     namesChanged();
     connect(&m_companies, &CompanyDirectory::changed, this, namesChanged);
-    connect(&m_timeline, &TimelineModel::migrationChosen, this, [this](const QString &id) {
-        const qsizetype index = m_book.indexOf(id);
-        if (index >= 0 && m_book.at(index).frozen)
-            thaw({index});
-    });
+    connect(&m_timeline, &TimelineModel::migrationChosen, this, &MonitorModel::bringBack);
 }
 
 MonitorModel::~MonitorModel() = default;

@@ -108,6 +108,9 @@ public:
     // Reads up to count of the newest stored deliveries not in memory (below the last page read)
     // into the event log, in their place; olderLoaded() follows.
     void loadOlder(int count);
+    // Reads a frozen migration's deliveries back (memory cap) so the event log can show them, as
+    // when the filter names it; migrationUpdated() follows. Nothing to do for one in memory.
+    void bringBack(const QString &migrationId);
     // Whether an eviction left stored deliveries that loadOlder() can bring back.
     bool canLoadOlder() const { return m_pageBefore > 1; }
     // Deliveries in the store, once a memory cap made the model count them (-1: not counted).

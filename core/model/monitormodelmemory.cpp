@@ -69,6 +69,13 @@ void MonitorModel::enforceCap()
     countMemory();
 }
 
+void MonitorModel::bringBack(const QString &migrationId)
+{
+    const qsizetype index = m_book.indexOf(migrationId);
+    if (index >= 0 && m_book.at(index).frozen)
+        thaw({index});
+}
+
 void MonitorModel::thawAmong(qsizetype firstRow)
 {
     const QList<qsizetype> frozen = m_book.frozenAmong(m_log, firstRow);
