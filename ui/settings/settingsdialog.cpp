@@ -252,8 +252,8 @@ QWidget *SettingsDialog::monitoringPage()
     storageForm->addRow(
         hint(tr("Past this, the migrations least recently heard from leave memory: they stay on "
                 "the board as they were, and their events are read back from the store when "
-                "shown. The event log's \"Load older\" brings back the rest. About 250 bytes "
-                "a delivery; 0 keeps every delivery in memory."),
+                "shown. The event log's \"Load older\" brings back the rest. A delivery in memory "
+                "takes about 300 bytes; 0 keeps every delivery in memory."),
              storage));
     m_durability = new QComboBox(storage);
     m_durability->setObjectName(QStringLiteral("durability"));
