@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "windowlayout.h"
 
+#include <QCheckBox>
 #include <QDataStream>
 #include <QHeaderView>
 #include <QIODevice>
@@ -42,11 +43,17 @@ QByteArray saveWindowLayout(const QMainWindow *window, int version)
             tabPages.insert(name, page->objectName());
     }
 
+    QMap<QString, bool> switches; // check boxes marked RememberedSwitch (the Overview's grouping)
+    for (const auto &[name, box] : named<QCheckBox>(window).asKeyValueRange()) {
+        if (box->property(RememberedSwitch).toBool())
+            switches.insert(name, box->isChecked());
+    }
+
     QByteArray out;
     QDataStream stream(&out, QIODevice::WriteOnly);
     stream.setVersion(QDataStream::Qt_6_4);
     stream << Magic << qint32(version) << window->saveState(version) << splitters << headers << tabs
-           << tabPages;
+           << tabPages << switches;
     return out;
 }
 
@@ -61,9 +68,12 @@ bool restoreWindowLayout(QMainWindow *window, const QByteArray &layout, int vers
     QMap<QString, QByteArray> headers;
     QMap<QString, qint32> tabs;
     QMap<QString, QString> tabPages;
+    QMap<QString, bool> switches;
     stream >> magic >> savedVersion >> mainState >> splitters >> headers >> tabs;
     if (!stream.atEnd()) // saved before pages were named: by index only
         stream >> tabPages;
+    if (!stream.atEnd()) // saved before switches were remembered
+        stream >> switches;
     if (stream.status() != QDataStream::Ok || magic != Magic || savedVersion != version)
         return false;
     window->restoreState(mainState, version);
@@ -91,6 +101,11 @@ bool restoreWindowLayout(QMainWindow *window, const QByteArray &layout, int vers
             t->setCurrentIndex(byName);
         else if (index >= 0 && index < t->count())
             t->setCurrentIndex(index);
+    }
+    const auto namedSwitches = named<QCheckBox>(window);
+    for (const auto &[name, checked] : switches.asKeyValueRange()) {
+        if (QCheckBox *box = namedSwitches.value(name); box && box->property(RememberedSwitch).toBool())
+            box->setChecked(checked);
     }
     return true;
 }

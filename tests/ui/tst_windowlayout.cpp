@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "windowlayout.h"
 
+#include <QCheckBox>
 #include <QHeaderView>
 #include <QMainWindow>
 #include <QSplitter>
@@ -20,9 +21,16 @@ struct Window
     QTableView *table = new QTableView;
     QTabWidget *tabs = new QTabWidget;
     QStandardItemModel model {3, 4};
+    QCheckBox *remembered = new QCheckBox(QStringLiteral("Group"));
+    QCheckBox *other = new QCheckBox(QStringLiteral("Other"));
 
     Window()
     {
+        remembered->setObjectName(QStringLiteral("groupByCompany"));
+        remembered->setProperty(RememberedSwitch, true);
+        other->setObjectName(QStringLiteral("other"));
+        tabs->setCornerWidget(remembered, Qt::TopRightCorner);
+        tabs->setCornerWidget(other, Qt::TopLeftCorner);
         splitter->setObjectName(QStringLiteral("mainSplitter"));
         table->setObjectName(QStringLiteral("board"));
         tabs->setObjectName(QStringLiteral("tabs"));
@@ -49,7 +57,24 @@ private Q_SLOTS:
     void otherVersionIsIgnored();
     void damagedDataIsIgnored();
     void tabsAreRestoredByPageName();
+    void rememberedSwitchesOnly();
 };
+
+void TestWindowLayout::rememberedSwitchesOnly()
+{
+    QByteArray saved;
+    {
+        Window w;
+        QVERIFY(QTest::qWaitForWindowExposed(&w.window));
+        w.remembered->setChecked(true);
+        w.other->setChecked(true);
+        saved = saveWindowLayout(&w.window, 1);
+    }
+    Window restored;
+    QVERIFY(restoreWindowLayout(&restored.window, saved, 1));
+    QVERIFY(restored.remembered->isChecked());
+    QVERIFY(!restored.other->isChecked()); // not marked: left as the window made it
+}
 
 void TestWindowLayout::roundTrip()
 {

@@ -3,6 +3,7 @@
 
 #include "board/statuscolor.h"
 #include "overviewwidget.h"
+#include "windowlayout.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -17,6 +18,8 @@ OverviewPane::OverviewPane(MigrationFilterProxy *filtered, QWidget *parent)
     , m_view(new OverviewWidget(filtered, this))
     , m_group(new QCheckBox(tr("&Group by company"), this))
 {
+    m_group->setObjectName(QStringLiteral("groupByCompany"));
+    m_group->setProperty(RememberedSwitch, true); // kept with the window's layout between runs
     auto *fit = new QToolButton(this);
     fit->setText(tr("Fit"));
     fit->setToolTip(tr("Show all migrations (0)"));
