@@ -185,6 +185,8 @@ int runGui(const AppOptions &commandLine)
     QObject::connect(&model, &MonitorModel::loadFailed, &window, [&window](const QString &why) {
         window.setProblem(QObject::tr("Could not read the store: %1").arg(why));
     });
+    // The cap (Settings or --memory-cap) before the store is read: the load keeps to it too.
+    model.setMemoryCap(session.effectiveOptions().memoryCap.value_or(0));
     model.loadFromStore();
     QObject::connect(&receiver, &ReceiverHost::handled, &requestLog, &RequestLogModel::append);
     // Rejections are read from the store's journal when new ones are logged (at most once a second).

@@ -117,8 +117,6 @@ void GuiSession::attach(MainWindow *window, MonitorModel *model, ReceiverHost *r
         m_settings->sync();
     });
     model->setQuietThresholds(m_saved.quietThresholds());
-    // Before the store is read: the load keeps to the cap too.
-    model->setMemoryCap(m_current.memoryCap.value_or(m_saved.memoryCap));
     window->restoreGeometry(m_settings->windowGeometry());
     restoreWindowLayout(window, m_settings->windowState(), AppSettings::WindowStateVersion);
     const FilterBarState filter = m_settings->filterBar();

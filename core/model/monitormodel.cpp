@@ -371,6 +371,8 @@ void MonitorModel::applyLoaded(EventLog *log, MigrationBook *book, qint64 ms, qi
         forget(deleted);
     if (log)
         Q_EMIT loaded(count, ms);
+    if (m_cap.isExceeded(m_log)) // a cap set (or lowered) while the store was being read
+        enforceCap();
     if (log && m_cap.isOn())
         countMemory(); // how many the cap left in the store
     checkQuiet();

@@ -204,6 +204,7 @@ private Q_SLOTS:
     void insertStoredPlacesRowsByRowId();
     void freezeThenThawIsTheSameAggregate();
     void cappedModelShowsEveryMigration();
+    void capSetWhileLoadingApplies();
     void lateEventThawsAFrozenMigration();
     void timelineThawsTheShownMigration();
     void retentionForgetsFrozenMigrations();
@@ -419,6 +420,21 @@ void TestMemoryCap::cappedModelShowsEveryMigration()
     QCOMPARE(evicted.size(), 1);
     QVERIFY(capped.log().size() <= 20);
     QVERIFY(sameBoard(capped, full));
+}
+
+void TestMemoryCap::capSetWhileLoadingApplies()
+{
+    QTemporaryDir dir;
+    Store store(Store::Options {dir.path()});
+    QVERIFY(start(store));
+    QVERIFY(write(store, stream(60)));
+    MonitorModel model(&store);
+    QSignalSpy loaded(&model, &MonitorModel::loaded);
+    model.loadFromStore(); // read without a cap
+    model.setMemoryCap(50);
+    QVERIFY(loaded.wait(10000));
+    QVERIFY2(model.log().size() <= 50, qPrintable(QString::number(model.log().size())));
+    QCOMPARE(model.book().size(), 60);
 }
 
 void TestMemoryCap::lateEventThawsAFrozenMigration()
