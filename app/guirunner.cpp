@@ -32,6 +32,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
+#include <utility>
 
 namespace mm {
 
@@ -163,8 +164,25 @@ int runGui(const AppOptions &commandLine)
     // Data flows one way: the store's commits feed the model, the model feeds the views. In a
     // shared store (or --view-only) they are every receiver's, watched; else this process's own.
     QObject::connect(&services, &Services::committed, &model, &MonitorModel::ingest);
-    // What retention deletes leaves the window too, so memory stays bounded with the store.
+    // What retention deletes leaves the window too, so memory stays bounded with the store:
+    // this process's retention, and when watching, every receiver's (the store's journal).
     QObject::connect(&services, &Services::retentionDeleted, &model, &MonitorModel::forget);
+    // Deletions the watch could not learn of one by one: the store is read again (after a load
+    // under way, once more: it may have read the store before them).
+    bool reloadAfterLoad = false;
+    auto reload = [&model, &reloadAfterLoad] {
+        if (model.isLoading())
+            reloadAfterLoad = true;
+        else
+            model.loadFromStore();
+    };
+    QObject::connect(&services, &Services::deletionsMissed, &model, reload);
+    auto reloadIfMissed = [&model, &reloadAfterLoad, reload] {
+        if (std::exchange(reloadAfterLoad, false))
+            QMetaObject::invokeMethod(&model, reload, Qt::QueuedConnection); // after the load's signal
+    };
+    QObject::connect(&model, &MonitorModel::loaded, &model, reloadIfMissed);
+    QObject::connect(&model, &MonitorModel::loadFailed, &model, reloadIfMissed);
     QObject::connect(&services, &Services::watchProblem, &window, [&window](const QString &why) {
         window.setWarning(QStringLiteral("watch"),
                           why.isEmpty()

@@ -47,6 +47,9 @@ void Services::startFeed()
         connect(&m_watch, &StoreWatch::committed, this, &Services::committed);
         connect(&m_watch, &StoreWatch::problem, this, &Services::watchProblem);
         connect(&m_watch, &StoreWatch::companyNamesChanged, this, &Services::companyNamesChanged);
+        // Every process's retention, this one's too (a second forget of an id is a no-op).
+        connect(&m_watch, &StoreWatch::deleted, this, &Services::retentionDeleted);
+        connect(&m_watch, &StoreWatch::deletionsMissed, this, &Services::deletionsMissed);
     } else {
         connect(&m_store.writer(), &StoreWriter::committed, this, &Services::committed);
     }

@@ -78,9 +78,15 @@ public:
 Q_SIGNALS:
     // The facts of every delivery committed to the store, new ones and new attempts (startFeed()).
     void committed(const QList<mm::EventFacts> &facts);
-    // Retention deleted these deliveries (row ids, ascending within a call), for the model to
-    // drop; on this object's thread, after the deleting transactions committed.
+    // Retention deleted these deliveries (row ids, in the order deleted), for the model to drop;
+    // on this object's thread, after the deleting transactions committed. This process's
+    // retention, and, when watching the store, any process's (read from the store's deletion
+    // journal), so a receiver on a shared store may hear of its own deletions twice.
     void retentionDeleted(const QList<qint64> &rowIds);
+    // The watched store pruned deletions from its journal before the watch read them (it could not
+    // be read for longer than the journal keeps them): what the model holds may include deleted
+    // rows, so reload it.
+    void deletionsMissed();
     // The watched store cannot be read (once), or can be again (empty).
     void watchProblem(const QString &message);
     // Another process set or removed a company name in the watched store.

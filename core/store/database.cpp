@@ -140,6 +140,17 @@ const char *const Migrations[] = {
         name TEXT NOT NULL,
         updated_us INTEGER NOT NULL) WITHOUT ROWID;
     )sql",
+    // 6: the deletion journal, as in the PostgreSQL store's version 4: retention writes the id of
+    // each delivery it deletes here, in the transaction that deletes it, so a window that does not
+    // run retention itself (--view-only) drops those rows too (StoreFollower). seq is gapless and
+    // never reused: SQLite numbers a row past the largest seq, and retention's pruning always keeps
+    // the newest entry.
+    R"sql(
+    CREATE TABLE deleted_deliveries(
+        seq INTEGER PRIMARY KEY,
+        delivery_id INTEGER NOT NULL,
+        deleted_us INTEGER NOT NULL);
+    )sql",
 };
 static_assert(std::size(Migrations) == Database::SchemaVersion);
 

@@ -12,7 +12,7 @@ class Database final
 {
 public:
     enum class Sync { Normal, Full };
-    static constexpr int SchemaVersion = 5;
+    static constexpr int SchemaVersion = 6;
 
     // The default data folder (QStandardPaths::AppDataLocation).
     static QString defaultDataDir();

@@ -139,6 +139,38 @@ const char *const Migrations[] = {
     CREATE TRIGGER company_names_notify AFTER INSERT OR UPDATE OR DELETE ON company_names
         FOR EACH STATEMENT EXECUTE FUNCTION mm_notify_company_names();
     )sql",
+    // 4: the deletion journal. Retention writes the id of each delivery it deletes here, in the
+    // transaction that deletes it, so every desktop watching the store drops those rows, whichever
+    // receiver deleted them (StoreFollower). seq is numbered by retention under its lock (the
+    // newest plus one), so it is gapless and in commit order; pruning always keeps the newest
+    // entry. A statement that journals anything NOTIFYs mm_deletions (no payload) once.
+    // Roles made by team-roles.sql before this version get what they need here, so receivers'
+    // retention keeps working before the script is run again.
+    R"sql(
+    CREATE TABLE deleted_deliveries(
+        seq BIGINT PRIMARY KEY,
+        delivery_id BIGINT NOT NULL,
+        deleted_us BIGINT NOT NULL);
+    CREATE FUNCTION mm_notify_deletions() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM journaled) THEN
+            PERFORM pg_notify('mm_deletions', '');
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER deleted_deliveries_notify AFTER INSERT ON deleted_deliveries
+        REFERENCING NEW TABLE AS journaled
+        FOR EACH STATEMENT EXECUTE FUNCTION mm_notify_deletions();
+    DO $$
+    BEGIN
+        IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'mm_receiver') THEN
+            GRANT SELECT, INSERT, DELETE ON deleted_deliveries TO mm_receiver;
+        END IF;
+        IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'mm_viewer') THEN
+            GRANT SELECT ON deleted_deliveries TO mm_viewer;
+        END IF;
+    END $$;
+    )sql",
 };
 static_assert(std::size(Migrations) == PgSchema::SchemaVersion);
 

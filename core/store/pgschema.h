@@ -12,7 +12,7 @@ namespace mm {
 class PgSchema final
 {
 public:
-    static constexpr int SchemaVersion = 3;
+    static constexpr int SchemaVersion = 4;
     // A key for pg_advisory_xact_lock, so only one receiver migrates at a time.
     static constexpr qint64 MigrationLockKey = 0x4d4d'5354'4f52'45; // "MMSTORE"
 

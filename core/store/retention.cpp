@@ -11,6 +11,7 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <QVariant>
+#include <algorithm>
 #include <limits>
 
 namespace mm {
@@ -231,16 +232,22 @@ std::optional<QList<qint64>> Retention::deleteBatch(qint64 cutoffUs, int limit, 
     QSqlQuery attempts(d);
     QSqlQuery forwards(d);
     QSqlQuery deliveries(d);
+    QSqlQuery journal(d);
     attempts.prepare(QStringLiteral("DELETE FROM attempts WHERE delivery_id = ?"));
     if (hasForwardQueue)
         forwards.prepare(
             QStringLiteral("DELETE FROM forward_queue WHERE delivery_id = ? AND state != 'pending'"));
     deliveries.prepare(QStringLiteral("DELETE FROM deliveries WHERE id = ?"));
+    // seq is left to SQLite: the largest plus one, which pruning never removes.
+    journal.prepare(QStringLiteral("INSERT INTO deleted_deliveries(delivery_id, deleted_us) VALUES(?, ?)"));
+    const qint64 now = m_clock();
     for (const qint64 id : std::as_const(doomed)) {
         attempts.bindValue(0, id);
         deliveries.bindValue(0, id);
+        journal.bindValue(0, id);
+        journal.bindValue(1, now);
         QString why;
-        if (!execOk(attempts, &why) || !execOk(deliveries, &why))
+        if (!execOk(attempts, &why) || !execOk(deliveries, &why) || !execOk(journal, &why))
             return rollback(why);
         if (hasForwardQueue) {
             forwards.bindValue(0, id);
@@ -248,9 +255,44 @@ std::optional<QList<qint64>> Retention::deleteBatch(qint64 cutoffUs, int limit, 
                 return rollback(why);
         }
     }
+    if (!doomed.isEmpty()) {
+        QString why;
+        if (!pruneJournal(d, now, &why))
+            return rollback(why);
+    }
     if (!q.exec(QStringLiteral("COMMIT")))
         return rollback(q.lastError().text());
     return doomed;
+}
+
+bool Retention::pruneJournal(QSqlDatabase &db, qint64 nowUs, QString *error)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT max(seq) FROM deleted_deliveries")) || !q.next()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    if (q.value(0).isNull())
+        return true; // empty
+    const qint64 newest = q.value(0).toLongLong();
+    q.finish();
+    // The oldest entry young enough to keep, found from the oldest end: the first young one ends
+    // the scan, so a clock that jumped back can only make the journal keep more.
+    q.prepare(
+        QStringLiteral("SELECT seq FROM deleted_deliveries WHERE deleted_us >= ? ORDER BY seq LIMIT 1"));
+    q.addBindValue(nowUs - JournalKeepUs);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    const qint64 firstYoung = q.next() ? q.value(0).toLongLong() : newest;
+    q.finish();
+    const qint64 keepFrom = std::max(std::min(firstYoung, newest), newest - JournalMaxRows + 1);
+    QSqlQuery prune(db);
+    prune.prepare(QStringLiteral("DELETE FROM deleted_deliveries WHERE seq < ?"));
+    prune.addBindValue(keepFrom);
+    return execOk(prune, error);
 }
 
 qint64 Retention::vacuum(const std::function<bool()> &betweenBatches, QString *error)

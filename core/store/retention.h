@@ -32,7 +32,8 @@ struct RetentionPolicy
     bool operator==(const RetentionPolicy &) const = default;
 };
 
-// One retention pass at a time on a connection the caller opened on this thread. Deliveries
+// One retention pass at a time on a connection the caller opened on this thread. Every deleted
+// delivery's id goes to the deletion journal in the transaction that deletes it. Deliveries
 // younger than maxAgeDays are never deleted, not even to meet maxBytes (a size limit alone,
 // with no age, deletes the oldest until the store fits). A delivery still waiting to be
 // forwarded (or being sent) is never deleted.
@@ -65,6 +66,16 @@ public:
 
     // A key for pg_try_advisory_xact_lock: one receiver's batch at a time.
     static constexpr qint64 PgLockKey = 0x4d4d'5245'5445'4e; // "MMRETEN"
+
+    // The deletion journal (deleted_deliveries): each batch writes the ids it deletes there, in
+    // its own transaction, numbered on from the newest entry (gapless, so a follower can tell
+    // that entries were pruned before it read them), then prunes it: entries older than
+    // JournalKeepUs by this clock go, and any beyond the newest JournalMaxRows, but never the
+    // newest entry. A desktop away for longer misses entries and reloads (StoreFollower).
+    static constexpr qint64 JournalKeepUs = 24LL * 3600 * 1000 * 1000;
+    static constexpr qint64 JournalMaxRows = 100000;
+    // Prunes the journal as a batch does (on db's open transaction, either engine).
+    static bool pruneJournal(QSqlDatabase &db, qint64 nowUs, QString *error);
 
     // An empty clock reads the system clock.
     explicit Retention(QString connectionName, Clock clock = {});

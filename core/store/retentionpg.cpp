@@ -4,13 +4,14 @@
 // finds another's pass under way ends its own), and locks only rows nobody else has locked, so a
 // receiver's commit never waits for retention, nor retention for it. Attempts and finished
 // forwards go with their delivery through ON DELETE CASCADE; a delivery whose forward is pending
-// (queued, or claimed by a forwarder) is kept. Nothing is vacuumed: autovacuum makes the space
-// reusable, and the files do not shrink, which is why the size limit is not applied here.
+// (queued, or claimed by a forwarder) is kept. The deleted ids go to the deletion journal in the
+// same statement, whose trigger NOTIFYs watching desktops when the batch commits. Nothing is
+// vacuumed: autovacuum makes the space reusable, and the files do not shrink, which is why the
+// size limit is not applied here.
 #include "retention.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
-#include <algorithm>
 
 namespace mm {
 
@@ -89,22 +90,31 @@ Retention::Batch Retention::deletePgDeliveries(qint64 cutoffUs, qint64 *afterId,
             if (last == *afterId)
                 return true;
             // Those of the window that are old and not waiting to be forwarded; rows a receiver has
-            // locked (a retry being counted) are left for the next pass.
+            // locked (a retry being counted) are left for the next pass. Each one deleted goes to
+            // the journal in the same statement, numbered on from its newest entry: under the
+            // retention lock, so gapless and in commit order (the primary key fails a batch that
+            // would break that rather than let it pass). The ids returned are the ones journaled.
+            const qint64 now = m_clock();
             QSqlQuery doomed(d);
             doomed.prepare(QStringLiteral(
-                "DELETE FROM deliveries WHERE id IN (SELECT d.id FROM deliveries d WHERE d.id > ? AND d.id "
-                "<= ? "
-                "AND d.received_us < ? AND NOT EXISTS (SELECT 1 FROM forward_queue f "
-                "WHERE f.delivery_id = d.id AND f.state = 'pending') FOR UPDATE SKIP LOCKED) RETURNING id"));
+                "WITH gone AS (DELETE FROM deliveries WHERE id IN (SELECT d.id FROM deliveries d "
+                "WHERE d.id > ? AND d.id <= ? AND d.received_us < ? AND NOT EXISTS (SELECT 1 FROM "
+                "forward_queue f WHERE f.delivery_id = d.id AND f.state = 'pending') "
+                "FOR UPDATE SKIP LOCKED) RETURNING id), "
+                "journaled AS (INSERT INTO deleted_deliveries(seq, delivery_id, deleted_us) "
+                "SELECT (SELECT COALESCE(max(seq), 0) FROM deleted_deliveries) "
+                "+ row_number() OVER (ORDER BY id), id, CAST(? AS bigint) FROM gone RETURNING delivery_id) "
+                "SELECT delivery_id FROM journaled ORDER BY delivery_id"));
             doomed.addBindValue(*afterId);
             doomed.addBindValue(last);
             doomed.addBindValue(cutoffUs);
+            doomed.addBindValue(now);
             if (!doomed.exec())
                 return failed(doomed, why);
             while (doomed.next())
                 deleted->append(doomed.value(0).toLongLong());
-            std::sort(deleted->begin(), deleted->end());
-            return true;
+            doomed.finish();
+            return deleted->isEmpty() || pruneJournal(d, now, why);
         },
         error);
     if (result == Batch::Done)

@@ -14,6 +14,7 @@ namespace mm {
 namespace {
 constexpr auto NotifyChannel = "mm_deliveries"; // PgSchema's trigger
 constexpr auto NamesChannel = "mm_company_names"; // PgSchema's trigger on company_names
+constexpr auto DeletionsChannel = "mm_deletions"; // PgSchema's trigger on deleted_deliveries
 constexpr int SqlitePollMs = 200;
 constexpr int PostgresPollMs = 1000; // NOTIFY wakes it sooner; this covers a lost connection
 constexpr int BatchRows = 1000;
@@ -55,6 +56,22 @@ void FollowCursor::expire(qint64 nowMs)
         it = nowMs - it.value() > HoleTtlMs ? m_holes.erase(it) : std::next(it);
 }
 
+QList<qint64> JournalCursor::take(const QList<Entry> &entries, bool *missed)
+{
+    QList<qint64> deleted;
+    deleted.reserve(entries.size());
+    for (const Entry &e : entries) {
+        if (e.seq <= m_last)
+            continue; // read before
+        if (e.seq != m_last + 1)
+            *missed = true;
+        m_last = e.seq;
+        if (!e.stored)
+            deleted.append(e.deliveryId);
+    }
+    return deleted;
+}
+
 StoreFollower::StoreFollower(const Store &store, QObject *parent)
     : QObject(parent)
     , m_store(store)
@@ -73,10 +90,10 @@ bool StoreFollower::start(QString *error, std::optional<qint64> afterRowId)
 {
     if (!open(error))
         return false;
+    QSqlQuery q(database());
     if (afterRowId) {
         m_cursor = FollowCursor(*afterRowId);
     } else {
-        QSqlQuery q(database());
         if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM deliveries")) || !q.next()) {
             if (error)
                 *error = q.lastError().text();
@@ -84,6 +101,14 @@ bool StoreFollower::start(QString *error, std::optional<qint64> afterRowId)
         }
         m_cursor = FollowCursor(q.value(0).toLongLong());
     }
+    // A journal that cannot be read (a role without the right) leaves deletions unnamed, with a
+    // warning at the first catch-up; deliveries are still followed.
+    const QString journalStart = afterRowId
+        ? QStringLiteral("SELECT COALESCE(MIN(seq) - 1, 0) FROM deleted_deliveries")
+        : QStringLiteral("SELECT COALESCE(MAX(seq), 0) FROM deleted_deliveries");
+    m_journal = JournalCursor(q.exec(journalStart) && q.next() ? q.value(0).toLongLong() : 0);
+    m_journalFailing = false;
+    q.finish();
     // Unknown until the first catch-up, which therefore says "changed" once: a rename between
     // the window's first read of the names and this start is not lost.
     m_namesFingerprint.reset();
@@ -108,6 +133,7 @@ bool StoreFollower::open(QString *error)
     if (driver->hasFeature(QSqlDriver::EventNotifications)) {
         driver->subscribeToNotification(QLatin1String(NotifyChannel));
         driver->subscribeToNotification(QLatin1String(NamesChannel));
+        driver->subscribeToNotification(QLatin1String(DeletionsChannel));
         connect(driver,
                 qOverload<const QString &, QSqlDriver::NotificationSource, const QVariant &>(
                     &QSqlDriver::notification),
@@ -129,8 +155,8 @@ void StoreFollower::close()
 
 void StoreFollower::notified(const QString &name, int, const QVariant &payload)
 {
-    if (name == QLatin1String(NamesChannel)) {
-        scheduleCatchUp(); // the fingerprint says what changed
+    if (name == QLatin1String(NamesChannel) || name == QLatin1String(DeletionsChannel)) {
+        scheduleCatchUp(); // the fingerprint, or the journal, says what changed
         return;
     }
     // The payload is the row id (PgSchema's trigger). A named row's id is an update (another
@@ -214,6 +240,8 @@ void StoreFollower::catchUp()
         if (ids.size() < BatchRows)
             break;
     }
+    // After the rows: a row named and deleted since the last catch-up is named, then deleted.
+    catchUpDeletions();
     checkCompanyNames();
     if (!m_updated.isEmpty()) {
         QList<qint64> rows = m_updated.values();
@@ -221,6 +249,43 @@ void StoreFollower::catchUp()
         std::sort(rows.begin(), rows.end());
         Q_EMIT updated(rows);
     }
+}
+
+void StoreFollower::catchUpDeletions()
+{
+    // All of them in one signal: the model drops rows in one pass per call.
+    QList<qint64> gone;
+    bool missed = false;
+    for (;;) {
+        QSqlQuery q(database());
+        q.setForwardOnly(true);
+        if (!q.exec(QStringLiteral("SELECT j.seq, j.delivery_id, EXISTS (SELECT 1 FROM deliveries d "
+                                   "WHERE d.id = j.delivery_id) FROM deleted_deliveries j "
+                                   "WHERE j.seq > %1 ORDER BY j.seq LIMIT %2")
+                        .arg(m_journal.last())
+                        .arg(BatchRows))) {
+            // Left for the next catch-up, from the same entry; a lost connection shows in the rows'
+            // query then.
+            if (!m_journalFailing) {
+                m_journalFailing = true;
+                qWarning("store: cannot read the deletion journal, so deliveries other processes "
+                         "delete stay shown: %s",
+                         qPrintable(q.lastError().text()));
+            }
+            break;
+        }
+        m_journalFailing = false;
+        QList<JournalCursor::Entry> entries;
+        while (q.next())
+            entries.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toBool()});
+        gone += m_journal.take(entries, &missed);
+        if (entries.size() < BatchRows)
+            break;
+    }
+    if (!gone.isEmpty())
+        Q_EMIT deleted(gone);
+    if (missed)
+        Q_EMIT deletionsMissed();
 }
 
 void StoreFollower::checkCompanyNames()

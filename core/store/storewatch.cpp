@@ -30,6 +30,9 @@ public:
         connect(&m_follower, &StoreFollower::problem, this, &StoreWatchWorker::report);
         connect(&m_follower, &StoreFollower::companyNamesChanged, this,
                 &StoreWatchWorker::companyNamesChanged);
+        // Queued to this thread's owner after the facts of rows named before them, in that order.
+        connect(&m_follower, &StoreFollower::deleted, this, &StoreWatchWorker::deleted);
+        connect(&m_follower, &StoreFollower::deletionsMissed, this, &StoreWatchWorker::deletionsMissed);
         m_retry.setSingleShot(true);
         m_retry.setInterval(RetryStartMs);
         connect(&m_retry, &QTimer::timeout, this, &StoreWatchWorker::begin);
@@ -54,6 +57,8 @@ Q_SIGNALS:
     void committed(const QList<mm::EventFacts> &facts);
     void problem(const QString &message);
     void companyNamesChanged();
+    void deleted(const QList<qint64> &rowIds);
+    void deletionsMissed();
 
 private:
     void read(const QList<qint64> &rowIds)
@@ -118,6 +123,8 @@ void StoreWatch::start(std::optional<qint64> afterRowId)
     connect(m_worker, &StoreWatchWorker::committed, this, &StoreWatch::committed);
     connect(m_worker, &StoreWatchWorker::problem, this, &StoreWatch::problem);
     connect(m_worker, &StoreWatchWorker::companyNamesChanged, this, &StoreWatch::companyNamesChanged);
+    connect(m_worker, &StoreWatchWorker::deleted, this, &StoreWatch::deleted);
+    connect(m_worker, &StoreWatchWorker::deletionsMissed, this, &StoreWatch::deletionsMissed);
     QMetaObject::invokeMethod(m_worker, &StoreWatchWorker::begin, Qt::QueuedConnection);
 }
 

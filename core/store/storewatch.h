@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Watches a store that other processes write (a team's PostgreSQL store, or a headless receiver's
-// SQLite folder) and reports every delivery any of them commits, as the facts the model ingests:
+// SQLite folder) and reports every delivery any of them commits, as the facts the model ingests,
+// and every delivery their retention deletes:
 // a StoreFollower (NOTIFY, catch-up after a reconnect) and a StoreReader on a thread of their own,
 // so a slow or unreachable database never blocks the window.
 #pragma once
@@ -29,7 +30,8 @@ public:
     ~StoreWatch() override; // stop()
 
     // Starts following after afterRowId, else after the store's newest delivery (retrying while
-    // the store cannot be reached). Harmless when running.
+    // the store cannot be reached). Given afterRowId, deleted() first names every deletion the
+    // store's journal still holds (StoreFollower::start). Harmless when running.
     void start(std::optional<qint64> afterRowId = std::nullopt);
     void stop();
     bool isRunning() const { return m_thread.isRunning(); }
@@ -41,6 +43,10 @@ Q_SIGNALS:
     void problem(const QString &message);
     // Someone set or removed a company name: re-read them.
     void companyNamesChanged();
+    // Retention, in this process or another, deleted these deliveries (StoreFollower::deleted).
+    void deleted(const QList<qint64> &rowIds);
+    // Deletions were pruned from the store's journal before the watch read them: reload.
+    void deletionsMissed();
 
 private:
     const Store &m_store;

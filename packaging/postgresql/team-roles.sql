@@ -6,7 +6,8 @@
 -- It creates two group roles and grants them what they use; log-in roles join them:
 --   CREATE ROLE receiver_a LOGIN IN ROLE mm_receiver;   CREATE ROLE alice LOGIN IN ROLE mm_viewer;
 --   mm_receiver  --headless receivers: store deliveries (and their attempts), rejections and
---                listening intervals, queue and forward deliveries, apply retention.
+--                listening intervals, queue and forward deliveries, apply retention (and write
+--                and prune the deletion journal, which desktops follow).
 --   mm_viewer    --view-only desktops, --follow, --export, --report-migrations, --export-har:
 --                read everything; --replay-to and the replay dialog also record replay history;
 --                desktops and --import-company-names name companies (shared by the team).
@@ -33,6 +34,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE
     ON deliveries, attempts, rejections, listen_intervals, forward_queue TO mm_receiver;
 GRANT USAGE ON SEQUENCE deliveries_id_seq, rejections_id_seq, listen_intervals_id_seq,
     forward_queue_id_seq TO mm_receiver;
+-- Retention journals what it deletes (numbering on from the newest entry) and prunes the journal.
+GRANT SELECT, INSERT, DELETE ON deleted_deliveries TO mm_receiver;
 
 -- Viewers: read every table; write the replay history only.
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO mm_viewer;

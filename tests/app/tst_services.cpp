@@ -8,8 +8,11 @@
 #include "testsecret.h"
 #include "webhooksink.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -66,6 +69,62 @@ private Q_SLOTS:
         QVERIFY(deleted.wait(10000));
         QCOMPARE(deleted.first().first().value<QList<qint64>>(), QList<qint64> {stored});
         services.stop();
+    }
+
+    void aViewerHearsAnotherProcesssRetention()
+    {
+        // --view-only on SQLite: a headless receiver elsewhere writes the store and runs retention.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        Store receiver(Store::Options {dir.path()});
+        QString error;
+        QVERIFY2(receiver.start(&error), qPrintable(error));
+        Store::Connection writer(receiver, u"test-write", &error);
+        QVERIFY2(writer.isOpen(), qPrintable(error));
+        QSqlQuery q(writer.db());
+        for (int i = 0; i < 4; ++i) {
+            // Three from long ago, one now.
+            QVERIFY2(q.exec(QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body) "
+                                           "VALUES('msg_viewer_%1', %2, 0, x'7b7d')")
+                                .arg(i)
+                                .arg(i < 3 ? 1 : QDateTime::currentMSecsSinceEpoch() * 1000)),
+                     qPrintable(q.lastError().text()));
+        }
+
+        Services viewer(Store::Options {dir.path()}, RetentionPolicy {});
+        QSignalSpy deleted(&viewer, &Services::retentionDeleted);
+        QSignalSpy missed(&viewer, &Services::deletionsMissed);
+        QVERIFY2(viewer.startStore(&error, nullptr, Services::Role::Viewer), qPrintable(error));
+        viewer.startFeed();
+        QVERIFY(viewer.watchesStore());
+        viewer.watchAfter(4); // the window loaded the four
+
+        Retention retention(writer.db().connectionName());
+        retention.setPolicy({1, 0});
+        QList<qint64> reported;
+        QVERIFY(retention.run({}, [&reported](const QList<qint64> &ids) { reported += ids; }).complete);
+        QCOMPARE(reported, (QList<qint64> {1, 2, 3}));
+        auto named = [&deleted] {
+            QList<qint64> out;
+            for (const QList<QVariant> &call : std::as_const(deleted))
+                out += call.first().value<QList<qint64>>();
+            return out;
+        };
+        QTRY_COMPARE(named(), reported);
+        QCOMPARE(missed.size(), 0);
+
+        // Entries pruned before the watch read them (here in one transaction, as a day of
+        // retention would): the owner is told to reload.
+        QVERIFY(writer.db().transaction());
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO deleted_deliveries(delivery_id, deleted_us) "
+                                      "VALUES (1001, 0), (1002, 0), (1003, 0)")));
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM deleted_deliveries WHERE seq < 6")));
+        QVERIFY(writer.db().commit());
+        QVERIFY(missed.wait(5000));
+        QCOMPARE(named(), (QList<qint64> {1, 2, 3, 1003}));
+        q = QSqlQuery();
+        viewer.stop();
+        receiver.stop();
     }
 
     void receivesStoresAndForwardsThenStopsInOrder()

@@ -320,6 +320,7 @@ private Q_SLOTS:
             QVERIFY2(conn.isOpen(), qPrintable(error));
             QSqlQuery q(conn.db());
             QVERIFY(q.exec(QStringLiteral("DROP TABLE company_names")));
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE deleted_deliveries"))); // version 6's
             QVERIFY(
                 q.exec(QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body, company_id) "
                                       "VALUES('msg_old', 1, 1, x'7b7d', 'c-old')")));

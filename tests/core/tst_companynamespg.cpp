@@ -131,6 +131,8 @@ private Q_SLOTS:
             QSqlQuery q(db);
             QVERIFY(q.exec(QStringLiteral("DROP TABLE company_names")));
             QVERIFY(q.exec(QStringLiteral("DROP FUNCTION mm_notify_company_names()")));
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE deleted_deliveries"))); // version 4's
+            QVERIFY(q.exec(QStringLiteral("DROP FUNCTION mm_notify_deletions()")));
             QVERIFY(q.exec(QStringLiteral("UPDATE mm_schema SET version = 2")));
             QVERIFY2(
                 q.exec(QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body, company_id) "

@@ -1518,6 +1518,18 @@ void TestModels::forgetDropsRowsAndMigrations()
     QCOMPARE(selection.selectedRows().size(), 1);
     QCOMPARE(selection.selectedRows().first().data(RowIdRole).toLongLong(), 112);
 
+    // The same ids again (a receiver on a shared store hears its own retention, then the store's
+    // deletion journal): nothing happens.
+    const int removals = int(removed.size());
+    const int boardRemovals = int(boardRemoved.size());
+    m_monitor->forget({101, 102, 103, 104, 106, 107, 999});
+    QCOMPARE(forgotten.size(), 1);
+    QCOMPARE(removed.size(), removals);
+    QCOMPARE(boardRemoved.size(), boardRemovals);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(rowIdsOf(m_monitor->events()), (QList<qint64> {105, 108, 109, 110, 111, 112, 113, 114, 115}));
+    QCOMPARE(selection.currentIndex().data(RowIdRole).toLongLong(), 110);
+
     // mig_a left the board; mig_b and mig_c were rebuilt from what is left.
     QCOMPARE(boardRemoved.size(), 1);
     QCOMPARE(m_monitor->book().indexOf(s("mig_a")), -1);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Retention on a real SQLite store with a fake clock: the age limit, the size limit, young
-// deliveries and deliveries waiting to be forwarded kept, and the file shrinking afterwards.
+// deliveries and deliveries waiting to be forwarded kept, and the file shrinking afterwards. The
+// deletion journal: exactly the ids deleted, in the deleting transaction, pruned by age and count
+// (never the newest entry); a version 5 store is upgraded to have one and keeps its data.
 #include "helperverify.h"
 #include "model/monitormodel.h"
 #include "store/database.h"
@@ -14,6 +16,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <tuple>
 
 using namespace mm;
 
@@ -50,8 +53,31 @@ private Q_SLOTS:
     void passReportsExactlyTheDeletedIds();
     void sizeLimitReportsTheDeletedIds();
     void workerTellsTheModelWithItsClock();
+    void journalHoldsExactlyTheDeletedIds();
+    void journalGoesWithItsBatch();
+    void journalIsPrunedByAgeAndCount();
+    void upgradingAVersion5StoreKeepsItsData();
 
 private:
+    [[nodiscard]] bool sql(const QString &statement)
+    {
+        QSqlQuery q(m_db);
+        MM_HELPER_VERIFY2(q.exec(statement), qPrintable(q.lastError().text()));
+        return true;
+    }
+    // The journal's entries as (seq, delivery_id, deleted_us), by seq.
+    QList<std::tuple<qint64, qint64, qint64>> journal()
+    {
+        QList<std::tuple<qint64, qint64, qint64>> out;
+        QSqlQuery q(m_db);
+        if (!q.exec(
+                QStringLiteral("SELECT seq, delivery_id, deleted_us FROM deleted_deliveries ORDER BY seq")))
+            return {{-1, -1, -1}};
+        while (q.next())
+            out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong()});
+        return out;
+    }
+
     // A delivery received at receivedUs with a body of bodyBytes; returns its id.
     qint64 deliver(qint64 receivedUs, int bodyBytes = 64, int retries = 0);
     [[nodiscard]] bool forward(qint64 deliveryId, const char *state);
@@ -408,6 +434,143 @@ void TestRetention::workerTellsTheModelWithItsClock()
     for (int i = 0; i < 5; ++i)
         QCOMPARE(model.log().at(i).rowId, kept.at(i));
     QCOMPARE(count("deliveries"), 5);
+}
+
+void TestRetention::journalHoldsExactlyTheDeletedIds()
+{
+    QList<qint64> old;
+    for (int i = 0; i < Retention::BatchSize + 50; ++i) // two batches
+        old.append(deliver(Now - 10 * Day + i));
+    QVERIFY(forward(old.takeAt(7), "pending")); // kept: not journaled
+    deliver(Now - Day);
+    QList<qint64> reported;
+    const Retention::Pass pass
+        = retention({7, 0}).run({}, [&reported](const QList<qint64> &ids) { reported.append(ids); });
+    QVERIFY2(pass.complete, qPrintable(pass.error));
+    QCOMPARE(reported, old);
+    // Numbered from 1 without a gap, in the order deleted, at the retention clock's time.
+    QList<std::tuple<qint64, qint64, qint64>> expected;
+    for (qsizetype i = 0; i < old.size(); ++i)
+        expected.append({i + 1, old.at(i), Now});
+    QCOMPARE(journal(), expected);
+    // A pass that deletes nothing journals nothing.
+    QCOMPARE(retention({7, 0}).run().deliveries, 0);
+    QCOMPARE(count("deleted_deliveries"), old.size());
+}
+
+void TestRetention::journalGoesWithItsBatch()
+{
+    // A batch whose journal entry cannot be written deletes nothing: one transaction.
+    QList<qint64> old;
+    for (int i = 0; i < 5; ++i)
+        old.append(deliver(Now - 10 * Day + i, 64, 1));
+    QVERIFY(sql(QStringLiteral("CREATE TRIGGER journal_refuses BEFORE INSERT ON deleted_deliveries "
+                               "WHEN NEW.delivery_id = %1 BEGIN SELECT RAISE(ABORT, 'journal refused'); END")
+                    .arg(old.at(3))));
+    QList<qint64> reported;
+    Retention::Pass pass
+        = retention({7, 0}).run({}, [&reported](const QList<qint64> &ids) { reported.append(ids); });
+    QVERIFY(!pass.complete);
+    QVERIFY2(pass.error.contains(QLatin1String("journal refused")), qPrintable(pass.error));
+    QVERIFY(reported.isEmpty());
+    QCOMPARE(count("deliveries"), 5);
+    QCOMPARE(count("attempts"), 5);
+    QCOMPARE(count("deleted_deliveries"), 0);
+
+    QVERIFY(sql(QStringLiteral("DROP TRIGGER journal_refuses")));
+    pass = retention({7, 0}).run({}, [&reported](const QList<qint64> &ids) { reported.append(ids); });
+    QVERIFY2(pass.complete, qPrintable(pass.error));
+    QCOMPARE(reported, old);
+    QCOMPARE(journal().size(), 5);
+    QCOMPARE(std::get<0>(journal().first()), 1); // the failed batch took no number
+}
+
+void TestRetention::journalIsPrunedByAgeAndCount()
+{
+    // By age: a pass more than a day after the last prunes that one's entries.
+    const QList<qint64> first {deliver(Now - 10 * Day), deliver(Now - 10 * Day)};
+    const QList<qint64> second {deliver(Now - 5 * Day), deliver(Now - 5 * Day)};
+    QCOMPARE(retention({7, 0}).run().deliveries, 2);
+    QCOMPARE(count("deleted_deliveries"), 2);
+    Retention later(Connection, [] { return Now + Day - 1; }); // not yet a day
+    later.setPolicy({3, 0});
+    QCOMPARE(later.run().deliveries, 2);
+    QCOMPARE(journal(),
+             (QList<std::tuple<qint64, qint64, qint64>> {{1, first.at(0), Now},
+                                                         {2, first.at(1), Now},
+                                                         {3, second.at(0), Now + Day - 1},
+                                                         {4, second.at(1), Now + Day - 1}}));
+    const qint64 third = deliver(Now - Day);
+    Retention dayLater(Connection, [] { return Now + Day + 1; });
+    dayLater.setPolicy({1, 0});
+    QCOMPARE(dayLater.run().deliveries, 1);
+    QCOMPARE(journal(),
+             (QList<std::tuple<qint64, qint64, qint64>> {{3, second.at(0), Now + Day - 1},
+                                                         {4, second.at(1), Now + Day - 1},
+                                                         {5, third, Now + Day + 1}}));
+
+    // By count: at most JournalMaxRows entries, the newest.
+    QVERIFY(sql(QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                               "WHERE i < %1) INSERT INTO deleted_deliveries(delivery_id, deleted_us) "
+                               "SELECT 1000000 + i, %2 FROM n")
+                    .arg(Retention::JournalMaxRows)
+                    .arg(Now + Day + 1)));
+    QCOMPARE(count("deleted_deliveries"), Retention::JournalMaxRows + 3);
+    deliver(Now - Day);
+    QCOMPARE(dayLater.run().deliveries, 1);
+    const qint64 newest = 5 + Retention::JournalMaxRows + 1;
+    QCOMPARE(count("deleted_deliveries"), Retention::JournalMaxRows);
+    QCOMPARE(scalar(QStringLiteral("SELECT min(seq) FROM deleted_deliveries")),
+             newest - Retention::JournalMaxRows + 1);
+    QCOMPARE(scalar(QStringLiteral("SELECT max(seq) FROM deleted_deliveries")), newest);
+
+    // Never the newest: long after everything, the last entry stays, so numbering goes on from it.
+    const qint64 last = deliver(Now - Day);
+    Retention muchLater(Connection, [] { return Now + 30 * Day; });
+    muchLater.setPolicy({1, 0});
+    QCOMPARE(muchLater.run().deliveries, 1);
+    QCOMPARE(journal(), (QList<std::tuple<qint64, qint64, qint64>> {{newest + 1, last, Now + 30 * Day}}));
+}
+
+void TestRetention::upgradingAVersion5StoreKeepsItsData()
+{
+    QTemporaryDir dir;
+    const QString name = QStringLiteral("tst-retention-v5");
+    QString error;
+    {
+        auto db = Database::open(dir.path(), name, &error);
+        QVERIFY2(db, qPrintable(error));
+        // Back to version 5 (before the journal), with a delivery and a company name in it.
+        QSqlQuery q(*db);
+        QVERIFY(q.exec(QStringLiteral("DROP TABLE deleted_deliveries")));
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body) "
+                                      "VALUES('msg_v5', %1, 1, x'7b7d')")
+                           .arg(Now - 10 * Day)));
+        QVERIFY(q.exec(QStringLiteral(
+            "INSERT INTO company_names(company_id, name, updated_us) VALUES('c-v5', 'Five', 1)")));
+        QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=5")));
+    }
+    Database::close(name);
+    {
+        auto db = Database::open(dir.path(), name, &error);
+        QVERIFY2(db, qPrintable(error));
+        QSqlQuery q(*db);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA user_version")) && q.next());
+        QCOMPARE(q.value(0).toInt(), Database::SchemaVersion);
+        QCOMPARE(Database::SchemaVersion, 6);
+        QVERIFY(q.exec(QStringLiteral("SELECT msg_id FROM deliveries")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("msg_v5"));
+        QVERIFY(q.exec(QStringLiteral("SELECT name FROM company_names")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("Five"));
+        q.finish();
+        Retention r(name, [] { return Now; });
+        r.setPolicy({7, 0});
+        QCOMPARE(r.run().deliveries, 1);
+        QVERIFY(q.exec(QStringLiteral("SELECT seq, delivery_id FROM deleted_deliveries")) && q.next());
+        QCOMPARE(q.value(0).toLongLong(), 1);
+        QCOMPARE(q.value(1).toLongLong(), 1);
+    }
+    Database::close(name);
 }
 
 QTEST_GUILESS_MAIN(TestRetention)

@@ -3,7 +3,9 @@
 // (with their attempts and finished forwards) and old rejections go in short batches; young
 // deliveries and those waiting to be forwarded or being sent stay; rows a receiver holds are
 // skipped rather than waited for; a pass meets another receiver's pass and leaves it the work;
-// two receivers' retention running together deletes each row once and fails nowhere.
+// two receivers' retention running together deletes each row once and fails nowhere. The ids a
+// pass reports are exactly those deleted, and exactly those in the deletion journal (gapless, in
+// the deleting transaction, pruned by age and count, never the newest entry).
 #include "helperverify.h"
 #include "pgcluster.h"
 #include "store/retention.h"
@@ -15,6 +17,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
+#include <algorithm>
 #include <memory>
 
 using namespace mm;
@@ -69,7 +72,8 @@ private Q_SLOTS:
         // A receiver's row locks must be skipped, never waited for: a wait fails the test instead.
         QVERIFY(exec(QStringLiteral("SET statement_timeout = '10s'")));
         QVERIFY(exec(QStringLiteral("SET client_min_messages = warning"))); // no "truncate cascades"
-        QVERIFY(exec(QStringLiteral("TRUNCATE deliveries, rejections RESTART IDENTITY CASCADE")));
+        QVERIFY(exec(
+            QStringLiteral("TRUNCATE deliveries, rejections, deleted_deliveries RESTART IDENTITY CASCADE")));
     }
     void cleanup()
     {
@@ -92,10 +96,30 @@ private Q_SLOTS:
         QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM attempts")), 100 + 5 * 2);
 
         Retention r = retention({7, 0});
-        const Retention::Pass pass = r.run();
+        QList<qint64> reported;
+        int calls = 0;
+        const Retention::Pass pass = r.run({}, [&](const QList<qint64> &batch) {
+            ++calls;
+            reported += batch;
+        });
         QVERIFY2(pass.complete, qPrintable(pass.error));
         QVERIFY(!pass.skipped);
         QCOMPARE(pass.deliveries, 100 + 2 + 350);
+        // DELETE … RETURNING's ids, exactly: the old ones but the pending and the claimed forward.
+        QList<qint64> expected;
+        for (qint64 id = 1; id <= 454; ++id) {
+            if (id != 101 && id != 102)
+                expected.append(id);
+        }
+        QCOMPARE(reported, expected);
+        QCOMPARE(calls, 3); // a batch of 200 ids each, in the order deleted
+        // The journal holds the same, numbered from 1 without a gap, at the retention clock's time.
+        QCOMPARE(ids(QStringLiteral("SELECT delivery_id FROM deleted_deliveries ORDER BY seq")), expected);
+        QCOMPARE(scalar(QStringLiteral("SELECT min(seq) * 1000000 + max(seq) FROM deleted_deliveries")),
+                 1000000 + expected.size());
+        QCOMPARE(
+            scalar(QStringLiteral("SELECT count(*) FROM deleted_deliveries WHERE deleted_us <> %1").arg(Now)),
+            0);
         QCOMPARE(pass.rejections, Retention::BatchSize + 50);
         QCOMPARE(ids(QStringLiteral("SELECT id FROM deliveries ORDER BY id")),
                  (QList<qint64> {101, 102, 455, 456, 457, 458, 459}));
@@ -110,6 +134,75 @@ private Q_SLOTS:
         QVERIFY(again.complete);
         QCOMPARE(again.deliveries, 0);
         QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM deliveries")), 7);
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM deleted_deliveries")), expected.size());
+    }
+
+    void journalGoesWithItsBatch()
+    {
+        // A batch whose journal entries cannot be written deletes nothing: one statement, one
+        // transaction.
+        QVERIFY(deliver(Now - 10 * Day, 5, 2));
+        QVERIFY(exec(
+            QStringLiteral("CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                           "BEGIN IF NEW.delivery_id = 4 THEN RAISE EXCEPTION 'journal refused'; END IF; "
+                           "RETURN NEW; END $$")));
+        QVERIFY(exec(QStringLiteral("CREATE TRIGGER refuse BEFORE INSERT ON deleted_deliveries FOR EACH ROW "
+                                    "EXECUTE FUNCTION pg_temp.refuse()")));
+        Retention r = retention({7, 0});
+        QList<qint64> reported;
+        Retention::Pass pass = r.run({}, [&reported](const QList<qint64> &batch) { reported += batch; });
+        QVERIFY(!pass.complete);
+        QVERIFY2(pass.error.contains(QLatin1String("journal refused")), qPrintable(pass.error));
+        QVERIFY(reported.isEmpty());
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM deliveries")), 5);
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM attempts")), 5);
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM deleted_deliveries")), 0);
+
+        QVERIFY(exec(QStringLiteral("DROP TRIGGER refuse ON deleted_deliveries")));
+        pass = r.run({}, [&reported](const QList<qint64> &batch) { reported += batch; });
+        QVERIFY2(pass.complete, qPrintable(pass.error));
+        QCOMPARE(reported, (QList<qint64> {1, 2, 3, 4, 5}));
+        QCOMPARE(ids(QStringLiteral("SELECT seq FROM deleted_deliveries ORDER BY seq")),
+                 (QList<qint64> {1, 2, 3, 4, 5})); // the failed batch took no number
+    }
+
+    void journalIsPrunedByAgeAndCount()
+    {
+        QVERIFY(deliver(Now - 10 * Day, 3, 1)); // 1..3
+        QCOMPARE(retention({7, 0}).run().deliveries, 3);
+        QVERIFY(deliver(Now - Day, 2, 1)); // 4..5
+        // More than a day after the first pass: its entries go, the second pass's stay.
+        Retention later(m_connection, [] { return Now + 2 * Day; });
+        later.setPolicy({1, 0});
+        QCOMPARE(later.run().deliveries, 2);
+        QCOMPARE(ids(QStringLiteral("SELECT seq FROM deleted_deliveries ORDER BY seq")),
+                 (QList<qint64> {4, 5}));
+        QCOMPARE(ids(QStringLiteral("SELECT delivery_id FROM deleted_deliveries ORDER BY seq")),
+                 (QList<qint64> {4, 5}));
+
+        // At most JournalMaxRows entries, the newest.
+        QVERIFY(exec(QStringLiteral("INSERT INTO deleted_deliveries(seq, delivery_id, deleted_us) "
+                                    "SELECT 5 + g, 1000000 + g, %1 FROM generate_series(1, %2) g")
+                         .arg(Now + 2 * Day)
+                         .arg(Retention::JournalMaxRows)));
+        QVERIFY(deliver(Now, 1, 1)); // 6
+        QCOMPARE(later.run().deliveries, 1);
+        const qint64 newest = 5 + Retention::JournalMaxRows + 1;
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM deleted_deliveries")),
+                 Retention::JournalMaxRows);
+        QCOMPARE(scalar(QStringLiteral("SELECT min(seq) FROM deleted_deliveries")),
+                 newest - Retention::JournalMaxRows + 1);
+        QCOMPARE(
+            scalar(QStringLiteral("SELECT delivery_id FROM deleted_deliveries WHERE seq = %1").arg(newest)),
+            6);
+
+        // Never the newest: long after everything, the last entry stays, and numbering goes on.
+        QVERIFY(deliver(Now + 10 * Day, 1, 1)); // 7
+        Retention muchLater(m_connection, [] { return Now + 30 * Day; });
+        muchLater.setPolicy({1, 0});
+        QCOMPARE(muchLater.run().deliveries, 1);
+        QCOMPARE(ids(QStringLiteral("SELECT seq FROM deleted_deliveries")), (QList<qint64> {newest + 1}));
+        QCOMPARE(ids(QStringLiteral("SELECT delivery_id FROM deleted_deliveries")), (QList<qint64> {7}));
     }
 
     void passStopsBetweenBatchesWhenAsked()
@@ -134,14 +227,21 @@ private Q_SLOTS:
         QVERIFY(hold.exec(QStringLiteral("UPDATE deliveries SET attempts = attempts + 1 WHERE id = 4")));
 
         Retention r = retention({7, 0});
-        Retention::Pass pass = r.run();
+        QList<qint64> reported;
+        Retention::Pass pass = r.run({}, [&reported](const QList<qint64> &batch) { reported += batch; });
         QVERIFY2(pass.complete, qPrintable(pass.error));
         QCOMPARE(pass.deliveries, 9);
         QCOMPARE(ids(QStringLiteral("SELECT id FROM deliveries")), (QList<qint64> {4}));
+        QCOMPARE(reported, (QList<qint64> {1, 2, 3, 5, 6, 7, 8, 9, 10})); // not the one skipped
 
         QVERIFY(other.commit());
-        pass = r.run(); // the next pass takes it
+        reported.clear();
+        pass = r.run(
+            {}, [&reported](const QList<qint64> &batch) { reported += batch; }); // the next pass takes it
         QCOMPARE(pass.deliveries, 1);
+        QCOMPARE(reported, (QList<qint64> {4}));
+        QCOMPARE(ids(QStringLiteral("SELECT delivery_id FROM deleted_deliveries ORDER BY seq")),
+                 (QList<qint64> {1, 2, 3, 5, 6, 7, 8, 9, 10, 4}));
         QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM deliveries")), 0);
         hold = QSqlQuery();
         other = QSqlDatabase();
@@ -211,6 +311,14 @@ private Q_SLOTS:
         Store storeB(options);
         RetentionWorker a(storeA, {7, 0}, std::chrono::milliseconds(10), std::chrono::milliseconds(0));
         RetentionWorker b(storeB, {7, 0}, std::chrono::milliseconds(10), std::chrono::milliseconds(0));
+        QMutex reportedMutex;
+        QList<qint64> reported; // by both, from their threads
+        auto sink = [&reportedMutex, &reported](const QList<qint64> &ids) {
+            QMutexLocker lock(&reportedMutex);
+            reported += ids;
+        };
+        a.setDeletedSink(sink);
+        b.setDeletedSink(sink);
         a.start();
         b.start();
         QTRY_COMPARE_WITH_TIMEOUT(ids(QStringLiteral("SELECT id FROM deliveries ORDER BY id")),
@@ -225,6 +333,20 @@ private Q_SLOTS:
         QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM attempts")), 1); // 700's retry
         QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM forward_queue")), 1);
         QCOMPARE(failures(), QStringList {});
+        // Each deleted row reported once, by one or the other, and journaled once, without a gap.
+        QList<qint64> expected;
+        for (qint64 id = 1; id <= 1500; ++id) {
+            if (id != 700)
+                expected.append(id);
+        }
+        std::sort(reported.begin(), reported.end());
+        QCOMPARE(reported, expected);
+        QList<qint64> journaled
+            = ids(QStringLiteral("SELECT delivery_id FROM deleted_deliveries ORDER BY seq"));
+        std::sort(journaled.begin(), journaled.end());
+        QCOMPARE(journaled, expected);
+        QCOMPARE(ids(QStringLiteral("SELECT min(seq) FROM deleted_deliveries")), QList<qint64> {1});
+        QCOMPARE(ids(QStringLiteral("SELECT max(seq) FROM deleted_deliveries")), QList<qint64> {1499});
     }
 
 private:

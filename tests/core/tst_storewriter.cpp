@@ -513,7 +513,7 @@ void TestStoreWriter::schema()
     }
     SqlConnection db(tmp.path());
     QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), Database::SchemaVersion);
-    QCOMPARE(Database::SchemaVersion, 5);
+    QCOMPARE(Database::SchemaVersion, 6);
     QCOMPARE(db.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     QStringList tables;
     for (const QVariantList &row :
@@ -521,9 +521,10 @@ void TestStoreWriter::schema()
         tables.append(row.constFirst().toString());
     QCOMPARE(tables,
              (QStringList {QStringLiteral("attempts"), QStringLiteral("company_names"),
-                           QStringLiteral("deliveries"), QStringLiteral("forward_queue"),
-                           QStringLiteral("listen_intervals"), QStringLiteral("rejections"),
-                           QStringLiteral("replay_requests"), QStringLiteral("replay_runs")}));
+                           QStringLiteral("deleted_deliveries"), QStringLiteral("deliveries"),
+                           QStringLiteral("forward_queue"), QStringLiteral("listen_intervals"),
+                           QStringLiteral("rejections"), QStringLiteral("replay_requests"),
+                           QStringLiteral("replay_runs")}));
     // msg_id is unique: that is what makes a retried delivery a duplicate.
     QVERIFY(db.exec(
         QStringLiteral("INSERT INTO deliveries(msg_id, received_us, parsed, body) VALUES('m', 1, 0, x'')")));

@@ -2,10 +2,14 @@
 // docs/TEAM.md's least-privilege roles, done as the document says on a throwaway PostgreSQL 15
 // cluster: the owner's first start makes the tables, packaging/postgresql/team-roles.sql (run with
 // psql) grants, and log-in roles join mm_receiver and mm_viewer. A receiver that logs in as one
-// stores, retries and refuses deliveries; a viewer exports, reports, follows and replays; neither
-// can do the other's work or change the schema. The grants the document shows are the file's.
+// stores, retries and refuses deliveries and runs retention (journaling what it deletes); a
+// viewer exports, reports, follows (deletions too) and replays; neither can do the other's work or
+// change the schema. The grants the document shows are the file's.
 #include "headlessprocess.h"
 #include "pgcluster.h"
+#include "store/retention.h"
+#include "store/store.h"
+#include "store/storefollower.h"
 #include "testhttp.h"
 #include "testsecret.h"
 #include "webhooksink.h"
@@ -14,6 +18,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -118,7 +123,7 @@ private Q_SLOTS:
             ++grants;
             QVERIFY2(doc.contains(s + u';'), qPrintable(QStringLiteral("docs/TEAM.md lacks: %1;").arg(s)));
         }
-        QCOMPARE(grants, 7);
+        QCOMPARE(grants, 8);
     }
 
     void aReceiverRoleReceives()
@@ -213,6 +218,13 @@ private Q_SLOTS:
             << "INSERT INTO company_names(company_id, name, updated_us) VALUES ('c', 'n', 0)";
         QTest::addRow("a receiver reads company names") << "receiver_a"
                                                         << "SELECT count(*) FROM company_names";
+        QTest::addRow("a viewer journals deletions")
+            << "alice"
+            << "INSERT INTO deleted_deliveries(seq, delivery_id, deleted_us) VALUES (1000000, 1, 0)";
+        QTest::addRow("a viewer prunes the journal") << "alice"
+                                                     << "DELETE FROM deleted_deliveries";
+        QTest::addRow("a receiver rewrites the journal") << "receiver_a"
+                                                         << "UPDATE deleted_deliveries SET delivery_id = 0";
     }
 
     void eachRoleIsRefusedTheRest()
@@ -276,6 +288,45 @@ private Q_SLOTS:
                                      QStringLiteral("--import"), file.fileName()});
         QVERIFY2(receiver.exitCode == 0, receiver.err.constData());
         QCOMPARE(count(QStringLiteral("SELECT count(*) FROM deliveries WHERE msg_id = 'msg_import'")), 1);
+    }
+
+    void aReceiverRoleRunsRetentionAViewerFollowsIt()
+    {
+        // The first delivery, made old (retention goes oldest first and stops at the first young).
+        QVERIFY(
+            admin(QStringLiteral("migration_monitor"),
+                  {QStringLiteral("UPDATE deliveries SET received_us = 1 WHERE msg_id = 'msg_roles_1'")}));
+        const qint64 old = count(QStringLiteral("SELECT id FROM deliveries WHERE msg_id = 'msg_roles_1'"));
+        QCOMPARE(old, count(QStringLiteral("SELECT min(id) FROM deliveries")));
+
+        // A desktop as the viewer follows the store.
+        Store::Options viewerOptions;
+        viewerOptions.location = *StoreLocation::parse(url(QStringLiteral("alice")));
+        Store viewerStore(viewerOptions);
+        StoreFollower follower(viewerStore);
+        QSignalSpy deleted(&follower, &StoreFollower::deleted);
+        QString error;
+        QVERIFY2(follower.start(&error), qPrintable(error));
+
+        // A receiver's retention (a week): only the old one goes, journaled with the receiver's role.
+        Store::Options receiverOptions;
+        receiverOptions.location = *StoreLocation::parse(url(QStringLiteral("receiver_a")));
+        Store receiverStore(receiverOptions);
+        QList<qint64> reported;
+        {
+            Store::Connection connection(receiverStore, u"test-retention", &error);
+            QVERIFY2(connection.isOpen(), qPrintable(error));
+            Retention retention(connection.db().connectionName());
+            retention.setPolicy({7, 0});
+            const Retention::Pass pass
+                = retention.run({}, [&reported](const QList<qint64> &ids) { reported += ids; });
+            QVERIFY2(pass.complete, qPrintable(pass.error));
+        }
+        QCOMPARE(reported, QList<qint64> {old});
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM deliveries WHERE msg_id = 'msg_roles_1'")), 0);
+        QCOMPARE(count(QStringLiteral("SELECT delivery_id FROM deleted_deliveries")), old);
+        QTRY_COMPARE(deleted.size(), 1);
+        QCOMPARE(deleted.first().first().value<QList<qint64>>(), QList<qint64> {old});
     }
 
 private:

@@ -2,10 +2,13 @@
 // Live desktops on a team's store: two real headless receivers (`--store URL --instance NAME`)
 // write one PostgreSQL database, and two real `--view-only` windows on a private X server show
 // every delivery either receiver takes, live (LISTEN/NOTIFY), with the receivers that are up (their
-// heartbeats). A viewer listens nowhere. The screenshot is left in
+// heartbeats), and drop the deliveries a third process's retention deletes (the store's deletion
+// journal). A viewer listens nowhere. The screenshot is left in
 // BUILD_DIR/test-artifacts/view-only.png for people to look at.
 #include "headlessprocess.h"
 #include "pgcluster.h"
+#include "store/retention.h"
+#include "store/store.h"
 #include "testhttp.h"
 #include "testsecret.h"
 #include "xvfb.h"
@@ -14,6 +17,8 @@
 #include <QImage>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -217,6 +222,34 @@ private Q_SLOTS:
                  200);
         QTRY_COMPARE_WITH_TIMEOUT(first.last().events, 5, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(second.last().events, 5, 15000);
+
+        // Retention run elsewhere (here, a third connection) deletes mig_b's first event and mig_a's:
+        // both windows drop them, and keep both migrations (each has events left).
+        Store::Options storeOptions;
+        storeOptions.location = *StoreLocation::parse(url);
+        Store store(storeOptions);
+        QString error;
+        QList<qint64> deleted;
+        {
+            Store::Connection connection(store, u"test-retention", &error);
+            QVERIFY2(connection.isOpen(), qPrintable(error));
+            QSqlQuery age(connection.db());
+            QVERIFY2(
+                age.exec(QStringLiteral("UPDATE deliveries SET received_us = received_us - 30 * 86400000000 "
+                                        "WHERE msg_id IN ('msg_v1', 'msg_v2')")),
+                qPrintable(age.lastError().text()));
+            QCOMPARE(age.numRowsAffected(), 2);
+            Retention retention(connection.db().connectionName());
+            retention.setPolicy({7, 0});
+            const Retention::Pass pass
+                = retention.run({}, [&deleted](const QList<qint64> &ids) { deleted += ids; });
+            QVERIFY2(pass.complete, qPrintable(pass.error));
+        }
+        QCOMPARE(deleted.size(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(first.last().events, 3, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(second.last().events, 3, 15000);
+        QCOMPARE(first.last().migrations, 2);
+        QCOMPARE(second.last().migrations, 2);
 
         QCOMPARE(first.terminate(), 0);
         QCOMPARE(second.terminate(), 0);
