@@ -148,19 +148,20 @@ DeliveryRecord record(const EventFacts &f)
 }
 
 // These deliveries, written through the store's running writer (row ids 1, 2, … in order).
+// committed() comes from the writer's thread: counted through a queued connection to this
+// thread, so no emission can fall between a check and a wait.
 [[nodiscard]] bool write(Store &store, const QList<EventFacts> &facts)
 {
     StoreWriter &writer = store.writer();
-    QSignalSpy committed(&writer, &StoreWriter::committed);
+    QObject context;
+    qsizetype seen = 0;
+    QObject::connect(
+        &writer, &StoreWriter::committed, &context,
+        [&seen](const QList<EventFacts> &done) { seen += done.size(); }, Qt::QueuedConnection);
     static quint64 ticket = 0;
     for (const EventFacts &f : facts)
         writer.submit(++ticket, record(f));
-    qsizetype seen = 0;
-    while (seen < facts.size()) {
-        if (committed.isEmpty())
-            MM_HELPER_VERIFY(committed.wait(10000));
-        seen += committed.takeFirst().at(0).value<QList<EventFacts>>().size();
-    }
+    MM_HELPER_VERIFY(QTest::qWaitFor([&] { return seen >= facts.size(); }, 10000));
     return true;
 }
 
